@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    litellm_check::cli::main()
+}

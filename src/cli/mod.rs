@@ -1,0 +1,32 @@
+//! Thin clap commands over the library.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "litellm-check", version, about = "Check LiteLLM proxy and OpenClaw configs before they ship")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a LiteLLM config (and an OpenClaw config) and report every finding.
+    Check(check::CheckArgs),
+}
+
+pub mod check;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+    }
+}

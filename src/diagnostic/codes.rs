@@ -1,0 +1,139 @@
+//! Every rule code, with the behaviour of the real tool it guards against.
+//!
+//! Codes are stable: never renumber or reuse one. `LL` codes check the LiteLLM config, `OC` codes
+//! the OpenClaw config, `XR` codes the references between the two.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $name:literal, $sev:ident, $summary:literal); )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable code, e.g. `LL020`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// A kebab-case name, e.g. `unknown-key`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+
+            /// What the rule guards against: the real tool's behaviour it prevents.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            pub fn from_code(code: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == code || c.name() == code)
+            }
+        }
+    };
+}
+
+codes! {
+    // ---- reading the LiteLLM file -------------------------------------------------------------
+    YamlSyntax = ("LL001", "yaml-syntax", Error,
+        "The file is not valid YAML (or breaks a size, nesting or alias limit): LiteLLM crashes with a PyYAML ScannerError/ParserError.");
+    EmptyConfig = ("LL002", "empty-config", Error,
+        "The file is empty or only comments: LiteLLM exits with `Config cannot be None or Empty.`");
+    NotAMapping = ("LL003", "not-a-mapping", Error,
+        "The top level (or an included file) is not a mapping: LiteLLM crashes while processing includes.");
+    DuplicateKey = ("LL004", "duplicate-key", Error,
+        "A mapping repeats a key: PyYAML keeps the last value silently, so the first one is lost.");
+    IncludeInvalid = ("LL010", "include-invalid", Error,
+        "`include` is not a list of strings: LiteLLM raises `'include' must be a list of file paths`.");
+    IncludeMissing = ("LL011", "include-missing", Error,
+        "An included file does not exist: LiteLLM raises `Included file not found`.");
+    IncludeCycle = ("LL012", "include-cycle", Warning,
+        "An include names a file already included: LiteLLM skips it silently, so its content is not read twice.");
+    // ---- keys and types ------------------------------------------------------------------------
+    UnknownKey = ("LL020", "unknown-key", Warning,
+        "A key LiteLLM does not know: it is ignored silently (or assigned to nothing), so the setting has no effect.");
+    MisplacedKey = ("LL021", "misplaced-key", Warning,
+        "A known key in the wrong section (e.g. `master_key` under `litellm_settings`): LiteLLM never reads it there.");
+    InvalidType = ("LL022", "invalid-type", Error,
+        "A value of the wrong type: LiteLLM crashes at start-up, drops the deployment or misbehaves at request time.");
+    InvalidValue = ("LL023", "invalid-value", Error,
+        "A value outside the accepted set or range (e.g. an unknown `routing_strategy`): LiteLLM rejects it at start-up or fails requests.");
+    Yaml11Surprise = ("LL024", "yaml11-surprise", Warning,
+        "An unquoted scalar that YAML 1.1 (PyYAML) reads differently from how it looks (`on` is true, `0755` is 493, `1:30` is 90, `3e-06` is a string).");
+    // ---- model_list ----------------------------------------------------------------------------
+    ModelEntryInvalid = ("LL030", "model-entry-invalid", Error,
+        "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model`, or has them of the wrong type: LiteLLM fails to start (KeyError) or drops the deployment.");
+    UnknownProvider = ("LL031", "unknown-provider", Error,
+        "`litellm_params.model` has no provider LiteLLM knows: the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400.");
+    InconsistentGroupWeights = ("LL032", "inconsistent-group-weights", Warning,
+        "`weight` or `order` is set on only some deployments of a model group: the others get no traffic (1.109) or the weights are ignored (1.80).");
+    UnsupportedEnvironment = ("LL033", "unsupported-environment", Error,
+        "`model_info.supported_environments` is invalid or `LITELLM_ENVIRONMENT` is unset: LiteLLM drops the deployment.");
+    // ---- fallbacks and aliases -----------------------------------------------------------------
+    FallbackShape = ("LL040", "fallback-shape", Error,
+        "A fallback list has the wrong shape (item not a single-key mapping, value not a list): LiteLLM raises ValueError/TypeError at start-up.");
+    UnknownModelGroup = ("LL041", "unknown-model-group", Error,
+        "A fallback, `default_fallbacks` or `model_group_alias` target names no model group: LiteLLM never checks it, and the fallback or alias fails when used.");
+    FallbackSelf = ("LL042", "fallback-self", Warning,
+        "A model group falls back to itself: the hop is skipped as already attempted, so it adds nothing.");
+    FallbackSourceUnknown = ("LL043", "fallback-source-unknown", Warning,
+        "A fallback rule is keyed on a model group that does not exist: the rule can never fire.");
+    FallbacksShadowed = ("LL044", "fallbacks-shadowed", Warning,
+        "Fallbacks set in both `router_settings` and `litellm_settings`: the router's list replaces the other wholesale.");
+    // ---- environment and secrets ---------------------------------------------------------------
+    EnvUnset = ("LL050", "env-unset", Warning,
+        "`os.environ/NAME` names a variable that is not set: LiteLLM silently uses null (no key, no master key).");
+    EnvNotResolved = ("LL051", "env-not-resolved", Warning,
+        "`os.environ/NAME` where LiteLLM never resolves it (a direct list item or a mapping key): the literal text is used.");
+    EnvDefinedTooLate = ("LL052", "env-defined-too-late", Warning,
+        "`os.environ/NAME` refers to a variable defined only in the file's own `environment_variables`, which are exported after references are resolved: it resolves to null.");
+    ShellStyleVariable = ("LL053", "shell-style-variable", Error,
+        "`${VAR}` in a LiteLLM value: LiteLLM never expands it, so the literal text is sent (e.g. as the API key).");
+    LiteralSecret = ("LL054", "literal-secret", Warning,
+        "An API key or secret written into the file: it leaks with the file; use `os.environ/NAME`.");
+    // ---- settings ------------------------------------------------------------------------------
+    HealthCheckInRouterSettings = ("LL060", "health-check-in-router-settings", Error,
+        "`health_check_interval`/`health_check_concurrency` in `router_settings`: LiteLLM 1.109 raises ValueError at start-up (they belong in `general_settings`).");
+    CredentialInvalid = ("LL061", "credential-invalid", Error,
+        "A `credential_list` entry lacks `credential_name`, `credential_values` or `credential_info`: pydantic ValidationError at start-up.");
+    CooldownZero = ("LL062", "cooldown-zero", Warning,
+        "`cooldown_time: 0` on the router is falsy and becomes 5 s: use `disable_cooldowns: true`.");
+    AllowedFailsIgnored = ("LL063", "allowed-fails-ignored", Warning,
+        "`allowed_fails` only under `litellm_settings`: it does not switch the router to count-based cooldowns.");
+    CacheNotBoolean = ("LL064", "cache-not-boolean", Warning,
+        "`litellm_settings.cache` is not the boolean `true`/`false`: a string such as \"true\" does not enable caching.");
+    MasterKeyUnsafe = ("LL065", "master-key-unsafe", Warning,
+        "No master key, an unset one, or the demo `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError); 1.80 ran unauthenticated.");
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let mut codes: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        codes.sort_unstable();
+        names.sort_unstable();
+        let n = codes.len();
+        codes.dedup();
+        names.dedup();
+        assert_eq!(codes.len(), n, "duplicate rule code");
+        assert_eq!(names.len(), n, "duplicate rule name");
+    }
+}

@@ -1,0 +1,144 @@
+//! One `Diagnostic` type for every finding, and one renderer per output format.
+
+pub mod codes;
+
+pub use codes::Code;
+
+use crate::syntax::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in a file, with an optional short text shown under the underline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: Option<String>,
+}
+
+impl Label {
+    pub fn new(span: Span) -> Self {
+        Label { span, message: None }
+    }
+    pub fn with_message(span: Span, message: impl Into<String>) -> Self {
+        Label { span, message: Some(message.into()) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where it is wrong (the underlined value or key).
+    pub primary: Label,
+    /// Related places (the first of two duplicate keys, the group a fallback should name, ...).
+    pub secondary: Vec<Label>,
+    /// What would be valid ("did you mean `litellm_params`?").
+    pub help: Option<String>,
+    /// JSON pointer of the offending value inside its document ("/model_list/0/model_name").
+    pub pointer: String,
+}
+
+impl Diagnostic {
+    /// A finding with the code's default severity.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            primary: Label::new(span),
+            secondary: Vec::new(),
+            help: None,
+            pointer: String::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = pointer.into();
+        self
+    }
+
+    pub fn with_label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = Some(message.into());
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label::with_message(span, message));
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Sorts findings by file, position and code so every output is deterministic.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.primary.span.file, a.primary.span.start, a.code.as_str(), &a.message).cmp(&(
+            b.primary.span.file,
+            b.primary.span.start,
+            b.code.as_str(),
+            &b.message,
+        ))
+    });
+}
+
+/// Counts of errors and warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut s = Summary::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Builds a JSON pointer from path segments, escaping `~` and `/` (RFC 6901).
+pub fn pointer<I, S>(segments: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for seg in segments {
+        out.push('/');
+        out.push_str(&seg.as_ref().replace('~', "~0").replace('/', "~1"));
+    }
+    out
+}

@@ -1,0 +1,1 @@
+//! The LiteLLM proxy config: typed model, loading (includes, env) and rules.
