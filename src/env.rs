@@ -13,7 +13,11 @@ pub struct Environment {
 impl Environment {
     /// The current process environment.
     pub fn from_process() -> Self {
-        Environment { vars: std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect() }
+        Environment {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
     }
 
     /// An empty environment (tests).
@@ -35,11 +39,15 @@ impl Environment {
                 continue;
             }
             let line = line.strip_prefix("export ").unwrap_or(line);
-            let Some((name, value)) = line.split_once('=') else { continue };
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
             let name = name.trim();
             let value = value.trim();
             let value = strip_quotes(value);
-            self.vars.entry(name.to_string()).or_insert_with(|| value.to_string());
+            self.vars
+                .entry(name.to_string())
+                .or_insert_with(|| value.to_string());
         }
         Ok(())
     }

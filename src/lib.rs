@@ -6,4 +6,5 @@ pub mod cli;
 pub mod diagnostic;
 pub mod env;
 pub mod litellm;
+pub mod suggest;
 pub mod syntax;

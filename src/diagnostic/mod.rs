@@ -32,10 +32,16 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span) -> Self {
-        Label { span, message: None }
+        Label {
+            span,
+            message: None,
+        }
     }
     pub fn with_message(span: Span, message: impl Into<String>) -> Self {
-        Label { span, message: Some(message.into()) }
+        Label {
+            span,
+            message: Some(message.into()),
+        }
     }
 }
 
@@ -98,12 +104,18 @@ impl Diagnostic {
 /// Sorts findings by file, position and code so every output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.primary.span.file, a.primary.span.start, a.code.as_str(), &a.message).cmp(&(
-            b.primary.span.file,
-            b.primary.span.start,
-            b.code.as_str(),
-            &b.message,
-        ))
+        (
+            a.primary.span.file,
+            a.primary.span.start,
+            a.code.as_str(),
+            &a.message,
+        )
+            .cmp(&(
+                b.primary.span.file,
+                b.primary.span.start,
+                b.code.as_str(),
+                &b.message,
+            ))
     });
 }
 

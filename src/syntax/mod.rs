@@ -62,7 +62,11 @@ pub struct Node {
 
 impl Node {
     pub fn new(kind: NodeKind, span: Span) -> Self {
-        Node { kind, span, style: ScalarStyle::Plain }
+        Node {
+            kind,
+            span,
+            style: ScalarStyle::Plain,
+        }
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -92,7 +96,10 @@ impl Node {
 
     /// The entry whose key is the string `key` (the last one, as PyYAML and json5 keep the last).
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_map()?.iter().rev().find(|e| e.key.as_str() == Some(key))
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|e| e.key.as_str() == Some(key))
     }
 
     /// The value under the string key `key`.
@@ -122,11 +129,16 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
-            NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            NodeKind::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+            }
             NodeKind::Str(s) | NodeKind::Timestamp(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeKind::Map(entries) => Value::Object(
-                entries.iter().map(|e| (e.key.scalar_text(), e.value.to_json())).collect(),
+                entries
+                    .iter()
+                    .map(|e| (e.key.scalar_text(), e.value.to_json()))
+                    .collect(),
             ),
         }
     }
@@ -157,7 +169,11 @@ pub struct SyntaxError {
 /// value is kept, as the real tools do, and the finding is reported).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadIssue {
-    DuplicateKey { key: String, first: Span, duplicate: Span },
+    DuplicateKey {
+        key: String,
+        first: Span,
+        duplicate: Span,
+    },
 }
 
 /// Result of reading one document.
@@ -179,6 +195,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 16 * 1024 * 1024, max_depth: 256, max_nodes: 2_000_000 }
+        Limits {
+            max_bytes: 16 * 1024 * 1024,
+            max_depth: 256,
+            max_nodes: 2_000_000,
+        }
     }
 }

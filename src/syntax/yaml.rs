@@ -6,5 +6,8 @@ use super::{Document, FileId, Limits, Span, SyntaxError};
 
 /// Reads one YAML document. Placeholder until the event-based reader lands.
 pub fn read(_text: &str, file: FileId, _limits: &Limits) -> Result<Document, SyntaxError> {
-    Err(SyntaxError { message: "YAML reader not built yet".into(), span: Span::new(file, 0, 0) })
+    Err(SyntaxError {
+        message: "YAML reader not built yet".into(),
+        span: Span::new(file, 0, 0),
+    })
 }
