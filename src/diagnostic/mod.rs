@@ -1,8 +1,14 @@
 //! One `Diagnostic` type for every finding, and one renderer per output format.
 
 pub mod codes;
+pub mod format;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
 
 pub use codes::Code;
+pub use format::{render, Format};
 
 use crate::syntax::Span;
 

@@ -1,0 +1,195 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning uploads (GitHub, GitLab, IDEs).
+//!
+//! Every rule code is listed in `tool.driver.rules` (so a result's `ruleIndex` is its position in
+//! [`Code::ALL`]), and every result has a physical location with a region, which GitHub requires
+//! to place an alert. Columns count Unicode code points, as `SourceFile::line_col` does, and the
+//! run says so in `columnKind`.
+
+use super::format::{slash_path, source_file, Region};
+use super::{Code, Diagnostic, Label, Severity};
+use crate::syntax::SourceMap;
+use serde_json::{json, Value};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Where people learn about the tool: the repository when the package names one, else its page on
+/// crates.io.
+fn information_uri() -> String {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => format!("https://crates.io/crates/{}", env!("CARGO_PKG_NAME")),
+        repository => repository.to_string(),
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The condition part of a rule summary (before the first `: ` outside backticks), used as the
+/// rule's one-line description; the whole summary is the full description.
+fn short_description(summary: &str) -> &str {
+    let mut in_code = false;
+    for (index, ch) in summary.char_indices() {
+        match ch {
+            '`' => in_code = !in_code,
+            ':' if !in_code && summary[index + 1..].starts_with(' ') => return &summary[..index],
+            _ => {}
+        }
+    }
+    summary
+}
+
+fn rule(code: Code) -> Value {
+    json!({
+        "id": code.as_str(),
+        "name": code.name(),
+        "shortDescription": { "text": short_description(code.summary()) },
+        "fullDescription": { "text": code.summary() },
+        "defaultConfiguration": { "level": level(code.default_severity()) },
+    })
+}
+
+/// A URI reference for a path as the user gave it: forward slashes, and every byte outside the
+/// unreserved set percent-encoded. Absolute paths become `file://` URIs; in a relative one `:` is
+/// encoded too, or `C:` would read as a URI scheme.
+fn artifact_uri(path: &str) -> String {
+    fn encode(text: &str, keep_colon: bool) -> String {
+        let mut out = String::with_capacity(text.len());
+        for byte in text.bytes() {
+            let keep = byte.is_ascii_alphanumeric()
+                || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/')
+                || (keep_colon && byte == b':');
+            if keep {
+                out.push(char::from(byte));
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        out
+    }
+    let bytes = path.as_bytes();
+    let windows_drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    if path.starts_with('/') {
+        format!("file://{}", encode(path, true))
+    } else if windows_drive {
+        format!("file:///{}", encode(path, true))
+    } else {
+        encode(path, false)
+    }
+}
+
+fn physical_location(sources: &SourceMap, label: &Label) -> Value {
+    let (uri, region) = match source_file(sources, label.span.file) {
+        Some(file) => (
+            artifact_uri(&slash_path(file)),
+            Region::of(file, label.span.start, label.span.end),
+        ),
+        None => (String::new(), Region::UNKNOWN),
+    };
+    json!({
+        "artifactLocation": { "uri": uri },
+        "region": {
+            "startLine": region.line,
+            "startColumn": region.column,
+            "endLine": region.end_line,
+            "endColumn": region.end_column,
+        },
+    })
+}
+
+fn result(sources: &SourceMap, diagnostic: &Diagnostic) -> Value {
+    let mut text = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let rule_index = Code::ALL.iter().position(|&c| c == diagnostic.code);
+    let mut result = json!({
+        "ruleId": diagnostic.code.as_str(),
+        "ruleIndex": rule_index,
+        "level": level(diagnostic.severity),
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": physical_location(sources, &diagnostic.primary) }],
+    });
+    if !diagnostic.secondary.is_empty() {
+        let related: Vec<Value> = diagnostic
+            .secondary
+            .iter()
+            .enumerate()
+            .map(|(id, label)| {
+                let mut location =
+                    json!({ "id": id, "physicalLocation": physical_location(sources, label) });
+                if let Some(message) = &label.message {
+                    location["message"] = json!({ "text": message });
+                }
+                location
+            })
+            .collect();
+        result["relatedLocations"] = Value::Array(related);
+    }
+    if !diagnostic.pointer.is_empty() {
+        result["properties"] = json!({ "pointer": diagnostic.pointer });
+    }
+    result
+}
+
+pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": env!("CARGO_PKG_NAME"),
+                    "informationUri": information_uri(),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": Code::ALL.iter().map(|&c| rule(c)).collect::<Vec<_>>(),
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": diagnostics.iter().map(|d| result(sources, d)).collect::<Vec<_>>(),
+        }],
+    });
+    // `Value`'s alternate Display is the pretty printer, and writing to a String cannot fail.
+    format!("{log:#}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_from_paths() {
+        assert_eq!(artifact_uri("configs/config.yaml"), "configs/config.yaml");
+        assert_eq!(
+            artifact_uri("my configs/ça.yaml"),
+            "my%20configs/%C3%A7a.yaml"
+        );
+        assert_eq!(artifact_uri("a:b.yaml"), "a%3Ab.yaml");
+        assert_eq!(
+            artifact_uri("/etc/litellm/config.yaml"),
+            "file:///etc/litellm/config.yaml"
+        );
+        assert_eq!(
+            artifact_uri("C:/litellm/config.yaml"),
+            "file:///C:/litellm/config.yaml"
+        );
+    }
+
+    #[test]
+    fn short_description_stops_at_the_first_colon_outside_code() {
+        assert_eq!(
+            short_description("`a: b` is bad: it breaks"),
+            "`a: b` is bad"
+        );
+        assert_eq!(short_description("no colon"), "no colon");
+        for code in Code::ALL {
+            assert!(!short_description(code.summary()).is_empty(), "{code}");
+        }
+    }
+}
