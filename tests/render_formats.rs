@@ -420,3 +420,45 @@ fn strip_ansi(text: &str) -> String {
     }
     out
 }
+
+/// Frames stay a few lines long whatever the input: a minified one-line file, a finding on a whole
+/// document, CRLF line ends.
+#[test]
+fn human_frames_stay_small() {
+    let mut sources = SourceMap::new();
+    let one_line = format!(
+        "{{{}\"modle\": 1, {}}}",
+        "\"k\": 0, ".repeat(20_000),
+        "\"v\": 2, ".repeat(20_000)
+    );
+    let minified = sources.add(SourceFile::new("minified.json", one_line.clone()));
+    let long_doc: String = (0..2000).map(|i| format!("key{i}: {i}\n")).collect();
+    let long = sources.add(SourceFile::new("long.yaml", long_doc.clone()));
+    let crlf = sources.add(SourceFile::new(
+        "crlf.yaml",
+        "a: 1\r\nb:\tx\r\nc: 3\r\n".to_string(),
+    ));
+    let diagnostics = vec![
+        Diagnostic::new(
+            Code::UnknownKey,
+            span_of(&sources, minified, "\"modle\""),
+            "unknown key `modle`",
+        )
+        .with_label("did you mean `model`?"),
+        Diagnostic::new(
+            Code::NotAMapping,
+            Span::new(long, 0, long_doc.len()),
+            "the whole document",
+        )
+        .with_label("this"),
+        Diagnostic::new(
+            Code::UnknownKey,
+            span_of(&sources, crlf, "b"),
+            "unknown key `b`",
+        )
+        .with_label("here"),
+    ];
+    let text = render(Format::Human, &sources, &diagnostics, false);
+    assert!(text.len() < 3000, "{} bytes:\n{text}", text.len());
+    insta::assert_snapshot!(text);
+}

@@ -37,10 +37,14 @@ use super::format::{source_file, Region};
 use super::{Diagnostic, Label, Severity, Summary};
 use crate::syntax::{FileId, SourceFile, SourceMap};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
 };
 use std::borrow::Cow;
 use std::fmt::{self, Write};
+use std::ops::Range;
+
+mod excerpt;
 
 /// Findings are laid out for this width (frames show source lines whole and can be wider).
 const WIDTH: usize = 80;
@@ -287,7 +291,7 @@ fn printable_source(text: &str) -> Cow<'_, str> {
 
 /// The byte range of `label` inside `text`, clamped to the text and to character boundaries, as
 /// miette reads spans by byte and must not be handed one that splits a character.
-fn clamp(text: &str, label: &Label) -> SourceSpan {
+fn clamp(text: &str, label: &Label) -> Range<usize> {
     let floor = |mut offset: usize| {
         offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
@@ -297,45 +301,55 @@ fn clamp(text: &str, label: &Label) -> SourceSpan {
     };
     let start = floor(label.span.start);
     let end = floor(label.span.end.max(start));
-    SourceSpan::new(start.into(), end - start)
+    start..end
 }
 
-/// miette's view of one file: the sanitized text, with no name (our `-->` line names it).
+/// miette's view of one excerpt: its text, numbered from the excerpt's first line in the file.
+/// It has no name: our `-->` line names the file.
 #[derive(Debug)]
-struct FrameSource<'a> {
-    text: Cow<'a, str>,
+struct FrameSource {
+    text: String,
+    first_line: usize,
 }
 
-impl SourceCode for FrameSource<'_> {
-    fn read_span<'b>(
-        &'b self,
+impl SourceCode for FrameSource {
+    fn read_span<'a>(
+        &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, miette::MietteError> {
-        self.text
-            .as_ref()
-            .read_span(span, context_lines_before, context_lines_after)
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
     }
 }
 
-/// A message-less miette diagnostic holding only labels over one file: rendering it draws just
+/// A message-less miette diagnostic holding only labels over one excerpt: rendering it draws just
 /// the code frame.
 #[derive(Debug)]
-struct FrameDiagnostic<'a> {
-    source: FrameSource<'a>,
+struct FrameDiagnostic {
+    source: FrameSource,
     labels: Vec<LabeledSpan>,
 }
 
-impl fmt::Display for FrameDiagnostic<'_> {
+impl fmt::Display for FrameDiagnostic {
     fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
         Ok(())
     }
 }
 
-impl std::error::Error for FrameDiagnostic<'_> {}
+impl std::error::Error for FrameDiagnostic {}
 
-impl miette::Diagnostic for FrameDiagnostic<'_> {
+impl miette::Diagnostic for FrameDiagnostic {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
     }
@@ -345,36 +359,14 @@ impl miette::Diagnostic for FrameDiagnostic<'_> {
     }
 }
 
-/// The code frame for `labels` (all in `file`; `true` marks the primary one), or nothing if
-/// miette cannot draw it.
+/// The code frames for `labels` (all in `file`; `true` marks the primary one): one box per group
+/// of nearby labels. A box miette cannot draw is left out.
 fn frame(file: &SourceFile, labels: &[(&Label, bool)], paint: Paint) -> String {
-    let mut text = printable_source(&file.text);
-    // miette draws a `^` for an empty span only inside a line, so a finding at the very end of
-    // the file (an empty file, a missing key) gets a blank column to point at.
-    if labels
+    let ranges: Vec<Range<usize>> = labels
         .iter()
-        .any(|(label, _)| label.span.start >= text.len())
-    {
-        text.to_mut().push(' ');
-    }
-    let source = FrameSource { text };
-    let labels = labels
-        .iter()
-        .map(|(label, primary)| {
-            let span = clamp(&source.text, label);
-            let text = label
-                .message
-                .as_deref()
-                .map(|m| printable(m).replace('\n', " "));
-            if *primary {
-                LabeledSpan::new_primary_with_span(text, span)
-            } else {
-                LabeledSpan::new_with_span(text, span)
-            }
-        })
+        .map(|(label, _)| clamp(&file.text, label))
         .collect();
-    let diagnostic = FrameDiagnostic { source, labels };
-
+    let line_of = |offset: usize| file.line_col(offset).0 - 1;
     let theme = if paint.color {
         GraphicalTheme::ascii()
     } else {
@@ -387,15 +379,46 @@ fn frame(file: &SourceFile, labels: &[(&Label, bool)], paint: Paint) -> String {
         .without_syntax_highlighting()
         .with_context_lines(1)
         .tab_width(4);
-    let mut rendered = String::new();
-    if handler.render_report(&mut rendered, &diagnostic).is_err() {
-        return String::new();
+
+    let mut out = String::new();
+    for excerpt in excerpt::excerpts(&file.text, &ranges, line_of) {
+        let mut text = printable_source(&excerpt.text).into_owned();
+        // miette draws a `^` for an empty span only inside a line, so a finding at the very end
+        // of the file (an empty file, a missing key) gets a blank column to point at.
+        if excerpt
+            .labels
+            .iter()
+            .any(|(_, range)| range.start >= text.len())
+        {
+            text.push(' ');
+        }
+        let spans = excerpt.labels.iter().filter_map(|(index, range)| {
+            let (label, primary) = labels.get(*index)?;
+            let message = label
+                .message
+                .as_deref()
+                .map(|m| printable(m).replace('\n', " "));
+            let span = SourceSpan::new(range.start.into(), range.len());
+            Some(if *primary {
+                LabeledSpan::new_primary_with_span(message, span)
+            } else {
+                LabeledSpan::new_with_span(message, span)
+            })
+        });
+        let diagnostic = FrameDiagnostic {
+            labels: spans.collect(),
+            source: FrameSource {
+                text,
+                first_line: excerpt.first_line,
+            },
+        };
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &diagnostic).is_ok() {
+            // The empty message still leaves its (empty) line first.
+            out.push_str(rendered.strip_prefix('\n').unwrap_or(&rendered));
+        }
     }
-    // The empty message still leaves its (empty) line first.
-    match rendered.strip_prefix('\n') {
-        Some(rest) => rest.to_string(),
-        None => rendered,
-    }
+    out
 }
 
 #[cfg(test)]
@@ -431,8 +454,7 @@ mod tests {
     fn clamp_stays_on_char_boundaries() {
         let text = "é";
         let label = Label::new(crate::syntax::Span::new(FileId(0), 1, 9));
-        let span = clamp(text, &label);
-        assert_eq!((span.offset(), span.len()), (0, 2));
+        assert_eq!(clamp(text, &label), 0..2);
     }
 
     #[test]
