@@ -5,6 +5,7 @@
 
 pub mod source;
 pub mod yaml;
+mod yaml_resolve;
 
 pub use source::{FileId, SourceFile, SourceMap};
 

@@ -81,3 +81,54 @@ impl SourceMap {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 }
+
+/// Decodes a file's bytes as UTF-8, the way LiteLLM opens its config (text mode, UTF-8).
+/// Invalid bytes give an error located at the first bad byte.
+pub fn decode_utf8(bytes: &[u8], file: FileId) -> Result<String, super::SyntaxError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let bad_len = error.error_len().unwrap_or(bytes.len() - at);
+            let hint = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                " (the file looks UTF-16 encoded; save it as UTF-8)"
+            } else if bytes.iter().take(8192).any(|&b| b == 0) {
+                " (the file looks binary)"
+            } else {
+                ""
+            };
+            let shown: Vec<String> = bytes[at..at + bad_len]
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            Err(super::SyntaxError {
+                message: format!(
+                    "the file is not valid UTF-8: invalid byte sequence {} at byte offset {at}{hint}",
+                    shown.join(" ")
+                ),
+                span: super::Span::new(file, at, at + bad_len),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_utf8_locates_the_first_invalid_byte() {
+        assert_eq!(
+            decode_utf8("héllo".as_bytes(), FileId(3)).ok().as_deref(),
+            Some("héllo")
+        );
+        let error = decode_utf8(b"ab\xC3\x28cd", FileId(3)).err();
+        let span = error
+            .as_ref()
+            .map(|e| (e.span.file, e.span.start, e.span.end));
+        assert_eq!(span, Some((FileId(3), 2, 3)));
+        // A truncated sequence at the end covers the rest of the file.
+        let error = decode_utf8(b"abc\xE2\x82", FileId(0)).err();
+        assert_eq!(error.map(|e| (e.span.start, e.span.end)), Some((3, 5)));
+    }
+}
