@@ -6,5 +6,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod env;
 pub mod litellm;
+pub mod openclaw;
+pub mod refs;
 pub mod suggest;
 pub mod syntax;

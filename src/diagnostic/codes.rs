@@ -112,6 +112,67 @@ codes! {
         "`litellm_settings.cache` is not the boolean `true`/`false`: a string such as \"true\" does not enable caching.");
     MasterKeyUnsafe = ("LL065", "master-key-unsafe", Warning,
         "No master key, an unset one, or the demo `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError); 1.80 ran unauthenticated.");
+    // ---- OpenClaw: reading the file ---------------------------------------------------------
+    OcJson5Syntax = ("OC001", "json5-syntax", Error,
+        "The file is not valid JSON5 (or breaks a size or nesting limit): `openclaw config validate` reports `JSON5 parse failed` and the gateway refuses to start.");
+    OcNotAnObject = ("OC002", "not-an-object", Error,
+        "The top level is not an object: OpenClaw reports `Invalid input: expected object` and refuses the config.");
+    OcDuplicateKey = ("OC003", "json5-duplicate-key", Warning,
+        "An object repeats a key: json5 keeps the last value silently, so the first one is lost.");
+    OcIncludeInvalid = ("OC010", "oc-include-invalid", Error,
+        "`$include` is not a path or a list of paths, or sibling keys sit next to non-object content: OpenClaw refuses the config.");
+    OcIncludeUnreadable = ("OC011", "include-unreadable", Error,
+        "An included file is missing, unreadable, not a regular file, hard-linked, over 2 MiB or not valid JSON5: OpenClaw refuses the config.");
+    OcIncludeEscapes = ("OC012", "include-escapes", Error,
+        "An include resolves (or links) outside the config's directory and `OPENCLAW_INCLUDE_ROOTS`: `Include path escapes config directory`.");
+    OcIncludeCycle = ("OC013", "oc-include-cycle", Error,
+        "An include chain comes back to a file already in it: `Circular include detected`.");
+    OcIncludeTooDeep = ("OC014", "include-too-deep", Error,
+        "Includes nest more than 10 levels: `Maximum include depth (10) exceeded`.");
+    // ---- OpenClaw: schema ----------------------------------------------------------------------
+    OcUnknownKey = ("OC020", "oc-unknown-key", Error,
+        "A key OpenClaw's strict schema does not know: `Unrecognized key`, the config is refused.");
+    OcMissingField = ("OC021", "missing-field", Error,
+        "A required field is missing (a model's `id` or `name`): `expected string, received undefined`, the config is refused.");
+    OcInvalidType = ("OC022", "oc-invalid-type", Error,
+        "A value of the wrong type: `Invalid input: expected ...`, the config is refused.");
+    OcInvalidValue = ("OC023", "oc-invalid-value", Error,
+        "A value outside the accepted set or range (e.g. `api: \"openai-chat\"`): `Invalid option`, the config is refused.");
+    OcEnvFlatKey = ("OC024", "env-flat-key", Error,
+        "A variable written directly under `env` (the old flat form): 2026.9.6 rejects it; variables go under `env.vars`.");
+    OcCustomProviderIncomplete = ("OC030", "custom-provider-incomplete", Error,
+        "A provider id that is not bundled lacks `baseUrl` or `models`: `custom model providers must declare ...`, the config is refused.");
+    OcLegacyAgentsList = ("OC040", "legacy-agents-list", Warning,
+        "`agents.list` is the legacy roster: OpenClaw migrates it to `agents.entries` on read (and skips auto-migration with `$include`).");
+    OcAgentRoster = ("OC041", "agent-roster", Error,
+        "Several agents without `agents.ownership: \"explicit\"` or exactly one `default: true`: OpenClaw refuses the config.");
+    OcAgentIdInvalid = ("OC042", "agent-id-invalid", Error,
+        "An `agents.entries` key is not a valid agent id (`^[a-z0-9_][a-z0-9_-]{0,63}$`): `Invalid key in record`.");
+    // ---- OpenClaw: environment -----------------------------------------------------------------
+    OcEnvUnset = ("OC050", "oc-env-unset", Warning,
+        "`${VAR}` names a variable that is unset or empty (and not in `env.vars`): OpenClaw keeps the literal `${VAR}` text and the feature using it fails.");
+    OcEnvNotSubstituted = ("OC051", "env-not-substituted", Warning,
+        "`${...}` that is not an upper-case name (`${lower}`, `${X:-default}`): OpenClaw leaves it verbatim, with no warning.");
+    OcEnvVarSkipped = ("OC052", "env-var-skipped", Warning,
+        "An `env.vars` entry OpenClaw does not export (empty, invalid name, blocked name, or a value with `${...}`): references to it stay unresolved.");
+    OcLiteralApiKey = ("OC054", "literal-api-key", Warning,
+        "A provider `apiKey` written as a literal secret: it leaks with the file; use `${VAR}` or a SecretRef.");
+    // ---- OpenClaw: model refs ------------------------------------------------------------------
+    OcModelRefInvalid = ("OC060", "model-ref-invalid", Error,
+        "A model ref that is not `provider/model` where one is required (empty provider or model, a bare `modelPolicy.allow` entry that is no alias, a bare `decisionModel`): OpenClaw rejects it.");
+    OcUnknownProvider = ("OC061", "oc-unknown-provider", Error,
+        "A ref names a provider that is neither bundled nor configured: `Unknown model` when the agent runs.");
+    OcBareModelRef = ("OC062", "bare-model-ref", Warning,
+        "A ref without provider that is no alias and no unique configured model id: OpenClaw falls back to `openai/<ref>`.");
+    OcModelUnresolvable = ("OC063", "model-unresolvable", Error,
+        "A `litellm/...` ref while the `litellm` provider has no `baseUrl`: only the static catalog (`claude-opus-4-6`) resolves, anything else is `Unknown model`.");
+    // ---- cross-file: OpenClaw refs against the LiteLLM config ----------------------------------
+    XrUnknownModelGroup = ("XR001", "litellm-group-unknown", Error,
+        "A `litellm/<model_name>` ref names no model group of the LiteLLM config: the proxy answers HTTP 400 `Invalid model name`.");
+    XrModelNotServed = ("XR002", "litellm-model-not-served", Error,
+        "`models.providers.litellm.models[].id` is not served by the LiteLLM config: OpenClaw offers it, the proxy rejects it.");
+    XrApiMismatch = ("XR003", "litellm-api-mismatch", Error,
+        "The LiteLLM provider uses an `api` other than `openai-completions`/`openai-responses`: OpenClaw speaks a protocol the proxy does not serve there.");
 }
 
 impl std::fmt::Display for Code {

@@ -3,6 +3,7 @@
 //! Readers (`yaml`, later `json5`) turn source text into a [`Node`] tree where every value keeps
 //! the byte span it came from, so every later finding can point at the exact text a user wrote.
 
+pub mod json5;
 pub mod source;
 pub mod yaml;
 mod yaml_resolve;
@@ -10,7 +11,7 @@ mod yaml_resolve;
 pub use source::{FileId, SourceFile, SourceMap};
 
 /// Byte range of a node inside one source file, plus the 1-based line/column of its start and end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     pub file: FileId,
     /// Byte offset of the first byte.

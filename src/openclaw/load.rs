@@ -1,0 +1,381 @@
+//! Reading `openclaw.json` as OpenClaw does: JSON5, then `$include` resolution (confinement,
+//! depth 10, cycles, 2 MiB per file) and deep merge.
+
+// An include error ends the read (OpenClaw refuses the whole config), so returning the
+// diagnostic by value on that cold path costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::env::Environment;
+use crate::syntax::{json5, Entry, Limits, Node, NodeKind, ReadIssue, SourceFile, SourceMap, Span};
+
+/// OpenClaw's include limits (src/config/includes.ts).
+const MAX_INCLUDE_DEPTH: usize = 10;
+const MAX_INCLUDE_BYTES: u64 = 2 * 1024 * 1024;
+const MAX_PATH_LEN: usize = 4096;
+
+/// Reads one JSON5 file into the source map, turning read issues into diagnostics.
+pub fn parse_file(
+    path: &Path,
+    text: String,
+    sources: &mut SourceMap,
+    out: &mut Vec<Diagnostic>,
+) -> Result<Node, Diagnostic> {
+    let file = sources.add(SourceFile::new(path, text));
+    let text = &sources.get(file).text;
+    let doc = json5::read(text, file, &Limits::default())
+        .map_err(|e| Diagnostic::new(Code::OcJson5Syntax, e.span, e.message))?;
+    for issue in doc.issues {
+        match issue {
+            ReadIssue::DuplicateKey {
+                key,
+                first,
+                duplicate,
+            } => out.push(
+                Diagnostic::new(
+                    Code::OcDuplicateKey,
+                    duplicate,
+                    format!("key `{key}` is repeated: json5 keeps this value and drops the first"),
+                )
+                .with_secondary(first, "first value, ignored"),
+            ),
+        }
+    }
+    doc.root.ok_or_else(|| {
+        Diagnostic::new(
+            Code::OcJson5Syntax,
+            Span::new(file, 0, 0),
+            "the document is empty",
+        )
+    })
+}
+
+/// Include resolution state for one read.
+pub struct Includes<'a> {
+    /// Directories includes may come from: the main file's directory and `OPENCLAW_INCLUDE_ROOTS`.
+    roots: Vec<PathBuf>,
+    sources: &'a mut SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Includes<'a> {
+    pub fn new(main: &Path, env: &Environment, sources: &'a mut SourceMap) -> Self {
+        let mut roots = Vec::new();
+        if let Some(dir) = main.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            roots.push(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
+        }
+        if let Some(extra) = env.get("OPENCLAW_INCLUDE_ROOTS") {
+            let home = env.get("OPENCLAW_HOME").or_else(|| env.get("HOME"));
+            for entry in extra.split(':').map(str::trim).filter(|e| !e.is_empty()) {
+                let expanded = match (entry.strip_prefix('~'), home) {
+                    (Some(rest), Some(home)) => PathBuf::from(format!("{home}{rest}")),
+                    _ => PathBuf::from(entry),
+                };
+                if expanded.is_absolute() {
+                    roots.push(expanded.canonicalize().unwrap_or(expanded));
+                }
+            }
+        }
+        Includes {
+            roots,
+            sources,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Resolves every `$include` under `node`. `chain` holds the canonical paths of the files
+    /// being included, outermost first. On failure the diagnostic is returned: OpenClaw refuses
+    /// the whole config on any include error.
+    pub fn resolve(
+        &mut self,
+        node: Node,
+        current_file: &Path,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<Node, Diagnostic> {
+        match node.kind {
+            NodeKind::Map(entries) => {
+                let span = node.span;
+                let mut include: Option<Entry> = None;
+                let mut siblings = Vec::with_capacity(entries.len());
+                for entry in entries {
+                    if entry.key.as_str() == Some("$include") {
+                        include = Some(entry);
+                    } else {
+                        let value = self.resolve(entry.value, current_file, chain)?;
+                        siblings.push(Entry {
+                            key: entry.key,
+                            value,
+                        });
+                    }
+                }
+                let resolved_siblings = Node::new(NodeKind::Map(siblings), span);
+                let Some(include) = include else {
+                    return Ok(resolved_siblings);
+                };
+                let included = self.load_directive(&include, current_file, chain)?;
+                let has_siblings = resolved_siblings.as_map().is_some_and(|m| !m.is_empty());
+                if !has_siblings {
+                    return Ok(included);
+                }
+                if included.as_map().is_none() {
+                    return Err(Diagnostic::new(
+                        Code::OcIncludeInvalid,
+                        include.key.span,
+                        "Sibling keys require included content to be an object",
+                    ));
+                }
+                Ok(merge(included, resolved_siblings))
+            }
+            NodeKind::Seq(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|i| self.resolve(i, current_file, chain))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Node::new(NodeKind::Seq(items), node.span))
+            }
+            kind => Ok(Node { kind, ..node }),
+        }
+    }
+
+    fn load_directive(
+        &mut self,
+        include: &Entry,
+        current_file: &Path,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<Node, Diagnostic> {
+        let paths: Vec<&Node> = match &include.value.kind {
+            NodeKind::Str(_) => vec![&include.value],
+            NodeKind::Seq(items) => {
+                if let Some(bad) = items.iter().find(|i| i.as_str().is_none()) {
+                    return Err(Diagnostic::new(
+                        Code::OcIncludeInvalid,
+                        bad.span,
+                        format!(
+                            "Invalid $include array item: expected string, got {}",
+                            bad.type_name()
+                        ),
+                    ));
+                }
+                items.iter().collect()
+            }
+            _ => {
+                return Err(Diagnostic::new(
+                    Code::OcIncludeInvalid,
+                    include.value.span,
+                    format!(
+                        "Invalid $include value: expected string or array of strings, got {}",
+                        include.value.type_name()
+                    ),
+                ))
+            }
+        };
+        let mut merged: Option<Node> = None;
+        for path_node in paths {
+            let loaded = self.load_one(path_node, current_file, chain)?;
+            merged = Some(match merged {
+                Some(previous) => merge(previous, loaded),
+                None => loaded,
+            });
+        }
+        Ok(merged.unwrap_or_else(|| Node::new(NodeKind::Map(Vec::new()), include.value.span)))
+    }
+
+    fn load_one(
+        &mut self,
+        path_node: &Node,
+        current_file: &Path,
+        chain: &mut Vec<PathBuf>,
+    ) -> Result<Node, Diagnostic> {
+        let written = path_node.as_str().unwrap_or_default();
+        let fail = |code: Code, message: String| Diagnostic::new(code, path_node.span, message);
+        if written.contains('\0') || written.len() >= MAX_PATH_LEN {
+            return Err(fail(
+                Code::OcIncludeInvalid,
+                "Invalid include path (NUL byte or over 4096 bytes)".into(),
+            ));
+        }
+        let base = current_file.parent().unwrap_or(Path::new("."));
+        let joined = if Path::new(written).is_absolute() {
+            PathBuf::from(written)
+        } else {
+            base.join(written)
+        };
+        let lexical = normalize(&joined);
+        let root_list = self
+            .roots
+            .iter()
+            .map(|r| r.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let absolute_lexical = lexical.canonicalize().ok();
+        // The path as written must stay inside a root (checked on the normalised absolute path of
+        // its directory), and so must its real path (symlinks).
+        let lexical_abs = match lexical.parent().and_then(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".").canonicalize().ok()
+            } else {
+                p.canonicalize().ok()
+            }
+        }) {
+            Some(dir) => lexical.file_name().map(|n| dir.join(n)).unwrap_or(dir),
+            None => lexical.clone(),
+        };
+        if !self.inside_roots(&lexical_abs) {
+            return Err(fail(
+                Code::OcIncludeEscapes,
+                format!("Include path escapes config directory: {written} (root: {root_list})"),
+            ));
+        }
+        let Some(real) = absolute_lexical else {
+            return Err(fail(
+                Code::OcIncludeUnreadable,
+                format!(
+                    "Failed to read include file: {written} (resolved: {})",
+                    lexical_abs.display()
+                ),
+            ));
+        };
+        if !self.inside_roots(&real) {
+            return Err(fail(Code::OcIncludeEscapes, format!("Include path resolves outside config directory (symlink): {written} (root: {root_list})")));
+        }
+        if chain.contains(&real) {
+            let names: Vec<String> = chain
+                .iter()
+                .chain(std::iter::once(&real))
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(fail(
+                Code::OcIncludeCycle,
+                format!("Circular include detected: {}", names.join(" -> ")),
+            ));
+        }
+        // The main file is chain[0]; each include adds one.
+        if chain.len() > MAX_INCLUDE_DEPTH {
+            return Err(fail(
+                Code::OcIncludeTooDeep,
+                format!("Maximum include depth ({MAX_INCLUDE_DEPTH}) exceeded at: {written}"),
+            ));
+        }
+        let meta = std::fs::metadata(&real).map_err(|e| {
+            fail(
+                Code::OcIncludeUnreadable,
+                format!("Failed to read include file: {written} ({e})"),
+            )
+        })?;
+        if !meta.is_file() {
+            return Err(fail(
+                Code::OcIncludeUnreadable,
+                format!("Include is not a regular file: {written}"),
+            ));
+        }
+        if meta.len() > MAX_INCLUDE_BYTES {
+            return Err(fail(
+                Code::OcIncludeUnreadable,
+                format!(
+                    "Include file is over 2 MiB: {written} ({} bytes)",
+                    meta.len()
+                ),
+            ));
+        }
+        if hard_linked(&meta) {
+            return Err(fail(
+                Code::OcIncludeUnreadable,
+                format!("Include file has hard links, which OpenClaw refuses: {written}"),
+            ));
+        }
+        let text = std::fs::read_to_string(&real).map_err(|e| {
+            fail(
+                Code::OcIncludeUnreadable,
+                format!("Failed to read include file: {written} ({e})"),
+            )
+        })?;
+        let mut read_issues = Vec::new();
+        let node = parse_file(&lexical, text, self.sources, &mut read_issues).map_err(|inner| {
+            fail(
+                Code::OcIncludeUnreadable,
+                format!("Failed to parse include file: {written}"),
+            )
+            .with_secondary(inner.primary.span, inner.message)
+        })?;
+        self.diagnostics.extend(read_issues);
+        chain.push(real.clone());
+        let result = self.resolve(node, &real, chain);
+        chain.pop();
+        result
+    }
+
+    fn inside_roots(&self, path: &Path) -> bool {
+        self.roots.iter().any(|root| path.starts_with(root))
+    }
+}
+
+#[cfg(unix)]
+fn hard_linked(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn hard_linked(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// OpenClaw's deep merge: objects merge key by key, arrays concatenate, anything else is
+/// replaced by the later value.
+pub fn merge(base: Node, over: Node) -> Node {
+    match (base.kind, over.kind) {
+        (NodeKind::Map(mut entries), NodeKind::Map(over_entries)) => {
+            for entry in over_entries {
+                let name = entry.key.scalar_text();
+                match entries.iter().position(|e| e.key.scalar_text() == name) {
+                    Some(pos) => {
+                        let old = entries.remove(pos);
+                        let value = merge(old.value, entry.value);
+                        entries.insert(
+                            pos,
+                            Entry {
+                                key: entry.key,
+                                value,
+                            },
+                        );
+                    }
+                    None => entries.push(entry),
+                }
+            }
+            Node::new(NodeKind::Map(entries), over.span)
+        }
+        (NodeKind::Seq(mut items), NodeKind::Seq(more)) => {
+            items.extend(more);
+            Node::new(NodeKind::Seq(items), over.span)
+        }
+        (_, kind) => Node {
+            kind,
+            span: over.span,
+            style: over.style,
+        },
+    }
+}

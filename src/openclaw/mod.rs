@@ -1,0 +1,125 @@
+//! OpenClaw config checks: read `openclaw.json` exactly as OpenClaw 2026.9.6 does (JSON5,
+//! `$include`, `env.vars`, `${VAR}`, legacy roster migration), then check the model-related
+//! schema strictly and every model ref, optionally against a LiteLLM config's model groups.
+
+pub mod agents;
+pub mod env;
+pub mod load;
+pub mod model;
+pub mod providers;
+pub mod refs;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::env::Environment;
+use crate::litellm::ModelGroups;
+use crate::syntax::{Node, SourceMap};
+
+/// The main file could not be read at all (missing, a directory, not UTF-8): exit 2.
+#[derive(Debug)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The JSON Schema generated from the model types.
+pub fn schema() -> serde_json::Value {
+    schema::generate()
+}
+
+/// Checks one OpenClaw config. `litellm` adds the cross-file checks; `require_env` makes an
+/// unset `${VAR}` an error.
+pub fn check(
+    path: &Path,
+    env: &Environment,
+    sources: &mut SourceMap,
+    litellm: Option<&ModelGroups>,
+    require_env: bool,
+) -> Result<Vec<Diagnostic>, LoadError> {
+    let text = std::fs::read(path)
+        .map_err(|e| LoadError {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| LoadError {
+                path: path.to_path_buf(),
+                message: "the file is not UTF-8".into(),
+            })
+        })?;
+    let mut out = Vec::new();
+    let root = match load::parse_file(path, text, sources, &mut out) {
+        Ok(root) => root,
+        Err(d) => {
+            out.push(d);
+            return Ok(out);
+        }
+    };
+    let main_real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut includes = load::Includes::new(path, env, sources);
+    let resolved = includes.resolve(root, path, &mut vec![main_real]);
+    out.append(&mut includes.diagnostics);
+    let mut root = match resolved {
+        Ok(root) => root,
+        Err(d) => {
+            out.push(d);
+            return Ok(out);
+        }
+    };
+    if root.as_map().is_none() {
+        out.push(
+            Diagnostic::new(
+                Code::OcNotAnObject,
+                root.span,
+                format!(
+                    "Invalid input: expected object, received {}",
+                    root.type_name()
+                ),
+            )
+            .with_pointer(""),
+        );
+        return Ok(out);
+    }
+    check_tree(&mut root, env, litellm, require_env, &mut out);
+    crate::diagnostic::sort(&mut out);
+    Ok(out)
+}
+
+/// The checks after reading: env, migration, schema, rules, refs.
+fn check_tree(
+    root: &mut Node,
+    env: &Environment,
+    litellm: Option<&ModelGroups>,
+    require_env: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let config_env = env::export_vars(root, env, out);
+    let substituted = env::substitute(root, &config_env, require_env, &mut Vec::new(), out);
+    agents::migrate_legacy_list(root, out);
+
+    let schema = schema::generate();
+    let mut validator = schema::Validator::new(&schema, &substituted);
+    validator.check_root(root);
+    out.append(&mut validator.diagnostics);
+
+    providers::check(root, &substituted, out);
+    agents::check(root, out);
+
+    let refs = refs::collect(root, &substituted);
+    let catalog = refs::Catalog::of(root);
+    let served = |name: &str| litellm.is_some_and(|g| g.contains(name));
+    refs::check(&refs, &catalog, &served, out);
+    if let Some(groups) = litellm {
+        crate::refs::check(root, &refs, &catalog, groups, out);
+    }
+}

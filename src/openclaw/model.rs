@@ -1,0 +1,722 @@
+//! The OpenClaw 2026.9.6 config (`openclaw.json`) as far as this tool models it.
+//!
+//! These types are the truth: the checker walks the JSON Schema generated from them (see
+//! `schema.rs`), and `litellm-check schema` publishes the same schema. `deny_unknown_fields`
+//! marks the objects OpenClaw's zod schema declares `.strict()`. Sections typed as
+//! `serde_json::Value` or `Map` are ones whose key name is checked but whose inside is left to
+//! OpenClaw (channels, gateway, plugins, tools, ...).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An opaque section: its name is checked, its content is OpenClaw's business.
+pub type Section = Map<String, Value>;
+
+/// `openclaw.json`: JSON5, every top-level key known (OpenClaw rejects unknown ones).
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenClawConfig {
+    /// URL or path of a JSON Schema for editors; ignored by OpenClaw.
+    #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Compatibility metadata written by OpenClaw itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Section>,
+    /// Environment import: `vars` are exported before `${VAR}` substitution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Env>,
+    /// Model catalog: provider definitions and merge/replace behaviour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<Models>,
+    /// Agent defaults and the per-agent roster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agents: Option<Agents>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wizard: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telemetry: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ui: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<Section>,
+    #[serde(rename = "accessGroups", skip_serializing_if = "Option::is_none")]
+    pub access_groups: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acp: Option<Section>,
+    #[serde(rename = "nodeHost", skip_serializing_if = "Option::is_none")]
+    pub node_host: Option<Section>,
+    /// Directory for new managed worktrees.
+    #[serde(rename = "worktreeRoot", skip_serializing_if = "Option::is_none")]
+    pub worktree_root: Option<String>,
+    #[serde(
+        rename = "worktreeAcceleration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub worktree_acceleration: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security: Option<Section>,
+    /// Routing and ACP ownership rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bindings: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tts: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commands: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvals: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cron: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcripts: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hooks: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub talk: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<Section>,
+    #[serde(rename = "cloudWorkers", skip_serializing_if = "Option::is_none")]
+    pub cloud_workers: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desktop: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mcp: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surfaces: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<Section>,
+}
+
+/// `env`: only `vars` and `shellEnv`; flat `env.NAME` keys are rejected by 2026.9.6.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Env {
+    /// Run the login shell to import expected variables that are missing.
+    #[serde(rename = "shellEnv", skip_serializing_if = "Option::is_none")]
+    pub shell_env: Option<ShellEnv>,
+    /// Variables exported into the process environment (unless already set there) before
+    /// `${VAR}` substitution, so they can be referenced elsewhere in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vars: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShellEnv {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Login-shell timeout (default 15000).
+    #[serde(rename = "timeoutMs", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub timeout_ms: Option<u64>,
+}
+
+/// `models`: the model catalog.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Models {
+    /// `merge` layers configured providers over bundled catalogs (default); `replace` makes the
+    /// config the whole inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ModelsMode>,
+    /// Provider definitions by id. A bundled id is an overlay; any other id is a custom provider
+    /// and must declare `baseUrl` and `models`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub providers: Option<BTreeMap<String, ModelProvider>>,
+    /// Hosted catalog refresh.
+    #[serde(rename = "catalogRefresh", skip_serializing_if = "Option::is_none")]
+    pub catalog_refresh: Option<CatalogRefresh>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelsMode {
+    Merge,
+    Replace,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogRefresh {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// https, or http on a loopback host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The adapter OpenClaw uses to talk to a provider (exactly these 11 values in 2026.9.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelApi {
+    OpenaiCompletions,
+    OpenaiResponses,
+    OpenaiChatgptResponses,
+    AnthropicMessages,
+    GoogleGenerativeAi,
+    GoogleVertex,
+    GithubCopilot,
+    BedrockConverseStream,
+    Ollama,
+    PiMessages,
+    AzureOpenaiResponses,
+}
+
+impl ModelApi {
+    pub const ALL: [&'static str; 11] = [
+        "openai-completions",
+        "openai-responses",
+        "openai-chatgpt-responses",
+        "anthropic-messages",
+        "google-generative-ai",
+        "google-vertex",
+        "github-copilot",
+        "bedrock-converse-stream",
+        "ollama",
+        "pi-messages",
+        "azure-openai-responses",
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProviderAuth {
+    ApiKey,
+    AwsSdk,
+    Oauth,
+    Token,
+}
+
+/// A string, or a SecretRef object resolved by OpenClaw's secrets machinery.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SecretInput {
+    Text(String),
+    Ref(SecretRef),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRef {
+    pub source: SecretSource,
+    /// Secret provider alias (`^[a-z][a-z0-9_-]{0,63}$`).
+    pub provider: String,
+    /// Secret id (env/store: `^[A-Z][A-Z0-9_]{0,127}$`).
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretSource {
+    Env,
+    File,
+    Exec,
+    Store,
+}
+
+/// `models.providers.<id>`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelProvider {
+    /// Base URL of the provider's API; required for custom provider ids.
+    #[serde(rename = "baseUrl", skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// API key: `${VAR}` or a SecretRef, not a literal secret.
+    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<SecretInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<ProviderAuth>,
+    /// Default adapter for the provider's models (`openai-completions` when unset and a
+    /// `baseUrl` is given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<ModelApi>,
+    /// Provider-level output-token default (> 0).
+    #[serde(rename = "maxTokens", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub max_tokens: Option<f64>,
+    /// Per-request HTTP timeout (integer > 0).
+    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub region: Option<String>,
+    #[serde(
+        rename = "injectNumCtxForOpenAICompat",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub inject_num_ctx_for_openai_compat: Option<bool>,
+    /// Plugin-interpreted parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Section>,
+    #[serde(rename = "agentRuntime", skip_serializing_if = "Option::is_none")]
+    pub agent_runtime: Option<AgentRuntime>,
+    /// A local server to start before calls (`command`, `args`, `cwd`, `env`, `healthUrl`, ...).
+    #[serde(rename = "localService", skip_serializing_if = "Option::is_none")]
+    pub local_service: Option<Section>,
+    /// Extra request headers (strings or SecretRefs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, SecretInput>>,
+    /// Force the credential into `Authorization`.
+    #[serde(rename = "authHeader", skip_serializing_if = "Option::is_none")]
+    pub auth_header: Option<bool>,
+    /// Transport overrides: headers, auth, proxy, tls, allowPrivateNetwork.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Section>,
+    /// Model definitions (may be empty for bundled providers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<Vec<ModelDefinition>>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentRuntime {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelInput {
+    Text,
+    Image,
+    Video,
+    Audio,
+}
+
+/// An entry of `models.providers.<id>.models`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelDefinition {
+    /// Provider-facing model id (for LiteLLM: a `model_name` the proxy serves).
+    #[schemars(length(min = 1))]
+    pub id: String,
+    /// Display name.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Per-model adapter override.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<ModelApi>,
+    #[serde(rename = "baseUrl", skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub base_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<bool>,
+    /// Accepted inputs (default `["text"]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Vec<ModelInput>>,
+    /// Prices per million tokens (`input`, `output`, `cacheRead`, `cacheWrite`, `tieredPricing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Section>,
+    /// Native context window (> 0).
+    #[serde(rename = "contextWindow", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub context_window: Option<f64>,
+    /// Effective input cap (integer > 0).
+    #[serde(rename = "contextTokens", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub context_tokens: Option<u64>,
+    /// Output cap (> 0).
+    #[serde(rename = "maxTokens", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub max_tokens: Option<f64>,
+    #[serde(rename = "thinkingLevelMap", skip_serializing_if = "Option::is_none")]
+    pub thinking_level_map: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Section>,
+    #[serde(rename = "agentRuntime", skip_serializing_if = "Option::is_none")]
+    pub agent_runtime: Option<AgentRuntime>,
+    /// Plain string headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Capability flags (`supportsTools`, `maxTokensField`, `thinkingFormat`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compat: Option<Section>,
+    #[serde(rename = "mediaInput", skip_serializing_if = "Option::is_none")]
+    pub media_input: Option<Section>,
+    /// Written by tooling (`models-add`).
+    #[serde(rename = "metadataSource", skip_serializing_if = "Option::is_none")]
+    pub metadata_source: Option<MetadataSource>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum MetadataSource {
+    #[serde(rename = "models-add")]
+    ModelsAdd,
+}
+
+/// `agents`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agents {
+    /// `explicit` is required for a roster of several agents without one `default: true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<Ownership>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<AgentDefaults>,
+    /// The per-agent roster, keyed by agent id (`^[a-z0-9_][a-z0-9_-]{0,63}$`, any case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<BTreeMap<String, AgentEntry>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Ownership {
+    Explicit,
+}
+
+/// A text model: a ref (`provider/model` or an alias), or a primary with fallbacks.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AgentModel {
+    Ref(String),
+    Chain(ModelChain),
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelChain {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// Tried in order when the primary fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallbacks: Option<Vec<String>>,
+}
+
+/// A tool model (image, pdf, voice, media): a ref, or a primary with fallbacks and a timeout.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ToolModel {
+    Ref(String),
+    Chain(ToolModelChain),
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToolModelChain {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallbacks: Option<Vec<String>>,
+    #[serde(rename = "timeoutMs", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MediaModels {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ToolModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<ToolModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub music: Option<ToolModel>,
+}
+
+/// Per-model settings keyed by a `provider/model` ref (or `provider/*`). Holds aliases; does
+/// not restrict selection (that is `modelPolicy.allow`).
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    /// A short name usable as a bare model ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Section>,
+    #[serde(rename = "agentRuntime", skip_serializing_if = "Option::is_none")]
+    pub agent_runtime: Option<AgentRuntime>,
+    /// Up to 8 runtime ids; exact refs only.
+    #[serde(rename = "pickerRuntimes", skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 8))]
+    pub picker_runtimes: Option<Vec<String>>,
+    /// Exact refs only.
+    #[serde(rename = "codeMode", skip_serializing_if = "Option::is_none")]
+    pub code_mode: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub streaming: Option<bool>,
+}
+
+/// The model allowlist: aliases, exact `provider/model` refs or trailing wildcards
+/// (`openai/*`); empty or absent allows any model.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPolicy {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelSelectionScope {
+    Session,
+    Agent,
+    Global,
+}
+
+/// `agents.defaults`: model-related keys are typed; the others are known by name only.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentDefaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Section>,
+    /// The default text model (`provider/model`, an alias, or `{primary, fallbacks}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<AgentModel>,
+    #[serde(
+        rename = "modelSelectionScope",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_selection_scope: Option<ModelSelectionScope>,
+    /// Lower-cost model for short internal tasks; `""` disables.
+    #[serde(rename = "utilityModel", skip_serializing_if = "Option::is_none")]
+    pub utility_model: Option<String>,
+    /// `provider/model` for typed decisions; `""` disables.
+    #[serde(rename = "decisionModel", skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 512))]
+    pub decision_model: Option<String>,
+    #[serde(rename = "imageModel", skip_serializing_if = "Option::is_none")]
+    pub image_model: Option<ToolModel>,
+    #[serde(rename = "mediaModels", skip_serializing_if = "Option::is_none")]
+    pub media_models: Option<MediaModels>,
+    #[serde(rename = "voiceModel", skip_serializing_if = "Option::is_none")]
+    pub voice_model: Option<ToolModel>,
+    #[serde(rename = "pdfModel", skip_serializing_if = "Option::is_none")]
+    pub pdf_model: Option<ToolModel>,
+    #[serde(rename = "pdfMaxMb", skip_serializing_if = "Option::is_none")]
+    pub pdf_max_mb: Option<Value>,
+    #[serde(rename = "pdfMaxPages", skip_serializing_if = "Option::is_none")]
+    pub pdf_max_pages: Option<Value>,
+    /// Aliases and per-model settings keyed by model ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<BTreeMap<String, ModelSettings>>,
+    #[serde(rename = "modelPolicy", skip_serializing_if = "Option::is_none")]
+    pub model_policy: Option<ModelPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Value>,
+    #[serde(rename = "silentReply", skip_serializing_if = "Option::is_none")]
+    pub silent_reply: Option<Value>,
+    #[serde(rename = "repoRoot", skip_serializing_if = "Option::is_none")]
+    pub repo_root: Option<Value>,
+    #[serde(rename = "skipBootstrap", skip_serializing_if = "Option::is_none")]
+    pub skip_bootstrap: Option<Value>,
+    #[serde(
+        rename = "skipOptionalBootstrapFiles",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skip_optional_bootstrap_files: Option<Value>,
+    #[serde(rename = "contextInjection", skip_serializing_if = "Option::is_none")]
+    pub context_injection: Option<Value>,
+    #[serde(rename = "bootstrapMaxChars", skip_serializing_if = "Option::is_none")]
+    pub bootstrap_max_chars: Option<Value>,
+    #[serde(
+        rename = "bootstrapTotalMaxChars",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bootstrap_total_max_chars: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experimental: Option<Value>,
+    #[serde(rename = "userTimezone", skip_serializing_if = "Option::is_none")]
+    pub user_timezone: Option<Value>,
+    #[serde(rename = "startupContext", skip_serializing_if = "Option::is_none")]
+    pub startup_context: Option<Value>,
+    #[serde(rename = "contextPruning", skip_serializing_if = "Option::is_none")]
+    pub context_pruning: Option<Value>,
+    /// Compaction settings; `compaction.model` and `compaction.memoryFlush.model` are refs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compaction: Option<Value>,
+    #[serde(rename = "embeddedAgent", skip_serializing_if = "Option::is_none")]
+    pub embedded_agent: Option<Value>,
+    #[serde(rename = "thinkingDefault", skip_serializing_if = "Option::is_none")]
+    pub thinking_default: Option<Value>,
+    #[serde(rename = "fastModeDefault", skip_serializing_if = "Option::is_none")]
+    pub fast_mode_default: Option<Value>,
+    #[serde(rename = "verboseDefault", skip_serializing_if = "Option::is_none")]
+    pub verbose_default: Option<Value>,
+    #[serde(rename = "toolProgressDetail", skip_serializing_if = "Option::is_none")]
+    pub tool_progress_detail: Option<Value>,
+    #[serde(rename = "reasoningDefault", skip_serializing_if = "Option::is_none")]
+    pub reasoning_default: Option<Value>,
+    #[serde(rename = "elevatedDefault", skip_serializing_if = "Option::is_none")]
+    pub elevated_default: Option<Value>,
+    #[serde(
+        rename = "blockStreamingDefault",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_streaming_default: Option<Value>,
+    #[serde(
+        rename = "blockStreamingBreak",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_streaming_break: Option<Value>,
+    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<Value>,
+    #[serde(rename = "mediaMaxMb", skip_serializing_if = "Option::is_none")]
+    pub media_max_mb: Option<Value>,
+    #[serde(
+        rename = "imageMaxDimensionPx",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_max_dimension_px: Option<Value>,
+    #[serde(rename = "imageQuality", skip_serializing_if = "Option::is_none")]
+    pub image_quality: Option<Value>,
+    #[serde(
+        rename = "typingIntervalSeconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub typing_interval_seconds: Option<Value>,
+    #[serde(rename = "systemAgent", skip_serializing_if = "Option::is_none")]
+    pub system_agent: Option<Value>,
+    #[serde(rename = "authInheritance", skip_serializing_if = "Option::is_none")]
+    pub auth_inheritance: Option<Value>,
+    #[serde(rename = "sessionStore", skip_serializing_if = "Option::is_none")]
+    pub session_store: Option<Value>,
+    #[serde(rename = "maxConcurrent", skip_serializing_if = "Option::is_none")]
+    pub max_concurrent: Option<Value>,
+    /// Sub-agent settings; `subagents.model` is a text model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subagents: Option<Value>,
+    #[serde(rename = "contextLimits", skip_serializing_if = "Option::is_none")]
+    pub context_limits: Option<Value>,
+    #[serde(
+        rename = "blockStreamingChunk",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_streaming_chunk: Option<Value>,
+    #[serde(
+        rename = "blockStreamingCoalesce",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_streaming_coalesce: Option<Value>,
+    #[serde(rename = "humanDelay", skip_serializing_if = "Option::is_none")]
+    pub human_delay: Option<Value>,
+    #[serde(rename = "typingMode", skip_serializing_if = "Option::is_none")]
+    pub typing_mode: Option<Value>,
+    /// Heartbeat settings; `heartbeat.model` is a ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<Value>,
+}
+
+/// `agents.entries.<id>`: overrides for one agent.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<Value>,
+    #[serde(rename = "agentDir", skip_serializing_if = "Option::is_none")]
+    pub agent_dir: Option<Value>,
+    /// This agent's text model; overrides `agents.defaults.model`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<AgentModel>,
+    #[serde(rename = "utilityModel", skip_serializing_if = "Option::is_none")]
+    pub utility_model: Option<String>,
+    #[serde(rename = "decisionModel", skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 512))]
+    pub decision_model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<BTreeMap<String, ModelSettings>>,
+    #[serde(rename = "modelPolicy", skip_serializing_if = "Option::is_none")]
+    pub model_policy: Option<ModelPolicy>,
+    #[serde(rename = "thinkingDefault", skip_serializing_if = "Option::is_none")]
+    pub thinking_default: Option<Value>,
+    #[serde(rename = "verboseDefault", skip_serializing_if = "Option::is_none")]
+    pub verbose_default: Option<Value>,
+    #[serde(rename = "toolProgressDetail", skip_serializing_if = "Option::is_none")]
+    pub tool_progress_detail: Option<Value>,
+    #[serde(rename = "reasoningDefault", skip_serializing_if = "Option::is_none")]
+    pub reasoning_default: Option<Value>,
+    #[serde(rename = "fastModeDefault", skip_serializing_if = "Option::is_none")]
+    pub fast_mode_default: Option<Value>,
+    #[serde(rename = "contextInjection", skip_serializing_if = "Option::is_none")]
+    pub context_injection: Option<Value>,
+    #[serde(rename = "bootstrapMaxChars", skip_serializing_if = "Option::is_none")]
+    pub bootstrap_max_chars: Option<Value>,
+    #[serde(
+        rename = "bootstrapTotalMaxChars",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bootstrap_total_max_chars: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experimental: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Value>,
+    /// Sub-agent settings; `subagents.model` is a text model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subagents: Option<Value>,
+    #[serde(rename = "embeddedAgent", skip_serializing_if = "Option::is_none")]
+    pub embedded_agent: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Section>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Value>,
+    #[serde(rename = "humanDelay", skip_serializing_if = "Option::is_none")]
+    pub human_delay: Option<Value>,
+    #[serde(rename = "typingMode", skip_serializing_if = "Option::is_none")]
+    pub typing_mode: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tts: Option<Value>,
+    #[serde(rename = "skillsLimits", skip_serializing_if = "Option::is_none")]
+    pub skills_limits: Option<Value>,
+    #[serde(rename = "contextLimits", skip_serializing_if = "Option::is_none")]
+    pub context_limits: Option<Value>,
+    /// Heartbeat settings; `heartbeat.model` is a ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Value>,
+    #[serde(rename = "groupChat", skip_serializing_if = "Option::is_none")]
+    pub group_chat: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Value>,
+    /// Legacy default marker (removed on read; one is accepted in place of `ownership`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+}

@@ -1,0 +1,468 @@
+//! Model refs inside the OpenClaw config: where they are, how OpenClaw parses and resolves them
+//! (§5 of the reference), and the problems that make a ref fail when an agent runs.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::syntax::{Node, NodeKind, Span};
+
+use super::providers::is_bundled;
+
+/// What kind of place a ref sits in, which decides what forms it may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefPlace {
+    /// `model`, fallbacks, tool models, `utilityModel`, `subagents.model`, ...: alias or ref.
+    Model,
+    /// `decisionModel`: must be `provider/model` (or `""`).
+    Decision,
+    /// A key of `agents.*.models`: exact ref or `provider/*`.
+    SettingsKey,
+    /// A `modelPolicy.allow` entry: alias, exact ref or trailing wildcard.
+    PolicyAllow,
+}
+
+/// One model ref found in the config.
+#[derive(Debug, Clone)]
+pub struct ModelRef {
+    pub text: String,
+    pub span: Span,
+    pub pointer: String,
+    pub place: RefPlace,
+    /// The value came from `${VAR}` substitution: never show it.
+    pub substituted: bool,
+}
+
+/// A ref split as `parseModelRef` does: provider lower-cased, model without an `@profile`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedRef {
+    pub provider: String,
+    pub model: String,
+}
+
+/// Splits on the first `/`; `None` for a bare id. A trailing `@profile` is dropped, but date
+/// (`@20250101`) and quantisation (`@q4_k_m`, `@8bit`) suffixes belong to the model id.
+pub fn parse(text: &str) -> Option<ParsedRef> {
+    let text = text.trim();
+    if text == "openrouter:auto" {
+        return Some(ParsedRef {
+            provider: "openrouter".into(),
+            model: "auto".into(),
+        });
+    }
+    let (provider, model) = text.split_once('/')?;
+    let model = match model.rsplit_once('@') {
+        Some((base, suffix)) if !is_model_suffix(suffix) => base,
+        _ => model,
+    };
+    Some(ParsedRef {
+        provider: provider.trim().to_ascii_lowercase(),
+        model: model.to_string(),
+    })
+}
+
+fn is_model_suffix(suffix: &str) -> bool {
+    let lower = suffix.to_ascii_lowercase();
+    (lower.len() == 8 && lower.bytes().all(|b| b.is_ascii_digit()))
+        || (lower.starts_with('q') && lower[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || (lower.ends_with("bit")
+            && lower[..lower.len() - 3].bytes().all(|b| b.is_ascii_digit())
+            && lower.len() > 3)
+}
+
+/// Every ref in `agents.defaults` and `agents.entries.*`, after includes, substitution and the
+/// legacy roster migration.
+pub fn collect(root: &Node, substituted: &HashSet<Span>) -> Vec<ModelRef> {
+    let mut refs = Vec::new();
+    let Some(agents) = root.get("agents") else {
+        return refs;
+    };
+    let mut scopes: Vec<(Vec<String>, &Node)> = Vec::new();
+    if let Some(defaults) = agents.get("defaults") {
+        scopes.push((vec!["agents".into(), "defaults".into()], defaults));
+    }
+    for entry in agents
+        .get("entries")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
+        scopes.push((
+            vec!["agents".into(), "entries".into(), entry.key.scalar_text()],
+            &entry.value,
+        ));
+    }
+    let mut push = |node: &Node, path: &[String], place: RefPlace| {
+        if let Some(text) = node.as_str() {
+            refs.push(ModelRef {
+                text: text.to_string(),
+                span: node.span,
+                pointer: pointer(path),
+                place,
+                substituted: substituted.contains(&node.span),
+            });
+        }
+    };
+    for (base, scope) in scopes {
+        let at = |extra: &[&str]| -> Vec<String> {
+            base.iter()
+                .cloned()
+                .chain(extra.iter().map(|s| s.to_string()))
+                .collect()
+        };
+        for key in ["model", "imageModel", "pdfModel", "voiceModel"] {
+            if let Some(model) = scope.get(key) {
+                chain_refs(model, &at(&[key]), &mut push);
+            }
+        }
+        for key in ["image", "video", "music"] {
+            if let Some(model) = scope.get("mediaModels").and_then(|m| m.get(key)) {
+                chain_refs(model, &at(&["mediaModels", key]), &mut push);
+            }
+        }
+        if let Some(model) = scope.get("subagents").and_then(|s| s.get("model")) {
+            chain_refs(model, &at(&["subagents", "model"]), &mut push);
+        }
+        for (parent, key) in [("heartbeat", "model"), ("compaction", "model")] {
+            if let Some(model) = scope.get(parent).and_then(|p| p.get(key)) {
+                push(model, &at(&[parent, key]), RefPlace::Model);
+            }
+        }
+        if let Some(model) = scope
+            .get("compaction")
+            .and_then(|c| c.get("memoryFlush"))
+            .and_then(|m| m.get("model"))
+        {
+            push(
+                model,
+                &at(&["compaction", "memoryFlush", "model"]),
+                RefPlace::Model,
+            );
+        }
+        if let Some(model) = scope.get("utilityModel") {
+            push(model, &at(&["utilityModel"]), RefPlace::Model);
+        }
+        if let Some(model) = scope.get("decisionModel") {
+            push(model, &at(&["decisionModel"]), RefPlace::Decision);
+        }
+        for entry in scope
+            .get("models")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let key = entry.key.scalar_text();
+            push(
+                &entry.key,
+                &at(&["models", key.as_str()]),
+                RefPlace::SettingsKey,
+            );
+        }
+        if let Some(allow) = scope
+            .get("modelPolicy")
+            .and_then(|p| p.get("allow"))
+            .and_then(Node::as_seq)
+        {
+            for (i, item) in allow.iter().enumerate() {
+                push(
+                    item,
+                    &at(&["modelPolicy", "allow", &i.to_string()]),
+                    RefPlace::PolicyAllow,
+                );
+            }
+        }
+    }
+    refs
+}
+
+fn chain_refs(model: &Node, path: &[String], push: &mut impl FnMut(&Node, &[String], RefPlace)) {
+    match &model.kind {
+        NodeKind::Str(_) => push(model, path, RefPlace::Model),
+        NodeKind::Map(_) => {
+            if let Some(primary) = model.get("primary") {
+                let mut p = path.to_vec();
+                p.push("primary".into());
+                push(primary, &p, RefPlace::Model);
+            }
+            for (i, fallback) in model
+                .get("fallbacks")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let mut p = path.to_vec();
+                p.extend(["fallbacks".to_string(), i.to_string()]);
+                push(fallback, &p, RefPlace::Model);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the config defines that refs can name.
+pub struct Catalog {
+    /// Configured provider ids, lower-cased, with whether they have a non-empty `baseUrl`.
+    pub providers: Vec<(String, bool)>,
+    /// `models.providers.<id>.models[].id`, with the provider.
+    pub model_ids: Vec<(String, String)>,
+    /// Aliases from `agents.*.models.<ref>.alias`, with the ref they stand for.
+    pub aliases: Vec<(String, String)>,
+}
+
+impl Catalog {
+    pub fn of(root: &Node) -> Self {
+        let mut providers = Vec::new();
+        let mut model_ids = Vec::new();
+        for entry in root
+            .get("models")
+            .and_then(|m| m.get("providers"))
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let id = entry.key.scalar_text().to_ascii_lowercase();
+            let has_base = entry
+                .value
+                .get("baseUrl")
+                .and_then(Node::as_str)
+                .is_some_and(|b| !b.trim().is_empty());
+            for model in entry
+                .value
+                .get("models")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+            {
+                if let Some(model_id) = model.get("id").and_then(Node::as_str) {
+                    model_ids.push((id.clone(), model_id.to_string()));
+                }
+            }
+            providers.push((id, has_base));
+        }
+        let mut aliases = Vec::new();
+        let agents = root.get("agents");
+        let scopes = agents.and_then(|a| a.get("defaults")).into_iter().chain(
+            agents
+                .and_then(|a| a.get("entries"))
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| &e.value),
+        );
+        for scope in scopes {
+            for entry in scope
+                .get("models")
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+            {
+                if let Some(alias) = entry.value.get("alias").and_then(Node::as_str) {
+                    aliases.push((alias.to_string(), entry.key.scalar_text()));
+                }
+            }
+        }
+        Catalog {
+            providers,
+            model_ids,
+            aliases,
+        }
+    }
+
+    pub fn configured(&self, provider: &str) -> Option<bool> {
+        self.providers
+            .iter()
+            .find(|(p, _)| p == provider)
+            .map(|(_, base)| *base)
+    }
+
+    /// Resolves a ref as OpenClaw does: `provider/model`; a bare id is an alias, then a unique
+    /// configured model id, then `openai/<id>`. The bool says whether the default was used.
+    pub fn resolve(&self, text: &str) -> Option<(ParsedRef, bool)> {
+        let trimmed = text.trim();
+        if let Some(parsed) = parse(trimmed) {
+            return Some((parsed, false));
+        }
+        if trimmed.is_empty() {
+            return None;
+        }
+        if let Some((_, target)) = self
+            .aliases
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(trimmed))
+        {
+            return parse(target).map(|p| (p, false));
+        }
+        let owners: Vec<&String> = self
+            .model_ids
+            .iter()
+            .filter(|(_, m)| m == trimmed)
+            .map(|(p, _)| p)
+            .collect();
+        if let [only] = owners[..] {
+            return Some((
+                ParsedRef {
+                    provider: only.clone(),
+                    model: trimmed.to_string(),
+                },
+                false,
+            ));
+        }
+        Some((
+            ParsedRef {
+                provider: "openai".into(),
+                model: trimmed.to_string(),
+            },
+            true,
+        ))
+    }
+
+    fn known_providers(&self) -> Vec<&str> {
+        self.providers
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .chain(super::providers::OVERLAY_IDS.iter().copied())
+            .collect()
+    }
+}
+
+/// The LiteLLM provider's static catalog in 2026.9.6 (what resolves without a `baseUrl`).
+const LITELLM_STATIC_MODELS: &[&str] = &["claude-opus-4-6"];
+
+fn shown(r: &ModelRef) -> String {
+    if r.substituted {
+        "a ref from ${...}".into()
+    } else {
+        format!("`{}`", r.text)
+    }
+}
+
+/// OpenClaw-internal ref checks (no LiteLLM config needed).
+pub fn check(
+    refs: &[ModelRef],
+    catalog: &Catalog,
+    served_by_litellm: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for r in refs {
+        let text = r.text.trim();
+        if text.is_empty() && matches!(r.place, RefPlace::Model | RefPlace::Decision) {
+            // `""` disables utility/decision models.
+            continue;
+        }
+        if text.contains("${") {
+            // Unresolved variable: already reported by the env rules.
+            continue;
+        }
+        let bare = !text.contains('/') && text != "openrouter:auto";
+        let diag = |code: Code, message: String| {
+            Diagnostic::new(code, r.span, message).with_pointer(r.pointer.clone())
+        };
+        if let Some((provider, model)) = text.split_once('/') {
+            if provider.trim().is_empty() || model.is_empty() {
+                out.push(diag(
+                    Code::OcModelRefInvalid,
+                    format!(
+                        "{} is not a valid model ref: expected `provider/model`",
+                        shown(r)
+                    ),
+                ));
+                continue;
+            }
+        }
+        if bare {
+            let is_alias = catalog
+                .aliases
+                .iter()
+                .any(|(a, _)| a.eq_ignore_ascii_case(text));
+            match r.place {
+                RefPlace::Decision => {
+                    out.push(diag(Code::OcModelRefInvalid, format!("{} is not `provider/model`: Expected provider/model, or an empty string to disable decision models.", shown(r))));
+                    continue;
+                }
+                RefPlace::PolicyAllow if !is_alias => {
+                    out.push(
+                        diag(Code::OcModelRefInvalid, format!("invalid model policy ref: {}. Use a configured alias, an exact \"provider/model\" ref, or a trailing prefix wildcard", shown(r)))
+                            .with_help(bare_help(text, catalog, served_by_litellm)),
+                    );
+                    continue;
+                }
+                RefPlace::SettingsKey => {
+                    out.push(
+                        diag(Code::OcBareModelRef, format!("model settings key {} has no provider: it matches no `provider/model` ref", shown(r)))
+                            .with_help(bare_help(text, catalog, served_by_litellm)),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let Some((parsed, defaulted)) = catalog.resolve(text) else {
+            continue;
+        };
+        if defaulted {
+            out.push(
+                diag(Code::OcBareModelRef, format!("{} has no provider and is no alias or configured model id: OpenClaw falls back to `openai/{text}`", shown(r)))
+                    .with_help(bare_help(text, catalog, served_by_litellm)),
+            );
+            continue;
+        }
+        let configured = catalog.configured(&parsed.provider);
+        if configured.is_none() && !is_bundled(&parsed.provider) {
+            let known = catalog.known_providers();
+            let help = match crate::suggest::closest(&parsed.provider, known.iter().copied()) {
+                Some(p) => format!("did you mean `{p}`? Otherwise add `models.providers.{}` with `baseUrl` and `models`", parsed.provider),
+                None => format!("add `models.providers.{}` with `baseUrl` and `models`", parsed.provider),
+            };
+            out.push(diag(
+                Code::OcUnknownProvider,
+                format!("{} uses unknown provider \"{}\": no bundled plugin or `models.providers` entry declares it", shown(r), parsed.provider),
+            ).with_help(help));
+            continue;
+        }
+        let wildcard = parsed.model.ends_with('*');
+        if parsed.provider == "litellm"
+            && configured != Some(true)
+            && !wildcard
+            && !LITELLM_STATIC_MODELS.contains(&parsed.model.as_str())
+        {
+            out.push(
+                diag(Code::OcModelUnresolvable, format!("{}: the `litellm` provider has no `baseUrl`, so only its static catalog resolves (Unknown model)", shown(r)))
+                    .with_help("add `models.providers.litellm.baseUrl` (e.g. \"http://localhost:4000\")"),
+            );
+        }
+    }
+}
+
+fn bare_help(text: &str, catalog: &Catalog, served_by_litellm: &dyn Fn(&str) -> bool) -> String {
+    if served_by_litellm(text) {
+        return format!("write `litellm/{text}` (the LiteLLM proxy serves `{text}`)");
+    }
+    if let Some((provider, _)) = catalog.model_ids.iter().find(|(_, m)| m == text) {
+        return format!("write `{provider}/{text}`");
+    }
+    format!("write the provider explicitly, e.g. `openai/{text}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_like_openclaw() {
+        assert_eq!(
+            parse("LiteLLM/gpt-4@work"),
+            Some(ParsedRef {
+                provider: "litellm".into(),
+                model: "gpt-4".into()
+            })
+        );
+        assert_eq!(
+            parse("openrouter/qwen/qwen-2.5:free").map(|p| p.model),
+            Some("qwen/qwen-2.5:free".into())
+        );
+        assert_eq!(
+            parse("ollama/llama3@q4_k_m").map(|p| p.model),
+            Some("llama3@q4_k_m".into())
+        );
+        assert_eq!(
+            parse("anthropic/claude@20250101").map(|p| p.model),
+            Some("claude@20250101".into())
+        );
+        assert_eq!(parse("gpt-4"), None);
+    }
+}

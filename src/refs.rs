@@ -1,0 +1,153 @@
+//! Cross-file checks: the OpenClaw config's `litellm` provider and `litellm/<model_name>` refs
+//! against the model groups a LiteLLM config serves.
+
+use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::litellm::ModelGroups;
+use crate::openclaw::refs::{Catalog, ModelRef, RefPlace};
+use crate::syntax::Node;
+
+/// The adapters that speak LiteLLM's OpenAI-compatible routes.
+const LITELLM_APIS: [&str; 2] = ["openai-completions", "openai-responses"];
+
+pub fn check(
+    root: &Node,
+    refs: &[ModelRef],
+    catalog: &Catalog,
+    groups: &ModelGroups,
+    out: &mut Vec<Diagnostic>,
+) {
+    for r in refs {
+        let text = r.text.trim();
+        if text.is_empty()
+            || text.contains("${")
+            || r.place == RefPlace::Decision && !text.contains('/')
+        {
+            continue;
+        }
+        let Some((parsed, defaulted)) = catalog.resolve(text) else {
+            continue;
+        };
+        if defaulted || parsed.provider != "litellm" || parsed.model.ends_with('*') {
+            continue;
+        }
+        if groups.contains(&parsed.model) {
+            continue;
+        }
+        let shown = if r.substituted {
+            "a ref from ${...}".to_string()
+        } else {
+            format!("`{}`", r.text)
+        };
+        let mut d = Diagnostic::new(
+            Code::XrUnknownModelGroup,
+            r.span,
+            format!(
+                "{shown} names model group `{}`, which the LiteLLM config does not serve",
+                if r.substituted {
+                    "..."
+                } else {
+                    parsed.model.as_str()
+                }
+            ),
+        )
+        .with_pointer(r.pointer.clone());
+        d.help = match groups.suggest(&parsed.model) {
+            Some(near) => Some(format!("did you mean `litellm/{near}`?")),
+            None => Some(served_list(groups)),
+        };
+        if let Some(group) = groups.suggest(&parsed.model).and_then(|n| groups.group(n)) {
+            d = d.with_secondary(group.span, "this group is served");
+        }
+        out.push(d);
+    }
+
+    let Some(providers) = root
+        .get("models")
+        .and_then(|m| m.get("providers"))
+        .and_then(Node::as_map)
+    else {
+        return;
+    };
+    for entry in providers
+        .iter()
+        .filter(|e| e.key.scalar_text().eq_ignore_ascii_case("litellm"))
+    {
+        let id = entry.key.scalar_text();
+        let provider = &entry.value;
+        if let Some(api) = provider.get("api") {
+            check_api(api, &["models", "providers", id.as_str(), "api"], out);
+        }
+        for (i, model) in provider
+            .get("models")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let index = i.to_string();
+            if let Some(api) = model.get("api") {
+                check_api(
+                    api,
+                    &[
+                        "models",
+                        "providers",
+                        id.as_str(),
+                        "models",
+                        index.as_str(),
+                        "api",
+                    ],
+                    out,
+                );
+            }
+            let Some(model_id) = model.get("id") else {
+                continue;
+            };
+            let Some(name) = model_id.as_str() else {
+                continue;
+            };
+            if name.contains("${") || groups.contains(name) {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                Code::XrModelNotServed,
+                model_id.span,
+                format!("model `{name}` is not served by the LiteLLM config"),
+            )
+            .with_pointer(pointer([
+                "models",
+                "providers",
+                id.as_str(),
+                "models",
+                index.as_str(),
+                "id",
+            ]));
+            d.help = match groups.suggest(name) {
+                Some(near) => Some(format!("did you mean `{near}`?")),
+                None => Some(served_list(groups)),
+            };
+            out.push(d);
+        }
+    }
+}
+
+fn check_api(api: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
+    let Some(value) = api.as_str() else { return };
+    if LITELLM_APIS.contains(&value) || !crate::openclaw::model::ModelApi::ALL.contains(&value) {
+        // Values outside the enum are already schema errors.
+        return;
+    }
+    out.push(
+        Diagnostic::new(Code::XrApiMismatch, api.span, format!("`api: \"{value}\"` for the LiteLLM provider: the proxy serves the OpenAI-compatible routes"))
+            .with_pointer(pointer(path.iter()))
+            .with_help("use `api: \"openai-completions\"` (or \"openai-responses\")"),
+    );
+}
+
+fn served_list(groups: &ModelGroups) -> String {
+    let names: Vec<&str> = groups.exact_names().take(8).collect();
+    if names.is_empty() {
+        "the LiteLLM config serves no exact model group".into()
+    } else {
+        format!("served groups: {}", names.join(", "))
+    }
+}
