@@ -56,7 +56,7 @@ pub fn check(
             None => Some(served_list(groups)),
         };
         if let Some(group) = groups.suggest(&parsed.model).and_then(|n| groups.group(n)) {
-            d = d.with_secondary(group.span, "this group is served");
+            d = d.with_secondary(group.span, format!("`{}` is served here", group.name));
         }
         out.push(d);
     }

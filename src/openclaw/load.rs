@@ -208,12 +208,11 @@ impl<'a> Includes<'a> {
             base.join(written)
         };
         let lexical = normalize(&joined);
-        let root_list = self
-            .roots
-            .iter()
-            .map(|r| r.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let root_list = if self.roots.len() > 1 {
+            "the config's directory and OPENCLAW_INCLUDE_ROOTS"
+        } else {
+            "the config's directory"
+        };
         let absolute_lexical = lexical.canonicalize().ok();
         // The path as written must stay inside a root (checked on the normalised absolute path of
         // its directory), and so must its real path (symlinks).
@@ -230,26 +229,28 @@ impl<'a> Includes<'a> {
         if !self.inside_roots(&lexical_abs) {
             return Err(fail(
                 Code::OcIncludeEscapes,
-                format!("Include path escapes config directory: {written} (root: {root_list})"),
+                format!("Include path escapes config directory: {written} (allowed: {root_list})"),
             ));
         }
         let Some(real) = absolute_lexical else {
             return Err(fail(
                 Code::OcIncludeUnreadable,
-                format!(
-                    "Failed to read include file: {written} (resolved: {})",
-                    lexical_abs.display()
-                ),
+                format!("Failed to read include file: {written} (not found)"),
             ));
         };
         if !self.inside_roots(&real) {
-            return Err(fail(Code::OcIncludeEscapes, format!("Include path resolves outside config directory (symlink): {written} (root: {root_list})")));
+            return Err(fail(Code::OcIncludeEscapes, format!("Include path resolves outside config directory (symlink): {written} (allowed: {root_list})")));
         }
         if chain.contains(&real) {
             let names: Vec<String> = chain
                 .iter()
                 .chain(std::iter::once(&real))
-                .map(|p| p.display().to_string())
+                .map(|p| {
+                    p.file_name().map_or_else(
+                        || p.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    )
+                })
                 .collect();
             return Err(fail(
                 Code::OcIncludeCycle,
@@ -306,7 +307,7 @@ impl<'a> Includes<'a> {
         })?;
         self.diagnostics.extend(read_issues);
         chain.push(real.clone());
-        let result = self.resolve(node, &real, chain);
+        let result = self.resolve(node, &lexical, chain);
         chain.pop();
         result
     }
