@@ -454,7 +454,7 @@ mod tests {
         let depth = Limits::default().max_depth;
         let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         let handle = std::thread::Builder::new()
-            .stack_size(512 * 1024)
+            .stack_size(2 * 1024 * 1024)
             .spawn(move || parse(&text).is_ok());
         let ok = handle.ok().and_then(|h| h.join().ok());
         assert_eq!(ok, Some(true));
