@@ -46,17 +46,7 @@ pub fn check(
     litellm: Option<&ModelGroups>,
     require_env: bool,
 ) -> Result<Vec<Diagnostic>, LoadError> {
-    let text = std::fs::read(path)
-        .map_err(|e| LoadError {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
-        .and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| LoadError {
-                path: path.to_path_buf(),
-                message: "the file is not UTF-8".into(),
-            })
-        })?;
+    let text = read_bounded(path, crate::syntax::Limits::default().max_bytes)?;
     let mut out = Vec::new();
     let root = match load::parse_file(path, text, sources, &mut out) {
         Ok(root) => root,
@@ -93,6 +83,29 @@ pub fn check(
     check_tree(&mut root, env, litellm, require_env, &mut out);
     crate::diagnostic::sort(&mut out);
     Ok(out)
+}
+
+/// Reads the main file, refusing directories and stopping past `limit` bytes so a device or a
+/// huge file cannot exhaust memory (the JSON5 reader then reports the size).
+fn read_bounded(path: &Path, limit: usize) -> Result<String, LoadError> {
+    use std::io::Read;
+    let fail = |message: String| LoadError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(fail("is a directory".into()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() > limit {
+        // Over the limit: the reader reports the size; the cut may split a character.
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    String::from_utf8(bytes).map_err(|_| fail("the file is not UTF-8".into()))
 }
 
 /// The checks after reading: env, migration, schema, rules, refs.

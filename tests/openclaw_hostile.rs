@@ -1,0 +1,60 @@
+//! Hostile OpenClaw input stays bounded: deep nesting, devices and non-files as includes.
+
+use std::path::PathBuf;
+
+use litellm_check::diagnostic::Code;
+use litellm_check::env::Environment;
+use litellm_check::openclaw;
+use litellm_check::syntax::SourceMap;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("oc-hostile-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn codes_of(path: &std::path::Path) -> Vec<Code> {
+    let mut sources = SourceMap::new();
+    openclaw::check(path, &Environment::empty(), &mut sources, None, false)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn two_hundred_thousand_brackets_fail_cleanly() {
+    let dir = temp_dir("deep");
+    let path = dir.join("openclaw.json5");
+    std::fs::write(&path, format!("{{a: {}", "[".repeat(200_000)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcJson5Syntax]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_include_of_a_device_or_directory_is_refused() {
+    let dir = temp_dir("device");
+    std::fs::create_dir_all(dir.join("sub")).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("openclaw.json5");
+    std::fs::write(&path, "{ $include: './sub' }").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeUnreadable]);
+    // An absolute path outside the config directory is refused before it is opened.
+    std::fs::write(&path, "{ $include: '/dev/zero' }").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeEscapes]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_include_over_two_mebibytes_is_refused() {
+    let dir = temp_dir("big");
+    let path = dir.join("openclaw.json5");
+    std::fs::write(
+        dir.join("big.json5"),
+        format!("{{ a: '{}' }}", "x".repeat(2 * 1024 * 1024)),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, "{ $include: './big.json5' }").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeUnreadable]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
