@@ -487,7 +487,6 @@ fn tabs_are_rejected_where_pyyaml_rejects_them() {
         assert_eq!(e.span.start, at, "{text:?}: {}", e.message);
     }
     // Tabs inside quoted scalars, comments and block scalar content are fine.
-    // (PyYAML also takes a tab at column 0 inside a multi-line quoted scalar; saphyr does not.)
     for text in [
         "a:\n  \"b\n \tc\"",
         "a:\n  'b\n \t c'",
@@ -516,4 +515,25 @@ fn omap_and_set_tags_load() {
         doc.get("b").unwrap().to_json().to_string(),
         r#"[["x",1],["y",2]]"#
     );
+}
+
+#[test]
+fn indentation_inside_flow_collections_and_quoted_scalars_is_free_as_in_pyyaml() {
+    // Each text loads in PyYAML to the JSON on its right (a strict YAML 1.2 parser rejects them).
+    for (text, json) in [
+        ("a:\n  b: {\n  \"x\": 1 }\n", r#"{"a":{"b":{"x":1}}}"#),
+        ("a: {\nx: 1}\n", r#"{"a":{"x":1}}"#),
+        ("a:\n  b: [\n  1, 2\n  ]\n", r#"{"a":{"b":[1,2]}}"#),
+        ("a:\n  b: [x,\ny]\nc: 1", r#"{"a":{"b":["x","y"]},"c":1}"#),
+        ("a: [x,\n  y\nz]", r#"{"a":["x","y z"]}"#),
+        ("a:\n  b: \"x\n y\"\n", r#"{"a":{"b":"x y"}}"#),
+        ("a:\n  b: 'x\ny'\n", r#"{"a":{"b":"x y"}}"#),
+        ("a: \"b\n\tc\"", r#"{"a":"b c"}"#),
+        (
+            "general_settings:\n  alert_to_webhook_url: {\n    \"llm_exceptions\": \"u\",\n  }\n",
+            r#"{"general_settings":{"alert_to_webhook_url":{"llm_exceptions":"u"}}}"#,
+        ),
+    ] {
+        assert_eq!(root(text).to_json().to_string(), json, "{text:?}");
+    }
 }

@@ -377,6 +377,10 @@ impl<'t> Reader<'t> {
             }
         }
         let (start, end) = self.char_span(at);
+        if error.info() == "recursion limit exceeded" {
+            // saphyr's scanner counts flow levels in a u8.
+            return self.error_at(start, end, "nesting deeper than 255 levels of brackets");
+        }
         self.error_at(start, end, format!("invalid YAML: {}", error.info()))
     }
 
