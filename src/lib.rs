@@ -6,7 +6,11 @@ pub mod cli;
 pub mod diagnostic;
 pub mod env;
 pub mod litellm;
+#[cfg(feature = "proxy")]
+pub mod mock;
 pub mod openclaw;
+#[cfg(feature = "proxy")]
+pub mod proxy;
 pub mod refs;
 pub mod suggest;
 pub mod syntax;

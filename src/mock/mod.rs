@@ -1,0 +1,20 @@
+//! An OpenAI-compatible mock upstream, shared by the proxy's tests and its load benchmark.
+//!
+//! `POST /v1/chat/completions` (and `/chat/completions`) answers like OpenAI, streaming or not,
+//! with a `usage` block. What it does for a request is chosen, first match wins, by:
+//! 1. the `x-mock` request header (`status=500,delay=20,reset,context,policy,chunks=5,chunk_delay=10,
+//!    retry_after=1,break_after=1`);
+//! 2. a behaviour set at run time for the requested model ([`MockUpstream::set_behaviour`] or
+//!    `POST /mock/behaviour {"model": ..., "behaviour": "status=500"}`);
+//! 3. tokens in the model name itself (`fail-503`, `delay-20`, `reset`, `context-length`,
+//!    `content-policy`), so a config can name a failing deployment without any set-up.
+//!
+//! It counts requests per route and model (`GET /mock/hits`) so a test can tell which deployment
+//! a proxy called, keeps the last request seen per model, and counts streams the client dropped
+//! before their end (`cancelled`).
+
+mod behaviour;
+mod server;
+
+pub use behaviour::Behaviour;
+pub use server::{MockUpstream, RecordedRequest};

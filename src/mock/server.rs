@@ -1,0 +1,531 @@
+//! The mock's HTTP server: plain hyper, so the direct baseline of the load benchmark is as cheap
+//! as a server can be.
+
+use super::Behaviour;
+use bytes::Bytes;
+use futures_util::stream;
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+type Body = BoxBody<Bytes, io::Error>;
+
+/// The last request the mock saw for one model.
+#[derive(Debug, Clone, Default)]
+pub struct RecordedRequest {
+    pub path: String,
+    /// Header names are lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+}
+
+impl RecordedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    /// (route, model) -> count.
+    hits: Mutex<BTreeMap<(String, String), u64>>,
+    behaviours: Mutex<HashMap<String, Behaviour>>,
+    last: Mutex<HashMap<String, RecordedRequest>>,
+    cancelled: Arc<AtomicU64>,
+    sequence: AtomicU64,
+}
+
+/// A running mock upstream; stops when dropped.
+pub struct MockUpstream {
+    addr: SocketAddr,
+    state: Arc<State>,
+    stop: Arc<Notify>,
+}
+
+impl Drop for MockUpstream {
+    fn drop(&mut self) {
+        self.stop.notify_one();
+    }
+}
+
+impl MockUpstream {
+    /// Starts on 127.0.0.1 with a free port.
+    pub async fn start() -> io::Result<Self> {
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    pub async fn bind(addr: SocketAddr) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::default());
+        let stop = Arc::new(Notify::new());
+        tokio::spawn(accept_loop(listener, state.clone(), stop.clone()));
+        Ok(MockUpstream { addr, state, stop })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The `api_base` a config should use: `http://127.0.0.1:PORT/v1`.
+    pub fn api_base(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Requests seen for this model on any route.
+    pub fn hits(&self, model: &str) -> u64 {
+        lock(&self.state.hits)
+            .iter()
+            .filter(|((_, m), _)| m == model)
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// Requests seen in total.
+    pub fn total_hits(&self) -> u64 {
+        lock(&self.state.hits).values().sum()
+    }
+
+    /// Streams whose client went away before the end.
+    pub fn cancelled_streams(&self) -> u64 {
+        self.state.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Makes every later request for `model` behave this way (until cleared).
+    pub fn set_behaviour(&self, model: &str, behaviour: Behaviour) {
+        lock(&self.state.behaviours).insert(model.to_string(), behaviour);
+    }
+
+    pub fn clear_behaviour(&self, model: &str) {
+        lock(&self.state.behaviours).remove(model);
+    }
+
+    pub fn last_request(&self, model: &str) -> Option<RecordedRequest> {
+        lock(&self.state.last).get(model).cloned()
+    }
+
+    pub fn reset_counts(&self) {
+        lock(&self.state.hits).clear();
+        self.state.cancelled.store(0, Ordering::Relaxed);
+    }
+}
+
+/// A poisoned lock only means a handler panicked mid-update of a counter: keep counting.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+async fn accept_loop(listener: TcpListener, state: Arc<State>, stop: Arc<Notify>) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stop.notified() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        tokio::spawn(serve_connection(stream, state.clone()));
+    }
+}
+
+async fn serve_connection(stream: TcpStream, state: Arc<State>) {
+    let _ = stream.set_nodelay(true);
+    // A duplicate handle lets a `reset` request turn the close into a TCP RST.
+    let Ok(std_stream) = stream.into_std() else {
+        return;
+    };
+    let duplicate = std_stream.try_clone().ok();
+    let Ok(stream) = TcpStream::from_std(std_stream) else {
+        return;
+    };
+    let kill = Arc::new(Notify::new());
+    let service_kill = kill.clone();
+    let service = hyper::service::service_fn(move |request| {
+        handle(state.clone(), service_kill.clone(), request)
+    });
+    let connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let killed = tokio::select! {
+        _ = connection => false,
+        () = kill.notified() => true,
+    };
+    if killed {
+        if let Some(duplicate) = duplicate.and_then(|d| TcpStream::from_std(d).ok()) {
+            let _ = duplicate.set_zero_linger();
+        }
+    }
+}
+
+async fn handle(
+    state: Arc<State>,
+    kill: Arc<Notify>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, Infallible> {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = match request.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return Ok(error_response(
+                400,
+                "could not read the request body",
+                None,
+                None,
+            ))
+        }
+    };
+    let response = match (&method, path.as_str()) {
+        (&Method::GET, "/mock/hits") => json_response(200, &hits_json(&state)),
+        (&Method::POST, "/mock/reset") => {
+            lock(&state.hits).clear();
+            state.cancelled.store(0, Ordering::Relaxed);
+            json_response(200, &json!({"ok": true}))
+        }
+        (&Method::POST, "/mock/behaviour") => set_behaviour_route(&state, &body),
+        (&Method::GET, p) if p.ends_with("/models") => json_response(
+            200,
+            &json!({"object": "list", "data": [{"id": "mock-model", "object": "model", "created": 1_700_000_000, "owned_by": "mock"}]}),
+        ),
+        (&Method::POST, p) if p.ends_with("/chat/completions") => {
+            return Ok(chat(&state, &kill, &path, headers, &body).await);
+        }
+        _ => error_response(404, "no such route on the mock", None, None),
+    };
+    Ok(response)
+}
+
+fn hits_json(state: &State) -> Value {
+    let hits = lock(&state.hits);
+    let mut by_model: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_route: BTreeMap<String, u64> = BTreeMap::new();
+    for ((route, model), n) in hits.iter() {
+        *by_model.entry(model).or_default() += n;
+        *by_route.entry(format!("{route} {model}")).or_default() += n;
+    }
+    json!({
+        "total": hits.values().sum::<u64>(),
+        "by_model": by_model,
+        "by_route": by_route,
+        "cancelled": state.cancelled.load(Ordering::Relaxed),
+    })
+}
+
+fn set_behaviour_route(state: &State, body: &[u8]) -> Response<Body> {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return error_response(400, "body must be JSON", None, None);
+    };
+    let Some(model) = value.get("model").and_then(Value::as_str) else {
+        return error_response(400, "`model` is required", None, None);
+    };
+    match value.get("behaviour").and_then(Value::as_str) {
+        None | Some("") => {
+            lock(&state.behaviours).remove(model);
+        }
+        Some(spec) => match Behaviour::parse(spec) {
+            Ok(b) => {
+                lock(&state.behaviours).insert(model.to_string(), b);
+            }
+            Err(e) => return error_response(400, &e, None, None),
+        },
+    }
+    json_response(200, &json!({"ok": true}))
+}
+
+async fn chat(
+    state: &State,
+    kill: &Notify,
+    path: &str,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Response<Body> {
+    let request: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return error_response(400, &format!("invalid JSON body: {e}"), None, None),
+    };
+    let model = request
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    *lock(&state.hits)
+        .entry((format!("POST {path}"), model.clone()))
+        .or_default() += 1;
+    let header_spec = headers
+        .iter()
+        .find(|(n, _)| n == "x-mock")
+        .map(|(_, v)| v.clone());
+    lock(&state.last).insert(
+        model.clone(),
+        RecordedRequest {
+            path: path.to_string(),
+            headers,
+            body: request.clone(),
+        },
+    );
+    let behaviour = match header_spec.map(|s| Behaviour::parse(&s)) {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => return error_response(400, &e, None, None),
+        None => lock(&state.behaviours)
+            .get(&model)
+            .cloned()
+            .or_else(|| Behaviour::from_model_name(&model))
+            .unwrap_or_default(),
+    };
+    if !behaviour.delay.is_zero() {
+        tokio::time::sleep(behaviour.delay).await;
+    }
+    if behaviour.reset {
+        kill.notify_one();
+        std::future::pending::<()>().await;
+    }
+    if behaviour.context_length {
+        return error_response(
+            400,
+            "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.",
+            Some("context_length_exceeded"),
+            behaviour.retry_after,
+        );
+    }
+    if behaviour.content_policy {
+        return error_response(
+            400,
+            "Your request was rejected as a result of our safety system.",
+            Some("content_policy_violation"),
+            behaviour.retry_after,
+        );
+    }
+    if let Some(status) = behaviour.status {
+        return error_response(
+            status,
+            &format!("mock failure with status {status}"),
+            None,
+            behaviour.retry_after,
+        );
+    }
+    let id = state.sequence.fetch_add(1, Ordering::Relaxed);
+    let prompt_tokens = count_prompt_tokens(&request);
+    let words = behaviour.chunks.unwrap_or(3).max(1);
+    let stream = request
+        .get("stream")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if stream {
+        let include_usage = request
+            .pointer("/stream_options/include_usage")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let plan = StreamPlan {
+            id,
+            model,
+            words,
+            prompt_tokens,
+            include_usage,
+            chunk_delay: behaviour.chunk_delay,
+            break_after: behaviour.break_after,
+        };
+        return stream_response(plan, state.cancelled.clone());
+    }
+    let content = completion_text(words);
+    let completion = json!({
+        "id": format!("chatcmpl-mock-{id}"),
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": words, "total_tokens": prompt_tokens + words as u64},
+    });
+    json_response(200, &completion)
+}
+
+/// About four characters a token, as OpenAI's rule of thumb says.
+fn count_prompt_tokens(request: &Value) -> u64 {
+    let chars: usize = request
+        .get("messages")
+        .and_then(Value::as_array)
+        .map(|messages| {
+            messages
+                .iter()
+                .filter_map(|m| m.get("content").and_then(Value::as_str))
+                .map(str::len)
+                .sum()
+        })
+        .unwrap_or(0);
+    (chars as u64).div_ceil(4).max(1)
+}
+
+fn completion_text(words: usize) -> String {
+    (0..words)
+        .map(|i| {
+            if i == 0 {
+                "Hello".to_string()
+            } else {
+                format!(" w{i}")
+            }
+        })
+        .collect()
+}
+
+struct StreamPlan {
+    id: u64,
+    model: String,
+    words: usize,
+    prompt_tokens: u64,
+    include_usage: bool,
+    chunk_delay: Duration,
+    break_after: Option<usize>,
+}
+
+/// Counts a stream as cancelled when it is dropped before its last event went out.
+struct CancelGuard {
+    finished: bool,
+    cancelled: Arc<AtomicU64>,
+}
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.cancelled.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body> {
+    let mut events: Vec<Bytes> = Vec::with_capacity(plan.words + 4);
+    let chunk = |delta: Value, finish: Value| {
+        let chunk = json!({
+            "id": format!("chatcmpl-mock-{}", plan.id),
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": plan.model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        });
+        Bytes::from(format!("data: {chunk}\n\n"))
+    };
+    events.push(chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    ));
+    for i in 0..plan.words {
+        let word = if i == 0 {
+            "Hello".to_string()
+        } else {
+            format!(" w{i}")
+        };
+        events.push(chunk(json!({"content": word}), Value::Null));
+    }
+    events.push(chunk(json!({}), json!("stop")));
+    if plan.include_usage {
+        let usage = json!({
+            "id": format!("chatcmpl-mock-{}", plan.id),
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": plan.model,
+            "choices": [],
+            "usage": {"prompt_tokens": plan.prompt_tokens, "completion_tokens": plan.words, "total_tokens": plan.prompt_tokens + plan.words as u64},
+        });
+        events.push(Bytes::from(format!("data: {usage}\n\n")));
+    }
+    events.push(Bytes::from_static(b"data: [DONE]\n\n"));
+    let state = (
+        events.into_iter().enumerate(),
+        CancelGuard {
+            finished: false,
+            cancelled,
+        },
+    );
+    let delay = plan.chunk_delay;
+    let break_after = plan.break_after;
+    let body = stream::unfold(state, move |(mut events, mut guard)| async move {
+        let (index, event) = match events.next() {
+            Some(next) => next,
+            None => {
+                guard.finished = true;
+                drop(guard);
+                return None;
+            }
+        };
+        if index > 0 && !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        if break_after.is_some_and(|n| index > n) {
+            guard.finished = true;
+            let error = io::Error::new(io::ErrorKind::ConnectionReset, "mock broke the stream");
+            return Some((Err(error), (events, guard)));
+        }
+        Some((Ok(Frame::data(event)), (events, guard)))
+    });
+    let mut response = Response::new(BodyExt::boxed(StreamBody::new(body)));
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(
+        "cache-control",
+        hyper::header::HeaderValue::from_static("no-cache"),
+    );
+    response
+}
+
+fn json_response(status: u16, value: &Value) -> Response<Body> {
+    let mut response = Response::new(full(Bytes::from(value.to_string())));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn error_response(
+    status: u16,
+    message: &str,
+    code: Option<&str>,
+    retry_after: Option<u64>,
+) -> Response<Body> {
+    let error_type = match status {
+        400 | 404 | 422 => "invalid_request_error",
+        401 => "authentication_error",
+        429 => "rate_limit_exceeded",
+        _ => "server_error",
+    };
+    let body = json!({"error": {"message": message, "type": error_type, "param": Value::Null, "code": code}});
+    let mut response = json_response(status, &body);
+    if let Some(seconds) = retry_after {
+        if let Ok(value) = hyper::header::HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert("retry-after", value);
+        }
+    }
+    response
+}
+
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes)
+        .map_err(|never: Infallible| match never {})
+        .boxed()
+}

@@ -1,0 +1,97 @@
+//! The master key check: LiteLLM's header forms (section 15.1), compared in constant time.
+
+use axum::http::HeaderMap;
+use ring::digest::{digest, SHA256};
+
+/// The key a request carries, from the first header LiteLLM looks at that is present.
+pub fn presented_key(headers: &HeaderMap, custom_header: Option<&str>) -> Option<String> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(value) = custom_header.and_then(text) {
+        return Some(strip_bearer(value).to_string());
+    }
+    if let Some(value) = text("x-litellm-api-key") {
+        return Some(strip_bearer(value).to_string());
+    }
+    if let Some(value) = text("authorization") {
+        // Only `Bearer`/`bearer`/`Basic` forms carry a key; anything else is an empty key.
+        for prefix in ["Bearer ", "bearer ", "Basic "] {
+            if let Some(key) = value.strip_prefix(prefix) {
+                return Some(key.trim().to_string());
+            }
+        }
+        return Some(String::new());
+    }
+    [
+        "api-key",
+        "x-api-key",
+        "x-goog-api-key",
+        "ocp-apim-subscription-key",
+    ]
+    .into_iter()
+    .find_map(text)
+    .map(str::to_string)
+}
+
+fn strip_bearer(value: &str) -> &str {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .unwrap_or(value)
+        .trim()
+}
+
+/// Compares SHA-256 digests byte by byte without an early exit, so neither the content nor the
+/// length of the master key leaks through timing.
+pub fn keys_match(presented: &str, expected: &str) -> bool {
+    let a = digest(&SHA256, presented.as_bytes());
+    let b = digest(&SHA256, expected.as_bytes());
+    a.as_ref()
+        .iter()
+        .zip(b.as_ref())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// How LiteLLM stores a key in spend logs: the hex SHA-256 of the raw key.
+pub fn hash_key(key: &str) -> String {
+    digest(&SHA256, key.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn header_order_and_bearer_forms() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", HeaderValue::from_static("sk-anthropic-style"));
+        assert_eq!(
+            presented_key(&headers, None).as_deref(),
+            Some("sk-anthropic-style")
+        );
+        headers.insert("authorization", HeaderValue::from_static("Token sk-x"));
+        assert_eq!(
+            presented_key(&headers, None).as_deref(),
+            Some(""),
+            "a non-Bearer Authorization is an empty key"
+        );
+        headers.insert(
+            "x-litellm-api-key",
+            HeaderValue::from_static("Bearer sk-first"),
+        );
+        assert_eq!(presented_key(&headers, None).as_deref(), Some("sk-first"));
+        assert!(keys_match("sk-a", "sk-a"));
+        assert!(!keys_match("sk-a", "sk-ab"));
+        assert_eq!(hash_key("").len(), 64);
+    }
+}

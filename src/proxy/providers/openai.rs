@@ -1,0 +1,103 @@
+//! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
+
+use super::{BoxFuture, ChatCall, ChatReply, Provider};
+use crate::proxy::error::ProxyError;
+use futures_util::TryStreamExt;
+use std::time::Duration;
+
+pub struct OpenAiCompatible {
+    provider: &'static str,
+}
+
+impl OpenAiCompatible {
+    pub fn new(provider: &str) -> Self {
+        let provider = super::OPENAI_COMPATIBLE
+            .iter()
+            .map(|(name, ..)| *name)
+            .find(|name| *name == provider)
+            .unwrap_or("openai");
+        OpenAiCompatible { provider }
+    }
+}
+
+impl Provider for OpenAiCompatible {
+    fn chat<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: ChatCall<'a>,
+    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+        Box::pin(async move {
+            let provider = self.provider;
+            let Some(base) = call.deployment.api_base.as_deref() else {
+                return Err(ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: deployment `{}` has no api_base",
+                    call.deployment.id
+                )));
+            };
+            let url = format!("{}/chat/completions", base.trim_end_matches('/'));
+            let body =
+                serde_json::to_vec(&call.body).map_err(|e| ProxyError::internal(e.to_string()))?;
+            let mut request = client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body);
+            if let Some(key) = call.deployment.api_key.as_deref() {
+                request = request.header("authorization", format!("Bearer {key}"));
+            }
+            for (name, value) in &call.deployment.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            if !call.stream {
+                request = request.timeout(call.timeout);
+            }
+            let response = match tokio::time::timeout(call.timeout, request.send()).await {
+                Err(_) => return Err(ProxyError::timeout(provider, call.timeout)),
+                Ok(Err(e)) if e.is_timeout() => {
+                    return Err(ProxyError::timeout(provider, call.timeout))
+                }
+                Ok(Err(e)) => return Err(ProxyError::connection(provider, &describe(e))),
+                Ok(Ok(response)) => response,
+            };
+            let status = response.status().as_u16();
+            if !(200..300).contains(&status) {
+                let retry_after = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .map(Duration::from_secs_f64);
+                let body = response.bytes().await.unwrap_or_default();
+                return Err(ProxyError::from_upstream(
+                    status,
+                    &body,
+                    retry_after,
+                    provider,
+                ));
+            }
+            if call.stream {
+                let stream = response
+                    .bytes_stream()
+                    .map_err(move |e| ProxyError::connection(provider, &describe(e)));
+                return Ok(ChatReply::Stream(Box::pin(stream)));
+            }
+            match response.bytes().await {
+                Ok(body) => Ok(ChatReply::Complete(body)),
+                Err(e) if e.is_timeout() => Err(ProxyError::timeout(provider, call.timeout)),
+                Err(e) => Err(ProxyError::connection(provider, &describe(e))),
+            }
+        })
+    }
+}
+
+/// The error and its causes, without the URL (which may carry credentials in its userinfo).
+fn describe(error: reqwest::Error) -> String {
+    let mut causes = String::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        causes.push_str(": ");
+        causes.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    format!("{}{causes}", error.without_url())
+}

@@ -1,0 +1,311 @@
+//! Server-sent events passed through as they arrive, while a side parser reads `usage`.
+//!
+//! Complete events are forwarded the moment their closing blank line arrives; only a partial
+//! event waits for its remainder. The usage chunk the proxy asked for on the client's behalf is
+//! dropped when the client did not ask for it. An upstream failure after the first byte went out
+//! becomes `data: {"error": ...}` then `data: [DONE]` (no fallback is possible any more).
+
+use super::error::ProxyError;
+use super::providers::EventStream;
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use serde_json::Value;
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub struct Usage {
+    #[serde(default)]
+    pub prompt_tokens: u64,
+    #[serde(default)]
+    pub completion_tokens: u64,
+}
+
+/// How a stream ended, for spend and metrics.
+#[derive(Debug, Default)]
+pub struct StreamEnd {
+    pub usage: Option<Usage>,
+    pub error: Option<ProxyError>,
+    /// The client went away before the end (the upstream call was dropped with it).
+    pub cancelled: bool,
+    pub ended: Option<Instant>,
+}
+
+type OnEnd = Box<dyn FnOnce(StreamEnd) + Send>;
+
+/// Calls the end callback exactly once: at the end, or when the client drops the stream.
+struct Finisher {
+    on_end: Option<OnEnd>,
+    usage: Option<Usage>,
+}
+
+impl Finisher {
+    fn finish(&mut self, error: Option<ProxyError>, cancelled: bool) {
+        if let Some(on_end) = self.on_end.take() {
+            on_end(StreamEnd {
+                usage: self.usage,
+                error,
+                cancelled,
+                ended: Some(Instant::now()),
+            });
+        }
+    }
+}
+
+impl Drop for Finisher {
+    fn drop(&mut self) {
+        self.finish(None, true);
+    }
+}
+
+struct State {
+    first: Option<Bytes>,
+    upstream: EventStream,
+    pending: BytesMut,
+    idle: Duration,
+    wants_usage: bool,
+    done: bool,
+    finisher: Finisher,
+}
+
+/// The client-facing body for an upstream stream whose first piece was already read.
+pub fn passthrough(
+    first: Bytes,
+    upstream: EventStream,
+    idle: Duration,
+    wants_usage: bool,
+    on_end: impl FnOnce(StreamEnd) + Send + 'static,
+) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+    let state = State {
+        first: Some(first),
+        upstream,
+        pending: BytesMut::new(),
+        idle,
+        wants_usage,
+        done: false,
+        finisher: Finisher {
+            on_end: Some(Box::new(on_end)),
+            usage: None,
+        },
+    };
+    futures_util::stream::unfold(state, |mut state| async move {
+        loop {
+            if state.done {
+                return None;
+            }
+            let next = match state.first.take() {
+                Some(first) => Some(Ok(first)),
+                None => match tokio::time::timeout(state.idle, state.upstream.next()).await {
+                    Ok(next) => next,
+                    Err(_) => Some(Err(ProxyError::timeout("openai", state.idle))),
+                },
+            };
+            match next {
+                Some(Ok(bytes)) => {
+                    let out = state.take_events(bytes);
+                    if !out.is_empty() {
+                        return Some((Ok(out), state));
+                    }
+                }
+                Some(Err(error)) => {
+                    state.done = true;
+                    let frame = error_frame(&error);
+                    state.finisher.finish(Some(error), false);
+                    return Some((Ok(frame), state));
+                }
+                None => {
+                    state.done = true;
+                    let rest = state.pending.split().freeze();
+                    state.finisher.finish(None, false);
+                    if rest.is_empty() {
+                        return None;
+                    }
+                    return Some((Ok(rest), state));
+                }
+            }
+        }
+    })
+}
+
+impl State {
+    /// The complete events of what arrived so far, minus a usage-only chunk nobody asked for.
+    fn take_events(&mut self, bytes: Bytes) -> Bytes {
+        // The common case: the piece is exactly whole events and there is nothing to hide.
+        if self.pending.is_empty() && ends_event(&bytes) {
+            let has_usage = contains(&bytes, b"\"usage\":{") || contains(&bytes, b"\"usage\": {");
+            if !has_usage {
+                return bytes;
+            }
+            self.pending.extend_from_slice(&bytes);
+        } else {
+            self.pending.extend_from_slice(&bytes);
+        }
+        let Some(end) = last_event_end(&self.pending) else {
+            return Bytes::new();
+        };
+        let complete = self.pending.split_to(end).freeze();
+        let mut out = BytesMut::with_capacity(complete.len());
+        for event in split_events(&complete) {
+            if self.keep_event(event) {
+                out.extend_from_slice(event);
+            }
+        }
+        out.freeze()
+    }
+
+    fn keep_event(&mut self, event: &[u8]) -> bool {
+        let Some(data) = event_data(event) else {
+            return true;
+        };
+        if !(contains(data, b"\"usage\":{") || contains(data, b"\"usage\": {")) {
+            return true;
+        }
+        let Ok(chunk) = serde_json::from_slice::<Value>(data) else {
+            return true;
+        };
+        if let Some(usage) = chunk.get("usage").and_then(|u| Usage::deserialize(u).ok()) {
+            self.finisher.usage = Some(usage);
+        }
+        let no_choices = chunk
+            .get("choices")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty);
+        self.wants_usage || !no_choices
+    }
+}
+
+fn ends_event(bytes: &[u8]) -> bool {
+    bytes.ends_with(b"\n\n") || bytes.ends_with(b"\r\n\r\n")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Offset just past the last blank line that closes an event.
+fn last_event_end(bytes: &[u8]) -> Option<usize> {
+    let lf = bytes.windows(2).rposition(|w| w == b"\n\n").map(|p| p + 2);
+    let crlf = bytes
+        .windows(4)
+        .rposition(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4);
+    lf.max(crlf)
+}
+
+/// Complete events, each with its closing blank line.
+fn split_events(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut events = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"\n\n") {
+            events.push(&bytes[start..i + 2]);
+            i += 2;
+            start = i;
+        } else if bytes[i..].starts_with(b"\r\n\r\n") {
+            events.push(&bytes[start..i + 4]);
+            i += 4;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start < bytes.len() {
+        events.push(&bytes[start..]);
+    }
+    events
+}
+
+/// The payload of an event's `data:` line.
+fn event_data(event: &[u8]) -> Option<&[u8]> {
+    let text = event.strip_prefix(b"data:")?;
+    let text = text.strip_prefix(b" ").unwrap_or(text);
+    let end = text
+        .iter()
+        .position(|b| *b == b'\n' || *b == b'\r')
+        .unwrap_or(text.len());
+    Some(&text[..end])
+}
+
+/// What OpenAI-compatible routes send when a stream fails midway.
+pub fn error_frame(error: &ProxyError) -> Bytes {
+    Bytes::from(format!("data: {}\n\ndata: [DONE]\n\n", error.body()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    async fn events(
+        parts: Vec<&'static str>,
+        wants_usage: bool,
+    ) -> (String, Arc<Mutex<Option<StreamEnd>>>) {
+        let ended = Arc::new(Mutex::new(None));
+        let sink = ended.clone();
+        let mut parts: Vec<Result<Bytes, ProxyError>> =
+            parts.into_iter().map(|p| Ok(Bytes::from(p))).collect();
+        let first = match parts.remove(0) {
+            Ok(b) => b,
+            Err(_) => Bytes::new(),
+        };
+        let upstream: EventStream = Box::pin(futures_util::stream::iter(parts));
+        let body = passthrough(
+            first,
+            upstream,
+            Duration::from_secs(5),
+            wants_usage,
+            move |end| {
+                if let Ok(mut slot) = sink.lock() {
+                    *slot = Some(end);
+                }
+            },
+        );
+        let collected = body.collect::<Vec<_>>().await;
+        let text = collected
+            .into_iter()
+            .map(|r| {
+                r.map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        (text, ended)
+    }
+
+    #[tokio::test]
+    async fn forwards_split_events_and_hides_unrequested_usage() {
+        let usage =
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n";
+        let (text, ended) = events(
+            vec![
+                "data: {\"choices\":[{\"delta\":{}}]}\n",
+                "\ndata: {\"cho",
+                "ices\":[]}\n\n",
+                usage,
+                "data: [DONE]\n\n",
+            ],
+            false,
+        )
+        .await;
+        assert_eq!(
+            text,
+            "data: {\"choices\":[{\"delta\":{}}]}\n\ndata: {\"choices\":[]}\n\ndata: [DONE]\n\n"
+        );
+        let end = ended
+            .lock()
+            .ok()
+            .and_then(|mut e| e.take())
+            .unwrap_or_default();
+        assert_eq!(
+            end.usage,
+            Some(Usage {
+                prompt_tokens: 3,
+                completion_tokens: 2
+            })
+        );
+        assert!(!end.cancelled);
+        let (with_usage, _) = events(vec![usage, "data: [DONE]\n\n"], true).await;
+        assert!(with_usage.contains("prompt_tokens"));
+    }
+}
