@@ -379,3 +379,35 @@ general_settings: {master_key: sk-test-master-key}
     }
     panic!("the upstream stream was not cancelled after the client left");
 }
+
+#[tokio::test]
+async fn deployment_timeouts_end_slow_calls_as_408_and_fall_back() {
+    let config = r#"
+model_list:
+  - {model_name: slow, litellm_params: {model: openai/slow-delay-2000, api_base: API_BASE, timeout: 0.2, stream_timeout: 0.2}}
+  - {model_name: quick, litellm_params: {model: openai/quick, api_base: API_BASE}}
+router_settings: {num_retries: 0, fallbacks: [{slow: [quick]}]}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("rel-timeout", config).await;
+    let body = |stream: bool| json!({"model": "slow", "stream": stream, "disable_fallbacks": true, "messages": [{"role": "user", "content": "x"}]});
+    for stream in [false, true] {
+        let reply = h.post("/v1/chat/completions", body(stream)).await;
+        let error = assert_openai_error(&reply, 408);
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("litellm.Timeout"),
+            "{}",
+            reply.text
+        );
+    }
+    let reply = h.chat("slow").await;
+    assert_eq!(
+        reply.header("x-litellm-model-group"),
+        Some("quick"),
+        "{}",
+        reply.text
+    );
+}

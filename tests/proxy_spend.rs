@@ -148,3 +148,22 @@ async fn a_clean_shutdown_loses_no_row() {
         spend::query(&path, &spend::SpendQuery::default()).unwrap_or_else(|e| panic!("query: {e}"));
     assert_eq!(rows.as_array().map(Vec::len), Some(40));
 }
+
+#[tokio::test]
+async fn a_failed_request_leaves_a_failure_row_without_spend() {
+    let config = r#"
+model_list:
+  - {model_name: down, litellm_params: {model: openai/down-fail-500, api_base: API_BASE}}
+router_settings: {num_retries: 0}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("spend-failure", config).await;
+    let reply = h.chat("down").await;
+    assert_eq!(reply.status, 500);
+    let call_id = reply.header("x-litellm-call-id").unwrap_or("").to_string();
+    let rows = h.spend_rows(&format!("?request_id={call_id}"), 1).await;
+    assert_eq!(
+        (rows[0]["status"].as_str(), rows[0]["spend"].as_f64()),
+        (Some("failure"), Some(0.0))
+    );
+}

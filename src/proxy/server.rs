@@ -255,6 +255,28 @@ async fn handle_chat(
                 retries: failure.retries,
                 fallbacks: failure.fallbacks,
             });
+            if let Some(spend) = &state.spend {
+                spend.record(SpendRow {
+                    request_id: call_id.clone(),
+                    call_type: "acompletion".into(),
+                    api_key_hash: key.as_deref().map(auth::hash_key).unwrap_or_default(),
+                    spend: 0.0,
+                    prompt_tokens: 0,
+                    completion_tokens: 0,
+                    start_time,
+                    end_time: SystemTime::now(),
+                    completion_start_time: None,
+                    model: model.clone(),
+                    model_id: String::new(),
+                    model_group: requested_group.clone(),
+                    api_base: String::new(),
+                    custom_llm_provider: String::new(),
+                    user: user.clone().unwrap_or_default(),
+                    metadata: metadata.clone(),
+                    requester_ip_address: peer.ip().to_string(),
+                    status: "failure".into(),
+                });
+            }
             let mut response = failure
                 .error
                 .with_model_group(&requested_group)
