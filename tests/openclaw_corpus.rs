@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use litellm_check::diagnostic::{Code, Severity};
+use litellm_check::diagnostic::{Code, Diagnostic, Severity};
 use litellm_check::env::Environment;
 use litellm_check::openclaw::{self, schema};
 use litellm_check::syntax::SourceMap;
@@ -19,14 +19,21 @@ fn corpus_dir() -> PathBuf {
 
 /// Codes whose errors `openclaw config validate` itself reports (ref resolution is not part of
 /// it: OpenClaw checks refs only at write and run time).
-fn validate_level(code: Code) -> bool {
-    !matches!(
-        code,
+fn validate_level(d: &Diagnostic) -> bool {
+    if d.severity != Severity::Error || !d.code.as_str().starts_with("OC") {
+        return false;
+    }
+    match d.code {
         Code::OcUnknownProvider
-            | Code::OcModelUnresolvable
-            | Code::OcBareModelRef
-            | Code::OcEnvUnset
-    ) && code.as_str().starts_with("OC")
+        | Code::OcModelUnresolvable
+        | Code::OcBareModelRef
+        | Code::OcEnvUnset => false,
+        // Only the policy allowlist and `decisionModel` are shape-checked by `config validate`.
+        Code::OcModelRefInvalid => {
+            d.pointer.contains("/modelPolicy/") || d.pointer.ends_with("/decisionModel")
+        }
+        _ => true,
+    }
 }
 
 /// Whether an issue path (dotted, `<root>` for file-level) falls in a part we model.
@@ -62,6 +69,26 @@ fn walk(root: &Value, schema_node: &Value, segments: &[&str]) -> bool {
     true
 }
 
+/// Where OpenClaw would report one of our diagnostics: the dotted path, the parent for an
+/// unknown key, `<root>` for file-level problems.
+fn issue_path(d: &Diagnostic) -> String {
+    let segments: Vec<String> = d
+        .pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let segments = match d.code {
+        Code::OcUnknownKey | Code::OcEnvFlatKey => &segments[..segments.len().saturating_sub(1)],
+        _ => &segments[..],
+    };
+    if segments.is_empty() || d.code.as_str() < "OC020" {
+        "<root>".into()
+    } else {
+        segments.join(".")
+    }
+}
+
 fn allow_list() -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openclaw_corpus_allow.txt"),
@@ -86,6 +113,7 @@ fn verdicts_agree_with_openclaw_config_validate() {
     let schema_root = schema::generate();
     let allowed = allow_list();
     let mut agree = 0;
+    let mut same_paths = 0;
     let mut disagreements = Vec::new();
     let mut allowed_used = Vec::new();
     for (file, result) in &results {
@@ -118,10 +146,31 @@ fn verdicts_agree_with_openclaw_config_validate() {
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let ours: Vec<String> = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error && validate_level(d.code))
+            .filter(|d| validate_level(d))
             .map(|d| format!("{} {} {}", d.code, d.pointer, d.message))
             .collect();
         let our_valid = ours.is_empty();
+        let mut expected_paths: Vec<String> = result
+            .get("issues")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.get("path").and_then(Value::as_str))
+            .filter(|p| modeled(&schema_root, p))
+            .map(str::to_string)
+            .collect();
+        let mut our_paths: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| validate_level(d))
+            .map(issue_path)
+            .collect();
+        for paths in [&mut expected_paths, &mut our_paths] {
+            paths.sort();
+            paths.dedup();
+        }
+        if expected_paths == our_paths {
+            same_paths += 1;
+        }
         if our_valid == expected_valid {
             agree += 1;
             continue;
@@ -140,7 +189,7 @@ fn verdicts_agree_with_openclaw_config_validate() {
     }
     let total = results.len();
     println!(
-        "agreement: {agree}/{total} files ({} allow-listed)",
+        "agreement: {agree}/{total} files ({} allow-listed); same issue paths: {same_paths}/{total}",
         allowed_used.len()
     );
     let stale: Vec<&String> = allowed
@@ -158,4 +207,53 @@ fn verdicts_agree_with_openclaw_config_validate() {
         "allow-list entries that now agree (remove them): {stale:?}"
     );
     assert!(total > 200, "corpus too small: {total}");
+}
+
+/// Edge cases run through the real `openclaw config validate` once; its verdicts are recorded
+/// in `tests/openclaw_cases/oracle/verdicts.tsv`. Every one must agree.
+#[test]
+fn verdicts_agree_on_the_recorded_oracle_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openclaw_cases/oracle");
+    let table = std::fs::read_to_string(dir.join("verdicts.tsv"))
+        .unwrap_or_else(|e| panic!("verdicts.tsv: {e}"));
+    let mut checked = 0;
+    let mut disagreements = Vec::new();
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let mut fields = line.split('\t');
+        let (Some(file), Some(verdict)) = (fields.next(), fields.next()) else {
+            panic!("bad line: {line}")
+        };
+        let issue = fields.next().unwrap_or_default();
+        let mut sources = SourceMap::new();
+        let diagnostics = openclaw::check(
+            &dir.join(file),
+            &Environment::empty(),
+            &mut sources,
+            None,
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ours: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| validate_level(d))
+            .map(|d| format!("{} {} {}", d.code, d.pointer, d.message))
+            .collect();
+        let our_verdict = if ours.is_empty() { "VALID" } else { "INVALID" };
+        if our_verdict != verdict {
+            disagreements.push(format!(
+                "{file}: openclaw {verdict} ({issue}); we {our_verdict} {ours:?}"
+            ));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} cases");
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreement(s):\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }

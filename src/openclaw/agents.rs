@@ -15,7 +15,17 @@ pub fn migrate_legacy_list(root: &mut Node, out: &mut Vec<Diagnostic>) {
     let Some(pos) = entries.iter().position(|e| e.key.as_str() == Some("list")) else {
         return;
     };
-    if !matches!(entries[pos].value.kind, NodeKind::Seq(_)) {
+    // OpenClaw migrates only a well-formed list and only when there is no keyed roster yet;
+    // otherwise `list` stays and is an unknown key.
+    let migratable = entries.iter().all(|e| e.key.as_str() != Some("entries"))
+        && entries[pos].value.as_seq().is_some_and(|items| {
+            items.iter().all(|item| {
+                item.get("id")
+                    .and_then(Node::as_str)
+                    .is_some_and(valid_agent_id)
+            })
+        });
+    if !migratable {
         return;
     }
     let list = entries.remove(pos);
@@ -116,7 +126,20 @@ pub fn check(root: &Node, out: &mut Vec<Diagnostic>) {
             )
         })
         .count();
-    if !explicit && defaults != 1 {
+    if explicit && defaults > 0 {
+        let span = agents
+            .entry("ownership")
+            .map_or(agents.span, |e| e.value.span);
+        out.push(
+            Diagnostic::new(
+                Code::OcAgentRoster,
+                span,
+                "agents.ownership=explicit cannot be combined with a legacy default=true marker",
+            )
+            .with_pointer("/agents/ownership")
+            .with_help("remove the `default: true` markers"),
+        );
+    } else if !explicit && defaults != 1 {
         let span = agents.entry("entries").map_or(agents.span, |e| e.key.span);
         let message = if defaults == 0 {
             "multi-agent rosters require agents.ownership=\"explicit\" or one legacy default=true marker".to_string()

@@ -285,7 +285,7 @@ pub struct ModelProvider {
     pub agent_runtime: Option<AgentRuntime>,
     /// A local server to start before calls (`command`, `args`, `cwd`, `env`, `healthUrl`, ...).
     #[serde(rename = "localService", skip_serializing_if = "Option::is_none")]
-    pub local_service: Option<Section>,
+    pub local_service: Option<LocalService>,
     /// Extra request headers (strings or SecretRefs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, SecretInput>>,
@@ -294,7 +294,7 @@ pub struct ModelProvider {
     pub auth_header: Option<bool>,
     /// Transport overrides: headers, auth, proxy, tls, allowPrivateNetwork.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<Section>,
+    pub request: Option<ProviderRequest>,
     /// Model definitions (may be empty for bundled providers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<ModelDefinition>>,
@@ -339,7 +339,7 @@ pub struct ModelDefinition {
     pub input: Option<Vec<ModelInput>>,
     /// Prices per million tokens (`input`, `output`, `cacheRead`, `cacheWrite`, `tieredPricing`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<Section>,
+    pub cost: Option<ModelCost>,
     /// Native context window (> 0).
     #[serde(rename = "contextWindow", skip_serializing_if = "Option::is_none")]
     #[schemars(extend("exclusiveMinimum" = 0))]
@@ -353,7 +353,7 @@ pub struct ModelDefinition {
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub max_tokens: Option<f64>,
     #[serde(rename = "thinkingLevelMap", skip_serializing_if = "Option::is_none")]
-    pub thinking_level_map: Option<Section>,
+    pub thinking_level_map: Option<ThinkingLevelMap>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<Section>,
     #[serde(rename = "agentRuntime", skip_serializing_if = "Option::is_none")]
@@ -363,9 +363,9 @@ pub struct ModelDefinition {
     pub headers: Option<BTreeMap<String, String>>,
     /// Capability flags (`supportsTools`, `maxTokensField`, `thinkingFormat`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compat: Option<Section>,
+    pub compat: Option<ModelCompat>,
     #[serde(rename = "mediaInput", skip_serializing_if = "Option::is_none")]
-    pub media_input: Option<Section>,
+    pub media_input: Option<MediaInput>,
     /// Written by tooling (`models-add`).
     #[serde(rename = "metadataSource", skip_serializing_if = "Option::is_none")]
     pub metadata_source: Option<MetadataSource>,
@@ -719,4 +719,267 @@ pub struct AgentEntry {
     /// Legacy default marker (removed on read; one is accepted in place of `ownership`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
+}
+
+/// A local server OpenClaw starts before calling the provider.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalService {
+    #[schemars(length(min = 1))]
+    pub command: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub cwd: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<BTreeMap<String, String>>,
+    #[serde(rename = "healthUrl", skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub health_url: Option<String>,
+    #[serde(rename = "readyTimeoutMs", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub ready_timeout_ms: Option<u64>,
+    #[serde(rename = "idleStopMs", skip_serializing_if = "Option::is_none")]
+    pub idle_stop_ms: Option<u64>,
+}
+
+/// Transport overrides for a provider.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, SecretInput>>,
+    /// `provider-default`, `authorization-bearer` (+`token`) or `header` (+`headerName`, `value`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<Value>,
+    /// `env-proxy` or `explicit-proxy` (+`url`), each with optional `tls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<Value>,
+    /// `ca`, `cert`, `key`, `passphrase`, `serverName`, `insecureSkipVerify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Value>,
+    /// Needed for a LiteLLM proxy on a LAN address (loopback needs no opt-in).
+    #[serde(
+        rename = "allowPrivateNetwork",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_private_network: Option<bool>,
+}
+
+/// Prices per million tokens (default zero).
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelCost {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<f64>,
+    #[serde(rename = "cacheRead", skip_serializing_if = "Option::is_none")]
+    pub cache_read: Option<f64>,
+    #[serde(rename = "cacheWrite", skip_serializing_if = "Option::is_none")]
+    pub cache_write: Option<f64>,
+    /// `[{input, output, cacheRead, cacheWrite, range: [n] or [n, n]}]`.
+    #[serde(rename = "tieredPricing", skip_serializing_if = "Option::is_none")]
+    pub tiered_pricing: Option<Vec<Value>>,
+}
+
+/// Provider-specific names for each thinking level (a string, or null to disable the level).
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThinkingLevelMap {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimal: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub medium: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xhigh: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<Value>,
+}
+
+/// Limits on media sent to the model.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MediaInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<MediaImage>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MediaImage {
+    #[serde(rename = "maxBytes", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_bytes: Option<u64>,
+    #[serde(rename = "maxPixels", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_pixels: Option<u64>,
+    #[serde(rename = "maxSidePx", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_side_px: Option<u64>,
+    #[serde(rename = "preferredSidePx", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub preferred_side_px: Option<u64>,
+    #[serde(rename = "tokenMode", skip_serializing_if = "Option::is_none")]
+    pub token_mode: Option<TokenMode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenMode {
+    Tile,
+    Detail,
+    Provider,
+}
+
+/// Capability flags of a model (`compat`), as OpenClaw declares them.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelCompat {
+    #[serde(rename = "supportsStore", skip_serializing_if = "Option::is_none")]
+    pub supports_store: Option<bool>,
+    #[serde(
+        rename = "supportsPromptCacheKey",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_prompt_cache_key: Option<bool>,
+    #[serde(
+        rename = "supportsResponsesContinuation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_responses_continuation: Option<bool>,
+    #[serde(
+        rename = "supportsDeveloperRole",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_developer_role: Option<bool>,
+    #[serde(
+        rename = "supportsReasoningEffort",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_reasoning_effort: Option<bool>,
+    #[serde(
+        rename = "supportsTemperature",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_temperature: Option<bool>,
+    #[serde(
+        rename = "supportsInstructions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_instructions: Option<bool>,
+    #[serde(
+        rename = "supportsUsageInStreaming",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_usage_in_streaming: Option<bool>,
+    #[serde(rename = "supportsTools", skip_serializing_if = "Option::is_none")]
+    pub supports_tools: Option<bool>,
+    #[serde(rename = "codeMode", skip_serializing_if = "Option::is_none")]
+    pub code_mode: Option<Value>,
+    #[serde(rename = "supportsStrictMode", skip_serializing_if = "Option::is_none")]
+    pub supports_strict_mode: Option<bool>,
+    #[serde(
+        rename = "supportsJsonSchemaResponseFormat",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_json_schema_response_format: Option<bool>,
+    #[serde(
+        rename = "requiresStringContent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_string_content: Option<bool>,
+    #[serde(rename = "strictMessageKeys", skip_serializing_if = "Option::is_none")]
+    pub strict_message_keys: Option<bool>,
+    #[serde(
+        rename = "visibleReasoningDetailTypes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub visible_reasoning_detail_types: Option<Value>,
+    #[serde(
+        rename = "supportedReasoningEfforts",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_reasoning_efforts: Option<Value>,
+    #[serde(rename = "reasoningEffortMap", skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort_map: Option<Value>,
+    #[serde(rename = "maxTokensField", skip_serializing_if = "Option::is_none")]
+    pub max_tokens_field: Option<Value>,
+    #[serde(rename = "thinkingFormat", skip_serializing_if = "Option::is_none")]
+    pub thinking_format: Option<Value>,
+    #[serde(
+        rename = "requiresToolResultName",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_tool_result_name: Option<bool>,
+    #[serde(
+        rename = "requiresAssistantAfterToolResult",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_assistant_after_tool_result: Option<bool>,
+    #[serde(
+        rename = "requiresThinkingAsText",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_thinking_as_text: Option<bool>,
+    #[serde(
+        rename = "requiresReasoningContentOnAssistantMessages",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_reasoning_content_on_assistant_messages: Option<bool>,
+    #[serde(rename = "toolSchemaProfile", skip_serializing_if = "Option::is_none")]
+    pub tool_schema_profile: Option<Value>,
+    #[serde(
+        rename = "unsupportedToolSchemaKeywords",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unsupported_tool_schema_keywords: Option<Value>,
+    #[serde(
+        rename = "toolCallArgumentsEncoding",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tool_call_arguments_encoding: Option<Value>,
+    #[serde(
+        rename = "requiresOpenAiAnthropicToolPayload",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_open_ai_anthropic_tool_payload: Option<bool>,
+    #[serde(rename = "openRouterRouting", skip_serializing_if = "Option::is_none")]
+    pub open_router_routing: Option<Value>,
+    #[serde(
+        rename = "vercelGatewayRouting",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vercel_gateway_routing: Option<Value>,
+    #[serde(rename = "zaiToolStream", skip_serializing_if = "Option::is_none")]
+    pub zai_tool_stream: Option<bool>,
+    #[serde(rename = "cacheControlFormat", skip_serializing_if = "Option::is_none")]
+    pub cache_control_format: Option<Value>,
+    #[serde(
+        rename = "sendSessionAffinityHeaders",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_session_affinity_headers: Option<bool>,
+    #[serde(
+        rename = "sendSessionIdHeader",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_session_id_header: Option<bool>,
+    #[serde(
+        rename = "supportsEagerToolInputStreaming",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_eager_tool_input_streaming: Option<bool>,
+    #[serde(
+        rename = "supportsLongCacheRetention",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supports_long_cache_retention: Option<bool>,
 }

@@ -112,6 +112,13 @@ const PLACEHOLDER_KEYS: &[&str] = &[
 ];
 
 pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>) {
+    if let Some(url) = root
+        .get("models")
+        .and_then(|m| m.get("catalogRefresh"))
+        .and_then(|c| c.get("url"))
+    {
+        check_catalog_url(url, out);
+    }
     let Some(providers) = root
         .get("models")
         .and_then(|m| m.get("providers"))
@@ -127,7 +134,12 @@ pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>
         }
         if !OVERLAY_IDS.contains(&id.to_ascii_lowercase().as_str()) {
             for (field, what) in [("baseUrl", "baseUrl"), ("models", "models")] {
-                if provider.get(field).is_none() {
+                let declared = match provider.get(field) {
+                    // An empty `baseUrl` counts as missing.
+                    Some(value) => value.as_str().is_none_or(|s| !s.trim().is_empty()),
+                    None => false,
+                };
+                if !declared {
                     out.push(
                         Diagnostic::new(Code::OcCustomProviderIncomplete, entry.key.span, format!("custom model providers must declare {what}; `{id}` is not a bundled provider"))
                             .with_pointer(pointer(["models", "providers", id.as_str(), field]))
@@ -137,6 +149,29 @@ pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>
                             }),
                     );
                 }
+            }
+        }
+        let base = ["models", "providers", id.as_str()];
+        if let Some(key) = provider.get("apiKey") {
+            check_secret_ref(key, &[&base[..], &["apiKey"]].concat(), out);
+        }
+        let header_maps = [
+            (provider.get("headers"), vec!["headers"]),
+            (
+                provider.get("request").and_then(|r| r.get("headers")),
+                vec!["request", "headers"],
+            ),
+        ];
+        for (headers, at) in header_maps {
+            for header in headers.and_then(Node::as_map).unwrap_or_default() {
+                let name = header.key.scalar_text();
+                let path: Vec<&str> = base
+                    .iter()
+                    .chain(at.iter())
+                    .copied()
+                    .chain([name.as_str()])
+                    .collect();
+                check_secret_ref(&header.value, &path, out);
             }
         }
         if let Some(key) = provider.get("apiKey") {
@@ -154,5 +189,80 @@ pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>
                 }
             }
         }
+    }
+}
+
+fn matches_pattern(
+    text: &str,
+    first: fn(char) -> bool,
+    rest: fn(char) -> bool,
+    max: usize,
+) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(first) && text.chars().count() <= max && chars.all(rest)
+}
+
+/// SecretRef shape rules beyond the schema: the provider alias and, for `env`/`store`, the id.
+fn check_secret_ref(node: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
+    if node.as_map().is_none() {
+        return;
+    }
+    if let Some(provider) = node.get("provider") {
+        if let Some(alias) = provider.as_str() {
+            let ok = matches_pattern(
+                alias,
+                |c| c.is_ascii_lowercase(),
+                |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-',
+                64,
+            );
+            if !ok {
+                out.push(
+                    Diagnostic::new(Code::OcInvalidValue, provider.span, format!("secret provider alias `{alias}` must match /^[a-z][a-z0-9_-]{{0,63}}$/"))
+                        .with_pointer(pointer(path.iter().copied().chain(["provider"]))),
+                );
+            }
+        }
+    }
+    let source = node.get("source").and_then(Node::as_str);
+    if !matches!(source, Some("env" | "store")) {
+        return;
+    }
+    if let Some(id) = node.get("id") {
+        if let Some(text) = id.as_str() {
+            let ok = matches_pattern(
+                text,
+                |c| c.is_ascii_uppercase(),
+                |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_',
+                128,
+            );
+            if !ok {
+                out.push(
+                    Diagnostic::new(Code::OcInvalidValue, id.span, format!("secret reference id `{text}` must match /^[A-Z][A-Z0-9_]{{0,127}}$/ (example: \"OPENAI_API_KEY\")"))
+                        .with_pointer(pointer(path.iter().copied().chain(["id"]))),
+                );
+            }
+        }
+    }
+}
+
+/// `models.catalogRefresh.url` must be https, or http on a loopback host.
+fn check_catalog_url(url: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(text) = url.as_str() else { return };
+    let lower = text.trim().to_ascii_lowercase();
+    let loopback = ["localhost", "127.0.0.1", "[::1]"].iter().any(|host| {
+        lower
+            .strip_prefix("http://")
+            .and_then(|rest| rest.strip_prefix(host))
+            .is_some_and(|after| after.is_empty() || after.starts_with([':', '/', '?', '#']))
+    });
+    if !lower.starts_with("https://") && !loopback {
+        out.push(
+            Diagnostic::new(
+                Code::OcInvalidValue,
+                url.span,
+                "models.catalogRefresh.url must use https, or http on localhost",
+            )
+            .with_pointer("/models/catalogRefresh/url"),
+        );
     }
 }

@@ -243,6 +243,17 @@ impl<'a> Validator<'a> {
             NodeKind::Float(f) => f,
             _ => return,
         };
+        if !value.is_finite() {
+            let what = if value.is_nan() { "NaN" } else { "Infinity" };
+            self.push(
+                Code::OcInvalidType,
+                node.span,
+                path,
+                format!("Invalid input: expected number, received {what}"),
+                None,
+            );
+            return;
+        }
         let bound = |k: &str| map.get(k).and_then(Value::as_f64);
         let too_small = match (bound("minimum"), bound("exclusiveMinimum")) {
             (Some(min), _) if value < min => {
