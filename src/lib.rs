@@ -12,5 +12,6 @@ pub mod openclaw;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod refs;
+pub mod schema_tidy;
 pub mod suggest;
 pub mod syntax;

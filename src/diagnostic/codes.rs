@@ -57,6 +57,8 @@ codes! {
         "An included file does not exist: LiteLLM raises `Included file not found`.");
     IncludeCycle = ("LL012", "include-cycle", Warning,
         "An include names a file already included: LiteLLM skips it silently, so its content is not read twice.");
+    IncludeOverrides = ("LL013", "include-overrides", Warning,
+        "An included file sets a section the including file also sets: LiteLLM replaces the whole section (only lists concatenate), so the including file's values are lost.");
     // ---- keys and types ------------------------------------------------------------------------
     UnknownKey = ("LL020", "unknown-key", Warning,
         "A key LiteLLM does not know: it is ignored silently (or assigned to nothing), so the setting has no effect.");
@@ -70,7 +72,7 @@ codes! {
         "An unquoted scalar that YAML 1.1 (PyYAML) reads differently from how it looks (`on` is true, `0755` is 493, `1:30` is 90, `3e-06` is a string).");
     // ---- model_list ----------------------------------------------------------------------------
     ModelEntryInvalid = ("LL030", "model-entry-invalid", Error,
-        "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model`, or has them of the wrong type: LiteLLM fails to start (KeyError) or drops the deployment.");
+        "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model`, or has `model_info: null`: LiteLLM fails to start (KeyError, AttributeError).");
     UnknownProvider = ("LL031", "unknown-provider", Error,
         "`litellm_params.model` has no provider LiteLLM knows: the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400.");
     InconsistentGroupWeights = ("LL032", "inconsistent-group-weights", Warning,

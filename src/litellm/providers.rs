@@ -1,0 +1,88 @@
+//! Which `litellm_params.model` strings LiteLLM can route (section 6.3 of the reference).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// The 194 provider prefixes of LiteLLM 1.109.1 (enum values plus JSON-configured providers).
+pub fn providers() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| include_str!("../../data/litellm-providers.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+}
+
+pub fn is_provider(name: &str) -> bool {
+    providers().contains(name)
+}
+
+/// The keys of LiteLLM's price table (model ids it can infer a provider for), parsed on first use.
+pub fn price_table_keys() -> &'static HashSet<String> {
+    static KEYS: OnceLock<HashSet<String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let table: Result<std::collections::HashMap<String, serde::de::IgnoredAny>, _> =
+            serde_json::from_str(include_str!("../../data/model_prices_and_context_window.json"));
+        table.map(|t| t.into_keys().filter(|k| k != "sample_spec").collect()).unwrap_or_default()
+    })
+}
+
+/// Hosts of OpenAI-compatible providers LiteLLM recognises from `api_base` alone (step 6).
+const KNOWN_API_HOSTS: &[&str] = &[
+    "api.perplexity.ai",
+    "api.endpoints.anyscale.com",
+    "api.deepinfra.com",
+    "api.mistral.ai",
+    "codestral.mistral.ai",
+    "api.groq.com",
+    "api.cerebras.ai",
+    "api.together.xyz",
+    "api.deepseek.com",
+    "api.fireworks.ai",
+    "api.friendli.ai",
+    "api.sambanova.ai",
+    "api.x.ai",
+    "integrate.api.nvidia.com",
+    "api.studio.nebius.ai",
+    "openrouter.ai",
+];
+
+/// How a model string resolves to a provider, or why it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderResolution {
+    Known,
+    /// The prefix before the first `/` is no provider.
+    UnknownPrefix(String),
+    /// No prefix, and the id is not in the price table.
+    UnknownBareModel,
+}
+
+/// Resolves a deployment's provider as `get_llm_provider` would.
+pub fn resolve(model: &str, custom_llm_provider: Option<&str>, api_base: Option<&str>, custom_providers: &[String]) -> ProviderResolution {
+    if custom_llm_provider.is_some() {
+        return ProviderResolution::Known;
+    }
+    if model == "*" || price_table_keys().contains(model) {
+        return ProviderResolution::Known;
+    }
+    if let Some((prefix, _)) = model.split_once('/') {
+        if is_provider(prefix) || custom_providers.iter().any(|p| p == prefix) {
+            return ProviderResolution::Known;
+        }
+        if api_base.is_some_and(is_known_api_base) {
+            return ProviderResolution::Known;
+        }
+        return ProviderResolution::UnknownPrefix(prefix.to_string());
+    }
+    if api_base.is_some_and(is_known_api_base) {
+        return ProviderResolution::Known;
+    }
+    ProviderResolution::UnknownBareModel
+}
+
+fn is_known_api_base(api_base: &str) -> bool {
+    let host = api_base.split("://").nth(1).unwrap_or(api_base).split(['/', ':']).next().unwrap_or_default();
+    KNOWN_API_HOSTS.contains(&host)
+}
+
+/// Strips a known provider prefix (`openai/gpt-4o` -> `gpt-4o`), as fallback matching does.
+pub fn strip_provider(name: &str) -> Option<&str> {
+    let (prefix, rest) = name.split_once('/')?;
+    is_provider(prefix).then_some(rest)
+}

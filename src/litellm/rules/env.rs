@@ -1,0 +1,189 @@
+//! `os.environ/NAME` references (resolved only as mapping values, before `environment_variables`
+//! are exported), `${VAR}` text LiteLLM never expands, and secrets written into the file.
+//!
+//! Messages name variables, never their values.
+
+use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
+use crate::litellm::env_value::ENV_PREFIX;
+use crate::syntax::{Node, NodeKind};
+
+use super::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let defined_in_file: Vec<String> = ctx
+        .section("environment_variables")
+        .and_then(Node::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|e| e.key.as_str().map(str::to_string))
+        .collect();
+    let mut walker = Walker { ctx, defined_in_file: &defined_in_file, out, path: Vec::new() };
+    walker.node(ctx.root, Position::Root);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Position {
+    Root,
+    MapValue,
+    ListItem,
+}
+
+struct Walker<'a, 'o> {
+    ctx: &'a Context<'a>,
+    defined_in_file: &'a [String],
+    out: &'o mut Vec<Diagnostic>,
+    path: Vec<String>,
+}
+
+impl Walker<'_, '_> {
+    fn node(&mut self, node: &Node, position: Position) {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for entry in entries {
+                    let key = entry.key.scalar_text();
+                    if key.starts_with(ENV_PREFIX) {
+                        self.not_resolved(&entry.key, "a mapping key");
+                    }
+                    self.path.push(key);
+                    self.node(&entry.value, Position::MapValue);
+                    self.path.pop();
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.path.push(i.to_string());
+                    self.node(item, Position::ListItem);
+                    self.path.pop();
+                }
+            }
+            NodeKind::Str(s) => self.string(node, s, position),
+            _ => {}
+        }
+    }
+
+    fn string(&mut self, node: &Node, value: &str, position: Position) {
+        if value.starts_with(ENV_PREFIX) {
+            match position {
+                Position::MapValue => self.reference(node, value),
+                _ => self.not_resolved(node, "a list item"),
+            }
+            return;
+        }
+        if let Some(var) = shell_variable(value) {
+            let help = if value.trim() == format!("${{{var}}}") {
+                format!("write `os.environ/{var}`")
+            } else {
+                format!("LiteLLM only resolves whole values of the form `os.environ/{var}`: move the full value into the variable")
+            };
+            self.out.push(
+                Diagnostic::new(Code::ShellStyleVariable, node.span, format!("`${{{var}}}` is not expanded by LiteLLM: the literal text is used"))
+                    .with_help(help)
+                    .with_pointer(pointer(&self.path)),
+            );
+            return;
+        }
+        let key = self.path.last().map(String::as_str).unwrap_or_default();
+        if let Some(kind) = literal_secret(key, value) {
+            if key == "master_key" && value == "sk-1234" {
+                return; // the demo key has its own rule
+            }
+            self.out.push(
+                Diagnostic::new(Code::LiteralSecret, node.span, format!("`{key}` holds a literal {kind} in the file"))
+                    .with_label("secret written into the config")
+                    .with_help(format!("store it in the environment and write `{key}: os.environ/{}`", suggested_var(key)))
+                    .with_pointer(pointer(&self.path)),
+            );
+        }
+    }
+
+    fn reference(&mut self, node: &Node, value: &str) {
+        let key = self.path.last().map(String::as_str).unwrap_or_default();
+        // 1.109 leaves `*_ref` federation pointers unresolved on purpose.
+        if key.ends_with("_ref") {
+            return;
+        }
+        // LiteLLM removes every occurrence of the prefix; the rest is the name.
+        let name = value.replace(ENV_PREFIX, "");
+        if self.ctx.env.is_set(&name) {
+            return;
+        }
+        if self.defined_in_file.iter().any(|d| d == &name) && self.path.first().map(String::as_str) != Some("environment_variables") {
+            self.out.push(
+                Diagnostic::new(Code::EnvDefinedTooLate, node.span, format!("`{name}` is only defined in this file's `environment_variables`, which LiteLLM exports after resolving references: this resolves to null"))
+                    .with_help(format!("set {name} in the proxy's environment, or write the value here"))
+                    .with_pointer(pointer(&self.path)),
+            );
+            return;
+        }
+        let severity = if self.ctx.require_env { Severity::Error } else { Severity::Warning };
+        let consequence = if key == "master_key" { "no master key (1.109 refuses to start)" } else { "LiteLLM silently uses null" };
+        self.out.push(
+            Diagnostic::new(Code::EnvUnset, node.span, format!("environment variable `{name}` is not set: {consequence}"))
+                .with_severity(severity)
+                .with_help(format!("export {name}=… where the proxy runs, or pass --env-file"))
+                .with_pointer(pointer(&self.path)),
+        );
+    }
+
+    fn not_resolved(&mut self, node: &Node, place: &str) {
+        self.out.push(
+            Diagnostic::new(Code::EnvNotResolved, node.span, format!("`{}` is {place}: LiteLLM only resolves `os.environ/` in mapping values, so the literal text is used", node.scalar_text()))
+                .with_help("put the reference in a mapping value (`key: os.environ/NAME`)")
+                .with_pointer(pointer(&self.path)),
+        );
+    }
+}
+
+/// The name in a `${NAME}` or `${NAME:-default}` inside a value.
+fn shell_variable(value: &str) -> Option<&str> {
+    let start = value.find("${")? + 2;
+    let rest = &value[start..];
+    let end = rest.find('}')?;
+    let inner = &rest[..end];
+    let name = inner.split([':', '-']).next().unwrap_or(inner);
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
+    valid.then_some(name)
+}
+
+/// Recognisable key formats, and keys whose literal value is a secret.
+fn literal_secret(key: &str, value: &str) -> Option<&'static str> {
+    const PREFIXES: [(&str, &str); 12] = [
+        ("sk-ant-", "Anthropic API key"),
+        ("sk-proj-", "OpenAI API key"),
+        ("sk-or-", "OpenRouter API key"),
+        ("sk-", "API key"),
+        ("AIza", "Google API key"),
+        ("gsk_", "Groq API key"),
+        ("xai-", "xAI API key"),
+        ("AKIA", "AWS access key"),
+        ("ghp_", "GitHub token"),
+        ("hf_", "Hugging Face token"),
+        ("nvapi-", "NVIDIA API key"),
+        ("pplx-", "Perplexity API key"),
+    ];
+    if looks_like_placeholder(value) {
+        return None;
+    }
+    for (prefix, kind) in PREFIXES {
+        if let Some(rest) = value.strip_prefix(prefix) {
+            if rest.len() >= 16 && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                return Some(kind);
+            }
+        }
+    }
+    let secret_key = matches!(key, "api_key" | "master_key" | "aws_secret_access_key" | "client_secret" | "azure_ad_token" | "redis_password" | "password")
+        || key.ends_with("_api_key")
+        || key.ends_with("_secret");
+    (secret_key && value.len() >= 20 && !value.contains(' ')).then_some("secret")
+}
+
+fn looks_like_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    ["redacted", "xxx", "your", "<", "...", "…", "changeme", "placeholder", "example", "dummy", "fake", "replace", "here", "1234"]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
+fn suggested_var(key: &str) -> String {
+    key.to_ascii_uppercase()
+}

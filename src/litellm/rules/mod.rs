@@ -1,0 +1,53 @@
+//! The LiteLLM rules, one file per family. Each reads the merged tree through [`Context`] and
+//! pushes findings.
+
+pub mod env;
+pub mod fallbacks;
+pub mod models;
+pub mod schema;
+pub mod settings;
+pub mod yaml11;
+
+use crate::diagnostic::Diagnostic;
+use crate::env::Environment;
+use crate::syntax::{Node, SourceMap};
+
+use super::groups::ModelGroups;
+
+/// What every rule may look at.
+pub struct Context<'a> {
+    pub root: &'a Node,
+    pub sources: &'a SourceMap,
+    pub groups: &'a ModelGroups,
+    pub env: &'a Environment,
+    /// `--require-env`: unset variables are errors.
+    pub require_env: bool,
+}
+
+impl Context<'_> {
+    /// A top-level section, if it is a mapping.
+    pub fn section(&self, name: &str) -> Option<&Node> {
+        self.root.get(name).filter(|n| n.as_map().is_some())
+    }
+
+    /// The deployments of `model_list` that are mappings, with their index.
+    pub fn deployments(&self) -> impl Iterator<Item = (usize, &Node)> {
+        self.root
+            .get("model_list")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.as_map().is_some())
+    }
+}
+
+/// Runs every rule family.
+pub fn run_all(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    schema::check(ctx, out);
+    models::check(ctx, out);
+    fallbacks::check(ctx, out);
+    env::check(ctx, out);
+    settings::check(ctx, out);
+    yaml11::check(ctx, out);
+}

@@ -1,0 +1,19 @@
+//! The JSON Schema of the LiteLLM config, generated from [`super::model`].
+
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+use super::model::LiteLlmConfig;
+
+/// The draft-07 schema (what yaml-language-server and SchemaStore expect), built once.
+pub fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let generator = SchemaSettings::draft07().into_generator();
+        let schema = generator.into_root_schema_for::<LiteLlmConfig>();
+        let mut value = schema.to_value();
+        crate::schema_tidy::tidy(&mut value);
+        value
+    })
+}
