@@ -10,7 +10,16 @@ pub fn tidy(value: &mut Value) {
             if let Some(Value::String(format)) = map.get("format") {
                 let standard = matches!(
                     format.as_str(),
-                    "date-time" | "date" | "time" | "email" | "hostname" | "ipv4" | "ipv6" | "uri" | "uri-reference" | "regex"
+                    "date-time"
+                        | "date"
+                        | "time"
+                        | "email"
+                        | "hostname"
+                        | "ipv4"
+                        | "ipv6"
+                        | "uri"
+                        | "uri-reference"
+                        | "regex"
                 );
                 if !standard {
                     map.remove("format");

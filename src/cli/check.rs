@@ -1,10 +1,12 @@
 //! `litellm-check check`.
 
 use clap::Args;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::diagnostic::format::{color_for_env, render, Format};
+use crate::diagnostic::{self, Diagnostic, Summary};
 use crate::env::Environment;
 use crate::litellm::{check_file, CheckOptions};
 use crate::syntax::SourceMap;
@@ -14,7 +16,13 @@ pub struct CheckArgs {
     /// The LiteLLM proxy config (litellm_config.yaml).
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Read variables from a dotenv file in addition to the environment.
+    /// The OpenClaw config (openclaw.json); its `litellm/<model>` refs are checked against --config.
+    #[arg(long, value_name = "FILE")]
+    pub openclaw: Option<PathBuf>,
+    /// Output format [default: github under GitHub Actions, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Read variables from a dotenv file in addition to the environment (repeatable).
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
     /// Treat unset environment variables as errors.
@@ -31,25 +39,59 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The environment the configs are checked against: the process plus `--env-file`s.
+pub fn environment(env_files: &[PathBuf]) -> Result<Environment, String> {
+    let mut env = Environment::from_process();
+    for file in env_files {
+        env.load_env_file(file)
+            .map_err(|e| format!("cannot read env file {}: {e}", file.display()))?;
+    }
+    Ok(env)
+}
+
 /// Runs every check the arguments ask for. `Err` is a usage or I/O problem (exit 2).
 pub fn collect(args: &CheckArgs) -> Result<Report, String> {
-    let Some(config) = &args.config else {
-        return Err("nothing to check: pass --config FILE".into());
-    };
-    let mut env = Environment::from_process();
-    for file in &args.env_file {
-        env.load_env_file(file).map_err(|e| format!("cannot read env file {}: {e}", file.display()))?;
+    if args.config.is_none() && args.openclaw.is_none() {
+        return Err("nothing to check: pass --config FILE and/or --openclaw FILE".into());
     }
-    let options = CheckOptions { env, require_env: args.require_env, ..CheckOptions::default() };
+    let env = environment(&args.env_file)?;
     let mut sources = SourceMap::new();
-    let outcome = check_file(config, &options, &mut sources).map_err(|e| e.to_string())?;
-    Ok(Report { sources, diagnostics: outcome.diagnostics })
+    let mut diagnostics = Vec::new();
+    let mut groups = None;
+    if let Some(config) = &args.config {
+        let options = CheckOptions {
+            env: env.clone(),
+            require_env: args.require_env,
+            ..CheckOptions::default()
+        };
+        let outcome = check_file(config, &options, &mut sources).map_err(|e| e.to_string())?;
+        diagnostics.extend(outcome.diagnostics);
+        // Refs are only checked against a config that could be read.
+        if outcome.root.is_some() {
+            groups = Some(outcome.groups);
+        }
+    }
+    if let Some(openclaw) = &args.openclaw {
+        let found = crate::openclaw::check(
+            openclaw,
+            &env,
+            &mut sources,
+            groups.as_ref(),
+            args.require_env,
+        )
+        .map_err(|e| e.to_string())?;
+        diagnostics.extend(found);
+    }
+    diagnostic::sort(&mut diagnostics);
+    Ok(Report {
+        sources,
+        diagnostics,
+    })
 }
 
 pub fn exit_code(diagnostics: &[Diagnostic], strict: bool) -> ExitCode {
     let summary = Summary::of(diagnostics);
-    let failing = summary.errors > 0 || (strict && summary.warnings > 0);
-    if failing {
+    if summary.errors > 0 || (strict && summary.warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -64,18 +106,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for d in &report.diagnostics {
-        let file = report.sources.get(d.primary.span.file);
-        let (line, col) = file.line_col(d.primary.span.start);
-        let severity = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
-        println!("{}:{line}:{col}: {severity}[{}] {}", file.display_path(), d.code, d.message);
-        if let Some(help) = &d.help {
-            println!("  help: {help}");
-        }
-    }
+    let format = args.format.unwrap_or_else(Format::default_for_env);
+    let color = color_for_env(std::io::stdout().is_terminal());
+    print!(
+        "{}",
+        render(format, &report.sources, &report.diagnostics, color)
+    );
     exit_code(&report.diagnostics, args.strict)
 }

@@ -32,29 +32,54 @@ pub struct CheckOutcome {
 
 impl CheckOutcome {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
 /// Checks one LiteLLM config file and everything it includes.
-pub fn check_file(path: &Path, options: &CheckOptions, sources: &mut SourceMap) -> Result<CheckOutcome, LoadError> {
+pub fn check_file(
+    path: &Path,
+    options: &CheckOptions,
+    sources: &mut SourceMap,
+) -> Result<CheckOutcome, LoadError> {
     let loaded = load(path, sources, &options.limits)?;
     let mut diagnostics = loaded.diagnostics;
     let groups = loaded.root.as_ref().map(model_groups).unwrap_or_default();
     if let Some(root) = &loaded.root {
-        let ctx = Context { root, sources, groups: &groups, env: &options.env, require_env: options.require_env };
+        let ctx = Context {
+            root,
+            sources,
+            groups: &groups,
+            env: &options.env,
+            require_env: options.require_env,
+        };
         run_all(&ctx, &mut diagnostics);
     }
     drop_shadowed(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    Ok(CheckOutcome { main_file: loaded.main_file, root: loaded.root, groups, diagnostics })
+    Ok(CheckOutcome {
+        main_file: loaded.main_file,
+        root: loaded.root,
+        groups,
+        diagnostics,
+    })
 }
 
 /// A YAML 1.1 surprise on a value that already has a type error says the same thing twice.
 fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
     let typed: Vec<_> = diagnostics
         .iter()
-        .filter(|d| matches!(d.code, Code::InvalidType | Code::ModelEntryInvalid | Code::InvalidValue | Code::FallbackShape))
+        .filter(|d| {
+            matches!(
+                d.code,
+                Code::InvalidType
+                    | Code::ModelEntryInvalid
+                    | Code::InvalidValue
+                    | Code::FallbackShape
+            )
+        })
         .map(|d| d.primary.span)
         .collect();
     diagnostics.retain(|d| d.code != Code::Yaml11Surprise || !typed.contains(&d.primary.span));
@@ -64,15 +89,23 @@ fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
 pub fn model_groups(root: &Node) -> ModelGroups {
     let mut groups: Vec<ModelGroup> = Vec::new();
     for deployment in root.get("model_list").and_then(Node::as_seq).unwrap_or(&[]) {
-        let Some(name_node) = deployment.get("model_name") else { continue };
-        let Some(name) = name_node.as_str() else { continue };
+        let Some(name_node) = deployment.get("model_name") else {
+            continue;
+        };
+        let Some(name) = name_node.as_str() else {
+            continue;
+        };
         match groups.iter_mut().find(|g| g.name == name) {
             Some(group) => group.deployments += 1,
             None => groups.push(ModelGroup {
                 name: name.to_string(),
                 span: name_node.span,
                 deployments: 1,
-                model: deployment.get("litellm_params").and_then(|p| p.get("model")).and_then(Node::as_str).map(str::to_string),
+                model: deployment
+                    .get("litellm_params")
+                    .and_then(|p| p.get("model"))
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
             }),
         }
     }

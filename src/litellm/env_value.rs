@@ -41,7 +41,9 @@ where
                 return Ok(Env::Reference(s.clone()));
             }
         }
-        T::deserialize(raw).map(Env::Value).map_err(serde::de::Error::custom)
+        T::deserialize(raw)
+            .map(Env::Value)
+            .map_err(serde::de::Error::custom)
     }
 }
 

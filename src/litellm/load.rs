@@ -6,7 +6,9 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
-use crate::syntax::{yaml, Entry, FileId, Limits, Node, NodeKind, ReadIssue, SourceFile, SourceMap, Span};
+use crate::syntax::{
+    yaml, Entry, FileId, Limits, Node, NodeKind, ReadIssue, SourceFile, SourceMap, Span,
+};
 
 /// The main file could not be read at all (exit code 2, not a finding).
 #[derive(Debug)]
@@ -33,7 +35,11 @@ pub struct Loaded {
 }
 
 /// Reads one YAML file into the source map, reporting syntax problems as findings.
-pub fn read_yaml_file(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<(FileId, Option<Node>, Vec<Diagnostic>), String> {
+pub fn read_yaml_file(
+    path: &Path,
+    sources: &mut SourceMap,
+    limits: &Limits,
+) -> Result<(FileId, Option<Node>, Vec<Diagnostic>), String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let mut diagnostics = Vec::new();
     let (text, decode_error) = match crate::syntax::source::decode_utf8(&bytes, FileId(0)) {
@@ -43,7 +49,10 @@ pub fn read_yaml_file(path: &Path, sources: &mut SourceMap, limits: &Limits) -> 
     let file = sources.add(SourceFile::new(path, text));
     if let Some(e) = decode_error {
         let span = Span::new(file, e.span.start, e.span.end);
-        diagnostics.push(Diagnostic::new(Code::YamlSyntax, span, e.message).with_help("LiteLLM reads config files as UTF-8 text"));
+        diagnostics.push(
+            Diagnostic::new(Code::YamlSyntax, span, e.message)
+                .with_help("LiteLLM reads config files as UTF-8 text"),
+        );
         return Ok((file, None, diagnostics));
     }
     match yaml::read(&sources.get(file).text, file, limits) {
@@ -61,7 +70,10 @@ pub fn read_yaml_file(path: &Path, sources: &mut SourceMap, limits: &Limits) -> 
             Ok((file, doc.root, diagnostics))
         }
         Err(e) => {
-            diagnostics.push(Diagnostic::new(Code::YamlSyntax, e.span, e.message).with_help("fix the YAML syntax: LiteLLM cannot start on this file"));
+            diagnostics.push(
+                Diagnostic::new(Code::YamlSyntax, e.span, e.message)
+                    .with_help("fix the YAML syntax: LiteLLM cannot start on this file"),
+            );
             Ok((file, None, diagnostics))
         }
     }
@@ -70,56 +82,103 @@ pub fn read_yaml_file(path: &Path, sources: &mut SourceMap, limits: &Limits) -> 
 /// Loads the main config and everything it includes.
 pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Loaded, LoadError> {
     let (main_file, root, mut diagnostics) =
-        read_yaml_file(path, sources, limits).map_err(|message| LoadError { path: path.to_path_buf(), message })?;
+        read_yaml_file(path, sources, limits).map_err(|message| LoadError {
+            path: path.to_path_buf(),
+            message,
+        })?;
     let root = match root {
         None => {
             if diagnostics.is_empty() {
                 diagnostics.push(
-                    Diagnostic::new(Code::EmptyConfig, Span::new(main_file, 0, 0), "the config is empty: LiteLLM exits with `Config cannot be None or Empty.`")
-                        .with_help("add at least a `model_list`"),
+                    Diagnostic::new(
+                        Code::EmptyConfig,
+                        Span::new(main_file, 0, 0),
+                        "the config is empty: LiteLLM exits with `Config cannot be None or Empty.`",
+                    )
+                    .with_help("add at least a `model_list`"),
                 );
             }
-            return Ok(Loaded { root: None, main_file, diagnostics });
+            return Ok(Loaded {
+                root: None,
+                main_file,
+                diagnostics,
+            });
         }
         Some(root) => root,
     };
     if !matches!(root.kind, NodeKind::Map(_)) {
         diagnostics.push(
-            Diagnostic::new(Code::NotAMapping, root.span, format!("the top level is {}, but LiteLLM needs a mapping", root.type_name()))
-                .with_help("start the file with top-level keys such as `model_list:`"),
+            Diagnostic::new(
+                Code::NotAMapping,
+                root.span,
+                format!(
+                    "the top level is {}, but LiteLLM needs a mapping",
+                    root.type_name()
+                ),
+            )
+            .with_help("start the file with top-level keys such as `model_list:`"),
         );
-        return Ok(Loaded { root: None, main_file, diagnostics });
+        return Ok(Loaded {
+            root: None,
+            main_file,
+            diagnostics,
+        });
     }
     let merged = resolve_includes(root, path, sources, limits, &mut diagnostics);
-    Ok(Loaded { root: Some(merged), main_file, diagnostics })
+    Ok(Loaded {
+        root: Some(merged),
+        main_file,
+        diagnostics,
+    })
 }
 
 /// Applies `include` lists breadth-first, as LiteLLM 1.109's `config_includes.py` does.
-fn resolve_includes(mut root: Node, root_path: &Path, sources: &mut SourceMap, limits: &Limits, diagnostics: &mut Vec<Diagnostic>) -> Node {
+fn resolve_includes(
+    mut root: Node,
+    root_path: &Path,
+    sources: &mut SourceMap,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Node {
     let mut seen: Vec<PathBuf> = vec![canonical(root_path)];
     let mut queue: VecDeque<(Entry, PathBuf)> = VecDeque::new();
     if let Some(entry) = take_include(&mut root) {
         queue.push_back((entry, root_path.to_path_buf()));
     }
     while let Some((include, declaring_path)) = queue.pop_front() {
-        let Some(items) = include_items(&include, diagnostics) else { continue };
-        let base_dir = declaring_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let Some(items) = include_items(&include, diagnostics) else {
+            continue;
+        };
+        let base_dir = declaring_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         for item in items {
-            let Some(relative) = item.as_str() else { continue };
+            let Some(relative) = item.as_str() else {
+                continue;
+            };
             let target = base_dir.join(relative);
             if !target.is_file() {
                 diagnostics.push(
-                    Diagnostic::new(Code::IncludeMissing, item.span, format!("included file not found: {}", target.display()))
-                        .with_label("LiteLLM raises `Included file not found` here")
-                        .with_help("include paths are relative to the file that declares them"),
+                    Diagnostic::new(
+                        Code::IncludeMissing,
+                        item.span,
+                        format!("included file not found: {}", target.display()),
+                    )
+                    .with_label("LiteLLM raises `Included file not found` here")
+                    .with_help("include paths are relative to the file that declares them"),
                 );
                 continue;
             }
             let canonical_target = canonical(&target);
             if seen.contains(&canonical_target) {
                 diagnostics.push(
-                    Diagnostic::new(Code::IncludeCycle, item.span, format!("{} is already included: LiteLLM skips it", target.display()))
-                        .with_help("remove this include; each file is read once"),
+                    Diagnostic::new(
+                        Code::IncludeCycle,
+                        item.span,
+                        format!("{} is already included: LiteLLM skips it", target.display()),
+                    )
+                    .with_help("remove this include; each file is read once"),
                 );
                 continue;
             }
@@ -127,7 +186,11 @@ fn resolve_includes(mut root: Node, root_path: &Path, sources: &mut SourceMap, l
             let (file, included, mut found) = match read_yaml_file(&target, sources, limits) {
                 Ok(read) => read,
                 Err(message) => {
-                    diagnostics.push(Diagnostic::new(Code::IncludeMissing, item.span, format!("cannot read included file {}: {message}", target.display())));
+                    diagnostics.push(Diagnostic::new(
+                        Code::IncludeMissing,
+                        item.span,
+                        format!("cannot read included file {}: {message}", target.display()),
+                    ));
                     continue;
                 }
             };
@@ -139,8 +202,15 @@ fn resolve_includes(mut root: Node, root_path: &Path, sources: &mut SourceMap, l
             };
             if !matches!(included.kind, NodeKind::Map(_)) {
                 diagnostics.push(
-                    Diagnostic::new(Code::NotAMapping, included.span, format!("included file is {}, but LiteLLM needs a mapping", included.type_name()))
-                        .with_secondary(item.span, "included here"),
+                    Diagnostic::new(
+                        Code::NotAMapping,
+                        included.span,
+                        format!(
+                            "included file is {}, but LiteLLM needs a mapping",
+                            included.type_name()
+                        ),
+                    )
+                    .with_secondary(item.span, "included here"),
                 );
                 let _ = file;
                 continue;
@@ -156,16 +226,24 @@ fn resolve_includes(mut root: Node, root_path: &Path, sources: &mut SourceMap, l
 
 /// Removes and returns the `include` entry (LiteLLM drops the key from the merged config).
 fn take_include(map: &mut Node) -> Option<Entry> {
-    let NodeKind::Map(entries) = &mut map.kind else { return None };
-    let index = entries.iter().rposition(|e| e.key.as_str() == Some("include"))?;
+    let NodeKind::Map(entries) = &mut map.kind else {
+        return None;
+    };
+    let index = entries
+        .iter()
+        .rposition(|e| e.key.as_str() == Some("include"))?;
     Some(entries.remove(index))
 }
 
 fn include_items<'a>(include: &'a Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<&'a [Node]> {
     let invalid = |span: Span, what: &str| {
-        Diagnostic::new(Code::IncludeInvalid, span, format!("`include` must be a list of file paths, found {what}"))
-            .with_help("write `include: [models.yaml, router.yaml]`")
-            .with_pointer("/include")
+        Diagnostic::new(
+            Code::IncludeInvalid,
+            span,
+            format!("`include` must be a list of file paths, found {what}"),
+        )
+        .with_help("write `include: [models.yaml, router.yaml]`")
+        .with_pointer("/include")
     };
     let Some(items) = include.value.as_seq() else {
         diagnostics.push(invalid(include.value.span, include.value.type_name()));
@@ -174,7 +252,10 @@ fn include_items<'a>(include: &'a Entry, diagnostics: &mut Vec<Diagnostic>) -> O
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         if item.as_str().is_none() {
-            diagnostics.push(invalid(item.span, item.type_name()).with_pointer(pointer(["include", &i.to_string()])));
+            diagnostics.push(
+                invalid(item.span, item.type_name())
+                    .with_pointer(pointer(["include", &i.to_string()])),
+            );
             ok = false;
         }
     }
@@ -184,13 +265,19 @@ fn include_items<'a>(include: &'a Entry, diagnostics: &mut Vec<Diagnostic>) -> O
 
 /// Merges an included mapping into the root: lists concatenate, anything else replaces.
 fn merge(root: &mut Node, included: Node, include_span: Span, diagnostics: &mut Vec<Diagnostic>) {
-    let (NodeKind::Map(base), NodeKind::Map(incoming)) = (&mut root.kind, included.kind) else { return };
+    let (NodeKind::Map(base), NodeKind::Map(incoming)) = (&mut root.kind, included.kind) else {
+        return;
+    };
     for entry in incoming {
         let Some(key) = entry.key.as_str().map(str::to_string) else {
             base.push(entry);
             continue;
         };
-        match base.iter_mut().rev().find(|e| e.key.as_str() == Some(key.as_str())) {
+        match base
+            .iter_mut()
+            .rev()
+            .find(|e| e.key.as_str() == Some(key.as_str()))
+        {
             None => base.push(entry),
             Some(existing) => match (&mut existing.value.kind, entry.value.kind) {
                 (NodeKind::Seq(items), NodeKind::Seq(more)) => items.extend(more),
@@ -204,7 +291,11 @@ fn merge(root: &mut Node, included: Node, include_span: Span, diagnostics: &mut 
                                 .with_pointer(pointer([key.as_str()])),
                         );
                     }
-                    existing.value = Node { kind: incoming_kind, span: entry.value.span, style: entry.value.style };
+                    existing.value = Node {
+                        kind: incoming_kind,
+                        span: entry.value.span,
+                        style: entry.value.style,
+                    };
                 }
             },
         }

@@ -2,16 +2,16 @@
 pub mod groups;
 
 pub use groups::{ModelGroup, ModelGroups, Resolution};
+pub mod check;
 pub mod env_value;
+pub mod load;
 pub mod model;
 pub mod model_settings;
+pub mod providers;
+pub mod resolve;
+pub mod rules;
 pub mod schema;
 pub mod schema_walk;
-pub mod load;
-pub mod providers;
-pub mod rules;
-pub mod check;
-pub mod resolve;
 
 pub use check::{check_file, CheckOptions, CheckOutcome};
 pub use load::LoadError;

@@ -18,7 +18,10 @@ pub use super::model_settings::{GeneralSettings, LitellmSettings};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 #[schemars(extend("additionalProperties" = false))]
-#[schemars(title = "LiteLLM proxy config", description = "The file read by `litellm --config`.")]
+#[schemars(
+    title = "LiteLLM proxy config",
+    description = "The file read by `litellm --config`."
+)]
 pub struct LiteLlmConfig {
     /// Deployments. Entries sharing a `model_name` form a load-balanced model group.
     pub model_list: Vec<Deployment>,

@@ -6,7 +6,13 @@ use std::sync::OnceLock;
 /// The 194 provider prefixes of LiteLLM 1.109.1 (enum values plus JSON-configured providers).
 pub fn providers() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| include_str!("../../data/litellm-providers.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+    SET.get_or_init(|| {
+        include_str!("../../data/litellm-providers.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
 }
 
 pub fn is_provider(name: &str) -> bool {
@@ -18,8 +24,12 @@ pub fn price_table_keys() -> &'static HashSet<String> {
     static KEYS: OnceLock<HashSet<String>> = OnceLock::new();
     KEYS.get_or_init(|| {
         let table: Result<std::collections::HashMap<String, serde::de::IgnoredAny>, _> =
-            serde_json::from_str(include_str!("../../data/model_prices_and_context_window.json"));
-        table.map(|t| t.into_keys().filter(|k| k != "sample_spec").collect()).unwrap_or_default()
+            serde_json::from_str(include_str!(
+                "../../data/model_prices_and_context_window.json"
+            ));
+        table
+            .map(|t| t.into_keys().filter(|k| k != "sample_spec").collect())
+            .unwrap_or_default()
     })
 }
 
@@ -54,7 +64,12 @@ pub enum ProviderResolution {
 }
 
 /// Resolves a deployment's provider as `get_llm_provider` would.
-pub fn resolve(model: &str, custom_llm_provider: Option<&str>, api_base: Option<&str>, custom_providers: &[String]) -> ProviderResolution {
+pub fn resolve(
+    model: &str,
+    custom_llm_provider: Option<&str>,
+    api_base: Option<&str>,
+    custom_providers: &[String],
+) -> ProviderResolution {
     if custom_llm_provider.is_some() {
         return ProviderResolution::Known;
     }
@@ -77,7 +92,13 @@ pub fn resolve(model: &str, custom_llm_provider: Option<&str>, api_base: Option<
 }
 
 fn is_known_api_base(api_base: &str) -> bool {
-    let host = api_base.split("://").nth(1).unwrap_or(api_base).split(['/', ':']).next().unwrap_or_default();
+    let host = api_base
+        .split("://")
+        .nth(1)
+        .unwrap_or(api_base)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default();
     KNOWN_API_HOSTS.contains(&host)
 }
 

@@ -26,8 +26,15 @@ fn resolve_node(node: &Node, env: &Environment, is_map_value: bool) -> Value {
                 Some(v) => Value::String(v.to_string()),
             }
         }
-        NodeKind::Map(entries) => Value::Object(entries.iter().map(|e| (e.key.scalar_text(), resolve_node(&e.value, env, true))).collect()),
-        NodeKind::Seq(items) => Value::Array(items.iter().map(|i| resolve_node(i, env, false)).collect()),
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.scalar_text(), resolve_node(&e.value, env, true)))
+                .collect(),
+        ),
+        NodeKind::Seq(items) => {
+            Value::Array(items.iter().map(|i| resolve_node(i, env, false)).collect())
+        }
         _ => node.to_json(),
     }
 }
@@ -37,6 +44,9 @@ pub fn typed_config(root: &Node, env: &Environment) -> Result<LiteLlmConfig, Str
     serde_json::from_value(resolved_json(root, env)).map_err(|e| {
         // serde's message may quote the offending value; keep only its position-free kind.
         let text = e.to_string();
-        text.split(": ").next().unwrap_or("invalid config").to_string()
+        text.split(": ")
+            .next()
+            .unwrap_or("invalid config")
+            .to_string()
     })
 }

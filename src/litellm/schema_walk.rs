@@ -15,17 +15,41 @@ use crate::syntax::{Entry, Node, NodeKind};
 pub enum Violation<'n> {
     /// A key not among `properties`. `closed` is false when extra keys are allowed (the rule then
     /// only reports near-misses of known keys).
-    UnknownKey { entry: &'n Entry, known: Vec<String>, closed: bool, pointer: Vec<String> },
+    UnknownKey {
+        entry: &'n Entry,
+        known: Vec<String>,
+        closed: bool,
+        pointer: Vec<String>,
+    },
     /// A key that is not a string (e.g. an unquoted `on:` read as `true`).
-    NonStringKey { entry: &'n Entry, pointer: Vec<String> },
+    NonStringKey {
+        entry: &'n Entry,
+        pointer: Vec<String>,
+    },
     /// A required key is absent.
-    Missing { map: &'n Node, key: String, pointer: Vec<String> },
+    Missing {
+        map: &'n Node,
+        key: String,
+        pointer: Vec<String>,
+    },
     /// The node's type is not among the accepted ones.
-    WrongType { node: &'n Node, expected: Vec<String>, pointer: Vec<String> },
+    WrongType {
+        node: &'n Node,
+        expected: Vec<String>,
+        pointer: Vec<String>,
+    },
     /// A value outside an enum.
-    NotInEnum { node: &'n Node, allowed: Vec<String>, pointer: Vec<String> },
+    NotInEnum {
+        node: &'n Node,
+        allowed: Vec<String>,
+        pointer: Vec<String>,
+    },
     /// A number outside `minimum`/`maximum`.
-    OutOfRange { node: &'n Node, bound: String, pointer: Vec<String> },
+    OutOfRange {
+        node: &'n Node,
+        bound: String,
+        pointer: Vec<String>,
+    },
 }
 
 impl Violation<'_> {
@@ -64,12 +88,17 @@ impl<'s> SchemaWalker<'s> {
         // Refs only point at definitions, which never chain more than a few levels; the bound
         // keeps a malformed schema from looping.
         for _ in 0..16 {
-            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else { break };
+            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
             let target = reference
                 .strip_prefix("#/definitions/")
                 .or_else(|| reference.strip_prefix("#/$defs/"))
                 .and_then(|name| {
-                    self.root.get("definitions").or_else(|| self.root.get("$defs")).and_then(|d| d.get(name))
+                    self.root
+                        .get("definitions")
+                        .or_else(|| self.root.get("$defs"))
+                        .and_then(|d| d.get(name))
                 });
             match target {
                 Some(t) => schema = t,
@@ -81,7 +110,17 @@ impl<'s> SchemaWalker<'s> {
 
     /// Properties (and whether extra keys are allowed) of an object schema, following refs.
     pub fn object_properties(&self, schema: &'s Value) -> Option<(&'s Map<String, Value>, bool)> {
-        let schema = self.resolve(schema);
+        let mut schema = self.resolve(schema);
+        // Step through `Option<T>` (anyOf [T, null]) and `allOf [$ref]` wrappers.
+        for key in ["anyOf", "allOf"] {
+            if let Some(inner) = schema.get(key).and_then(Value::as_array).and_then(|alts| {
+                alts.iter()
+                    .map(|a| self.resolve(a))
+                    .find(|a| a.get("properties").is_some())
+            }) {
+                schema = inner;
+            }
+        }
         let props = schema.get("properties")?.as_object()?;
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
         Some((props, closed))
@@ -92,18 +131,34 @@ impl<'s> SchemaWalker<'s> {
         let mut schema = self.root;
         for segment in path {
             let resolved = self.resolve(schema);
-            let next = resolved.get("properties").and_then(|p| p.get(*segment)).or_else(|| {
-                // Step through `Option<T>`-style anyOf wrappers.
-                resolved.get("anyOf").and_then(Value::as_array).and_then(|alts| {
-                    alts.iter().find_map(|a| self.resolve(a).get("properties").and_then(|p| p.get(*segment)))
-                })
-            })?;
+            let next = resolved
+                .get("properties")
+                .and_then(|p| p.get(*segment))
+                .or_else(|| {
+                    // Step through `Option<T>`-style anyOf wrappers.
+                    resolved
+                        .get("anyOf")
+                        .and_then(Value::as_array)
+                        .and_then(|alts| {
+                            alts.iter().find_map(|a| {
+                                self.resolve(a)
+                                    .get("properties")
+                                    .and_then(|p| p.get(*segment))
+                            })
+                        })
+                })?;
             schema = next;
         }
         Some(self.resolve(schema))
     }
 
-    fn walk<'n>(&self, schema: &'s Value, node: &'n Node, path: &mut Vec<String>, out: &mut Vec<Violation<'n>>) {
+    fn walk<'n>(
+        &self,
+        schema: &'s Value,
+        node: &'n Node,
+        path: &mut Vec<String>,
+        out: &mut Vec<Violation<'n>>,
+    ) {
         let schema = self.resolve(schema);
         if schema == &Value::Bool(true) {
             return;
@@ -113,21 +168,32 @@ impl<'s> SchemaWalker<'s> {
                 self.walk(sub, node, path, out);
             }
         }
-        let alternatives = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array);
+        let alternatives = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array);
         if let Some(alts) = alternatives {
             self.walk_alternatives(alts, node, path, out);
             return;
         }
         if let Some(types) = schema_types(schema) {
             if !types.iter().any(|t| node_has_type(node, t)) {
-                out.push(Violation::WrongType { node, expected: types, pointer: path.clone() });
+                out.push(Violation::WrongType {
+                    node,
+                    expected: types,
+                    pointer: path.clone(),
+                });
                 return;
             }
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             if let NodeKind::Str(s) = &node.kind {
                 if !prefix_pattern_matches(pattern, s) {
-                    out.push(Violation::WrongType { node, expected: vec![describe_pattern(pattern)], pointer: path.clone() });
+                    out.push(Violation::WrongType {
+                        node,
+                        expected: vec![describe_pattern(pattern)],
+                        pointer: path.clone(),
+                    });
                     return;
                 }
             }
@@ -135,14 +201,25 @@ impl<'s> SchemaWalker<'s> {
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
             let value = node.to_json();
             if !allowed.contains(&value) {
-                let allowed = allowed.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect();
-                out.push(Violation::NotInEnum { node, allowed, pointer: path.clone() });
+                let allowed = allowed
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect();
+                out.push(Violation::NotInEnum {
+                    node,
+                    allowed,
+                    pointer: path.clone(),
+                });
             }
             return;
         }
         if let Some(c) = schema.get("const") {
             if &node.to_json() != c {
-                out.push(Violation::NotInEnum { node, allowed: vec![c.to_string()], pointer: path.clone() });
+                out.push(Violation::NotInEnum {
+                    node,
+                    allowed: vec![c.as_str().map_or_else(|| c.to_string(), str::to_string)],
+                    pointer: path.clone(),
+                });
             }
             return;
         }
@@ -162,20 +239,45 @@ impl<'s> SchemaWalker<'s> {
         }
     }
 
-    fn walk_alternatives<'n>(&self, alts: &'s [Value], node: &'n Node, path: &mut Vec<String>, out: &mut Vec<Violation<'n>>) {
+    fn walk_alternatives<'n>(
+        &self,
+        alts: &'s [Value],
+        node: &'n Node,
+        path: &mut Vec<String>,
+        out: &mut Vec<Violation<'n>>,
+    ) {
         // The first alternative the node satisfies wins; otherwise report against the alternative
         // whose type the node has (the most specific explanation), or a type error naming all.
         let mut best: Option<Vec<Violation<'n>>> = None;
+        // Alternatives that are each one enum value (`oneOf` of `const`s) add up to one enum.
+        let mut enum_values: Vec<String> = Vec::new();
+        let mut only_enum_failures = true;
         for alt in alts {
             let mut trial = Vec::new();
             self.walk(alt, node, path, &mut trial);
             if trial.is_empty() {
                 return;
             }
-            let type_matches = !trial.iter().any(|v| matches!(v, Violation::WrongType { pointer, .. } if pointer == path));
+            match trial.as_slice() {
+                [Violation::NotInEnum {
+                    allowed, pointer, ..
+                }] if pointer == path => enum_values.extend(allowed.iter().cloned()),
+                _ => only_enum_failures = false,
+            }
+            let type_matches = !trial
+                .iter()
+                .any(|v| matches!(v, Violation::WrongType { pointer, .. } if pointer == path));
             if type_matches && best.is_none() {
                 best = Some(trial);
             }
+        }
+        if only_enum_failures && !enum_values.is_empty() {
+            out.push(Violation::NotInEnum {
+                node,
+                allowed: enum_values,
+                pointer: path.clone(),
+            });
+            return;
         }
         match best {
             Some(violations) => out.extend(violations),
@@ -184,7 +286,11 @@ impl<'s> SchemaWalker<'s> {
                 for alt in alts {
                     self.expected_types(alt, &mut expected);
                 }
-                out.push(Violation::WrongType { node, expected, pointer: path.clone() });
+                out.push(Violation::WrongType {
+                    node,
+                    expected,
+                    pointer: path.clone(),
+                });
             }
         }
     }
@@ -205,7 +311,11 @@ impl<'s> SchemaWalker<'s> {
             types.into_iter().for_each(push);
             return;
         }
-        if let Some(alts) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        if let Some(alts) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
             for alt in alts {
                 self.expected_types(alt, out);
             }
@@ -224,27 +334,45 @@ impl<'s> SchemaWalker<'s> {
         let additional = schema.get("additionalProperties");
         for entry in entries {
             let Some(key) = entry.key.as_str() else {
-                out.push(Violation::NonStringKey { entry, pointer: path.clone() });
+                out.push(Violation::NonStringKey {
+                    entry,
+                    pointer: path.clone(),
+                });
                 continue;
             };
             path.push(key.to_string());
             match props.and_then(|p| p.get(key)) {
                 Some(prop) => self.walk(prop, &entry.value, path, out),
                 None => {
-                    let known: Vec<String> = props.map(|p| p.keys().cloned().collect()).unwrap_or_default();
+                    let known: Vec<String> = props
+                        .map(|p| p.keys().cloned().collect())
+                        .unwrap_or_default();
                     match additional {
-                        Some(Value::Bool(false)) => {
-                            out.push(Violation::UnknownKey { entry, known, closed: true, pointer: path.clone() })
-                        }
+                        Some(Value::Bool(false)) => out.push(Violation::UnknownKey {
+                            entry,
+                            known,
+                            closed: true,
+                            pointer: path.clone(),
+                        }),
                         Some(extra @ Value::Object(_)) => {
                             self.walk(extra, &entry.value, path, out);
                             if !known.is_empty() {
-                                out.push(Violation::UnknownKey { entry, known, closed: false, pointer: path.clone() });
+                                out.push(Violation::UnknownKey {
+                                    entry,
+                                    known,
+                                    closed: false,
+                                    pointer: path.clone(),
+                                });
                             }
                         }
                         _ => {
                             if !known.is_empty() {
-                                out.push(Violation::UnknownKey { entry, known, closed: false, pointer: path.clone() })
+                                out.push(Violation::UnknownKey {
+                                    entry,
+                                    known,
+                                    closed: false,
+                                    pointer: path.clone(),
+                                })
                             }
                         }
                     }
@@ -255,13 +383,23 @@ impl<'s> SchemaWalker<'s> {
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
             for key in required.iter().filter_map(Value::as_str) {
                 if !entries.iter().any(|e| e.key.as_str() == Some(key)) {
-                    out.push(Violation::Missing { map, key: key.to_string(), pointer: path.clone() });
+                    out.push(Violation::Missing {
+                        map,
+                        key: key.to_string(),
+                        pointer: path.clone(),
+                    });
                 }
             }
         }
     }
 
-    fn check_range<'n>(&self, schema: &'s Value, node: &'n Node, path: &[String], out: &mut Vec<Violation<'n>>) {
+    fn check_range<'n>(
+        &self,
+        schema: &'s Value,
+        node: &'n Node,
+        path: &[String],
+        out: &mut Vec<Violation<'n>>,
+    ) {
         let value = match node.kind {
             NodeKind::Int(i) => i as f64,
             NodeKind::Float(f) => f,
@@ -269,13 +407,21 @@ impl<'s> SchemaWalker<'s> {
         };
         if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
             if value < min {
-                out.push(Violation::OutOfRange { node, bound: format!(">= {min}"), pointer: path.to_vec() });
+                out.push(Violation::OutOfRange {
+                    node,
+                    bound: format!(">= {min}"),
+                    pointer: path.to_vec(),
+                });
                 return;
             }
         }
         if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
             if value > max {
-                out.push(Violation::OutOfRange { node, bound: format!("<= {max}"), pointer: path.to_vec() });
+                out.push(Violation::OutOfRange {
+                    node,
+                    bound: format!("<= {max}"),
+                    pointer: path.to_vec(),
+                });
             }
         }
     }
@@ -284,7 +430,12 @@ impl<'s> SchemaWalker<'s> {
 fn schema_types(schema: &Value) -> Option<Vec<String>> {
     match schema.get("type")? {
         Value::String(t) => Some(vec![t.clone()]),
-        Value::Array(ts) => Some(ts.iter().filter_map(Value::as_str).map(str::to_string).collect()),
+        Value::Array(ts) => Some(
+            ts.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -336,12 +487,18 @@ pub fn describe_type(ty: &str) -> String {
 
 /// "an integer or an os.environ/NAME reference" (null omitted: it only means "may be empty").
 pub fn describe_expected(expected: &[String]) -> String {
-    let parts: Vec<String> = expected.iter().filter(|t| t.as_str() != "null").map(|t| describe_type(t)).collect();
+    let parts: Vec<String> = expected
+        .iter()
+        .filter(|t| t.as_str() != "null")
+        .map(|t| describe_type(t))
+        .collect();
     match parts.len() {
         0 => "null".to_string(),
         1 => parts[0].clone(),
         _ => {
-            let (last, rest) = parts.split_last().map_or((String::new(), &parts[..0]), |(l, r)| (l.clone(), r));
+            let (last, rest) = parts
+                .split_last()
+                .map_or((String::new(), &parts[..0]), |(l, r)| (l.clone(), r));
             format!("{} or {}", rest.join(", "), last)
         }
     }

@@ -17,7 +17,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter_map(|e| e.key.as_str().map(str::to_string))
         .collect();
-    let mut walker = Walker { ctx, defined_in_file: &defined_in_file, out, path: Vec::new() };
+    let mut walker = Walker {
+        ctx,
+        defined_in_file: &defined_in_file,
+        out,
+        path: Vec::new(),
+    };
     walker.node(ctx.root, Position::Root);
 }
 
@@ -76,9 +81,13 @@ impl Walker<'_, '_> {
                 format!("LiteLLM only resolves whole values of the form `os.environ/{var}`: move the full value into the variable")
             };
             self.out.push(
-                Diagnostic::new(Code::ShellStyleVariable, node.span, format!("`${{{var}}}` is not expanded by LiteLLM: the literal text is used"))
-                    .with_help(help)
-                    .with_pointer(pointer(&self.path)),
+                Diagnostic::new(
+                    Code::ShellStyleVariable,
+                    node.span,
+                    format!("`${{{var}}}` is not expanded by LiteLLM: the literal text is used"),
+                )
+                .with_help(help)
+                .with_pointer(pointer(&self.path)),
             );
             return;
         }
@@ -88,10 +97,16 @@ impl Walker<'_, '_> {
                 return; // the demo key has its own rule
             }
             self.out.push(
-                Diagnostic::new(Code::LiteralSecret, node.span, format!("`{key}` holds a literal {kind} in the file"))
-                    .with_label("secret written into the config")
-                    .with_help(format!("store it in the environment and write `{key}: os.environ/{}`", suggested_var(key)))
-                    .with_pointer(pointer(&self.path)),
+                Diagnostic::new(
+                    Code::LiteralSecret,
+                    node.span,
+                    format!("`{key}` holds a literal {kind} in the file"),
+                )
+                .with_label("secret written into the config")
+                .with_help(format!(
+                    "store it in an environment variable and write `{key}: os.environ/<VARIABLE>`"
+                ))
+                .with_pointer(pointer(&self.path)),
             );
         }
     }
@@ -107,7 +122,9 @@ impl Walker<'_, '_> {
         if self.ctx.env.is_set(&name) {
             return;
         }
-        if self.defined_in_file.iter().any(|d| d == &name) && self.path.first().map(String::as_str) != Some("environment_variables") {
+        if self.defined_in_file.iter().any(|d| d == &name)
+            && self.path.first().map(String::as_str) != Some("environment_variables")
+        {
             self.out.push(
                 Diagnostic::new(Code::EnvDefinedTooLate, node.span, format!("`{name}` is only defined in this file's `environment_variables`, which LiteLLM exports after resolving references: this resolves to null"))
                     .with_help(format!("set {name} in the proxy's environment, or write the value here"))
@@ -115,13 +132,27 @@ impl Walker<'_, '_> {
             );
             return;
         }
-        let severity = if self.ctx.require_env { Severity::Error } else { Severity::Warning };
-        let consequence = if key == "master_key" { "no master key (1.109 refuses to start)" } else { "LiteLLM silently uses null" };
+        let severity = if self.ctx.require_env {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let consequence = if key == "master_key" {
+            "no master key (1.109 refuses to start)"
+        } else {
+            "LiteLLM silently uses null"
+        };
         self.out.push(
-            Diagnostic::new(Code::EnvUnset, node.span, format!("environment variable `{name}` is not set: {consequence}"))
-                .with_severity(severity)
-                .with_help(format!("export {name}=… where the proxy runs, or pass --env-file"))
-                .with_pointer(pointer(&self.path)),
+            Diagnostic::new(
+                Code::EnvUnset,
+                node.span,
+                format!("environment variable `{name}` is not set: {consequence}"),
+            )
+            .with_severity(severity)
+            .with_help(format!(
+                "export {name}=… where the proxy runs, or pass --env-file"
+            ))
+            .with_pointer(pointer(&self.path)),
         );
     }
 
@@ -141,7 +172,9 @@ fn shell_variable(value: &str) -> Option<&str> {
     let end = rest.find('}')?;
     let inner = &rest[..end];
     let name = inner.split([':', '-']).next().unwrap_or(inner);
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
+    let valid = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
     valid.then_some(name)
 }
 
@@ -166,24 +199,47 @@ fn literal_secret(key: &str, value: &str) -> Option<&'static str> {
     }
     for (prefix, kind) in PREFIXES {
         if let Some(rest) = value.strip_prefix(prefix) {
-            if rest.len() >= 16 && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if rest.len() >= 16
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 return Some(kind);
             }
         }
     }
-    let secret_key = matches!(key, "api_key" | "master_key" | "aws_secret_access_key" | "client_secret" | "azure_ad_token" | "redis_password" | "password")
-        || key.ends_with("_api_key")
+    let secret_key = matches!(
+        key,
+        "api_key"
+            | "master_key"
+            | "aws_secret_access_key"
+            | "client_secret"
+            | "azure_ad_token"
+            | "redis_password"
+            | "password"
+    ) || key.ends_with("_api_key")
         || key.ends_with("_secret");
     (secret_key && value.len() >= 20 && !value.contains(' ')).then_some("secret")
 }
 
 fn looks_like_placeholder(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
-    ["redacted", "xxx", "your", "<", "...", "…", "changeme", "placeholder", "example", "dummy", "fake", "replace", "here", "1234"]
-        .iter()
-        .any(|p| lower.contains(p))
-}
-
-fn suggested_var(key: &str) -> String {
-    key.to_ascii_uppercase()
+    [
+        "redacted",
+        "xxx",
+        "your",
+        "<",
+        "...",
+        "…",
+        "changeme",
+        "placeholder",
+        "example",
+        "dummy",
+        "fake",
+        "replace",
+        "here",
+        "1234",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }

@@ -7,13 +7,19 @@ use crate::syntax::{Node, NodeKind};
 
 use super::Context;
 
-const LISTS: [&str; 3] = ["fallbacks", "context_window_fallbacks", "content_policy_fallbacks"];
+const LISTS: [&str; 3] = [
+    "fallbacks",
+    "context_window_fallbacks",
+    "content_policy_fallbacks",
+];
 const SECTIONS: [&str; 2] = ["router_settings", "litellm_settings"];
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let ids = deployment_ids(ctx);
     for section in SECTIONS {
-        let Some(settings) = ctx.section(section) else { continue };
+        let Some(settings) = ctx.section(section) else {
+            continue;
+        };
         for list in LISTS {
             if let Some(value) = settings.get(list) {
                 check_list(ctx, &ids, section, list, value, out);
@@ -29,7 +35,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// `model_info.id`s: a fallback target may name one deployment by id.
 fn deployment_ids(ctx: &Context) -> Vec<String> {
-    ctx.deployments().filter_map(|(_, d)| d.get("model_info")?.get("id").map(Node::scalar_text)).collect()
+    ctx.deployments()
+        .filter_map(|(_, d)| d.get("model_info")?.get("id").map(Node::scalar_text))
+        .collect()
 }
 
 fn serves(ctx: &Context, ids: &[String], name: &str) -> bool {
@@ -41,10 +49,19 @@ fn serves(ctx: &Context, ids: &[String], name: &str) -> bool {
 fn key_can_fire(ctx: &Context, key: &str) -> bool {
     key == "*"
         || ctx.groups.contains(key)
-        || ctx.groups.groups.iter().any(|g| strip_provider(&g.name) == Some(key) || strip_provider(key) == Some(g.name.as_str()))
+        || ctx.groups.groups.iter().any(|g| {
+            strip_provider(&g.name) == Some(key) || strip_provider(key) == Some(g.name.as_str())
+        })
 }
 
-fn check_list(ctx: &Context, ids: &[String], section: &str, list: &str, value: &Node, out: &mut Vec<Diagnostic>) {
+fn check_list(
+    ctx: &Context,
+    ids: &[String],
+    section: &str,
+    list: &str,
+    value: &Node,
+    out: &mut Vec<Diagnostic>,
+) {
     let base = [section, list];
     let items = match &value.kind {
         NodeKind::Null => return,
@@ -116,7 +133,14 @@ fn check_list(ctx: &Context, ids: &[String], section: &str, list: &str, value: &
     }
 }
 
-fn check_target(ctx: &Context, ids: &[String], key: Option<&str>, target: &Node, ptr: &str, out: &mut Vec<Diagnostic>) {
+fn check_target(
+    ctx: &Context,
+    ids: &[String],
+    key: Option<&str>,
+    target: &Node,
+    ptr: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let name = match &target.kind {
         NodeKind::Str(s) => s.as_str(),
         NodeKind::Map(_) => match target.get("model").and_then(Node::as_str) {
@@ -125,18 +149,29 @@ fn check_target(ctx: &Context, ids: &[String], key: Option<&str>, target: &Node,
         },
         _ => {
             out.push(
-                Diagnostic::new(Code::FallbackShape, target.span, format!("a fallback target is {}, not a model group name", target.type_name()))
-                    .with_help("quote it if it is a name YAML reads as a number or boolean")
-                    .with_pointer(ptr),
+                Diagnostic::new(
+                    Code::FallbackShape,
+                    target.span,
+                    format!(
+                        "a fallback target is {}, not a model group name",
+                        target.type_name()
+                    ),
+                )
+                .with_help("quote it if it is a name YAML reads as a number or boolean")
+                .with_pointer(ptr),
             );
             return;
         }
     };
     if key == Some(name) {
         out.push(
-            Diagnostic::new(Code::FallbackSelf, target.span, format!("`{name}` falls back to itself: LiteLLM skips the already-attempted group"))
-                .with_help("fall back to a different model group")
-                .with_pointer(ptr),
+            Diagnostic::new(
+                Code::FallbackSelf,
+                target.span,
+                format!("`{name}` falls back to itself: LiteLLM skips the already-attempted group"),
+            )
+            .with_help("fall back to a different model group")
+            .with_pointer(ptr),
         );
         return;
     }
@@ -150,14 +185,29 @@ fn unknown_group(ctx: &Context, node: &Node, name: &str, what: &str, ptr: &str) 
         .groups
         .suggest(name)
         .map(|s| format!("did you mean `{s}`?"))
-        .unwrap_or_else(|| format!("served model groups: {}", ctx.groups.exact_names().take(10).collect::<Vec<_>>().join(", ")));
+        .unwrap_or_else(|| {
+            format!(
+                "served model groups: {}",
+                ctx.groups
+                    .exact_names()
+                    .take(10)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
     Diagnostic::new(Code::UnknownModelGroup, node.span, format!("{what} `{name}` is not a model group in `model_list`: the request fails when it is used"))
         .with_label("no such model group")
         .with_help(help)
         .with_pointer(ptr)
 }
 
-fn check_default_fallbacks(ctx: &Context, ids: &[String], section: &str, value: &Node, out: &mut Vec<Diagnostic>) {
+fn check_default_fallbacks(
+    ctx: &Context,
+    ids: &[String],
+    section: &str,
+    value: &Node,
+    out: &mut Vec<Diagnostic>,
+) {
     match &value.kind {
         NodeKind::Null => {}
         NodeKind::Seq(items) => {
@@ -175,10 +225,17 @@ fn check_default_fallbacks(ctx: &Context, ids: &[String], section: &str, value: 
 
 /// A non-empty router list replaces the `litellm_settings` one wholesale (section 7).
 fn check_shadowing(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let (Some(router), Some(module)) = (ctx.section("router_settings"), ctx.section("litellm_settings")) else { return };
+    let (Some(router), Some(module)) = (
+        ctx.section("router_settings"),
+        ctx.section("litellm_settings"),
+    ) else {
+        return;
+    };
     for list in LISTS.iter().chain(&["default_fallbacks"]) {
         let non_empty = |n: Option<&Node>| n.and_then(Node::as_seq).is_some_and(|s| !s.is_empty());
-        let (Some(r), Some(m)) = (router.entry(list), module.entry(list)) else { continue };
+        let (Some(r), Some(m)) = (router.entry(list), module.entry(list)) else {
+            continue;
+        };
         if non_empty(Some(&r.value)) && non_empty(Some(&m.value)) {
             out.push(
                 Diagnostic::new(Code::FallbacksShadowed, m.key.span, format!("`litellm_settings.{list}` is ignored: `router_settings.{list}` replaces it"))
@@ -191,22 +248,38 @@ fn check_shadowing(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_aliases(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(aliases) = ctx.section("router_settings").and_then(|r| r.get("model_group_alias")).and_then(Node::as_map) else { return };
+    let Some(aliases) = ctx
+        .section("router_settings")
+        .and_then(|r| r.get("model_group_alias"))
+        .and_then(Node::as_map)
+    else {
+        return;
+    };
     for entry in aliases {
         let alias = entry.key.scalar_text();
         let target_node = match &entry.value.kind {
             NodeKind::Map(_) => entry.value.get("model"),
             _ => Some(&entry.value),
         };
-        let Some(target_node) = target_node else { continue };
-        let Some(target) = target_node.as_str() else { continue };
+        let Some(target_node) = target_node else {
+            continue;
+        };
+        let Some(target) = target_node.as_str() else {
+            continue;
+        };
         let ptr = pointer(["router_settings", "model_group_alias", &alias]);
         if target == alias {
             continue;
         }
-        let served = ctx.groups.group(target).is_some() || ctx.groups.groups.iter().any(|g| g.name.contains('*') && crate::litellm::groups::wildcard_matches(&g.name, target));
+        let served = ctx.groups.group(target).is_some()
+            || ctx.groups.groups.iter().any(|g| {
+                g.name.contains('*') && crate::litellm::groups::wildcard_matches(&g.name, target)
+            });
         if !served {
-            out.push(unknown_group(ctx, target_node, target, "alias target", &ptr).with_secondary(entry.key.span, "alias defined here"));
+            out.push(
+                unknown_group(ctx, target_node, target, "alias target", &ptr)
+                    .with_secondary(entry.key.span, "alias defined here"),
+            );
         }
     }
 }

@@ -15,9 +15,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if let Some(entry) = deployment.entry("model_info") {
             if entry.value.is_null() {
                 out.push(
-                    Diagnostic::new(Code::ModelEntryInvalid, entry.key.span, "`model_info` is empty (null): LiteLLM crashes at start-up reading it")
-                        .with_help("remove `model_info:` or give it fields")
-                        .with_pointer(pointer(["model_list", &index, "model_info"])),
+                    Diagnostic::new(
+                        Code::ModelEntryInvalid,
+                        entry.key.span,
+                        "`model_info` is empty (null): LiteLLM crashes at start-up reading it",
+                    )
+                    .with_help("remove `model_info:` or give it fields")
+                    .with_pointer(pointer([
+                        "model_list",
+                        &index,
+                        "model_info",
+                    ])),
                 );
             }
         }
@@ -39,9 +47,18 @@ fn custom_providers(ctx: &Context) -> Vec<String> {
 }
 
 fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut Vec<Diagnostic>) {
-    let Some(params) = deployment.get("litellm_params").filter(|p| p.as_map().is_some()) else { return };
-    let Some(model_node) = params.get("model") else { return };
-    let Some(model) = model_node.as_str() else { return };
+    let Some(params) = deployment
+        .get("litellm_params")
+        .filter(|p| p.as_map().is_some())
+    else {
+        return;
+    };
+    let Some(model_node) = params.get("model") else {
+        return;
+    };
+    let Some(model) = model_node.as_str() else {
+        return;
+    };
     if model.starts_with(ENV_PREFIX) {
         return;
     }
@@ -87,11 +104,20 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
 }
 
 fn check_environments(ctx: &Context, deployment: &Node, index: &str, out: &mut Vec<Diagnostic>) {
-    let Some(envs) = deployment.get("model_info").and_then(|m| m.get("supported_environments")) else { return };
+    let Some(envs) = deployment
+        .get("model_info")
+        .and_then(|m| m.get("supported_environments"))
+    else {
+        return;
+    };
     if envs.as_seq().is_none_or(|s| s.is_empty()) || ctx.env.is_set("LITELLM_ENVIRONMENT") {
         return;
     }
-    let severity = if ctx.require_env { Severity::Error } else { Severity::Warning };
+    let severity = if ctx.require_env {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     out.push(
         Diagnostic::new(Code::UnsupportedEnvironment, envs.span, "`supported_environments` is set but `LITELLM_ENVIRONMENT` is not: LiteLLM drops this deployment")
             .with_severity(severity)
@@ -103,11 +129,16 @@ fn check_environments(ctx: &Context, deployment: &Node, index: &str, out: &mut V
 /// `weight`/`order` (and, under simple-shuffle, `rpm`/`tpm` used as weights) must be set on all
 /// deployments of a group or on none.
 fn check_group_weights(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let strategy = ctx.section("router_settings").and_then(|r| r.get("routing_strategy")).and_then(Node::as_str);
+    let strategy = ctx
+        .section("router_settings")
+        .and_then(|r| r.get("routing_strategy"))
+        .and_then(Node::as_str);
     let shuffle = strategy.is_none_or(|s| s == "simple-shuffle");
     let mut groups: Vec<(&str, Vec<(usize, &Node)>)> = Vec::new();
     for (i, d) in ctx.deployments() {
-        let Some(name) = d.get("model_name").and_then(Node::as_str) else { continue };
+        let Some(name) = d.get("model_name").and_then(Node::as_str) else {
+            continue;
+        };
         match groups.iter_mut().find(|(n, _)| *n == name) {
             Some((_, members)) => members.push((i, d)),
             None => groups.push((name, vec![(i, d)])),
@@ -116,24 +147,38 @@ fn check_group_weights(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for (name, members) in groups.iter().filter(|(_, m)| m.len() > 1) {
         let mut fields = vec![("weight", "they get no traffic under simple-shuffle (1.109) or all weights are ignored (1.80)"), ("order", "they only serve as a later tier, after every ordered deployment")];
         if shuffle && !members.iter().any(|(_, d)| param(d, "weight").is_some()) {
-            fields.push(("rpm", "simple-shuffle weighs by rpm, so they get weight 0 and no traffic"));
+            fields.push((
+                "rpm",
+                "simple-shuffle weighs by rpm, so they get weight 0 and no traffic",
+            ));
             if !members.iter().any(|(_, d)| param(d, "rpm").is_some()) {
-                fields.push(("tpm", "simple-shuffle weighs by tpm, so they get weight 0 and no traffic"));
+                fields.push((
+                    "tpm",
+                    "simple-shuffle weighs by tpm, so they get weight 0 and no traffic",
+                ));
             }
         }
         for (field, consequence) in fields {
-            let with: Vec<_> = members.iter().filter(|(_, d)| param(d, field).is_some()).collect();
+            let with: Vec<_> = members
+                .iter()
+                .filter(|(_, d)| param(d, field).is_some())
+                .collect();
             if with.is_empty() || with.len() == members.len() {
                 continue;
             }
-            let Some(&(first_with_index, first_with)) = with.first().copied() else { continue };
+            let Some(&(first_with_index, first_with)) = with.first().copied() else {
+                continue;
+            };
             for (i, d) in members.iter().filter(|(_, d)| param(d, field).is_none()) {
-                let span = d.get("litellm_params").map_or(d.span, |p| p.span);
+                let span = d.entry("litellm_params").map_or(d.span, |e| e.key.span);
                 let mut diag = Diagnostic::new(Code::InconsistentGroupWeights, span, format!("`{field}` is set on some deployments of `{name}` but not on this one: {consequence}"))
                     .with_help(format!("set `{field}` on every deployment of `{name}`, or on none"))
                     .with_pointer(pointer(["model_list", &i.to_string(), "litellm_params"]));
                 if let Some(v) = param(first_with, field) {
-                    diag = diag.with_secondary(v.span, format!("set here on model_list[{first_with_index}]"));
+                    diag = diag.with_secondary(
+                        v.span,
+                        format!("set here on model_list[{first_with_index}]"),
+                    );
                 }
                 out.push(diag);
             }
@@ -142,9 +187,15 @@ fn check_group_weights(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn param<'a>(deployment: &'a Node, field: &str) -> Option<&'a Node> {
-    let from_params = deployment.get("litellm_params").and_then(|p| p.get(field)).filter(|v| !v.is_null());
+    let from_params = deployment
+        .get("litellm_params")
+        .and_then(|p| p.get(field))
+        .filter(|v| !v.is_null());
     from_params.or_else(|| match field {
-        "order" => deployment.get("model_info").and_then(|m| m.get("order")).filter(|v| !v.is_null()),
+        "order" => deployment
+            .get("model_info")
+            .and_then(|m| m.get("order"))
+            .filter(|v| !v.is_null()),
         "rpm" | "tpm" => deployment.get(field).filter(|v| !v.is_null()),
         _ => None,
     })

@@ -9,11 +9,18 @@ use super::Context;
 
 /// Sections whose keys LiteLLM reads by name: a key known in one of them but written in another
 /// is "misplaced" rather than unknown.
-const SECTIONS: [&str; 4] = ["", "general_settings", "litellm_settings", "router_settings"];
+const SECTIONS: [&str; 4] = [
+    "",
+    "general_settings",
+    "litellm_settings",
+    "router_settings",
+];
 
 /// Keys handled by dedicated rules, which explain them better.
-const OWN_RULES: [(&str, &str); 2] =
-    [("/router_settings", "health_check_interval"), ("/router_settings", "health_check_concurrency")];
+const OWN_RULES: [(&str, &str); 2] = [
+    ("/router_settings", "health_check_interval"),
+    ("/router_settings", "health_check_concurrency"),
+];
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let walker = SchemaWalker::new(schema());
@@ -29,7 +36,12 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
     let ptr = pointer(path);
     let parent = pointer(&path[..path.len().saturating_sub(1)]);
     Some(match violation {
-        Violation::UnknownKey { entry, known, closed, .. } => {
+        Violation::UnknownKey {
+            entry,
+            known,
+            closed,
+            ..
+        } => {
             let key = entry.key.as_str().unwrap_or_default();
             if OWN_RULES.contains(&(parent.as_str(), key)) {
                 return None;
@@ -41,56 +53,107 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                 // of a known key is worth a word.
                 let help = suggestion?;
                 return Some(
-                    Diagnostic::new(Code::UnknownKey, entry.key.span, format!("`{key}` is not a known {section} key; it is passed on as is"))
-                        .with_help(help)
-                        .with_pointer(ptr),
+                    Diagnostic::new(
+                        Code::UnknownKey,
+                        entry.key.span,
+                        format!("`{key}` is not a known {section} key; it is passed on as is"),
+                    )
+                    .with_help(help)
+                    .with_pointer(ptr),
                 );
             }
             if let Some(home) = misplaced_home(walker, &parent, key) {
                 return Some(
-                    Diagnostic::new(Code::MisplacedKey, entry.key.span, format!("`{key}` belongs in {home}, not {section}: LiteLLM never reads it here"))
-                        .with_label("ignored here")
-                        .with_help(format!("move it under `{}`", home.trim_matches('`')))
-                        .with_pointer(ptr),
+                    Diagnostic::new(
+                        Code::MisplacedKey,
+                        entry.key.span,
+                        format!(
+                            "`{key}` belongs in {home}, not {section}: LiteLLM never reads it here"
+                        ),
+                    )
+                    .with_label("ignored here")
+                    .with_help(format!("move it under `{}`", home.trim_matches('`')))
+                    .with_pointer(ptr),
                 );
             }
             let help = suggestion.unwrap_or_else(|| format!("known keys: {}", abbreviate(known)));
-            Diagnostic::new(Code::UnknownKey, entry.key.span, format!("unknown key `{key}` in {section}: LiteLLM ignores it"))
-                .with_label("unknown key")
-                .with_help(help)
-                .with_pointer(ptr)
+            Diagnostic::new(
+                Code::UnknownKey,
+                entry.key.span,
+                format!("unknown key `{key}` in {section}: LiteLLM ignores it"),
+            )
+            .with_label("unknown key")
+            .with_help(help)
+            .with_pointer(ptr)
         }
         Violation::NonStringKey { entry, .. } => {
             let raw = entry.key.scalar_text();
-            Diagnostic::new(Code::InvalidType, entry.key.span, format!("this key is {} ({raw}), not a string", entry.key.type_name()))
-                .with_help("quote it: YAML 1.1 reads unquoted on/off/yes/no as booleans and digits as numbers")
-                .with_pointer(pointer(path.iter().map(String::as_str).chain([raw.as_str()])))
+            Diagnostic::new(
+                Code::InvalidType,
+                entry.key.span,
+                format!(
+                    "this key is {} ({raw}), not a string",
+                    entry.key.type_name()
+                ),
+            )
+            .with_help(
+                "quote it: YAML 1.1 reads unquoted on/off/yes/no as booleans and digits as numbers",
+            )
+            .with_pointer(pointer(
+                path.iter().map(String::as_str).chain([raw.as_str()]),
+            ))
         }
         Violation::Missing { map, key, .. } => {
-            let (code, consequence) = if path.first().map(String::as_str) == Some("credential_list") {
-                (Code::CredentialInvalid, "pydantic rejects the entry at start-up")
+            let (code, consequence) = if path.first().map(String::as_str) == Some("credential_list")
+            {
+                (
+                    Code::CredentialInvalid,
+                    "pydantic rejects the entry at start-up",
+                )
             } else if path.first().map(String::as_str) == Some("model_list") {
-                (Code::ModelEntryInvalid, "LiteLLM fails to start with a KeyError")
+                (
+                    Code::ModelEntryInvalid,
+                    "LiteLLM fails to start with a KeyError",
+                )
             } else {
                 (Code::InvalidType, "LiteLLM rejects it")
             };
             let what = section_name(&ptr);
-            Diagnostic::new(code, map.span, format!("{what} is missing `{key}`: {consequence}"))
-                .with_label(format!("needs `{key}`"))
-                .with_help(missing_help(key))
-                .with_pointer(ptr)
+            Diagnostic::new(
+                code,
+                map.span,
+                format!("{what} is missing `{key}`: {consequence}"),
+            )
+            .with_label(format!("needs `{key}`"))
+            .with_help(missing_help(key))
+            .with_pointer(ptr)
         }
         Violation::WrongType { node, expected, .. } => {
             let expected_text = describe_expected(expected);
             if ptr == "/litellm_settings/cache" {
                 return Some(
-                    Diagnostic::new(Code::CacheNotBoolean, node.span, format!("`cache` is {}, not a boolean: only `true` enables caching", node.type_name()))
-                        .with_help("write `cache: true` (unquoted)")
-                        .with_pointer(ptr),
+                    Diagnostic::new(
+                        Code::CacheNotBoolean,
+                        node.span,
+                        format!(
+                            "`cache` is {}, not a boolean: only `true` enables caching",
+                            node.type_name()
+                        ),
+                    )
+                    .with_help("write `cache: true` (unquoted)")
+                    .with_pointer(ptr),
                 );
             }
-            let mut d = Diagnostic::new(Code::InvalidType, node.span, format!("{} is {}, expected {expected_text}", field_name(path), node.type_name()))
-                .with_pointer(ptr);
+            let mut d = Diagnostic::new(
+                Code::InvalidType,
+                node.span,
+                format!(
+                    "{} is {}, expected {expected_text}",
+                    field_name(path),
+                    node.type_name()
+                ),
+            )
+            .with_pointer(ptr);
             if let Some(hint) = yaml11_hint(node) {
                 d = d.with_help(hint);
             } else if expected_text.contains("string") && node.as_str().is_none() {
@@ -103,13 +166,20 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             let help = did_you_mean(&value, allowed.iter().map(String::as_str))
                 .map(|s| format!("{s} (expected one of {})", allowed.join(", ")))
                 .unwrap_or_else(|| format!("expected one of {}", allowed.join(", ")));
-            Diagnostic::new(Code::InvalidValue, node.span, format!("`{value}` is not a valid {}", field_name(path)))
-                .with_help(help)
-                .with_pointer(ptr)
+            Diagnostic::new(
+                Code::InvalidValue,
+                node.span,
+                format!("`{value}` is not a valid {}", field_name(path)),
+            )
+            .with_help(help)
+            .with_pointer(ptr)
         }
-        Violation::OutOfRange { node, bound, .. } => {
-            Diagnostic::new(Code::InvalidValue, node.span, format!("{} must be {bound}", field_name(path))).with_pointer(ptr)
-        }
+        Violation::OutOfRange { node, bound, .. } => Diagnostic::new(
+            Code::InvalidValue,
+            node.span,
+            format!("{} must be {bound}", field_name(path)),
+        )
+        .with_pointer(ptr),
     })
 }
 
@@ -123,10 +193,21 @@ fn misplaced_home(walker: &SchemaWalker, section_pointer: &str, key: &str) -> Op
         if other == here {
             continue;
         }
-        let path: Vec<&str> = if other.is_empty() { vec![] } else { vec![other] };
-        let known = walker.schema_at(&path).and_then(|s| walker.object_properties(s)).is_some_and(|(props, _)| props.contains_key(key));
+        let path: Vec<&str> = if other.is_empty() {
+            vec![]
+        } else {
+            vec![other]
+        };
+        let known = walker
+            .schema_at(&path)
+            .and_then(|s| walker.object_properties(s))
+            .is_some_and(|(props, _)| props.contains_key(key));
         if known {
-            return Some(if other.is_empty() { "the top level".to_string() } else { format!("`{other}`") });
+            return Some(if other.is_empty() {
+                "the top level".to_string()
+            } else {
+                format!("`{other}`")
+            });
         }
     }
     None
@@ -136,12 +217,12 @@ fn section_name(ptr: &str) -> String {
     if ptr.is_empty() {
         return "the top level".to_string();
     }
-    let segments: Vec<&str> = ptr.trim_start_matches('/').split('/').collect();
-    match segments.as_slice() {
-        ["model_list", i] => format!("model_list[{i}]"),
-        ["model_list", i, rest @ ..] => format!("model_list[{i}].{}", rest.join(".")),
-        _ => format!("`{}`", segments.join(".")),
-    }
+    let segments: Vec<String> = ptr
+        .trim_start_matches('/')
+        .split('/')
+        .map(str::to_string)
+        .collect();
+    format!("`{}`", display_path(&segments))
 }
 
 fn field_name(path: &[String]) -> String {
@@ -169,7 +250,9 @@ fn display_path(path: &[String]) -> String {
 fn missing_help(key: &str) -> String {
     match key {
         "model_name" => "add `model_name: <name clients send>`".into(),
-        "litellm_params" => "add `litellm_params:` with at least `model: <provider>/<model-id>`".into(),
+        "litellm_params" => {
+            "add `litellm_params:` with at least `model: <provider>/<model-id>`".into()
+        }
         "model" => "add `model: <provider>/<model-id>`, e.g. `openai/gpt-4o`".into(),
         "credential_info" => "add `credential_info: {}` (required even when empty)".into(),
         other => format!("add `{other}`"),
@@ -183,9 +266,15 @@ pub fn yaml11_hint(node: &crate::syntax::Node) -> Option<String> {
         return None;
     }
     match &node.kind {
-        NodeKind::Bool(_) => Some("YAML 1.1 reads unquoted yes/no/on/off/true/false as a boolean: quote it".into()),
-        NodeKind::Int(_) | NodeKind::Float(_) => Some("YAML reads this as a number: quote it to keep it text".into()),
-        NodeKind::Timestamp(_) => Some("YAML 1.1 reads an unquoted date as a date object: quote it".into()),
+        NodeKind::Bool(_) => {
+            Some("YAML 1.1 reads unquoted yes/no/on/off/true/false as a boolean: quote it".into())
+        }
+        NodeKind::Int(_) | NodeKind::Float(_) => {
+            Some("YAML reads this as a number: quote it to keep it text".into())
+        }
+        NodeKind::Timestamp(_) => {
+            Some("YAML 1.1 reads an unquoted date as a date object: quote it".into())
+        }
         NodeKind::Null => Some("the value is empty (null)".into()),
         _ => None,
     }
@@ -196,6 +285,10 @@ fn abbreviate(known: &[String]) -> String {
     if known.len() <= SHOWN {
         known.join(", ")
     } else {
-        format!("{}, … ({} in all; see `litellm-check schema litellm`)", known[..SHOWN].join(", "), known.len())
+        format!(
+            "{}, … ({} in all; see `litellm-check schema litellm`)",
+            known[..SHOWN].join(", "),
+            known.len()
+        )
     }
 }

@@ -13,22 +13,37 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn health_checks_in_router(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(router) = ctx.section("router_settings").and_then(Node::as_map) else { return };
+    let Some(router) = ctx.section("router_settings").and_then(Node::as_map) else {
+        return;
+    };
     for entry in router {
-        let Some(key) = entry.key.as_str() else { continue };
+        let Some(key) = entry.key.as_str() else {
+            continue;
+        };
         if key == "health_check_interval" || key == "health_check_concurrency" {
             out.push(
-                Diagnostic::new(Code::HealthCheckInRouterSettings, entry.key.span, format!("`{key}` in `router_settings` stops LiteLLM 1.109 at start-up (ValueError)"))
-                    .with_label("belongs in general_settings")
-                    .with_help(format!("move `{key}` under `general_settings`"))
-                    .with_pointer(pointer(["router_settings", key])),
+                Diagnostic::new(
+                    Code::HealthCheckInRouterSettings,
+                    entry.key.span,
+                    format!(
+                        "`{key}` in `router_settings` stops LiteLLM 1.109 at start-up (ValueError)"
+                    ),
+                )
+                .with_label("belongs in general_settings")
+                .with_help(format!("move `{key}` under `general_settings`"))
+                .with_pointer(pointer(["router_settings", key])),
             );
         }
     }
 }
 
 fn cooldown_zero(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(value) = ctx.section("router_settings").and_then(|r| r.get("cooldown_time")) else { return };
+    let Some(value) = ctx
+        .section("router_settings")
+        .and_then(|r| r.get("cooldown_time"))
+    else {
+        return;
+    };
     let zero = match value.kind {
         NodeKind::Int(0) => true,
         NodeKind::Float(f) => f == 0.0,
@@ -36,16 +51,28 @@ fn cooldown_zero(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     if zero {
         out.push(
-            Diagnostic::new(Code::CooldownZero, value.span, "`cooldown_time: 0` is falsy, so LiteLLM uses the default of 5 seconds")
-                .with_help("to turn cooldowns off, write `disable_cooldowns: true`")
-                .with_pointer("/router_settings/cooldown_time"),
+            Diagnostic::new(
+                Code::CooldownZero,
+                value.span,
+                "`cooldown_time: 0` is falsy, so LiteLLM uses the default of 5 seconds",
+            )
+            .with_help("to turn cooldowns off, write `disable_cooldowns: true`")
+            .with_pointer("/router_settings/cooldown_time"),
         );
     }
 }
 
 fn allowed_fails_ignored(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(entry) = ctx.section("litellm_settings").and_then(|s| s.entry("allowed_fails")) else { return };
-    let on_router = ctx.section("router_settings").and_then(|r| r.get("allowed_fails")).is_some_and(|v| !v.is_null());
+    let Some(entry) = ctx
+        .section("litellm_settings")
+        .and_then(|s| s.entry("allowed_fails"))
+    else {
+        return;
+    };
+    let on_router = ctx
+        .section("router_settings")
+        .and_then(|r| r.get("allowed_fails"))
+        .is_some_and(|v| !v.is_null());
     if !on_router {
         out.push(
             Diagnostic::new(Code::AllowedFailsIgnored, entry.key.span, "`litellm_settings.allowed_fails` alone does not switch the router to count-based cooldowns")
@@ -57,8 +84,13 @@ fn allowed_fails_ignored(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn master_key(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let general = ctx.section("general_settings");
-    let permitted = general.and_then(|g| g.get("dangerously_permit_weak_or_unset_master_key")).is_some_and(|v| v.kind == NodeKind::Bool(true))
-        || ctx.env.get("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let permitted = general
+        .and_then(|g| g.get("dangerously_permit_weak_or_unset_master_key"))
+        .is_some_and(|v| v.kind == NodeKind::Bool(true))
+        || ctx
+            .env
+            .get("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if permitted {
         return;
     }
@@ -81,7 +113,10 @@ fn master_key(ctx: &Context, out: &mut Vec<Diagnostic>) {
             if ctx.env.is_set("LITELLM_MASTER_KEY") {
                 return;
             }
-            let span = general.map_or_else(|| first_key_span(ctx.root), |g| key_span(ctx.root, "general_settings").unwrap_or(g.span));
+            let span = general.map_or_else(
+                || first_key_span(ctx.root),
+                |g| key_span(ctx.root, "general_settings").unwrap_or(g.span),
+            );
             out.push(
                 Diagnostic::new(Code::MasterKeyUnsafe, span, "no master key: LiteLLM 1.109 refuses to start, and 1.80 serves everyone without auth")
                     .with_help("add `general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}`, or set LITELLM_MASTER_KEY where the proxy runs")
@@ -96,5 +131,7 @@ fn key_span(map: &Node, key: &str) -> Option<Span> {
 }
 
 fn first_key_span(root: &Node) -> Span {
-    root.as_map().and_then(|m| m.first()).map_or(Span::new(root.span.file, 0, 0), |e| e.key.span)
+    root.as_map()
+        .and_then(|m| m.first())
+        .map_or(Span::new(root.span.file, 0, 0), |e| e.key.span)
 }
