@@ -26,14 +26,10 @@ pub fn read(text: &str, file: FileId, limits: &Limits) -> Result<Document, Synta
             span: Span::new(file, 0, 0),
         });
     }
-    // json5 treats U+FEFF as white space; jsonc-parser does not. Skip a leading one and shift.
-    let base = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let body = &text[base..];
-    check_nesting(body, base, file, limits.max_depth)?;
+    // Offsets are unchanged by the pre-scan (it only swaps same-length white space), so spans
+    // into `body` are spans into `text`.
+    let scanned = prescan(text, file, limits.max_depth)?;
+    let body: &str = &scanned;
     let options = ParseOptions {
         allow_missing_commas: false,
         ..ParseOptions::default()
@@ -43,7 +39,7 @@ pub fn read(text: &str, file: FileId, limits: &Limits) -> Result<Document, Synta
             let range = e.range();
             SyntaxError {
                 message: format!("invalid JSON5: {}", e.kind()),
-                span: Span::new(file, base + range.start, base + range.end),
+                span: Span::new(file, range.start, range.end),
             }
         })?;
     let Some(value) = parsed.value else {
@@ -53,8 +49,7 @@ pub fn read(text: &str, file: FileId, limits: &Limits) -> Result<Document, Synta
         });
     };
     let mut builder = Builder {
-        text,
-        base,
+        text: body,
         file,
         limits,
         nodes: 0,
@@ -69,7 +64,6 @@ pub fn read(text: &str, file: FileId, limits: &Limits) -> Result<Document, Synta
 
 struct Builder<'t, 'l> {
     text: &'t str,
-    base: usize,
     file: FileId,
     limits: &'l Limits,
     nodes: usize,
@@ -78,7 +72,7 @@ struct Builder<'t, 'l> {
 
 impl Builder<'_, '_> {
     fn span(&self, range: jsonc_parser::common::Range) -> Span {
-        Span::new(self.file, self.base + range.start, self.base + range.end)
+        Span::new(self.file, range.start, range.end)
     }
 
     fn error(&self, span: Span, message: impl Into<String>) -> SyntaxError {
@@ -280,26 +274,34 @@ fn number(text: &str) -> NodeKind {
     }
 }
 
-/// Fails when brackets nest deeper than `max_depth`, without recursion. Strings and comments are
-/// skipped as the scanner would; anything it cannot make sense of is left to the parser.
-fn check_nesting(
+/// One flat pass before the (recursive) parser: fails when brackets nest deeper than
+/// `max_depth`, and makes white space mean what it means to json5 where jsonc-parser differs:
+/// U+FEFF is white space (blanked), U+0085 is not (an error), and U+2028/U+2029 end a line
+/// comment. Replacements keep byte lengths, so offsets stay valid. Strings are skipped as the
+/// scanner would; anything malformed is left to the parser.
+fn prescan(
     text: &str,
-    base: usize,
     file: FileId,
     max_depth: usize,
-) -> Result<(), SyntaxError> {
+) -> Result<std::borrow::Cow<'_, str>, SyntaxError> {
     let bytes = text.as_bytes();
+    let mut fixed: Option<Vec<u8>> = None;
     let mut depth = 0usize;
     let mut i = 0;
+    let error = |at: usize, len: usize, message: String| SyntaxError {
+        message,
+        span: Span::new(file, at, at + len),
+    };
     while i < bytes.len() {
         match bytes[i] {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > max_depth {
-                    return Err(SyntaxError {
-                        message: format!("the document nests deeper than {max_depth} levels"),
-                        span: Span::new(file, base + i, base + i + 1),
-                    });
+                    return Err(error(
+                        i,
+                        1,
+                        format!("the document nests deeper than {max_depth} levels"),
+                    ));
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
@@ -314,6 +316,16 @@ fn check_nesting(
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    // U+2028 / U+2029 (E2 80 A8/A9) end a json5 line comment.
+                    if bytes[i] == 0xE2
+                        && bytes.get(i + 1) == Some(&0x80)
+                        && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9))
+                    {
+                        fixed.get_or_insert_with(|| bytes.to_vec())[i..i + 3]
+                            .copy_from_slice(b"\n  ");
+                        i += 2;
+                        break;
+                    }
                     i += 1;
                 }
             }
@@ -324,11 +336,28 @@ fn check_nesting(
                 }
                 i += 1;
             }
+            0xEF if bytes.get(i + 1) == Some(&0xBB) && bytes.get(i + 2) == Some(&0xBF) => {
+                fixed.get_or_insert_with(|| bytes.to_vec())[i..i + 3].copy_from_slice(b"   ");
+                i += 2;
+            }
+            0xC2 if bytes.get(i + 1) == Some(&0x85) => {
+                return Err(error(
+                    i,
+                    2,
+                    "invalid JSON5: invalid character U+0085".into(),
+                ));
+            }
             _ => {}
         }
         i += 1;
     }
-    Ok(())
+    match fixed {
+        // Only ASCII replaced whole UTF-8 sequences, so the bytes are still UTF-8.
+        Some(bytes) => String::from_utf8(bytes)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|_| error(0, 0, "invalid JSON5: not UTF-8".into())),
+        None => Ok(std::borrow::Cow::Borrowed(text)),
+    }
 }
 
 #[cfg(test)]
