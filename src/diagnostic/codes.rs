@@ -150,6 +150,8 @@ codes! {
         "Several agents without `agents.ownership: \"explicit\"` or exactly one `default: true`: OpenClaw refuses the config.");
     OcAgentIdInvalid = ("OC042", "agent-id-invalid", Error,
         "An `agents.entries` key is not a valid agent id (`^[a-z0-9_][a-z0-9_-]{0,63}$`): `Invalid key in record`.");
+    OcUnknownAgentId = ("OC043", "unknown-agent-id", Error,
+        "`agents.defaults.heartbeat.agentId` names no agent of `agents.entries` (or the implicit `main`): `Unknown agent id`, the config is refused.");
     // ---- OpenClaw: environment -----------------------------------------------------------------
     OcEnvUnset = ("OC050", "oc-env-unset", Warning,
         "`${VAR}` names a variable that is unset or empty (and not in `env.vars`): OpenClaw keeps the literal `${VAR}` text and the feature using it fails.");

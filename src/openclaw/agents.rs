@@ -94,6 +94,8 @@ pub fn check(root: &Node, out: &mut Vec<Diagnostic>) {
     let Some(agents) = root.get("agents") else {
         return;
     };
+    check_heartbeat_owner(agents, out);
+    check_exact_only_settings(agents, out);
     let Some(entries) = agents.get("entries").and_then(Node::as_map) else {
         return;
     };
@@ -151,5 +153,82 @@ pub fn check(root: &Node, out: &mut Vec<Diagnostic>) {
                 .with_pointer("/agents/ownership")
                 .with_help("add `ownership: \"explicit\"` under `agents`"),
         );
+    }
+}
+
+/// `agents.defaults.heartbeat.agentId` must name a configured agent (the implicit `main` when
+/// there is no roster).
+fn check_heartbeat_owner(agents: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(owner) = agents
+        .get("defaults")
+        .and_then(|d| d.get("heartbeat"))
+        .and_then(|h| h.get("agentId"))
+    else {
+        return;
+    };
+    let Some(id) = owner.as_str() else { return };
+    let ids: Vec<String> = match agents.get("entries").and_then(Node::as_map) {
+        Some(entries) => entries.iter().map(|e| e.key.scalar_text()).collect(),
+        None => vec!["main".to_string()],
+    };
+    if id.is_empty() || ids.iter().any(|known| known.eq_ignore_ascii_case(id)) {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        Code::OcUnknownAgentId,
+        owner.span,
+        format!("Unknown agent id \"{id}\" (not in agents.entries)"),
+    )
+    .with_pointer("/agents/defaults/heartbeat/agentId");
+    d.help = crate::suggest::did_you_mean(id, ids.iter().map(String::as_str))
+        .or_else(|| Some(format!("configured agents: {}", ids.join(", "))));
+    out.push(d);
+}
+
+/// `codeMode` and `pickerRuntimes` in a model settings map need an exact `provider/model` key.
+fn check_exact_only_settings(agents: &Node, out: &mut Vec<Diagnostic>) {
+    let mut scopes: Vec<(Vec<String>, &Node)> = Vec::new();
+    if let Some(defaults) = agents.get("defaults") {
+        scopes.push((vec!["agents".into(), "defaults".into()], defaults));
+    }
+    for entry in agents
+        .get("entries")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
+        scopes.push((
+            vec!["agents".into(), "entries".into(), entry.key.scalar_text()],
+            &entry.value,
+        ));
+    }
+    for (base, scope) in scopes {
+        for model in scope
+            .get("models")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let key = model.key.scalar_text();
+            let exact = !key.contains('*')
+                && super::refs::parse(&key)
+                    .is_some_and(|p| !p.provider.is_empty() && !p.model.is_empty());
+            if exact {
+                continue;
+            }
+            for (field, what) in [
+                ("codeMode", "Code Mode"),
+                ("pickerRuntimes", "Picker runtimes"),
+            ] {
+                if let Some(setting) = model.value.entry(field) {
+                    let path =
+                        base.iter()
+                            .map(String::as_str)
+                            .chain(["models", key.as_str(), field]);
+                    out.push(
+                        Diagnostic::new(Code::OcInvalidValue, setting.key.span, format!("{what} requires an exact provider/model entry; `{key}` is a wildcard or bare key"))
+                            .with_pointer(pointer(path)),
+                    );
+                }
+            }
+        }
     }
 }

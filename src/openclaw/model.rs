@@ -560,7 +560,7 @@ pub struct AgentDefaults {
     pub context_pruning: Option<Value>,
     /// Compaction settings; `compaction.model` and `compaction.memoryFlush.model` are refs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compaction: Option<Value>,
+    pub compaction: Option<Compaction>,
     #[serde(rename = "embeddedAgent", skip_serializing_if = "Option::is_none")]
     pub embedded_agent: Option<Value>,
     #[serde(rename = "thinkingDefault", skip_serializing_if = "Option::is_none")]
@@ -611,7 +611,7 @@ pub struct AgentDefaults {
     pub max_concurrent: Option<Value>,
     /// Sub-agent settings; `subagents.model` is a text model.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subagents: Option<Value>,
+    pub subagents: Option<SubagentDefaults>,
     #[serde(rename = "contextLimits", skip_serializing_if = "Option::is_none")]
     pub context_limits: Option<Value>,
     #[serde(
@@ -630,7 +630,7 @@ pub struct AgentDefaults {
     pub typing_mode: Option<Value>,
     /// Heartbeat settings; `heartbeat.model` is a ref.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub heartbeat: Option<Value>,
+    pub heartbeat: Option<HeartbeatDefaults>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<Value>,
 }
@@ -686,7 +686,7 @@ pub struct AgentEntry {
     pub skills: Option<Value>,
     /// Sub-agent settings; `subagents.model` is a text model.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subagents: Option<Value>,
+    pub subagents: Option<SubagentEntry>,
     #[serde(rename = "embeddedAgent", skip_serializing_if = "Option::is_none")]
     pub embedded_agent: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -707,7 +707,7 @@ pub struct AgentEntry {
     pub context_limits: Option<Value>,
     /// Heartbeat settings; `heartbeat.model` is a ref.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub heartbeat: Option<Value>,
+    pub heartbeat: Option<Heartbeat>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<Value>,
     #[serde(rename = "groupChat", skip_serializing_if = "Option::is_none")]
@@ -982,4 +982,229 @@ pub struct ModelCompat {
         skip_serializing_if = "Option::is_none"
     )]
     pub supports_long_cache_retention: Option<bool>,
+}
+
+/// `agents.defaults.subagents`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubagentDefaults {
+    #[serde(rename = "delegationMode", skip_serializing_if = "Option::is_none")]
+    pub delegation_mode: Option<DelegationMode>,
+    #[serde(rename = "allowAgents", skip_serializing_if = "Option::is_none")]
+    pub allow_agents: Option<Vec<String>>,
+    #[serde(rename = "maxConcurrent", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_concurrent: Option<u64>,
+    #[serde(rename = "maxSpawnDepth", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 5))]
+    pub max_spawn_depth: Option<u64>,
+    #[serde(
+        rename = "maxChildrenPerAgent",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 1, max = 20))]
+    pub max_children_per_agent: Option<u64>,
+    #[serde(
+        rename = "archiveAfterMinutes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub archive_after_minutes: Option<u64>,
+    /// The sub-agents' text model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<AgentModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<String>,
+    #[serde(rename = "runTimeoutSeconds", skip_serializing_if = "Option::is_none")]
+    pub run_timeout_seconds: Option<u64>,
+    #[serde(rename = "announceTimeoutMs", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub announce_timeout_ms: Option<u64>,
+    #[serde(rename = "requireAgentId", skip_serializing_if = "Option::is_none")]
+    pub require_agent_id: Option<bool>,
+}
+
+/// `agents.entries.<id>.subagents`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubagentEntry {
+    #[serde(rename = "delegationMode", skip_serializing_if = "Option::is_none")]
+    pub delegation_mode: Option<DelegationMode>,
+    #[serde(rename = "allowAgents", skip_serializing_if = "Option::is_none")]
+    pub allow_agents: Option<Vec<String>>,
+    /// This agent's sub-agent text model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<AgentModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<String>,
+    #[serde(rename = "requireAgentId", skip_serializing_if = "Option::is_none")]
+    pub require_agent_id: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DelegationMode {
+    Suggest,
+    Prefer,
+}
+
+/// `agents.entries.<id>.heartbeat`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    /// Interval such as `30m`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every: Option<String>,
+    #[serde(rename = "activeHours", skip_serializing_if = "Option::is_none")]
+    pub active_hours: Option<ActiveHours>,
+    /// The heartbeat's model ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(rename = "directPolicy", skip_serializing_if = "Option::is_none")]
+    pub direct_policy: Option<DirectPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_seconds: Option<u64>,
+    #[serde(rename = "lightContext", skip_serializing_if = "Option::is_none")]
+    pub light_context: Option<bool>,
+    #[serde(rename = "isolatedSession", skip_serializing_if = "Option::is_none")]
+    pub isolated_session: Option<bool>,
+}
+
+/// `agents.defaults.heartbeat`: as per agent, plus the owning agent.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatDefaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every: Option<String>,
+    #[serde(rename = "activeHours", skip_serializing_if = "Option::is_none")]
+    pub active_hours: Option<ActiveHours>,
+    /// The heartbeat's model ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(rename = "directPolicy", skip_serializing_if = "Option::is_none")]
+    pub direct_policy: Option<DirectPolicy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_seconds: Option<u64>,
+    #[serde(rename = "lightContext", skip_serializing_if = "Option::is_none")]
+    pub light_context: Option<bool>,
+    #[serde(rename = "isolatedSession", skip_serializing_if = "Option::is_none")]
+    pub isolated_session: Option<bool>,
+    /// The agent that owns heartbeats; must be an `agents.entries` id.
+    #[serde(rename = "agentId", skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub agent_id: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActiveHours {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DirectPolicy {
+    Allow,
+    Block,
+}
+
+/// `agents.defaults.compaction`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Compaction {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `default` or `safeguard`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(rename = "thinkingLevel", skip_serializing_if = "Option::is_none")]
+    pub thinking_level: Option<Value>,
+    #[serde(rename = "keepRecentTokens", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub keep_recent_tokens: Option<u64>,
+    /// `strict` or `off`.
+    #[serde(rename = "identifierPolicy", skip_serializing_if = "Option::is_none")]
+    pub identifier_policy: Option<Value>,
+    #[serde(
+        rename = "recentTurnsPreserve",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(max = 12))]
+    pub recent_turns_preserve: Option<u64>,
+    #[serde(rename = "qualityGuard", skip_serializing_if = "Option::is_none")]
+    pub quality_guard: Option<Value>,
+    #[serde(rename = "midTurnPrecheck", skip_serializing_if = "Option::is_none")]
+    pub mid_turn_precheck: Option<Value>,
+    #[serde(rename = "postIndexSync", skip_serializing_if = "Option::is_none")]
+    pub post_index_sync: Option<Value>,
+    #[serde(
+        rename = "postCompactionSections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub post_compaction_sections: Option<Vec<String>>,
+    /// The compaction model ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_seconds: Option<u64>,
+    #[serde(rename = "memoryFlush", skip_serializing_if = "Option::is_none")]
+    pub memory_flush: Option<MemoryFlush>,
+    #[serde(
+        rename = "maxActiveTranscriptBytes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_active_transcript_bytes: Option<Value>,
+    #[serde(rename = "notifyUser", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+}
+
+/// `agents.defaults.compaction.memoryFlush`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryFlush {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The memory-flush model ref.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(
+        rename = "softThresholdTokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub soft_threshold_tokens: Option<u64>,
+    /// Bytes, or a size such as `2mb`.
+    #[serde(
+        rename = "forceFlushTranscriptBytes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub force_flush_transcript_bytes: Option<Value>,
 }

@@ -320,6 +320,27 @@ impl Catalog {
     }
 }
 
+/// Selectors `modelPolicy.allow` accepts besides refs and aliases.
+const POLICY_SELECTORS: &[&str] = &["openrouter:auto", "openrouter:free"];
+
+/// A `modelPolicy.allow` entry OpenClaw accepts without an alias: an exact `provider/model`
+/// (every `/` segment non-empty, without `*`, white space or control characters), a
+/// segment-boundary prefix wildcard (`provider/*`, `provider/namespace/*`) or a selector.
+fn valid_policy_ref(text: &str) -> bool {
+    let trimmed = text.trim();
+    if POLICY_SELECTORS.contains(&trimmed.to_ascii_lowercase().as_str()) {
+        return true;
+    }
+    let segment_ok = |s: &str| {
+        !s.is_empty() && !s.contains('*') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    };
+    let segments: Vec<&str> = trimmed.split('/').map(str::trim).collect();
+    match segments.split_last() {
+        Some((&"*", head)) => !head.is_empty() && head.iter().all(|s| segment_ok(s)),
+        _ => segments.len() >= 2 && segments.iter().all(|s| segment_ok(s)),
+    }
+}
+
 /// The LiteLLM provider's static catalog in 2026.9.6 (what resolves without a `baseUrl`).
 const LITELLM_STATIC_MODELS: &[&str] = &["claude-opus-4-6"];
 
@@ -352,6 +373,25 @@ pub fn check(
         let diag = |code: Code, message: String| {
             Diagnostic::new(code, r.span, message).with_pointer(r.pointer.clone())
         };
+        if r.place == RefPlace::PolicyAllow {
+            let is_alias = catalog
+                .aliases
+                .iter()
+                .any(|(a, _)| a.eq_ignore_ascii_case(text));
+            if !is_alias && !valid_policy_ref(text) {
+                out.push(
+                    diag(
+                        Code::OcModelRefInvalid,
+                        format!("invalid model policy ref: {}. Use a configured alias, an exact \"provider/model\" ref, or a trailing prefix wildcard such as \"provider/*\"", shown(r)),
+                    )
+                    .with_help(bare_help(text, catalog, served_by_litellm)),
+                );
+                continue;
+            }
+            if is_alias || POLICY_SELECTORS.contains(&text.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+        }
         if let Some((provider, model)) = text.split_once('/') {
             if provider.trim().is_empty() || model.is_empty() {
                 out.push(diag(
@@ -365,20 +405,9 @@ pub fn check(
             }
         }
         if bare {
-            let is_alias = catalog
-                .aliases
-                .iter()
-                .any(|(a, _)| a.eq_ignore_ascii_case(text));
             match r.place {
                 RefPlace::Decision => {
                     out.push(diag(Code::OcModelRefInvalid, format!("{} is not `provider/model`: Expected provider/model, or an empty string to disable decision models.", shown(r))));
-                    continue;
-                }
-                RefPlace::PolicyAllow if !is_alias => {
-                    out.push(
-                        diag(Code::OcModelRefInvalid, format!("invalid model policy ref: {}. Use a configured alias, an exact \"provider/model\" ref, or a trailing prefix wildcard", shown(r)))
-                            .with_help(bare_help(text, catalog, served_by_litellm)),
-                    );
                     continue;
                 }
                 RefPlace::SettingsKey => {
