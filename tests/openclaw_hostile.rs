@@ -58,3 +58,56 @@ fn an_include_over_two_mebibytes_is_refused() {
     assert_eq!(codes_of(&path), vec![Code::OcIncludeUnreadable]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_config_directory_is_refused() {
+    let dir = temp_dir("symlink");
+    let outside = temp_dir("symlink-target");
+    std::fs::write(
+        outside.join("secret.json5"),
+        "{ models: { mode: 'merge' } }",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_file(dir.join("link.json5"));
+    std::os::unix::fs::symlink(outside.join("secret.json5"), dir.join("link.json5"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("openclaw.json5");
+    std::fs::write(&path, "{ $include: './link.json5' }").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeEscapes]);
+    // A missing file in a missing directory is unreadable, not an escape.
+    std::fs::write(&path, "{ $include: './no-such-dir/x.json5' }")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeUnreadable]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
+}
+
+#[test]
+fn openclaw_include_roots_widens_the_confinement() {
+    let dir = temp_dir("roots");
+    let shared = temp_dir("roots-shared");
+    std::fs::write(shared.join("models.json5"), "{ models: { mode: 'merge' } }")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("openclaw.json5");
+    std::fs::write(
+        &path,
+        format!(
+            "{{ $include: '{}' }}",
+            shared.join("models.json5").display()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeEscapes]);
+    let mut env = Environment::empty();
+    env.set(
+        "OPENCLAW_INCLUDE_ROOTS",
+        format!("relative/ignored:{}", shared.display()),
+    );
+    let mut sources = SourceMap::new();
+    let found =
+        openclaw::check(&path, &env, &mut sources, None, false).unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.is_empty(), "{found:#?}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&shared);
+}

@@ -56,6 +56,8 @@ pub fn parse_file(
 pub struct Includes<'a> {
     /// Directories includes may come from: the main file's directory and `OPENCLAW_INCLUDE_ROOTS`.
     roots: Vec<PathBuf>,
+    /// The same directories with symlinks resolved, for the real-path check.
+    real_roots: Vec<PathBuf>,
     sources: &'a mut SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -69,7 +71,7 @@ impl<'a> Includes<'a> {
             } else {
                 dir
             };
-            roots.push(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
+            roots.push(absolute(dir));
         }
         if let Some(extra) = env.get("OPENCLAW_INCLUDE_ROOTS") {
             let home = env.get("OPENCLAW_HOME").or_else(|| env.get("HOME"));
@@ -79,12 +81,17 @@ impl<'a> Includes<'a> {
                     _ => PathBuf::from(entry),
                 };
                 if expanded.is_absolute() {
-                    roots.push(expanded.canonicalize().unwrap_or(expanded));
+                    roots.push(normalize(&expanded));
                 }
             }
         }
+        let real_roots = roots
+            .iter()
+            .map(|r| r.canonicalize().unwrap_or_else(|_| r.clone()))
+            .collect();
         Includes {
             roots,
+            real_roots,
             sources,
             diagnostics: Vec::new(),
         }
@@ -213,19 +220,10 @@ impl<'a> Includes<'a> {
         } else {
             "the config's directory"
         };
+        // The path as resolved (without following links) must stay inside a root, and so must
+        // its real path (symlinks).
+        let lexical_abs = absolute(&lexical);
         let absolute_lexical = lexical.canonicalize().ok();
-        // The path as written must stay inside a root (checked on the normalised absolute path of
-        // its directory), and so must its real path (symlinks).
-        let lexical_abs = match lexical.parent().and_then(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".").canonicalize().ok()
-            } else {
-                p.canonicalize().ok()
-            }
-        }) {
-            Some(dir) => lexical.file_name().map(|n| dir.join(n)).unwrap_or(dir),
-            None => lexical.clone(),
-        };
         if !self.inside_roots(&lexical_abs) {
             return Err(fail(
                 Code::OcIncludeEscapes,
@@ -238,7 +236,7 @@ impl<'a> Includes<'a> {
                 format!("Failed to read include file: {written} (not found)"),
             ));
         };
-        if !self.inside_roots(&real) {
+        if !self.real_roots.iter().any(|root| real.starts_with(root)) {
             return Err(fail(Code::OcIncludeEscapes, format!("Include path resolves outside config directory (symlink): {written} (allowed: {root_list})")));
         }
         if chain.contains(&real) {
@@ -326,6 +324,11 @@ fn hard_linked(meta: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn hard_linked(_meta: &std::fs::Metadata) -> bool {
     false
+}
+
+/// The absolute, normalised form of a path (relative to the working directory).
+fn absolute(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Removes `.` and resolves `..` without touching the file system.
