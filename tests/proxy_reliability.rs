@@ -372,7 +372,7 @@ general_settings: {master_key: sk-test-master-key}
     assert!(first.is_some_and(|c| !c.is_empty()));
     drop(response);
     for _ in 0..200 {
-        if h.mock.cancelled_streams() == 1 {
+        if h.mock.cancelled_calls() == 1 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -410,4 +410,30 @@ general_settings: {master_key: sk-test-master-key}
         "{}",
         reply.text
     );
+}
+
+#[tokio::test]
+async fn a_client_that_hangs_up_cancels_a_pending_upstream_call() {
+    let config = r#"
+model_list:
+  - {model_name: slow, litellm_params: {model: openai/slow-delay-3000, api_base: API_BASE}}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("rel-hangup", config).await;
+    let result = h
+        .client
+        .post(h.url("/v1/chat/completions"))
+        .header("authorization", format!("Bearer {KEY}"))
+        .body(chat_body("slow").to_string())
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(result.is_err(), "the client gave up first");
+    for _ in 0..100 {
+        if h.mock.cancelled_calls() == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the upstream call went on after the client hung up");
 }

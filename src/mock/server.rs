@@ -100,8 +100,8 @@ impl MockUpstream {
         lock(&self.state.hits).values().sum()
     }
 
-    /// Streams whose client went away before the end.
-    pub fn cancelled_streams(&self) -> u64 {
+    /// Calls whose client went away before the end (streams, and delayed answers).
+    pub fn cancelled_calls(&self) -> u64 {
         self.state.cancelled.load(Ordering::Relaxed)
     }
 
@@ -296,7 +296,14 @@ async fn chat(
             .unwrap_or_default(),
     };
     if !behaviour.delay.is_zero() {
+        // A caller that hangs up while the mock waits counts as a cancelled call.
+        let mut guard = CancelGuard {
+            finished: false,
+            cancelled: state.cancelled.clone(),
+        };
         tokio::time::sleep(behaviour.delay).await;
+        guard.finished = true;
+        drop(guard);
     }
     if behaviour.reset {
         kill.notify_one();

@@ -16,6 +16,7 @@ pub mod router;
 pub mod server;
 pub mod spend;
 pub mod sse;
+pub mod tls;
 
 pub use config::ProxyConfig;
 
@@ -96,6 +97,7 @@ pub async fn start(
     let _ = rustls::crypto::ring::default_provider().install_default();
     pricing::warm_up();
     let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls::client_config()?)
         .tcp_nodelay(true)
         .no_proxy()
         .pool_max_idle_per_host(256)

@@ -15,6 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Rows that may wait for the writer; beyond it rows are dropped (and counted), never unbounded.
+/// The channel preallocates its slots, so rows travel boxed: 16 bytes a slot, not a whole row.
 const QUEUE_CAPACITY: usize = 65_536;
 /// Rows per transaction.
 const BATCH: usize = 512;
@@ -72,28 +73,47 @@ CREATE INDEX IF NOT EXISTS spend_logs_start ON \"LiteLLM_SpendLogs\" (\"startTim
 
 pub struct SpendStore {
     path: PathBuf,
-    sender: Mutex<Option<SyncSender<SpendRow>>>,
+    sender: Mutex<Option<SyncSender<Box<SpendRow>>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     dropped: Arc<AtomicU64>,
     written: Arc<AtomicU64>,
 }
 
 impl SpendStore {
-    /// Creates the file and table if needed and starts the writer.
+    /// Creates the file now (so a bad path stops the start) and starts the writer, which sets up
+    /// the table off the start-up path: a new SQLite file costs several fsyncs.
     pub fn open(path: &Path) -> Result<Self, String> {
-        let connection = open_writer(path)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open spend log database {}: {e}", path.display()))?;
         let (sender, receiver) = sync_channel(QUEUE_CAPACITY);
         let written = Arc::new(AtomicU64::new(0));
-        let counter = written.clone();
+        let dropped = Arc::new(AtomicU64::new(0));
+        let (counter, lost) = (written.clone(), dropped.clone());
+        let db_path = path.to_path_buf();
         let writer = std::thread::Builder::new()
             .name("spend-writer".into())
-            .spawn(move || write_loop(connection, receiver, &counter))
+            .spawn(move || match open_writer(&db_path) {
+                Ok(connection) => write_loop(connection, receiver, &counter),
+                Err(e) => {
+                    eprintln!("litellm-proxy: spend logs disabled: {e}");
+                    while receiver.recv().is_ok() {
+                        lost.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
             .map_err(|e| format!("cannot start the spend log writer: {e}"))?;
         Ok(SpendStore {
             path: path.to_path_buf(),
             sender: Mutex::new(Some(sender)),
             writer: Mutex::new(Some(writer)),
-            dropped: Arc::new(AtomicU64::new(0)),
+            dropped,
             written,
         })
     }
@@ -109,7 +129,9 @@ impl SpendStore {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         };
-        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = sender.try_send(row) {
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
+            sender.try_send(Box::new(row))
+        {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -146,10 +168,6 @@ impl Drop for SpendStore {
 }
 
 fn open_writer(path: &Path) -> Result<Connection, String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
     let connection = Connection::open(path)
         .map_err(|e| format!("cannot open spend log database {}: {e}", path.display()))?;
     connection
@@ -164,7 +182,7 @@ fn open_writer(path: &Path) -> Result<Connection, String> {
     Ok(connection)
 }
 
-fn write_loop(mut connection: Connection, receiver: Receiver<SpendRow>, written: &AtomicU64) {
+fn write_loop(mut connection: Connection, receiver: Receiver<Box<SpendRow>>, written: &AtomicU64) {
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -185,7 +203,7 @@ fn write_loop(mut connection: Connection, receiver: Receiver<SpendRow>, written:
     }
 }
 
-fn insert_batch(connection: &mut Connection, rows: &[SpendRow]) -> rusqlite::Result<()> {
+fn insert_batch(connection: &mut Connection, rows: &[Box<SpendRow>]) -> rusqlite::Result<()> {
     let transaction = connection.transaction()?;
     {
         let mut insert = transaction.prepare_cached(
@@ -272,7 +290,12 @@ pub fn query(path: &Path, q: &SpendQuery) -> Result<Value, String> {
         sql.push_str(&format!(" AND \"startTime\" < ?{}", args.len()));
     }
     sql.push_str(" ORDER BY \"startTime\" DESC LIMIT 10000");
-    let mut statement = connection.prepare(&sql).map_err(|e| e.to_string())?;
+    let mut statement = match connection.prepare(&sql) {
+        Ok(statement) => statement,
+        // The writer creates the table just after start; until then there is nothing to show.
+        Err(e) if e.to_string().contains("no such table") => return Ok(Value::Array(Vec::new())),
+        Err(e) => return Err(e.to_string()),
+    };
     let rows = statement
         .query_map(rusqlite::params_from_iter(args.iter()), row_json)
         .map_err(|e| e.to_string())?
