@@ -74,7 +74,7 @@ model_list:
 router_settings:
   num_retries: 0
   fallbacks:
-    - primary: [missing-group, also-broken, backup]
+    - primary: [also-broken, backup]
   default_fallbacks: [last-resort]
 general_settings: {master_key: sk-test-master-key}
 "#;
@@ -86,8 +86,8 @@ general_settings: {master_key: sk-test-master-key}
     assert_eq!(reply.header("x-litellm-model-group"), Some("last-resort"));
     assert_eq!(
         reply.header("x-litellm-attempted-fallbacks"),
-        Some("3"),
-        "missing-group, also-broken, last-resort"
+        Some("2"),
+        "also-broken, last-resort"
     );
     assert_eq!(
         (
@@ -97,6 +97,18 @@ general_settings: {master_key: sk-test-master-key}
         ),
         (1, 1, 0)
     );
+
+    // A target with no deployment is skipped (the checker refuses one in the config, so it is
+    // given by the client here).
+    let body = json!({"model": "primary", "fallbacks": ["no-such-group", "backup"], "messages": [{"role": "user", "content": "x"}]});
+    let reply = h.post("/v1/chat/completions", body).await;
+    assert_eq!(
+        reply.header("x-litellm-model-group"),
+        Some("backup"),
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.header("x-litellm-attempted-fallbacks"), Some("2"));
 
     // No specific rule: the `*` rule from default_fallbacks.
     let reply = h.chat("orphan").await;

@@ -90,3 +90,34 @@ fn a_good_config_starts_and_says_where_it_listens() {
         "the spend store is created on start"
     );
 }
+
+#[test]
+fn a_config_with_checker_errors_is_refused_with_the_checkers_own_findings() {
+    let dir = scratch("start-findings");
+    let path = dir.join("config.yaml");
+    let config = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/a}\n  - model_name: b\n    litellm_params: {modle: openai/b}\ngeneral_settings: {master_key: sk-a-real-key}\nrouter_settings:\n  fallbacks: [{a: [nowhere]}]\n";
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    let check = Command::new(env!("CARGO_BIN_EXE_litellm-check"))
+        .args(["check", "--config"])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("run litellm-check: {e}"));
+    assert!(!check.status.success(), "the checker finds errors here");
+    let findings = String::from_utf8_lossy(&check.stdout).into_owned();
+    let proxy = Command::new(BINARY)
+        .arg("--config")
+        .arg(&path)
+        .args(["--port", "0"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(!proxy.status.success());
+    let stderr = String::from_utf8_lossy(&proxy.stderr);
+    let first_finding = findings.lines().next().unwrap_or("");
+    assert!(
+        !first_finding.is_empty() && stderr.contains(first_finding),
+        "checker:\n{findings}\nproxy:\n{stderr}"
+    );
+    assert!(stderr.contains("not started"), "{stderr}");
+}

@@ -4,6 +4,7 @@
 use clap::Parser;
 use litellm_check::env::Environment;
 use litellm_check::proxy::{self, ProxyOptions};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -40,11 +41,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let config = match proxy::load::load(&args.config, &env) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("litellm-proxy: not started");
+    let color = litellm_check::diagnostic::format::color_for_env(std::io::stderr().is_terminal());
+    let config = match proxy::load::load(&args.config, &env, color) {
+        Ok(loaded) => {
+            eprint!("{}", loaded.warnings);
+            loaded.config
+        }
+        Err(findings) => {
+            eprint!("{findings}");
+            if !findings.ends_with('\n') {
+                eprintln!();
+            }
+            eprintln!("litellm-proxy: not started: the config has errors (the same `litellm-check check` reports)");
             return ExitCode::FAILURE;
         }
     };

@@ -151,6 +151,12 @@ impl ProxyConfig {
     pub fn from_json(config: &Value, env: &Environment) -> Result<Self, String> {
         let mut config = config.clone();
         resolve_env_refs(&mut config, env, 0);
+        Self::from_resolved_json(&config, env)
+    }
+
+    /// As [`ProxyConfig::from_json`], for a config whose references are already resolved (the
+    /// checker's `resolved_json`). `env` still supplies the providers' default keys and bases.
+    pub fn from_resolved_json(config: &Value, env: &Environment) -> Result<Self, String> {
         let Some(root) = config.as_object() else {
             return Err("the config must be a mapping".into());
         };

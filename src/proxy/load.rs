@@ -1,27 +1,52 @@
-//! Reading a config file into a [`ProxyConfig`] for `litellm-proxy`.
-//!
-//! The YAML goes through the same reader as `litellm-check` (PyYAML semantics); a file that
-//! cannot be read stops the start with its location.
+//! Reading a config file for `litellm-proxy` through the same loader and checks as
+//! `litellm-check check`: a config with errors does not start, and the findings are printed
+//! exactly as the checker prints them.
 
 use super::config::ProxyConfig;
+use crate::diagnostic::format::{render, Format};
+use crate::diagnostic::Severity;
 use crate::env::Environment;
-use crate::syntax::{yaml, FileId, Limits, SourceFile};
+use crate::litellm::resolve::resolved_json;
+use crate::litellm::{check_file, CheckOptions};
+use crate::syntax::SourceMap;
 use std::path::Path;
 
-/// Loads and resolves `path`. The error text is what the binary prints before exiting.
-pub fn load(path: &Path, env: &Environment) -> Result<ProxyConfig, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("Config file not found: {} ({e})", path.display()))?;
-    let source = SourceFile::new(path, text);
-    let document = yaml::read(&source.text, FileId(0), &Limits::default()).map_err(|e| {
-        let (line, col) = source.line_col(e.span.start);
-        format!("{}:{line}:{col}: {}", path.display(), e.message)
-    })?;
-    let Some(root) = document.root else {
+/// A config the proxy can run, and the checker's warnings about it (rendered, possibly empty).
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: ProxyConfig,
+    pub warnings: String,
+}
+
+/// Loads, checks and resolves `path`. The error is the text to print before exiting: the
+/// checker's rendered findings, or why the file could not be read at all.
+pub fn load(path: &Path, env: &Environment, color: bool) -> Result<Loaded, String> {
+    let mut sources = SourceMap::new();
+    let options = CheckOptions {
+        env: env.clone(),
+        ..CheckOptions::default()
+    };
+    let outcome = check_file(path, &options, &mut sources).map_err(|e| e.to_string())?;
+    let rendered = render(Format::Human, &sources, &outcome.diagnostics, color);
+    if outcome.has_errors() {
+        return Err(rendered);
+    }
+    let Some(root) = &outcome.root else {
         return Err(format!(
             "{}: Config cannot be None or Empty.",
             path.display()
         ));
     };
-    ProxyConfig::from_json(&root.to_json(), env).map_err(|e| format!("{}: {e}", path.display()))
+    let config = ProxyConfig::from_resolved_json(&resolved_json(root, env), env)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let warnings = if outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= Severity::Warning)
+    {
+        rendered
+    } else {
+        String::new()
+    };
+    Ok(Loaded { config, warnings })
 }

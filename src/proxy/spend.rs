@@ -12,13 +12,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Rows that may wait for the writer; beyond it rows are dropped (and counted), never unbounded.
 /// The channel preallocates its slots, so rows travel boxed: 16 bytes a slot, not a whole row.
 const QUEUE_CAPACITY: usize = 65_536;
-/// Rows per transaction.
-const BATCH: usize = 512;
+/// Rows per transaction at most.
+const BATCH: usize = 1024;
+/// How long the writer gathers rows before a commit: one transaction per interval instead of
+/// one per wake-up keeps the writer's CPU small under load (a row is still on disk well under a
+/// second after its request).
+const GATHER: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Clone)]
 pub struct SpendRow {
@@ -184,9 +188,11 @@ fn open_writer(path: &Path) -> Result<Connection, String> {
 
 fn write_loop(mut connection: Connection, receiver: Receiver<Box<SpendRow>>, written: &AtomicU64) {
     while let Ok(first) = receiver.recv() {
+        let deadline = Instant::now() + GATHER;
         let mut batch = vec![first];
         while batch.len() < BATCH {
-            match receiver.try_recv() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match receiver.recv_timeout(left) {
                 Ok(row) => batch.push(row),
                 Err(_) => break,
             }
@@ -443,7 +449,6 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn dates_round_trip() {

@@ -58,7 +58,9 @@ pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness
     let path = dir.join("config.yaml");
     std::fs::write(&path, yaml.replace("API_BASE", &mock.api_base()))
         .unwrap_or_else(|e| panic!("write config: {e}"));
-    let config = proxy::load::load(&path, &env).unwrap_or_else(|e| panic!("load: {e}"));
+    let config = proxy::load::load(&path, &env, false)
+        .unwrap_or_else(|e| panic!("load: {e}"))
+        .config;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
