@@ -17,6 +17,8 @@ pub const WINDOW_CHARS: usize = 70;
 /// Characters kept before that label.
 const LEAD_CHARS: usize = 20;
 const ELLIPSIS: &str = "...";
+/// Ends of a long line shorter than this many characters are kept rather than cut.
+const SMALL_CUT: usize = 8;
 
 /// A contiguous run of lines from one file, possibly with long lines cut.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,10 +220,18 @@ fn window(text: &str, line: Range<usize>, anchors: &[usize]) -> Option<Range<usi
         .last()
         .map_or(anchor, |(i, _)| line.start + i);
     let after = &text[kept_start..line.end];
-    let kept_end = after
+    let mut kept_end = after
         .char_indices()
         .nth(WINDOW_CHARS)
         .map_or(line.end, |(i, _)| kept_start + i);
+    // Cutting a few characters would save less than the `...` costs.
+    if text[kept_end..line.end].chars().nth(SMALL_CUT).is_none() {
+        kept_end = line.end;
+    }
+    let kept_start = match text[line.start..kept_start].chars().nth(SMALL_CUT) {
+        Some(_) => kept_start,
+        None => line.start,
+    };
     Some(kept_start..kept_end)
 }
 
