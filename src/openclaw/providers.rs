@@ -90,11 +90,46 @@ pub const OVERLAY_IDS: &[&str] = &[
     "zai",
 ];
 
-/// Providers known without configuration: the overlay ids plus the provider plugins and CLI
-/// backends shipped in the 2026.9.6 package.
+/// Providers a model ref may name without configuring them: what OpenClaw 2026.9.6's doctor
+/// and resolver know from the bundled plugin manifests (providers, model-catalog providers, CLI
+/// backends), checked by asking `openclaw doctor --lint` about every overlay id. Most overlay
+/// ids (`groq`, `deepseek`, `zai`, ...) are *not* known until configured or a plugin is installed.
+pub const KNOWN_PROVIDERS: &[&str] = &[
+    "anthropic",
+    "apple-fm",
+    "azure-openai-responses",
+    "claude-cli",
+    "clawrouter",
+    "codex",
+    "copilot-proxy",
+    "fal",
+    "github-copilot",
+    "google",
+    "google-gemini-cli",
+    "google-vertex",
+    "huggingface",
+    "litellm",
+    "lmstudio",
+    "microsoft-foundry",
+    "minimax",
+    "minimax-portal",
+    "nvidia",
+    "ollama",
+    "ollama-cloud",
+    "openai",
+    "openai-codex",
+    "opencode-go",
+    "openrouter",
+    "sglang",
+    "together",
+    "vllm",
+    "x-ai",
+    "xai",
+];
+
+/// Whether a ref's provider is known without `models.providers` configuration.
 pub fn is_bundled(id: &str) -> bool {
-    let id = id.to_ascii_lowercase();
-    OVERLAY_IDS.contains(&id.as_str()) || ["apple-fm", "alibaba", "azure"].contains(&id.as_str())
+    KNOWN_PROVIDERS.contains(&id.to_ascii_lowercase().as_str())
 }
 
 /// Placeholders local servers accept as a key: not secrets.

@@ -315,7 +315,7 @@ impl Catalog {
         self.providers
             .iter()
             .map(|(p, _)| p.as_str())
-            .chain(super::providers::OVERLAY_IDS.iter().copied())
+            .chain(super::providers::KNOWN_PROVIDERS.iter().copied())
             .collect()
     }
 }
