@@ -449,3 +449,58 @@ general_settings: {master_key: sk-test-master-key}
     }
     panic!("the upstream call went on after the client hung up");
 }
+
+#[tokio::test]
+async fn retry_policies_set_retries_per_error_type_and_group() {
+    let config = r#"
+model_list:
+  - {model_name: g, litellm_params: {model: openai/g1-fail-500, api_base: API_BASE}}
+  - {model_name: g, litellm_params: {model: openai/g2-fail-500, api_base: API_BASE}}
+  - {model_name: h, litellm_params: {model: openai/h1-fail-500, api_base: API_BASE}}
+  - {model_name: h, litellm_params: {model: openai/h2-fail-500, api_base: API_BASE}}
+  - {model_name: r, litellm_params: {model: openai/r-fail-429, api_base: API_BASE}}
+router_settings:
+  num_retries: 4
+  retry_policy: {InternalServerErrorRetries: 1, RateLimitErrorRetries: 0}
+  model_group_retry_policy: {h: {InternalServerErrorRetries: 2}}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("rel-retry-policy", config).await;
+    assert_eq!(
+        h.chat("g").await.header("x-litellm-attempted-retries"),
+        Some("1")
+    );
+    assert_eq!(h.mock.hits("g1-fail-500") + h.mock.hits("g2-fail-500"), 2);
+    assert_eq!(
+        h.chat("h").await.header("x-litellm-attempted-retries"),
+        Some("2")
+    );
+    assert_eq!(h.mock.hits("h1-fail-500") + h.mock.hits("h2-fail-500"), 3);
+    assert_openai_error(&h.chat("r").await, 429);
+    assert_eq!(h.mock.hits("r-fail-429"), 1);
+}
+
+#[tokio::test]
+async fn allowed_fails_policy_counts_failures_per_error_type() {
+    let config = r#"
+model_list:
+  - {model_name: g, litellm_params: {model: openai/preferred, api_base: API_BASE, order: 1}}
+  - {model_name: g, litellm_params: {model: openai/spare, api_base: API_BASE, order: 2}}
+router_settings:
+  num_retries: 0
+  cooldown_time: 30
+  allowed_fails_policy: {InternalServerErrorAllowedFails: 1}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("rel-allowed-policy", config).await;
+    h.mock.set_behaviour("preferred", Behaviour::status(500));
+    for _ in 0..4 {
+        assert_eq!(h.chat("g").await.status, 200);
+    }
+    assert_eq!(
+        h.mock.hits("preferred"),
+        2,
+        "one failure is allowed, the second cools it down"
+    );
+    assert_eq!(h.mock.hits("spare"), 4);
+}

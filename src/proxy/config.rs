@@ -5,6 +5,7 @@
 
 use crate::env::Environment;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -94,6 +95,12 @@ pub struct RouterConfig {
     pub allowed_fails: Option<u32>,
     pub cooldown_time: f64,
     pub disable_cooldowns: bool,
+    /// `retry_policy`: `RateLimitErrorRetries` etc. -> retries for that exception type.
+    pub retry_policy: HashMap<String, u32>,
+    /// `model_group_retry_policy`: group -> its own retry policy (wins over `retry_policy`).
+    pub model_group_retry_policy: HashMap<String, HashMap<String, u32>>,
+    /// `allowed_fails_policy`: `RateLimitErrorAllowedFails` etc.; setting it switches to count mode.
+    pub allowed_fails_policy: HashMap<String, u32>,
     pub fallbacks: Vec<FallbackRule>,
     pub context_window_fallbacks: Vec<FallbackRule>,
     pub content_policy_fallbacks: Vec<FallbackRule>,
@@ -114,6 +121,9 @@ impl Default for RouterConfig {
             allowed_fails: None,
             cooldown_time: 5.0,
             disable_cooldowns: false,
+            retry_policy: HashMap::new(),
+            model_group_retry_policy: HashMap::new(),
+            allowed_fails_policy: HashMap::new(),
             fallbacks: Vec::new(),
             context_window_fallbacks: Vec::new(),
             content_policy_fallbacks: Vec::new(),
@@ -221,6 +231,18 @@ impl ProxyConfig {
     }
 }
 
+/// A mapping of names to non-negative counts (`retry_policy`, `allowed_fails_policy`).
+fn counts(value: Option<&Value>) -> HashMap<String, u32> {
+    value
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), number(Some(v))?.max(0.0) as u32)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn truthy(value: Option<&Value>) -> bool {
     matches!(value, Some(Value::Bool(true)))
 }
@@ -286,6 +308,18 @@ fn router_config(
         .filter(|t| *t > 0.0)
         .unwrap_or(5.0);
     config.disable_cooldowns = truthy(router.get("disable_cooldowns"));
+    config.retry_policy = counts(router.get("retry_policy"));
+    config.allowed_fails_policy = counts(router.get("allowed_fails_policy"));
+    if let Some(groups) = router
+        .get("model_group_retry_policy")
+        .and_then(Value::as_object)
+    {
+        for (group, policy) in groups {
+            config
+                .model_group_retry_policy
+                .insert(group.clone(), counts(Some(policy)));
+        }
+    }
     config.fallbacks = fallback_rules(pick("fallbacks"))?;
     config.context_window_fallbacks = fallback_rules(pick("context_window_fallbacks"))?;
     config.content_policy_fallbacks = fallback_rules(pick("content_policy_fallbacks"))?;

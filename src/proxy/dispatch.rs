@@ -261,11 +261,15 @@ impl Dispatcher {
             if router.record_failure(index, group_size, &error, has_fallbacks) {
                 self.metrics.cooled_down(&target.group);
             }
-            if attempt >= num_retries {
-                return Err(error);
-            }
             let healthy_now = router.healthy(tier).len();
             if !should_retry(&error, group_size, healthy_now, router, request) {
+                return Err(error);
+            }
+            let allowed = match request.num_retries {
+                Some(0) => 0,
+                _ => policy_retries(router, &target.group, &error).unwrap_or(num_retries),
+            };
+            if attempt >= allowed {
                 return Err(error);
             }
             let delay = backoff(
@@ -396,6 +400,24 @@ fn matching_targets(rules: &[FallbackRule], target: &Resolved) -> Option<Vec<Str
         .flat_map(|r| r.targets.iter().cloned())
         .collect();
     (!generic.is_empty()).then_some(generic)
+}
+
+/// The retries `model_group_retry_policy` (for this group) or `retry_policy` gives this error.
+fn policy_retries(router: &Router, group: &str, error: &ProxyError) -> Option<u32> {
+    let config = &router.config;
+    let policy = config
+        .model_group_retry_policy
+        .get(group)
+        .unwrap_or(&config.retry_policy);
+    if policy.is_empty() {
+        return None;
+    }
+    error
+        .kind
+        .policy_names()
+        .iter()
+        .find_map(|name| policy.get(&format!("{name}Retries")).copied())
+        .or_else(|| policy.get("DefaultRetries").copied())
 }
 
 /// `should_retry_this_error` (section 9.1).

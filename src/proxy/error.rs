@@ -50,6 +50,26 @@ impl ErrorKind {
         }
     }
 
+    /// The names LiteLLM's `retry_policy` / `allowed_fails_policy` may use for this error, most
+    /// general first (a context-window error is also a `BadRequestError`, as in Python).
+    pub fn policy_names(self) -> &'static [&'static str] {
+        match self {
+            ErrorKind::BadRequest | ErrorKind::UnprocessableEntity => &["BadRequestError"],
+            ErrorKind::ContextWindowExceeded => &["BadRequestError", "ContextWindowExceededError"],
+            ErrorKind::ContentPolicyViolation => {
+                &["BadRequestError", "ContentPolicyViolationError"]
+            }
+            ErrorKind::Authentication => &["AuthenticationError"],
+            ErrorKind::Timeout => &["TimeoutError"],
+            ErrorKind::RateLimit | ErrorKind::NoDeployments => &["RateLimitError"],
+            ErrorKind::InternalServer | ErrorKind::ApiConnection => &["InternalServerError"],
+            ErrorKind::ServiceUnavailable => &["ServiceUnavailableError"],
+            ErrorKind::BadGateway => &["BadGatewayError"],
+            ErrorKind::NotFound => &["NotFoundError"],
+            ErrorKind::PermissionDenied | ErrorKind::Api => &[],
+        }
+    }
+
     fn from_status(status: u16) -> Self {
         match status {
             400 => ErrorKind::BadRequest,

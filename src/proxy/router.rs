@@ -419,10 +419,26 @@ impl Router {
                     .filter(|r| *r > 0.0)
             })
             .unwrap_or(self.config.cooldown_time);
-        let cool = match d.config.allowed_fails.or(self.config.allowed_fails) {
+        let policy = &self.config.allowed_fails_policy;
+        let named_in_policy = error
+            .kind
+            .policy_names()
+            .iter()
+            .find_map(|name| policy.get(&format!("{name}AllowedFails")).copied());
+        // Count mode: a deployment or router `allowed_fails`, or any `allowed_fails_policy`
+        // (whose value for this error wins; LiteLLM's module default 3 otherwise).
+        let count_limit = d
+            .config
+            .allowed_fails
+            .or(named_in_policy)
+            .or(self.config.allowed_fails)
+            .or((!policy.is_empty()).then_some(3));
+        let cool = match count_limit {
             Some(allowed) => {
-                let exempt =
-                    d.config.allowed_fails.is_none() && group_size == 1 && !group_has_fallbacks;
+                let exempt = d.config.allowed_fails.is_none()
+                    && named_in_policy.is_none()
+                    && group_size == 1
+                    && !group_has_fallbacks;
                 let mut counters = lock(&d.counters);
                 if counters.window_expires_ms <= now {
                     counters.window_failures = 0;
