@@ -207,8 +207,10 @@ impl ProxyConfig {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
+        let credentials = credential_values(root.get("credential_list"));
         for (index, entry) in models.iter().enumerate() {
-            match deployment(entry, index, env) {
+            let entry = with_credentials(entry, &credentials);
+            match deployment(&entry, index, env) {
                 Ok(d) => proxy.deployments.push(d),
                 Err(note) => proxy
                     .notes
@@ -435,6 +437,38 @@ const CONSUMED_PARAMS: &[&str] = &[
     "region_name",
 ];
 
+/// `credential_list`: credential name -> its `credential_values`.
+fn credential_values(list: Option<&Value>) -> HashMap<String, Map<String, Value>> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            let name = item.get("credential_name")?.as_str()?;
+            let values = item.get("credential_values")?.as_object()?;
+            Some((name.to_string(), values.clone()))
+        })
+        .collect()
+}
+
+/// A deployment naming `litellm_credential_name` takes the credential's values for every
+/// parameter it does not set itself (section 6.8).
+fn with_credentials(entry: &Value, credentials: &HashMap<String, Map<String, Value>>) -> Value {
+    let name = entry
+        .get("litellm_params")
+        .and_then(|p| p.get("litellm_credential_name"))
+        .and_then(Value::as_str);
+    let Some(values) = name.and_then(|n| credentials.get(n)) else {
+        return entry.clone();
+    };
+    let mut entry = entry.clone();
+    if let Some(Value::Object(params)) = entry.get_mut("litellm_params") {
+        for (key, value) in values {
+            params.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    entry
+}
+
 fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<DeploymentConfig, String> {
     let model_name = entry
         .get("model_name")
@@ -639,6 +673,27 @@ mod tests {
         assert_eq!(
             proxy.deployments[0].default_params.get("temperature"),
             Some(&json!(0.2))
+        );
+    }
+
+    #[test]
+    fn credential_list_fills_unset_params() {
+        let config = json!({
+            "credential_list": [{"credential_name": "shared", "credential_values": {"api_key": "sk-shared", "api_base": "http://c/v1"}, "credential_info": {}}],
+            "model_list": [
+                {"model_name": "a", "litellm_params": {"model": "openai/a", "litellm_credential_name": "shared"}},
+                {"model_name": "b", "litellm_params": {"model": "openai/b", "litellm_credential_name": "shared", "api_base": "http://own/v1"}},
+            ],
+        });
+        let proxy = ProxyConfig::from_json(&config, &Environment::empty()).unwrap_or_default();
+        assert_eq!(proxy.deployments[0].api_key.as_deref(), Some("sk-shared"));
+        assert_eq!(
+            proxy.deployments[0].api_base.as_deref(),
+            Some("http://c/v1")
+        );
+        assert_eq!(
+            proxy.deployments[1].api_base.as_deref(),
+            Some("http://own/v1")
         );
     }
 

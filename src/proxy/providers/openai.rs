@@ -47,10 +47,14 @@ impl Provider for OpenAiCompatible {
             for (name, value) in &call.deployment.headers {
                 request = request.header(name.as_str(), value.as_str());
             }
-            if !call.stream {
-                request = request.timeout(call.timeout);
-            }
-            let response = match tokio::time::timeout(call.timeout, request.send()).await {
+            // Non-streaming: reqwest's timeout covers the whole call, body included. Streaming:
+            // only the wait for the response head is bounded here; `sse` bounds each gap.
+            let sent = if call.stream {
+                tokio::time::timeout(call.timeout, request.send()).await
+            } else {
+                Ok(request.timeout(call.timeout).send().await)
+            };
+            let response = match sent {
                 Err(_) => return Err(ProxyError::timeout(provider, call.timeout)),
                 Ok(Err(e)) if e.is_timeout() => {
                     return Err(ProxyError::timeout(provider, call.timeout))
