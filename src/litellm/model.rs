@@ -41,8 +41,8 @@ pub struct LiteLlmConfig {
     pub credential_list: Option<Vec<CredentialItem>>,
     /// Guardrails (v2): `{guardrail_name, litellm_params: {guardrail, mode, ...}}`.
     pub guardrails: Option<Vec<Value>>,
-    /// MCP servers: server name -> server config.
-    pub mcp_servers: Option<BTreeMap<String, Value>>,
+    /// MCP servers: server name -> server config (older docs show a list of servers).
+    pub mcp_servers: Option<Value>,
     /// MCP tool registry.
     pub mcp_tools: Option<Vec<Value>>,
     /// Providers and credentials for the `/files` endpoints (must be a list).
@@ -169,9 +169,10 @@ pub struct LitellmParams {
     /// Return this instead of calling the provider (testing).
     #[serde(default)]
     pub mock_response: Option<Value>,
-    /// Drop parameters the provider does not support instead of failing.
+    /// Drop parameters the provider does not support instead of failing (a boolean; LiteLLM
+    /// treats anything it does not recognise as unset, with a warning).
     #[serde(default)]
-    pub drop_params: Option<bool>,
+    pub drop_params: Option<Value>,
     /// Deployment budget in USD.
     #[serde(default)]
     pub max_budget: Option<Env<f64>>,

@@ -33,6 +33,9 @@ pub fn price_table_keys() -> &'static HashSet<String> {
     })
 }
 
+/// Bare ids `get_llm_provider` knows from lists in LiteLLM's code rather than the price table.
+const HARD_CODED_MODELS: &[&str] = &["dall-e-2", "dall-e-3"];
+
 /// Hosts of OpenAI-compatible providers LiteLLM recognises from `api_base` alone (step 6).
 const KNOWN_API_HOSTS: &[&str] = &[
     "api.perplexity.ai",
@@ -73,7 +76,7 @@ pub fn resolve(
     if custom_llm_provider.is_some() {
         return ProviderResolution::Known;
     }
-    if model == "*" || price_table_keys().contains(model) {
+    if model == "*" || price_table_keys().contains(model) || HARD_CODED_MODELS.contains(&model) {
         return ProviderResolution::Known;
     }
     if let Some((prefix, _)) = model.split_once('/') {

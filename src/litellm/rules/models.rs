@@ -62,6 +62,17 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
     if model.starts_with(ENV_PREFIX) {
         return;
     }
+    if let Some(strategy) = model.strip_prefix("auto_router/") {
+        const CONFIGS: [&str; 5] = ["auto_router_config_path", "auto_router_config", "complexity_router_config", "adaptive_router_config", "quality_router_config"];
+        if !CONFIGS.iter().any(|k| params.get(k).is_some_and(|v| !v.is_null())) {
+            out.push(
+                Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has no router config: LiteLLM drops it (`auto_router_config_path or auto_router_config is required`)"))
+                    .with_help(format!("add one of {} to litellm_params", CONFIGS.join(", ")))
+                    .with_pointer(pointer(["model_list", index, "litellm_params"])),
+            );
+        }
+        return;
+    }
     let custom_provider = params.get("custom_llm_provider").and_then(Node::as_str);
     if let Some(provider) = custom_provider {
         if !providers::is_provider(provider) && !custom.iter().any(|c| c == provider) {

@@ -166,13 +166,20 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             let help = did_you_mean(&value, allowed.iter().map(String::as_str))
                 .map(|s| format!("{s} (expected one of {})", allowed.join(", ")))
                 .unwrap_or_else(|| format!("expected one of {}", allowed.join(", ")));
-            Diagnostic::new(
+            let d = Diagnostic::new(
                 Code::InvalidValue,
                 node.span,
                 format!("`{value}` is not a valid {}", field_name(path)),
             )
             .with_help(help)
-            .with_pointer(ptr)
+            .with_pointer(ptr);
+            // `model_info` is metadata LiteLLM keeps without validating: a bad value there only
+            // misleads health checks and listings.
+            if path.get(2).map(String::as_str) == Some("model_info") {
+                d.with_severity(crate::diagnostic::Severity::Warning)
+            } else {
+                d
+            }
         }
         Violation::OutOfRange { node, bound, .. } => Diagnostic::new(
             Code::InvalidValue,
