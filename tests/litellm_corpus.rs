@@ -16,7 +16,11 @@ fn corpus_root() -> Option<PathBuf> {
     if root.is_dir() {
         return Some(root);
     }
-    assert!(std::env::var("CI").is_err(), "the shared corpus is missing at {}", root.display());
+    assert!(
+        std::env::var("CI").is_err(),
+        "the shared corpus is missing at {}",
+        root.display()
+    );
     eprintln!("skipping: no shared corpus at {}", root.display());
     None
 }
@@ -34,45 +38,77 @@ fn real_verdict(result: &serde_json::Value) -> Option<Verdict> {
     match text {
         "ok" => Some(Verdict::Ok),
         "skip" => None,
-        t if t.contains("no running event loop") || t.contains("Failed to request device code") => None,
+        t if t.contains("no running event loop") || t.contains("Failed to request device code") => {
+            None
+        }
         _ => Some(Verdict::Invalid),
     }
 }
 
 fn allow_list() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/litellm_corpus_allow.txt")).unwrap_or_default();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/litellm_corpus_allow.txt"),
+    )
+    .unwrap_or_default();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t').map(|(f, r)| (f.to_string(), r.to_string())))
+        .filter_map(|l| {
+            l.split_once('\t')
+                .map(|(f, r)| (f.to_string(), r.to_string()))
+        })
         .collect()
 }
 
 #[test]
 fn corpus_verdicts_agree_with_litellm() {
     let Some(root) = corpus_root() else { return };
-    let results: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(root.join("validator-results/litellm-1.106.2-router-init.json")).expect("router-init verdicts"))
-            .expect("verdicts are a JSON object");
+    let results: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(root.join("validator-results/litellm-1.106.2-router-init.json"))
+            .expect("router-init verdicts"),
+    )
+    .expect("verdicts are a JSON object");
     let allowed = allow_list();
     let mut files: Vec<String> = Vec::new();
     for dir in ["litellm", "litellm-docs"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("corpus dir") {
-            let name = entry.expect("dir entry").file_name().to_string_lossy().into_owned();
+            let name = entry
+                .expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
             files.push(format!("{dir}/{name}"));
         }
     }
     files.sort();
-    assert!(files.len() >= 600, "corpus looks incomplete: {} files", files.len());
+    assert!(
+        files.len() >= 600,
+        "corpus looks incomplete: {} files",
+        files.len()
+    );
     let (mut agree, mut compared) = (0, 0);
     let mut unexpected = Vec::new();
     let mut stale = Vec::new();
     for file in &files {
-        let options = CheckOptions { env: Environment::empty(), ..CheckOptions::default() };
+        let options = CheckOptions {
+            env: Environment::empty(),
+            ..CheckOptions::default()
+        };
         let mut sources = SourceMap::new();
-        let outcome = check_file(&root.join(file), &options, &mut sources).expect("corpus file readable");
-        let errors: Vec<_> = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-        let ours = if errors.is_empty() { Verdict::Ok } else { Verdict::Invalid };
-        let Some(real) = results.get(file).and_then(real_verdict) else { continue };
+        let outcome =
+            check_file(&root.join(file), &options, &mut sources).expect("corpus file readable");
+        let errors: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let ours = if errors.is_empty() {
+            Verdict::Ok
+        } else {
+            Verdict::Invalid
+        };
+        let Some(real) = results.get(file).and_then(real_verdict) else {
+            continue;
+        };
         compared += 1;
         if ours == real {
             agree += 1;
@@ -82,12 +118,29 @@ fn corpus_verdicts_agree_with_litellm() {
             continue;
         }
         if !allowed.contains_key(file) {
-            let codes: Vec<String> = errors.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
-            unexpected.push(format!("{file}: real {real:?}, ours {ours:?} {codes:?} (real: {})", results[file]));
+            let codes: Vec<String> = errors
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect();
+            unexpected.push(format!(
+                "{file}: real {real:?}, ours {ours:?} {codes:?} (real: {})",
+                results[file]
+            ));
         }
     }
-    eprintln!("litellm corpus: {} files checked, {compared} judged by the real router, {agree} agree", files.len());
-    assert!(unexpected.is_empty(), "{} unexplained disagreements:\n{}", unexpected.len(), unexpected.join("\n"));
-    assert!(stale.is_empty(), "allow-list entries that now agree (remove them): {stale:?}");
+    eprintln!(
+        "litellm corpus: {} files checked, {compared} judged by the real router, {agree} agree",
+        files.len()
+    );
+    assert!(
+        unexpected.is_empty(),
+        "{} unexplained disagreements:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "allow-list entries that now agree (remove them): {stale:?}"
+    );
     let _ = Code::YamlSyntax;
 }

@@ -18,9 +18,12 @@ pub struct Cli {
 pub enum Command {
     /// Check a LiteLLM config (and an OpenClaw config) and report every finding.
     Check(check::CheckArgs),
+    /// List every rule code with its severity and the real-tool behaviour it guards against.
+    Rules(rules::RulesArgs),
 }
 
 pub mod check;
+pub mod rules;
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -36,5 +39,6 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Rules(args) => rules::run(args),
     }
 }

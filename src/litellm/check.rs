@@ -88,6 +88,7 @@ fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
 /// The model groups and aliases a merged config serves.
 pub fn model_groups(root: &Node) -> ModelGroups {
     let mut groups: Vec<ModelGroup> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for deployment in root.get("model_list").and_then(Node::as_seq).unwrap_or(&[]) {
         let Some(name_node) = deployment.get("model_name") else {
             continue;
@@ -95,18 +96,21 @@ pub fn model_groups(root: &Node) -> ModelGroups {
         let Some(name) = name_node.as_str() else {
             continue;
         };
-        match groups.iter_mut().find(|g| g.name == name) {
-            Some(group) => group.deployments += 1,
-            None => groups.push(ModelGroup {
-                name: name.to_string(),
-                span: name_node.span,
-                deployments: 1,
-                model: deployment
-                    .get("litellm_params")
-                    .and_then(|p| p.get("model"))
-                    .and_then(Node::as_str)
-                    .map(str::to_string),
-            }),
+        match index.get(name) {
+            Some(&i) => groups[i].deployments += 1,
+            None => {
+                index.insert(name, groups.len());
+                groups.push(ModelGroup {
+                    name: name.to_string(),
+                    span: name_node.span,
+                    deployments: 1,
+                    model: deployment
+                        .get("litellm_params")
+                        .and_then(|p| p.get("model"))
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
+                });
+            }
         }
     }
     let aliases = root

@@ -76,13 +76,17 @@ pub fn resolve(
     if custom_llm_provider.is_some() {
         return ProviderResolution::Known;
     }
-    if model == "*" || price_table_keys().contains(model) || HARD_CODED_MODELS.contains(&model) {
-        return ProviderResolution::Known;
-    }
+    // Parsing the 3 MB price table costs more than checking a whole config, so it is only
+    // consulted for ids that no prefix explains.
     if let Some((prefix, _)) = model.split_once('/') {
         if is_provider(prefix) || custom_providers.iter().any(|p| p == prefix) {
             return ProviderResolution::Known;
         }
+    }
+    if model == "*" || HARD_CODED_MODELS.contains(&model) || price_table_keys().contains(model) {
+        return ProviderResolution::Known;
+    }
+    if let Some((prefix, _)) = model.split_once('/') {
         if api_base.is_some_and(is_known_api_base) {
             return ProviderResolution::Known;
         }

@@ -63,8 +63,17 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
         return;
     }
     if let Some(strategy) = model.strip_prefix("auto_router/") {
-        const CONFIGS: [&str; 5] = ["auto_router_config_path", "auto_router_config", "complexity_router_config", "adaptive_router_config", "quality_router_config"];
-        if !CONFIGS.iter().any(|k| params.get(k).is_some_and(|v| !v.is_null())) {
+        const CONFIGS: [&str; 5] = [
+            "auto_router_config_path",
+            "auto_router_config",
+            "complexity_router_config",
+            "adaptive_router_config",
+            "quality_router_config",
+        ];
+        if !CONFIGS
+            .iter()
+            .any(|k| params.get(k).is_some_and(|v| !v.is_null()))
+        {
             out.push(
                 Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has no router config: LiteLLM drops it (`auto_router_config_path or auto_router_config is required`)"))
                     .with_help(format!("add one of {} to litellm_params", CONFIGS.join(", ")))
@@ -146,13 +155,17 @@ fn check_group_weights(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .and_then(Node::as_str);
     let shuffle = strategy.is_none_or(|s| s == "simple-shuffle");
     let mut groups: Vec<(&str, Vec<(usize, &Node)>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, d) in ctx.deployments() {
         let Some(name) = d.get("model_name").and_then(Node::as_str) else {
             continue;
         };
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, members)) => members.push((i, d)),
-            None => groups.push((name, vec![(i, d)])),
+        match index.get(name) {
+            Some(&g) => groups[g].1.push((i, d)),
+            None => {
+                index.insert(name, groups.len());
+                groups.push((name, vec![(i, d)]));
+            }
         }
     }
     for (name, members) in groups.iter().filter(|(_, m)| m.len() > 1) {

@@ -1,0 +1,105 @@
+//! `cargo bench --bench check`: the issue-2 speed target. Generates a 10,000-deployment LiteLLM
+//! config (~1.8 MB), then reports the bare YAML parse time in-process and the whole
+//! `litellm-check check` process time (spawn, read, parse, every rule, render), best and median
+//! of several runs. Target: whole process under 60 ms on the 2-core machine.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use litellm_check::syntax::{yaml, FileId, Limits};
+
+const DEPLOYMENTS: usize = 10_000;
+const RUNS: usize = 15;
+
+/// The same shape real configs have: groups of several deployments, env references, weights,
+/// model_info, router settings with fallbacks.
+pub fn generate_config(deployments: usize) -> String {
+    let mut s = String::with_capacity(deployments * 190);
+    s.push_str("model_list:\n");
+    for i in 0..deployments {
+        let group = i / 4;
+        let provider = [
+            "openai/gpt-4o",
+            "anthropic/claude-sonnet-4-5",
+            "azure/gpt-4o-eu",
+            "groq/llama-3.1-70b-versatile",
+        ][i % 4];
+        s.push_str(&format!(
+            "  - model_name: group-{group}\n    litellm_params:\n      model: {provider}\n      api_key: os.environ/KEY_{k}\n      api_base: https://api-{i}.example.com/v1\n      rpm: {rpm}\n    model_info:\n      id: deployment-{i}\n",
+            k = i % 7,
+            rpm = 100 + i % 50
+        ));
+    }
+    s.push_str(
+        "router_settings:\n  routing_strategy: simple-shuffle\n  num_retries: 2\n  fallbacks:\n",
+    );
+    for g in 0..(deployments / 4).min(500) {
+        s.push_str(&format!("    - group-{g}: [group-{}]\n", g + 1));
+    }
+    s.push_str("general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n");
+    s
+}
+
+fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    (samples[0], samples[samples.len() / 2])
+}
+
+fn main() {
+    let text = generate_config(DEPLOYMENTS);
+    let dir = std::env::temp_dir().join(format!("litellm-check-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("litellm_config.yaml");
+    std::fs::write(&path, &text).expect("write config");
+    println!(
+        "config: {DEPLOYMENTS} deployments, {:.2} MB",
+        text.len() as f64 / 1e6
+    );
+
+    let limits = Limits::default();
+    let parse: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let doc = yaml::read(&text, FileId(0), &limits).expect("generated config parses");
+            std::hint::black_box(doc);
+            start.elapsed()
+        })
+        .collect();
+    let (best, median) = stats(parse);
+    println!(
+        "bare YAML parse (in-process): best {:.1} ms, median {:.1} ms",
+        ms(best),
+        ms(median)
+    );
+
+    let exe = env!("CARGO_BIN_EXE_litellm-check");
+    let whole: Vec<Duration> = (0..RUNS).map(|_| run_check(exe, &path)).collect();
+    let (best, median) = stats(whole);
+    println!("whole process `litellm-check check` (format json): best {:.1} ms, median {:.1} ms (target < 60 ms)", ms(best), ms(median));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn run_check(exe: &str, path: &Path) -> Duration {
+    let start = Instant::now();
+    let out = Command::new(exe)
+        .args(["check", "--format", "json", "--config"])
+        .arg(path)
+        .env_clear()
+        // A correct config: every variable it references is set.
+        .envs((0..7).map(|k| (format!("KEY_{k}"), "placeholder")))
+        .env("LITELLM_MASTER_KEY", "placeholder")
+        .output()
+        .expect("run litellm-check");
+    let elapsed = start.elapsed();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "check failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elapsed
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

@@ -1,0 +1,45 @@
+//! `litellm-check rules`: every rule code with its default severity and what it guards against.
+
+use clap::Args;
+use std::process::ExitCode;
+
+use crate::diagnostic::Code;
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print a Markdown table (the one in the README).
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+/// The Markdown table of every rule, as the README carries it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| Code | Name | Severity | Guards against |\n|---|---|---|---|\n");
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            code.as_str(),
+            code.name(),
+            code.default_severity().as_str(),
+            code.summary().replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+pub fn run(args: RulesArgs) -> ExitCode {
+    if args.markdown {
+        print!("{}", markdown_table());
+    } else {
+        for code in Code::ALL {
+            println!(
+                "{} {:<34} {:<8} {}",
+                code.as_str(),
+                code.name(),
+                code.default_severity().as_str(),
+                code.summary()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
