@@ -148,3 +148,29 @@ fn long_scalars_and_many_keys_are_fine() {
     let doc = read(&text, FileId(0), &Limits::default());
     assert!(doc.is_ok_and(|d| d.issues.len() == 1));
 }
+
+/// Inputs the fuzzer (fuzz/fuzz_targets/yaml_read.rs) found; each once broke an invariant.
+#[test]
+fn fuzz_regressions_keep_spans_well_formed() {
+    let cases: &[&str] = &[
+        // A block mapping's tag followed by its first key's tag: the mapping's span started
+        // after both tags, past its end (start 38 > end 29).
+        "model_lhst:\n    !!inen_i\n    !!qnt    api_baspi_base++++++++)++++++++++s: stoTe_mide0755n_in_dbn_:bd true\n\n",
+    ];
+    for text in cases {
+        let check = |start: usize, end: usize| {
+            assert!(
+                start <= end && end <= text.len(),
+                "{text:?}: span {start}..{end}"
+            );
+        };
+        match read(text, FileId(0), &Limits::default()) {
+            Ok(doc) => {
+                if let Some(root) = doc.root {
+                    check(root.span.start, root.span.end);
+                }
+            }
+            Err(e) => check(e.span.start, e.span.end),
+        }
+    }
+}

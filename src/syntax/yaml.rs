@@ -61,6 +61,16 @@ fn check_printable(text: &str, file: FileId) -> Result<(), SyntaxError> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Fast path: a whole chunk of printable ASCII (the fold vectorises; no early exit).
+        if let Some(chunk) = bytes.get(i..i + 32) {
+            let plain = chunk.iter().fold(true, |ok, &b| {
+                ok & ((0x20..0x7f).contains(&b) | (b == b'\n') | (b == b'\t') | (b == b'\r'))
+            });
+            if plain {
+                i += 32;
+                continue;
+            }
+        }
         let b = bytes[i];
         let (c, len) = if b < 0x80 {
             (char::from(b), 1)
@@ -164,17 +174,18 @@ enum CollectionTag {
     Pairs,
 }
 
-struct Pair {
-    key: Node,
-    value: Node,
-    merge: bool,
-}
-
+/// A collection being built. Its children wait on the reader's shared scratch stacks (from
+/// `base` on) and move into an exactly-sized `Vec` when it closes: no growth reallocations, no
+/// spare capacity kept in the tree.
 enum FrameKind {
-    Seq(Vec<Node>),
+    Seq {
+        base: usize,
+    },
     Map {
-        pairs: Vec<Pair>,
+        base: usize,
         key: Option<(Node, Role)>,
+        /// Indices (from `base`) of entries whose key is a merge key (`<<`).
+        merges: Vec<usize>,
     },
 }
 
@@ -222,6 +233,8 @@ struct Reader<'t> {
     limits: Limits,
     offsets: CharOffsets<'t>,
     stack: Vec<Frame>,
+    pending_items: Vec<Node>,
+    pending_entries: Vec<Entry>,
     root: Option<Node>,
     root_is_empty: bool,
     documents: usize,
@@ -253,6 +266,8 @@ impl<'t> Reader<'t> {
             limits: *limits,
             offsets: CharOffsets::new(text),
             stack: Vec::new(),
+            pending_items: Vec::new(),
+            pending_entries: Vec::new(),
             root: None,
             root_is_empty: false,
             documents: 0,
@@ -278,7 +293,7 @@ impl<'t> Reader<'t> {
     fn error_at(&self, start: usize, end: usize, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             message: message.into(),
-            span: Span::new(self.file, start, end),
+            span: Span::new(self.file, start, end.max(start)),
         }
     }
 
@@ -290,11 +305,13 @@ impl<'t> Reader<'t> {
 
     /// Start of a node's content after its `&anchor` / `!tag` properties (saphyr's span
     /// starts at the properties), so that a span is exactly the value as written.
-    fn skip_properties(&self, start: usize, limit: usize) -> usize {
+    fn skip_properties(&self, start: usize, limit: usize, count: usize) -> usize {
         let bytes = self.text.as_bytes();
         let limit = limit.min(bytes.len());
         let mut i = start;
-        while i < limit && matches!(bytes[i], b'&' | b'!') {
+        let mut remaining = count;
+        while remaining > 0 && i < limit && matches!(bytes[i], b'&' | b'!') {
+            remaining -= 1;
             if bytes[i] == b'!' && bytes.get(i + 1) == Some(&b'<') {
                 while i < limit && bytes[i] != b'>' {
                     i += 1;
@@ -418,13 +435,15 @@ impl<'t> Reader<'t> {
                     self.scalar(value, style, anchor, tag.as_deref(), &span)?;
                 }
                 Event::SequenceStart(anchor, tag) => {
-                    self.open(FrameKind::Seq(Vec::new()), anchor, tag.as_deref(), &span)?;
+                    let base = self.pending_items.len();
+                    self.open(FrameKind::Seq { base }, anchor, tag.as_deref(), &span)?;
                 }
                 Event::MappingStart(anchor, tag) => {
                     self.open(
                         FrameKind::Map {
-                            pairs: Vec::new(),
+                            base: self.pending_entries.len(),
                             key: None,
+                            merges: Vec::new(),
                         },
                         anchor,
                         tag.as_deref(),
@@ -526,7 +545,8 @@ impl<'t> Reader<'t> {
             self.register_anchor(anchor, span.start)?;
         }
         if anchor != 0 || tag.is_some() {
-            span.start = self.skip_properties(span.start, span.end);
+            let properties = usize::from(anchor != 0) + usize::from(tag.is_some());
+            span.start = self.skip_properties(span.start, span.end, properties);
         }
         match style {
             SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => {
@@ -700,9 +720,11 @@ impl<'t> Reader<'t> {
             self.register_anchor(anchor, span.start)?;
         }
         if anchor != 0 || tag.is_some() {
-            span.start = self.skip_properties(span.start, self.text.len());
+            let properties = usize::from(anchor != 0) + usize::from(tag.is_some());
+            span.start = self.skip_properties(span.start, self.text.len(), properties);
+            span.end = span.end.max(span.start);
         }
-        let is_seq = matches!(kind, FrameKind::Seq(_));
+        let is_seq = matches!(kind, FrameKind::Seq { .. });
         let tag = match tag.map(tag_text).as_deref() {
             None | Some("!") => CollectionTag::Plain,
             Some(name) => match self.collection_tag(name, is_seq) {
@@ -764,22 +786,32 @@ impl<'t> Reader<'t> {
         } else {
             frame.last_end.max(frame.head_end)
         };
+        let end = end.max(frame.start);
         let span = Span::new(self.file, frame.start, end);
         let kind = match frame.kind {
-            FrameKind::Seq(items) if frame.tag == CollectionTag::Pairs => self.pairs_list(items),
-            FrameKind::Seq(items) => NodeKind::Seq(items),
-            FrameKind::Map { pairs, key } => {
-                let mut pairs = pairs;
+            FrameKind::Seq { base } => {
+                let items: Vec<Node> = self.pending_items.drain(base..).collect();
+                if frame.tag == CollectionTag::Pairs {
+                    self.pairs_list(items)
+                } else {
+                    NodeKind::Seq(items)
+                }
+            }
+            FrameKind::Map {
+                base,
+                key,
+                mut merges,
+            } => {
                 if let Some((key, role)) = key {
                     // A key without a value event cannot come from saphyr; keep it as null.
                     let value = Node::new(NodeKind::Null, Span::new(self.file, end, end));
-                    pairs.push(Pair {
-                        key,
-                        value,
-                        merge: role == Role::Merge,
-                    });
+                    if role == Role::Merge {
+                        merges.push(self.pending_entries.len() - base);
+                    }
+                    self.pending_entries.push(Entry { key, value });
                 }
-                NodeKind::Map(self.build_map(pairs))
+                let entries: Vec<Entry> = self.pending_entries.drain(base..).collect();
+                NodeKind::Map(self.build_map(entries, &merges))
             }
         };
         let node = Node::new(kind, span);
@@ -886,14 +918,15 @@ impl<'t> Reader<'t> {
         frame.child_height = frame.child_height.max(height);
         frame.last_end = frame.last_end.max(source_end);
         match &mut frame.kind {
-            FrameKind::Seq(items) => items.push(node),
-            FrameKind::Map { pairs, key } => match key.take() {
+            FrameKind::Seq { .. } => self.pending_items.push(node),
+            FrameKind::Map { base, key, merges } => match key.take() {
                 None => *key = Some((node, role)),
-                Some((key, key_role)) => pairs.push(Pair {
-                    key,
-                    value: node,
-                    merge: key_role == Role::Merge,
-                }),
+                Some((key, key_role)) => {
+                    if key_role == Role::Merge {
+                        merges.push(self.pending_entries.len() - *base);
+                    }
+                    self.pending_entries.push(Entry { key, value: node });
+                }
             },
         }
         Ok(())
@@ -924,18 +957,19 @@ impl<'t> Reader<'t> {
     /// PyYAML's `flatten_mapping` followed by `dict` construction: merged entries first (earlier
     /// merge sources win over later ones), then explicit entries; each key once, at its first
     /// position, holding its last value.
-    fn build_map(&mut self, pairs: Vec<Pair>) -> Vec<Entry> {
-        let mut combined: Vec<(Node, Node)> = Vec::with_capacity(pairs.len());
-        let mut explicit: Vec<(Node, Node)> = Vec::with_capacity(pairs.len());
-        for Pair { key, value, merge } in pairs {
-            if !merge {
-                explicit.push((key, value));
+    fn build_map(&mut self, entries: Vec<Entry>, merges: &[usize]) -> Vec<Entry> {
+        if merges.is_empty() {
+            return self.dedupe(entries, 0);
+        }
+        let mut combined: Vec<Entry> = Vec::with_capacity(entries.len());
+        let mut explicit: Vec<Entry> = Vec::with_capacity(entries.len());
+        for (index, Entry { key, value }) in entries.into_iter().enumerate() {
+            if !merges.contains(&index) {
+                explicit.push(Entry { key, value });
                 continue;
             }
             match value.kind {
-                NodeKind::Map(entries) => {
-                    combined.extend(entries.into_iter().map(|e| (e.key, e.value)))
-                }
+                NodeKind::Map(sources) => combined.extend(sources),
                 NodeKind::Seq(items) => {
                     let mut sources = Vec::with_capacity(items.len());
                     for item in items {
@@ -951,7 +985,7 @@ impl<'t> Reader<'t> {
                         }
                     }
                     for entries in sources.into_iter().rev() {
-                        combined.extend(entries.into_iter().map(|e| (e.key, e.value)));
+                        combined.extend(entries);
                     }
                 }
                 _ => self.defer(SyntaxError {
@@ -968,7 +1002,12 @@ impl<'t> Reader<'t> {
         self.dedupe(combined, explicit_from)
     }
 
-    fn dedupe(&mut self, combined: Vec<(Node, Node)>, explicit_from: usize) -> Vec<Entry> {
+    /// Keeps each key once as a Python `dict` does; entries from `explicit_from` on were written
+    /// in this mapping, and a repeat among them is reported.
+    fn dedupe(&mut self, combined: Vec<Entry>, explicit_from: usize) -> Vec<Entry> {
+        if !has_equal_keys(&combined) {
+            return combined;
+        }
         struct Slot {
             first: usize,
             last: usize,
@@ -977,22 +1016,12 @@ impl<'t> Reader<'t> {
         let mut slots: Vec<Slot> = Vec::with_capacity(combined.len());
         let mut duplicates = Vec::new();
         {
-            let reprs: Vec<KeyRepr<'_>> = combined
-                .iter()
-                .enumerate()
-                .map(|(i, (k, _))| key_repr(k, i))
-                .collect();
-            let mut index: HashMap<&KeyRepr<'_>, usize> = HashMap::new();
-            let use_index = reprs.len() > 16;
-            for (i, repr) in reprs.iter().enumerate() {
-                let found = if use_index {
-                    index.get(repr).copied()
-                } else {
-                    slots.iter().position(|s| reprs[s.first] == *repr)
-                };
+            let mut index: HashMap<KeyRepr<'_>, usize> = HashMap::with_capacity(combined.len());
+            for (i, entry) in combined.iter().enumerate() {
+                let repr = key_repr(&entry.key, i);
                 let explicit = i >= explicit_from;
-                match found {
-                    Some(slot_index) => {
+                match index.get(&repr) {
+                    Some(&slot_index) => {
                         let slot = &mut slots[slot_index];
                         slot.last = i;
                         if explicit {
@@ -1003,9 +1032,7 @@ impl<'t> Reader<'t> {
                         }
                     }
                     None => {
-                        if use_index {
-                            index.insert(repr, slots.len());
-                        }
+                        index.insert(repr, slots.len());
                         slots.push(Slot {
                             first: i,
                             last: i,
@@ -1017,20 +1044,14 @@ impl<'t> Reader<'t> {
         }
         for (first, duplicate) in duplicates {
             self.issues.push(ReadIssue::DuplicateKey {
-                key: combined[duplicate].0.scalar_text(),
-                first: combined[first].0.span,
-                duplicate: combined[duplicate].0.span,
+                key: combined[duplicate].key.scalar_text(),
+                first: combined[first].key.span,
+                duplicate: combined[duplicate].key.span,
             });
-        }
-        if slots.len() == combined.len() {
-            return combined
-                .into_iter()
-                .map(|(key, value)| Entry { key, value })
-                .collect();
         }
         let mut keys: Vec<Option<Node>> = Vec::with_capacity(combined.len());
         let mut values: Vec<Option<Node>> = Vec::with_capacity(combined.len());
-        for (key, value) in combined {
+        for Entry { key, value } in combined {
             keys.push(Some(key));
             values.push(Some(value));
         }
@@ -1166,6 +1187,27 @@ fn text_size(node: &Node) -> usize {
         }
     }
     total
+}
+
+/// Whether two keys of the mapping are equal; without allocating for the usual small maps.
+fn has_equal_keys(entries: &[Entry]) -> bool {
+    const SMALL: usize = 24;
+    if entries.len() > SMALL {
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        return !entries
+            .iter()
+            .enumerate()
+            .all(|(i, e)| seen.insert(key_repr(&e.key, i)));
+    }
+    entries.iter().enumerate().any(|(i, later)| {
+        entries[..i].iter().enumerate().any(|(j, earlier)| {
+            match (&earlier.key.kind, &later.key.kind) {
+                (NodeKind::Str(a), NodeKind::Str(b)) => a == b,
+                (NodeKind::Str(_), _) | (_, NodeKind::Str(_)) => false,
+                _ => key_repr(&earlier.key, j) == key_repr(&later.key, i),
+            }
+        })
+    })
 }
 
 /// A mapping key as Python's `dict` compares it.
