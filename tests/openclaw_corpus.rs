@@ -25,6 +25,7 @@ fn validate_level(d: &Diagnostic) -> bool {
     }
     match d.code {
         Code::OcUnknownProvider
+        | Code::OcLegacyProviderRef
         | Code::OcModelUnresolvable
         | Code::OcBareModelRef
         | Code::OcEnvUnset => false,

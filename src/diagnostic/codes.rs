@@ -170,6 +170,8 @@ codes! {
         "A ref without provider that is no alias and no unique configured model id: OpenClaw falls back to `openai/<ref>`.");
     OcModelUnresolvable = ("OC063", "model-unresolvable", Error,
         "A `litellm/...` ref while the `litellm` provider has no `baseUrl`: only the static catalog (`claude-opus-4-6`) resolves, anything else is `Unknown model`.");
+    OcLegacyProviderRef = ("OC064", "legacy-provider-ref", Error,
+        "A ref to the legacy `openai-codex`/`codex` provider: the resolver answers `Unknown model` (only `openclaw doctor --fix` migrates it to `openai/...`).");
     // ---- cross-file: OpenClaw refs against the LiteLLM config ----------------------------------
     XrUnknownModelGroup = ("XR001", "litellm-group-unknown", Error,
         "A `litellm/<model_name>` ref names no model group of the LiteLLM config: the proxy answers HTTP 400 `Invalid model name`.");

@@ -320,6 +320,9 @@ impl Catalog {
     }
 }
 
+/// Provider ids the 2026.9.6 resolver rejects as legacy (doctor migrates them to `openai`).
+const LEGACY_PROVIDERS: &[&str] = &["openai-codex", "codex"];
+
 /// Selectors `modelPolicy.allow` accepts besides refs and aliases.
 const POLICY_SELECTORS: &[&str] = &["openrouter:auto", "openrouter:free"];
 
@@ -431,6 +434,23 @@ pub fn check(
             continue;
         }
         let configured = catalog.configured(&parsed.provider);
+        if configured.is_none() && LEGACY_PROVIDERS.contains(&parsed.provider.as_str()) {
+            out.push(
+                diag(
+                    Code::OcLegacyProviderRef,
+                    format!(
+                        "{} uses the legacy provider id \"{}\": Unknown model",
+                        shown(r),
+                        parsed.provider
+                    ),
+                )
+                .with_help(format!(
+                    "write `openai/{}` (what `openclaw doctor --fix` migrates it to)",
+                    parsed.model
+                )),
+            );
+            continue;
+        }
         if configured.is_none() && !is_bundled(&parsed.provider) {
             let known = catalog.known_providers();
             let help = match crate::suggest::closest(&parsed.provider, known.iter().copied()) {
