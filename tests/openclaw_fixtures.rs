@@ -260,3 +260,28 @@ fn an_unreadable_main_file_is_a_load_error() {
     )
     .is_err());
 }
+
+/// Media models are served by generation providers, which are not the text providers.
+#[test]
+fn media_model_refs_use_the_generation_providers() {
+    let dir = std::env::temp_dir().join(format!("oc-media-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("openclaw.json5");
+    std::fs::write(
+        &path,
+        r#"{ agents: { defaults: { mediaModels: { video: { primary: "runway/gen4", fallbacks: ["qwen/wan2.6-t2v"] }, image: "litellm/gpt-image-2" } } } }"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (found, _) = run(&path, None);
+    let flagged: Vec<&str> = found
+        .iter()
+        .filter(|d| d.code == Code::OcUnknownProvider)
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(
+        flagged,
+        vec!["/agents/defaults/mediaModels/video/fallbacks/0"],
+        "{found:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

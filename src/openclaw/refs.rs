@@ -19,6 +19,55 @@ pub enum RefPlace {
     SettingsKey,
     /// A `modelPolicy.allow` entry: alias, exact ref or trailing wildcard.
     PolicyAllow,
+    /// `mediaModels.image|video|music`: served by generation providers, not text providers.
+    Media(MediaKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Image,
+    Video,
+    Music,
+}
+
+impl MediaKind {
+    /// The generation providers bundled in 2026.9.6 (plugin manifest contracts).
+    fn providers(self) -> &'static [&'static str] {
+        match self {
+            MediaKind::Image => &[
+                "fal",
+                "google",
+                "litellm",
+                "microsoft-foundry",
+                "minimax",
+                "minimax-portal",
+                "openai",
+                "openrouter",
+                "xai",
+            ],
+            MediaKind::Video => &[
+                "alibaba",
+                "fal",
+                "google",
+                "minimax",
+                "minimax-portal",
+                "openai",
+                "openrouter",
+                "runway",
+                "together",
+                "xai",
+            ],
+            MediaKind::Music => &["fal", "google", "minimax", "minimax-portal", "openrouter"],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            MediaKind::Image => "image",
+            MediaKind::Video => "video",
+            MediaKind::Music => "music",
+        }
+    }
 }
 
 /// One model ref found in the config.
@@ -110,16 +159,30 @@ pub fn collect(root: &Node, substituted: &HashSet<Span>) -> Vec<ModelRef> {
         };
         for key in ["model", "imageModel", "pdfModel", "voiceModel"] {
             if let Some(model) = scope.get(key) {
-                chain_refs(model, &at(&[key]), &mut push);
+                chain_refs(model, &at(&[key]), RefPlace::Model, &mut push);
             }
         }
-        for key in ["image", "video", "music"] {
+        for (key, kind) in [
+            ("image", MediaKind::Image),
+            ("video", MediaKind::Video),
+            ("music", MediaKind::Music),
+        ] {
             if let Some(model) = scope.get("mediaModels").and_then(|m| m.get(key)) {
-                chain_refs(model, &at(&["mediaModels", key]), &mut push);
+                chain_refs(
+                    model,
+                    &at(&["mediaModels", key]),
+                    RefPlace::Media(kind),
+                    &mut push,
+                );
             }
         }
         if let Some(model) = scope.get("subagents").and_then(|s| s.get("model")) {
-            chain_refs(model, &at(&["subagents", "model"]), &mut push);
+            chain_refs(
+                model,
+                &at(&["subagents", "model"]),
+                RefPlace::Model,
+                &mut push,
+            );
         }
         for (parent, key) in [("heartbeat", "model"), ("compaction", "model")] {
             if let Some(model) = scope.get(parent).and_then(|p| p.get(key)) {
@@ -172,14 +235,19 @@ pub fn collect(root: &Node, substituted: &HashSet<Span>) -> Vec<ModelRef> {
     refs
 }
 
-fn chain_refs(model: &Node, path: &[String], push: &mut impl FnMut(&Node, &[String], RefPlace)) {
+fn chain_refs(
+    model: &Node,
+    path: &[String],
+    place: RefPlace,
+    push: &mut impl FnMut(&Node, &[String], RefPlace),
+) {
     match &model.kind {
-        NodeKind::Str(_) => push(model, path, RefPlace::Model),
+        NodeKind::Str(_) => push(model, path, place),
         NodeKind::Map(_) => {
             if let Some(primary) = model.get("primary") {
                 let mut p = path.to_vec();
                 p.push("primary".into());
-                push(primary, &p, RefPlace::Model);
+                push(primary, &p, place);
             }
             for (i, fallback) in model
                 .get("fallbacks")
@@ -190,7 +258,7 @@ fn chain_refs(model: &Node, path: &[String], push: &mut impl FnMut(&Node, &[Stri
             {
                 let mut p = path.to_vec();
                 p.extend(["fallbacks".to_string(), i.to_string()]);
-                push(fallback, &p, RefPlace::Model);
+                push(fallback, &p, place);
             }
         }
         _ => {}
@@ -364,7 +432,12 @@ pub fn check(
 ) {
     for r in refs {
         let text = r.text.trim();
-        if text.is_empty() && matches!(r.place, RefPlace::Model | RefPlace::Decision) {
+        if text.is_empty()
+            && matches!(
+                r.place,
+                RefPlace::Model | RefPlace::Decision | RefPlace::Media(_)
+            )
+        {
             // `""` disables utility/decision models.
             continue;
         }
@@ -449,6 +522,31 @@ pub fn check(
                     parsed.model
                 )),
             );
+            continue;
+        }
+        if let RefPlace::Media(kind) = r.place {
+            // Generation providers are their own set; a configured provider id may serve too.
+            let known = kind.providers();
+            if configured.is_none() && !known.contains(&parsed.provider.as_str()) {
+                let mut d = diag(
+                    Code::OcUnknownProvider,
+                    format!(
+                        "{} uses \"{}\", which is no bundled {}-generation provider",
+                        shown(r),
+                        parsed.provider,
+                        kind.name()
+                    ),
+                );
+                d.help = crate::suggest::did_you_mean(&parsed.provider, known.iter().copied())
+                    .or_else(|| {
+                        Some(format!(
+                            "{}-generation providers: {}",
+                            kind.name(),
+                            known.join(", ")
+                        ))
+                    });
+                out.push(d);
+            }
             continue;
         }
         if configured.is_none() && !is_bundled(&parsed.provider) {
