@@ -9,6 +9,26 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// A credential: usable where it is needed, never shown (`Debug` prints `***`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
 /// One `model_list` entry the proxy can call.
 #[derive(Debug, Clone)]
 pub struct DeploymentConfig {
@@ -24,7 +44,7 @@ pub struct DeploymentConfig {
     pub upstream_model: String,
     pub api_base: Option<String>,
     /// Never printed or logged.
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// `litellm_params.extra_headers` / `headers`, sent on every upstream call.
     pub headers: Vec<(String, String)>,
     pub timeout: Option<Duration>,
@@ -42,7 +62,8 @@ pub struct DeploymentConfig {
     pub cooldown_time: Option<f64>,
     /// `model_info.allowed_fails`: switches this deployment to count-mode cooldowns.
     pub allowed_fails: Option<u32>,
-    /// Other `litellm_params` keys: default request parameters (`temperature`, `max_tokens`, ...).
+    /// OpenAI request parameters set in `litellm_params` (`temperature`, `max_tokens`, ...) and
+    /// `extra_body`: defaults the request may override.
     pub default_params: Map<String, Value>,
 }
 
@@ -137,7 +158,7 @@ pub struct ProxyConfig {
     pub deployments: Vec<DeploymentConfig>,
     pub router: RouterConfig,
     /// Never printed or logged.
-    pub master_key: Option<String>,
+    pub master_key: Option<Secret>,
     /// `general_settings.litellm_key_header_name`.
     pub key_header_name: Option<String>,
     /// `general_settings.return_wildcard_routes`.
@@ -181,9 +202,9 @@ impl ProxyConfig {
             ..ProxyConfig::default()
         };
         proxy.master_key = match general_settings.get("master_key") {
-            Some(Value::String(key)) => Some(key.clone()),
+            Some(Value::String(key)) => Some(Secret::new(key.clone())),
             Some(_) => None,
-            None => env.get("LITELLM_MASTER_KEY").map(str::to_string),
+            None => env.get("LITELLM_MASTER_KEY").map(Secret::new),
         };
         proxy.key_header_name = general_settings
             .get("litellm_key_header_name")
@@ -222,7 +243,7 @@ impl ProxyConfig {
 
     /// Why LiteLLM 1.109 would refuse to boot with this master key, if it would.
     pub fn weak_master_key(&self) -> Option<&'static str> {
-        match self.master_key.as_deref().map(str::trim) {
+        match self.master_key.as_ref().map(|k| k.expose().trim()) {
             None => {
                 Some("no master key is set (general_settings.master_key or LITELLM_MASTER_KEY)")
             }
@@ -401,40 +422,35 @@ fn fallback_rules(value: Option<&Value>) -> Result<Vec<FallbackRule>, String> {
     Ok(rules)
 }
 
-/// Keys of `litellm_params` the proxy consumes itself; the rest are default request params.
-const CONSUMED_PARAMS: &[&str] = &[
-    "model",
-    "api_key",
-    "api_base",
-    "base_url",
-    "api_version",
-    "custom_llm_provider",
-    "extra_headers",
-    "headers",
-    "timeout",
-    "stream_timeout",
-    "request_timeout",
-    "rpm",
-    "tpm",
-    "weight",
-    "order",
-    "num_retries",
-    "max_retries",
-    "input_cost_per_token",
-    "output_cost_per_token",
-    "cooldown_time",
-    "tags",
-    "model_info",
-    "organization",
-    "litellm_credential_name",
-    "max_parallel_requests",
-    "drop_params",
-    "use_in_pass_through",
-    "mock_response",
-    "merge_reasoning_content_in_choices",
-    "max_budget",
-    "budget_duration",
-    "region_name",
+/// The OpenAI chat parameters a deployment's `litellm_params` may set as request defaults. Only
+/// these are sent upstream: every other key is LiteLLM's own (limits, routing, pricing) or a
+/// credential for another provider, and must never reach an upstream body.
+const REQUEST_DEFAULTS: &[&str] = &[
+    "temperature",
+    "top_p",
+    "n",
+    "stop",
+    "max_tokens",
+    "max_completion_tokens",
+    "presence_penalty",
+    "frequency_penalty",
+    "logit_bias",
+    "logprobs",
+    "top_logprobs",
+    "response_format",
+    "seed",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "reasoning_effort",
+    "service_tier",
+    "modalities",
+    "audio",
+    "prediction",
+    "store",
+    "web_search_options",
+    "verbosity",
+    "user",
 ];
 
 /// `credential_list`: credential name -> its `credential_values`.
@@ -512,11 +528,13 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
     let api_base = string(params.get("api_base"))
         .or_else(|| string(params.get("base_url")))
         .or_else(|| super::providers::default_api_base(&provider, env));
-    let api_key = string(params.get("api_key")).or_else(|| {
-        super::providers::default_key_env(&provider)
-            .and_then(|name| env.get(name))
-            .map(str::to_string)
-    });
+    let api_key = string(params.get("api_key"))
+        .or_else(|| {
+            super::providers::default_key_env(&provider)
+                .and_then(|name| env.get(name))
+                .map(str::to_string)
+        })
+        .map(Secret::new);
     let mut headers = Vec::new();
     for key in ["headers", "extra_headers"] {
         if let Some(map) = params.get(key).and_then(Value::as_object) {
@@ -530,15 +548,19 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
             }
         }
     }
-    let default_params: Map<String, Value> = params
+    let mut default_params: Map<String, Value> = params
         .iter()
-        .filter(|(k, _)| {
-            !CONSUMED_PARAMS.contains(&k.as_str())
-                && !k.contains("_cost_")
-                && !k.starts_with("aws_")
-        })
+        .filter(|(k, _)| REQUEST_DEFAULTS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // `extra_body` is merged into the request body, as the OpenAI SDK does.
+    if let Some(extra) = params.get("extra_body").and_then(Value::as_object) {
+        for (key, value) in extra {
+            default_params
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
     let id = match info.get("id") {
         Some(Value::String(id)) => id.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -649,7 +671,7 @@ mod tests {
     #[test]
     fn router_settings_fall_back_to_litellm_settings() {
         let config = json!({
-            "model_list": [{"model_name": "a", "litellm_params": {"model": "openai/x", "rpm": "10", "temperature": 0.2}}],
+            "model_list": [{"model_name": "a", "litellm_params": {"model": "openai/x", "rpm": "10", "temperature": 0.2, "vertex_credentials": "secret", "extra_body": {"top_k": 5}}}],
             "router_settings": {"fallbacks": [], "cooldown_time": 0, "default_fallbacks": ["b"]},
             "litellm_settings": {"fallbacks": [{"a": ["c"]}], "num_retries": 4},
         });
@@ -674,6 +696,12 @@ mod tests {
             proxy.deployments[0].default_params.get("temperature"),
             Some(&json!(0.2))
         );
+        let keys: Vec<&String> = proxy.deployments[0].default_params.keys().collect();
+        assert_eq!(
+            keys,
+            vec!["temperature", "top_k"],
+            "limits and credentials never go upstream"
+        );
     }
 
     #[test]
@@ -686,7 +714,10 @@ mod tests {
             ],
         });
         let proxy = ProxyConfig::from_json(&config, &Environment::empty()).unwrap_or_default();
-        assert_eq!(proxy.deployments[0].api_key.as_deref(), Some("sk-shared"));
+        assert_eq!(
+            proxy.deployments[0].api_key.as_ref().map(Secret::expose),
+            Some("sk-shared")
+        );
         assert_eq!(
             proxy.deployments[0].api_base.as_deref(),
             Some("http://c/v1")
@@ -702,7 +733,11 @@ mod tests {
         let mut env = Environment::empty();
         env.set("LITELLM_MASTER_KEY", "sk-from-env");
         let from_env = ProxyConfig::from_json(&json!({}), &env).unwrap_or_default();
-        assert_eq!(from_env.master_key.as_deref(), Some("sk-from-env"));
+        assert_eq!(
+            from_env.master_key.as_ref().map(Secret::expose),
+            Some("sk-from-env")
+        );
+        assert_eq!(format!("{:?}", from_env.master_key), "Some(Secret(***))");
         let demo = ProxyConfig::from_json(
             &json!({"general_settings": {"master_key": "sk-1234"}}),
             &env,

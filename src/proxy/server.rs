@@ -30,7 +30,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub spend: Option<Arc<SpendStore>>,
     /// Never printed or logged.
-    pub master_key: Option<String>,
+    pub master_key: Option<super::config::Secret>,
     pub key_header: Option<String>,
     pub return_wildcard_routes: bool,
     pub shutting_down: AtomicBool,
@@ -71,7 +71,7 @@ async fn not_found() -> Response {
 /// The key used, when the master key accepts it (or no master key is set).
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, ProxyError> {
     let presented = auth::presented_key(headers, state.key_header.as_deref());
-    let Some(master) = state.master_key.as_deref() else {
+    let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
         return Ok(presented);
     };
     let key = match presented {

@@ -41,7 +41,7 @@ impl Provider for OpenAiCompatible {
                 .post(url)
                 .header("content-type", "application/json")
                 .body(body);
-            if let Some(key) = call.deployment.api_key.as_deref() {
+            if let Some(key) = call.deployment.api_key.as_ref().map(|k| k.expose()) {
                 request = request.header("authorization", format!("Bearer {key}"));
             }
             for (name, value) in &call.deployment.headers {
