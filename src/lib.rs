@@ -3,12 +3,14 @@
 //! The library holds everything; the binaries under `src/bin/` are thin.
 
 pub mod cli;
+pub mod compile;
 pub mod diagnostic;
 pub mod env;
 pub mod litellm;
 #[cfg(feature = "proxy")]
 pub mod mock;
 pub mod openclaw;
+pub mod price_table;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod refs;

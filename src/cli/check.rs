@@ -37,6 +37,10 @@ pub struct CheckArgs {
 pub struct Report {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
+    /// The merged LiteLLM tree (includes applied), when `--config` was given and could be read.
+    pub litellm_root: Option<crate::syntax::Node>,
+    /// What the LiteLLM config serves.
+    pub groups: Option<crate::litellm::ModelGroups>,
 }
 
 /// The environment the configs are checked against: the process plus `--env-file`s.
@@ -58,6 +62,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut groups = None;
+    let mut litellm_root = None;
     if let Some(config) = &args.config {
         let options = CheckOptions {
             env: env.clone(),
@@ -69,6 +74,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         // Refs are only checked against a config that could be read.
         if outcome.root.is_some() {
             groups = Some(outcome.groups);
+            litellm_root = outcome.root;
         }
     }
     if let Some(openclaw) = &args.openclaw {
@@ -86,6 +92,8 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
     Ok(Report {
         sources,
         diagnostics,
+        litellm_root,
+        groups,
     })
 }
 

@@ -18,11 +18,14 @@ pub struct Cli {
 pub enum Command {
     /// Check a LiteLLM config (and an OpenClaw config) and report every finding.
     Check(check::CheckArgs),
+    /// Write a normalized proxy config, the matching OpenClaw fragment and an .env.example.
+    Compile(compile::CompileArgs),
     /// List every rule code with its severity and the real-tool behaviour it guards against.
     Rules(rules::RulesArgs),
 }
 
 pub mod check;
+pub mod compile;
 pub mod rules;
 
 pub fn main() -> ExitCode {
@@ -40,5 +43,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Compile(args) => compile::run(args),
     }
 }

@@ -6,7 +6,7 @@
 pub mod json5;
 pub mod source;
 pub mod yaml;
-mod yaml_resolve;
+pub(crate) mod yaml_resolve;
 
 pub use source::{FileId, SourceFile, SourceMap};
 

@@ -552,3 +552,9 @@ mod tests {
         assert_ne!(naive, b);
     }
 }
+
+/// Whether `value`, written as a plain scalar, reads back as the same string under PyYAML's
+/// YAML 1.1 resolver (used by emitters to decide when quotes are needed).
+pub fn plain_reads_as_string(value: &str) -> bool {
+    resolve_plain(value) == Implicit::Str
+}

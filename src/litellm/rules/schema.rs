@@ -191,7 +191,11 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
 }
 
 /// Where a key that is unknown in `section` would be read, if anywhere.
-fn misplaced_home(walker: &SchemaWalker, section_pointer: &str, key: &str) -> Option<String> {
+pub(crate) fn misplaced_home(
+    walker: &SchemaWalker,
+    section_pointer: &str,
+    key: &str,
+) -> Option<String> {
     let here = section_pointer.trim_start_matches('/');
     if !SECTIONS.contains(&here) {
         return None;

@@ -1,0 +1,254 @@
+//! `litellm-check compile`: golden outputs, determinism, the round trip through `check`, every
+//! corpus file the checker passes compiles, and a user's file is never overwritten.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use litellm_check::compile::{compile, CompileOptions, Compiled};
+use litellm_check::diagnostic::Severity;
+use litellm_check::env::Environment;
+use litellm_check::litellm::{check_file, CheckOptions};
+use litellm_check::syntax::{json5, yaml, FileId, Limits, SourceMap};
+
+fn compile_file(path: &Path) -> Option<Compiled> {
+    let options = CheckOptions {
+        env: Environment::empty(),
+        ..CheckOptions::default()
+    };
+    let mut sources = SourceMap::new();
+    let outcome = check_file(path, &options, &mut sources).expect("readable");
+    if outcome.has_errors() {
+        return None;
+    }
+    let root = outcome.root.as_ref().expect("a checked config has a tree");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    Some(
+        compile(
+            name,
+            root,
+            &outcome.groups,
+            &sources,
+            &[],
+            &CompileOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+}
+
+/// The compiled YAML reads back (as PyYAML would) and checks with no errors; the fragment is JSON5.
+fn assert_round_trip(label: &str, compiled: &Compiled) {
+    let dir = tempdir(label);
+    let config = dir.join("litellm_config.yaml");
+    std::fs::write(&config, &compiled.litellm_config).expect("write");
+    let options = CheckOptions {
+        env: Environment::empty(),
+        ..CheckOptions::default()
+    };
+    let mut sources = SourceMap::new();
+    let outcome = check_file(&config, &options, &mut sources).expect("readable");
+    let errors: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{label}: compiled config has errors {errors:?}\n{}",
+        compiled.litellm_config
+    );
+    let fragment = json5::read(&compiled.openclaw_fragment, FileId(0), &Limits::default())
+        .expect("fragment is JSON5");
+    assert!(fragment.root.is_some());
+    assert!(yaml::read(&compiled.litellm_config, FileId(0), &Limits::default()).is_ok());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn tempdir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "litellm-check-compile-{}-{label}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn example_config_compiles_to_the_golden_outputs() {
+    let compiled =
+        compile_file(Path::new("examples/litellm_config.yaml")).expect("the example is clean");
+    insta::assert_snapshot!("example_litellm_config", compiled.litellm_config);
+    insta::assert_snapshot!("example_openclaw_fragment", compiled.openclaw_fragment);
+    insta::assert_snapshot!("example_env", compiled.env_example);
+    assert_round_trip("example", &compiled);
+}
+
+#[test]
+fn normalization_drops_and_moves_keys_with_notes() {
+    let dir = tempdir("normalize");
+    let path = dir.join("in.yaml");
+    std::fs::write(
+        &path,
+        "litellm_settings:\n  master_key: os.environ/KEY\n  drop_params: true\nrouter_setings:\n  num_retries: 3\nmodel_list:\n  - litellm_params:\n      api_key: os.environ/K\n      model: openai/gpt-4o\n    model_name: gpt\n",
+    )
+    .expect("write");
+    let compiled = compile_file(&path).expect("only warnings");
+    insta::assert_snapshot!(
+        "normalized",
+        format!(
+            "{}\n--- notes\n{}",
+            compiled.litellm_config,
+            compiled.notes.join("\n")
+        )
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = compile_file(Path::new("examples/litellm_config.yaml")).expect("clean");
+    let b = compile_file(Path::new("examples/litellm_config.yaml")).expect("clean");
+    assert_eq!(a.litellm_config, b.litellm_config);
+    assert_eq!(a.openclaw_fragment, b.openclaw_fragment);
+    assert_eq!(a.env_example, b.env_example);
+}
+
+#[test]
+fn every_corpus_file_the_checker_passes_compiles_and_round_trips() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        assert!(std::env::var("CI").is_err(), "the shared corpus is missing");
+        return;
+    }
+    let mut compiled_count = 0;
+    for dir in ["litellm", "litellm-docs"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        for file in files {
+            let Some(compiled) = compile_file_lenient(&file) else {
+                continue;
+            };
+            let label = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("x")
+                .replace('.', "_");
+            assert_round_trip(&label, &compiled);
+            compiled_count += 1;
+        }
+    }
+    assert!(
+        compiled_count > 300,
+        "only {compiled_count} corpus files compiled"
+    );
+}
+
+/// Like `compile_file`, but a config serving no fixed-name group is skipped (nothing to generate
+/// for OpenClaw), not a failure.
+fn compile_file_lenient(path: &Path) -> Option<Compiled> {
+    let options = CheckOptions {
+        env: Environment::empty(),
+        ..CheckOptions::default()
+    };
+    let mut sources = SourceMap::new();
+    let outcome = check_file(path, &options, &mut sources).ok()?;
+    if outcome.has_errors() || outcome.groups.exact_names().next().is_none() {
+        return None;
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    Some(
+        compile(
+            name,
+            outcome.root.as_ref()?,
+            &outcome.groups,
+            &sources,
+            &[],
+            &CompileOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+}
+
+fn run_cli(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_litellm-check"))
+        .args(args)
+        .env_clear()
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn a_file_the_user_wrote_is_never_overwritten() {
+    let dir = tempdir("refuse");
+    let user_file = dir.join("litellm_config.yaml");
+    std::fs::write(&user_file, "# mine\nmodel_list: []\n").expect("write");
+    let out = run_cli(&[
+        "compile",
+        "--config",
+        "examples/litellm_config.yaml",
+        "--out-dir",
+        dir.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&user_file).expect("still there"),
+        "# mine\nmodel_list: []\n"
+    );
+    assert!(
+        !dir.join(".env.example").exists(),
+        "nothing is written when one target is refused"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn errors_stop_compile_before_anything_is_written() {
+    let dir = tempdir("errors");
+    let out_dir = dir.join("out");
+    let out = run_cli(&[
+        "compile",
+        "--config",
+        "fixtures/LL041-unknown-model-group/fail.yaml",
+        "--out-dir",
+        out_dir.to_str().expect("utf8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LL041"));
+    assert!(!out_dir.exists(), "no output directory on errors");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn compiling_again_over_its_own_output_works() {
+    let dir = tempdir("again");
+    for _ in 0..2 {
+        let out = run_cli(&[
+            "compile",
+            "--config",
+            "examples/litellm_config.yaml",
+            "--out-dir",
+            dir.to_str().expect("utf8"),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
