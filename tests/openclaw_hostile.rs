@@ -111,3 +111,38 @@ fn openclaw_include_roots_widens_the_confinement() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&shared);
 }
+
+#[test]
+fn includes_cannot_stack_nesting_past_the_limit() {
+    let dir = temp_dir("stacked");
+    let deep = |inner: &str| format!("{}{inner}{}", "{a: ".repeat(200), "}".repeat(200));
+    std::fs::write(dir.join("leaf.json5"), deep("1")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("mid.json5"), deep("{ $include: './leaf.json5' }"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("openclaw.json5");
+    std::fs::write(
+        &path,
+        format!("{{ models: {} }}", deep("{ $include: './mid.json5' }")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), vec![Code::OcIncludeTooDeep]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_deepest_allowed_merged_tree_is_checked_on_a_test_thread_stack() {
+    let dir = temp_dir("deepest");
+    let deep = |n: usize, inner: &str| format!("{}{inner}{}", "{a: ".repeat(n), "}".repeat(n));
+    std::fs::write(dir.join("leaf.json5"), deep(127, "1")).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("openclaw.json5");
+    std::fs::write(
+        &path,
+        format!(
+            "{{ channels: {} }}",
+            deep(127, "{ $include: './leaf.json5' }")
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(codes_of(&path), Vec::<Code>::new());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -99,13 +99,23 @@ impl<'a> Includes<'a> {
 
     /// Resolves every `$include` under `node`. `chain` holds the canonical paths of the files
     /// being included, outermost first. On failure the diagnostic is returned: OpenClaw refuses
-    /// the whole config on any include error.
+    /// the whole config on any include error. `depth` is the node's nesting level in the merged
+    /// tree: includes stack files, so the limit is enforced here, before recursion can run away.
     pub fn resolve(
         &mut self,
         node: Node,
         current_file: &Path,
         chain: &mut Vec<PathBuf>,
+        depth: usize,
     ) -> Result<Node, Diagnostic> {
+        let max_depth = Limits::default().max_depth;
+        if depth > max_depth {
+            return Err(Diagnostic::new(
+                Code::OcIncludeTooDeep,
+                node.span,
+                format!("with its includes the config nests deeper than {max_depth} levels"),
+            ));
+        }
         match node.kind {
             NodeKind::Map(entries) => {
                 let span = node.span;
@@ -115,7 +125,7 @@ impl<'a> Includes<'a> {
                     if entry.key.as_str() == Some("$include") {
                         include = Some(entry);
                     } else {
-                        let value = self.resolve(entry.value, current_file, chain)?;
+                        let value = self.resolve(entry.value, current_file, chain, depth + 1)?;
                         siblings.push(Entry {
                             key: entry.key,
                             value,
@@ -126,7 +136,7 @@ impl<'a> Includes<'a> {
                 let Some(include) = include else {
                     return Ok(resolved_siblings);
                 };
-                let included = self.load_directive(&include, current_file, chain)?;
+                let included = self.load_directive(&include, current_file, chain, depth)?;
                 let has_siblings = resolved_siblings.as_map().is_some_and(|m| !m.is_empty());
                 if !has_siblings {
                     return Ok(included);
@@ -143,7 +153,7 @@ impl<'a> Includes<'a> {
             NodeKind::Seq(items) => {
                 let items = items
                     .into_iter()
-                    .map(|i| self.resolve(i, current_file, chain))
+                    .map(|i| self.resolve(i, current_file, chain, depth + 1))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Node::new(NodeKind::Seq(items), node.span))
             }
@@ -156,6 +166,7 @@ impl<'a> Includes<'a> {
         include: &Entry,
         current_file: &Path,
         chain: &mut Vec<PathBuf>,
+        depth: usize,
     ) -> Result<Node, Diagnostic> {
         let paths: Vec<&Node> = match &include.value.kind {
             NodeKind::Str(_) => vec![&include.value],
@@ -185,7 +196,7 @@ impl<'a> Includes<'a> {
         };
         let mut merged: Option<Node> = None;
         for path_node in paths {
-            let loaded = self.load_one(path_node, current_file, chain)?;
+            let loaded = self.load_one(path_node, current_file, chain, depth)?;
             merged = Some(match merged {
                 Some(previous) => merge(previous, loaded),
                 None => loaded,
@@ -199,6 +210,7 @@ impl<'a> Includes<'a> {
         path_node: &Node,
         current_file: &Path,
         chain: &mut Vec<PathBuf>,
+        depth: usize,
     ) -> Result<Node, Diagnostic> {
         let written = path_node.as_str().unwrap_or_default();
         let fail = |code: Code, message: String| Diagnostic::new(code, path_node.span, message);
@@ -295,6 +307,15 @@ impl<'a> Includes<'a> {
                 format!("Failed to read include file: {written} ({e})"),
             )
         })?;
+        // The included root sits at `depth`: refuse a file that would nest the merged tree past
+        // the limit before parsing it (the parser and the resolver both recurse).
+        let max_depth = Limits::default().max_depth;
+        if depth + json5::nesting_depth(&text) > max_depth {
+            return Err(fail(
+                Code::OcIncludeTooDeep,
+                format!("with {written} the config nests deeper than {max_depth} levels"),
+            ));
+        }
         let mut read_issues = Vec::new();
         let node = parse_file(&lexical, text, self.sources, &mut read_issues).map_err(|inner| {
             fail(
@@ -305,7 +326,7 @@ impl<'a> Includes<'a> {
         })?;
         self.diagnostics.extend(read_issues);
         chain.push(real.clone());
-        let result = self.resolve(node, &lexical, chain);
+        let result = self.resolve(node, &lexical, chain, depth);
         chain.pop();
         result
     }

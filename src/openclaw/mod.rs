@@ -57,7 +57,7 @@ pub fn check(
     };
     let main_real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let mut includes = load::Includes::new(path, env, sources);
-    let resolved = includes.resolve(root, path, &mut vec![main_real]);
+    let resolved = includes.resolve(root, path, &mut vec![main_real], 1);
     out.append(&mut includes.diagnostics);
     let mut root = match resolved {
         Ok(root) => root,

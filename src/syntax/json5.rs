@@ -28,7 +28,7 @@ pub fn read(text: &str, file: FileId, limits: &Limits) -> Result<Document, Synta
     }
     // Offsets are unchanged by the pre-scan (it only swaps same-length white space), so spans
     // into `body` are spans into `text`.
-    let scanned = prescan(text, file, limits.max_depth)?;
+    let (scanned, _) = prescan(text, file, limits.max_depth)?;
     let body: &str = &scanned;
     let options = ParseOptions {
         allow_missing_commas: false,
@@ -274,6 +274,11 @@ fn number(text: &str) -> NodeKind {
     }
 }
 
+/// How deep brackets nest in `text` (0 for a scalar), found without parsing or recursion.
+pub fn nesting_depth(text: &str) -> usize {
+    prescan(text, FileId::default(), usize::MAX).map_or(0, |(_, deepest)| deepest)
+}
+
 /// One flat pass before the (recursive) parser: fails when brackets nest deeper than
 /// `max_depth`, and makes white space mean what it means to json5 where jsonc-parser differs:
 /// U+FEFF is white space (blanked), U+0085 is not (an error), and U+2028/U+2029 end a line
@@ -283,10 +288,11 @@ fn prescan(
     text: &str,
     file: FileId,
     max_depth: usize,
-) -> Result<std::borrow::Cow<'_, str>, SyntaxError> {
+) -> Result<(std::borrow::Cow<'_, str>, usize), SyntaxError> {
     let bytes = text.as_bytes();
     let mut fixed: Option<Vec<u8>> = None;
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut i = 0;
     let error = |at: usize, len: usize, message: String| SyntaxError {
         message,
@@ -296,6 +302,7 @@ fn prescan(
         match bytes[i] {
             b'{' | b'[' => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > max_depth {
                     return Err(error(
                         i,
@@ -354,9 +361,9 @@ fn prescan(
     match fixed {
         // Only ASCII replaced whole UTF-8 sequences, so the bytes are still UTF-8.
         Some(bytes) => String::from_utf8(bytes)
-            .map(std::borrow::Cow::Owned)
+            .map(|s| (std::borrow::Cow::Owned(s), deepest))
             .map_err(|_| error(0, 0, "invalid JSON5: not UTF-8".into())),
-        None => Ok(std::borrow::Cow::Borrowed(text)),
+        None => Ok((std::borrow::Cow::Borrowed(text), deepest)),
     }
 }
 
