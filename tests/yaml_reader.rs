@@ -537,3 +537,30 @@ fn indentation_inside_flow_collections_and_quoted_scalars_is_free_as_in_pyyaml()
         assert_eq!(root(text).to_json().to_string(), json, "{text:?}");
     }
 }
+
+#[test]
+fn empty_implicit_keys_are_errors_as_in_pyyaml() {
+    // PyYAML: "while parsing a block mapping" / "while parsing a flow node".
+    for (text, at) in [
+        (": x\n", 0),
+        ("a:\n  : x\n", 5),
+        ("{a: 1, : 2}", 7),
+        ("[: 2]", 1),
+    ] {
+        let e = error(text);
+        assert_eq!(e.span.start, at, "{text:?}: {}", e.message);
+    }
+    // An explicit empty key is fine: PyYAML {None: 'b'}.
+    let doc = root("?\n: b\n");
+    assert!(doc.as_map().unwrap()[0].key.is_null());
+}
+
+#[test]
+fn a_lone_dash_in_flow_is_a_string() {
+    // PyYAML: [-1, '-x', '-'] and {'-': 1}
+    assert_eq!(
+        root("[-1, -x, -]").to_json().to_string(),
+        r#"[-1,"-x","-"]"#
+    );
+    assert_eq!(root("{-: 1}").to_json().to_string(), r#"{"-":1}"#);
+}

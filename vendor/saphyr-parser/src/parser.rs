@@ -996,11 +996,13 @@ impl<'input, T: Input> Parser<'input, T> {
                     self.parse_node(true, true)
                 }
             }
-            // XXX(chenyh): libyaml failed to parse spec 1.2, ex8.18
-            Token(mark, TokenType::Value) => {
-                self.state = State::BlockMappingValue;
-                Ok((Event::empty_scalar(), mark))
-            }
+            // PATCH (litellm-check): an empty implicit key (`: value`) is an error in PyYAML
+            // ("while parsing a block mapping, expected <block end>, but found ':'").
+            Token(span, TokenType::Value) => Err(ScanError::new_str(
+                span.start,
+                "while parsing a block mapping, expected a key, but found ':' (an empty key is \
+                 not allowed)",
+            )),
             Token(mark, TokenType::BlockEnd) => {
                 self.pop_state();
                 self.skip();
@@ -1077,9 +1079,14 @@ impl<'input, T: Input> Parser<'input, T> {
                             self.push_state(State::FlowMappingValue);
                             return self.parse_node(false, false);
                         }
-                        Token(marker, TokenType::Value) => {
-                            self.state = State::FlowMappingValue;
-                            return Ok((Event::empty_scalar(), marker));
+                        // PATCH (litellm-check): PyYAML has no empty implicit keys in flow
+                        // mappings either ("while parsing a flow node").
+                        Token(span, TokenType::Value) => {
+                            return Err(ScanError::new_str(
+                                span.start,
+                                "while parsing a flow mapping, expected a key, but found ':' (an \
+                                 empty key is not allowed)",
+                            ));
                         }
                         Token(_, TokenType::FlowMappingEnd) => (),
                         _ => {
