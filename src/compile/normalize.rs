@@ -3,8 +3,7 @@
 //! canonical order. `os.environ/` references stay references.
 
 use crate::litellm::rules::schema::misplaced_home;
-use crate::litellm::schema::schema;
-use crate::litellm::schema_walk::{SchemaWalker, Violation};
+use crate::litellm::schema_walk::Violation;
 use crate::syntax::{Entry, Node, NodeKind, Span};
 
 /// Top-level sections first in this order; others keep their file order after them.
@@ -30,7 +29,7 @@ pub fn normalize(root: &Node) -> (Node, Vec<String>) {
     let mut tree = root.clone();
 
     // Keys LiteLLM ignores: collected first (the walker borrows the original tree).
-    let walker = SchemaWalker::new(schema());
+    let walker = crate::litellm::schema::walker();
     let mut moves: Vec<(Vec<String>, Option<String>)> = Vec::new();
     for violation in walker.validate(root) {
         if let Violation::UnknownKey {

@@ -127,5 +127,5 @@ pub fn model_groups(root: &Node) -> ModelGroups {
             Some((e.key.scalar_text(), target.to_string(), e.key.span))
         })
         .collect();
-    ModelGroups { groups, aliases }
+    ModelGroups::new(groups, aliases)
 }

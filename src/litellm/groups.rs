@@ -21,6 +21,10 @@ pub struct ModelGroups {
     pub groups: Vec<ModelGroup>,
     /// `router_settings.model_group_alias`: alias name, target group, span of the alias key.
     pub aliases: Vec<(String, String, Span)>,
+    /// Group name -> position in `groups` (configs with thousands of groups stay linear).
+    index: std::collections::HashMap<String, usize>,
+    /// Positions of wildcard groups, longest pattern first (the order LiteLLM tries them).
+    patterns: Vec<usize>,
 }
 
 /// How a requested name is served.
@@ -32,8 +36,25 @@ pub enum Resolution<'a> {
 }
 
 impl ModelGroups {
+    pub fn new(groups: Vec<ModelGroup>, aliases: Vec<(String, String, Span)>) -> Self {
+        let mut index = std::collections::HashMap::with_capacity(groups.len());
+        for (i, g) in groups.iter().enumerate() {
+            index.entry(g.name.clone()).or_insert(i);
+        }
+        let mut patterns: Vec<usize> = (0..groups.len())
+            .filter(|&i| groups[i].name.contains('*'))
+            .collect();
+        patterns.sort_by_key(|&i| std::cmp::Reverse(groups[i].name.len()));
+        ModelGroups {
+            groups,
+            aliases,
+            index,
+            patterns,
+        }
+    }
+
     pub fn group(&self, name: &str) -> Option<&ModelGroup> {
-        self.groups.iter().find(|g| g.name == name)
+        self.index.get(name).and_then(|&i| self.groups.get(i))
     }
 
     /// Resolves a requested model name as LiteLLM's router does: exact `model_name` first, then
@@ -46,14 +67,9 @@ impl ModelGroups {
         if let Some((alias, _, _)) = self.aliases.iter().find(|(a, _, _)| a == name) {
             return Some(Resolution::Alias(alias));
         }
-        let mut patterns: Vec<&ModelGroup> = self
-            .groups
+        self.patterns
             .iter()
-            .filter(|g| g.name.contains('*'))
-            .collect();
-        patterns.sort_by(|a, b| b.name.len().cmp(&a.name.len()));
-        patterns
-            .into_iter()
+            .filter_map(|&i| self.groups.get(i))
             .find(|g| wildcard_matches(&g.name, name))
             .map(Resolution::Wildcard)
     }
@@ -136,10 +152,10 @@ mod tests {
             deployments: 1,
             model: None,
         };
-        let groups = ModelGroups {
-            groups: vec![g("gpt-4o"), g("openai/*")],
-            aliases: vec![("fast".into(), "gpt-4o".into(), span)],
-        };
+        let groups = ModelGroups::new(
+            vec![g("gpt-4o"), g("openai/*")],
+            vec![("fast".into(), "gpt-4o".into(), span)],
+        );
         assert!(matches!(
             groups.resolve("gpt-4o"),
             Some(Resolution::Exact(_))

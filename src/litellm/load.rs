@@ -40,6 +40,19 @@ pub fn read_yaml_file(
     sources: &mut SourceMap,
     limits: &Limits,
 ) -> Result<(FileId, Option<Node>, Vec<Diagnostic>), String> {
+    // Refuse oversized files before reading them: memory stays bounded whatever the input.
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > limits.max_bytes as u64 {
+        let file = sources.add(SourceFile::new(path, String::new()));
+        let message = format!(
+            "the file is {size} bytes, over the limit of {} bytes",
+            limits.max_bytes
+        );
+        let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, 0, 0), message).with_help(
+            "a LiteLLM config this large is almost certainly not a config: check the path",
+        );
+        return Ok((file, None, vec![d]));
+    }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let mut diagnostics = Vec::new();
     let (text, decode_error) = match crate::syntax::source::decode_utf8(&bytes, FileId(0)) {

@@ -17,3 +17,9 @@ pub fn schema() -> &'static Value {
         value
     })
 }
+
+/// The walker over [`schema`], compiled once.
+pub fn walker() -> &'static super::schema_walk::SchemaWalker<'static> {
+    static WALKER: OnceLock<super::schema_walk::SchemaWalker<'static>> = OnceLock::new();
+    WALKER.get_or_init(|| super::schema_walk::SchemaWalker::new(schema()))
+}

@@ -65,21 +65,169 @@ impl Violation<'_> {
     }
 }
 
-/// A generated root schema and the walker over it.
+/// A generated root schema, compiled once into an indexed form so that validating a large file
+/// costs one hash lookup per key rather than a dozen keyword lookups per node.
 pub struct SchemaWalker<'s> {
     root: &'s Value,
+    nodes: Vec<Compiled>,
+    root_index: usize,
+}
+
+/// One schema, its keywords read once.
+#[derive(Debug, Default)]
+struct Compiled {
+    /// `true` (or `{}`): anything goes.
+    anything: bool,
+    all_of: Vec<usize>,
+    any_of: Option<Vec<usize>>,
+    types: Option<Vec<String>>,
+    pattern: Option<String>,
+    enumeration: Option<Vec<Value>>,
+    constant: Option<Value>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    properties: Option<std::collections::HashMap<String, usize>>,
+    /// Property names in schema order, for "did you mean" and "known keys".
+    known: Vec<String>,
+    additional: Additional,
+    required: Vec<String>,
+    items: Option<usize>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+enum Additional {
+    #[default]
+    Absent,
+    Forbidden,
+    Allowed,
+    Schema(usize),
 }
 
 impl<'s> SchemaWalker<'s> {
     pub fn new(root: &'s Value) -> Self {
-        SchemaWalker { root }
+        let mut walker = SchemaWalker {
+            root,
+            nodes: Vec::new(),
+            root_index: 0,
+        };
+        let mut refs = std::collections::HashMap::new();
+        walker.root_index = walker.compile(root, &mut refs, 0);
+        walker
+    }
+
+    /// Compiles `schema` (following `$ref`s, each definition once) and returns its index.
+    fn compile(
+        &mut self,
+        schema: &'s Value,
+        refs: &mut std::collections::HashMap<String, usize>,
+        depth: usize,
+    ) -> usize {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            if let Some(&index) = refs.get(reference) {
+                return index;
+            }
+            let target = self.resolve(schema);
+            if !std::ptr::eq(target, schema) && depth < 64 {
+                // Reserve the slot first: a recursive definition then points at itself.
+                let index = self.nodes.len();
+                self.nodes.push(Compiled::default());
+                refs.insert(reference.to_string(), index);
+                let compiled = self.compile_inline(target, refs, depth + 1);
+                self.nodes[index] = compiled;
+                return index;
+            }
+        }
+        let compiled = self.compile_inline(schema, refs, depth + 1);
+        self.nodes.push(compiled);
+        self.nodes.len() - 1
+    }
+
+    fn compile_inline(
+        &mut self,
+        schema: &'s Value,
+        refs: &mut std::collections::HashMap<String, usize>,
+        depth: usize,
+    ) -> Compiled {
+        let mut c = Compiled::default();
+        let Some(object) = schema.as_object() else {
+            c.anything = schema != &Value::Bool(false);
+            return c;
+        };
+        if depth > 64 {
+            c.anything = true;
+            return c;
+        }
+        let list = |walker: &mut Self,
+                    key: &str,
+                    refs: &mut std::collections::HashMap<String, usize>|
+         -> Option<Vec<usize>> {
+            let items = object.get(key)?.as_array()?;
+            Some(
+                items
+                    .iter()
+                    .map(|item| walker.compile(item, refs, depth))
+                    .collect(),
+            )
+        };
+        c.all_of = list(self, "allOf", refs).unwrap_or_default();
+        c.any_of = list(self, "anyOf", refs).or_else(|| list(self, "oneOf", refs));
+        c.types = schema_types(schema);
+        c.pattern = object
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        c.enumeration = object.get("enum").and_then(Value::as_array).cloned();
+        c.constant = object.get("const").cloned();
+        c.minimum = object.get("minimum").and_then(Value::as_f64);
+        c.maximum = object.get("maximum").and_then(Value::as_f64);
+        if let Some(props) = object.get("properties").and_then(Value::as_object) {
+            let mut map = std::collections::HashMap::with_capacity(props.len());
+            for (name, prop) in props {
+                let index = self.compile(prop, refs, depth);
+                map.insert(name.clone(), index);
+                c.known.push(name.clone());
+            }
+            c.properties = Some(map);
+        }
+        c.additional = match object.get("additionalProperties") {
+            None => Additional::Absent,
+            Some(Value::Bool(false)) => Additional::Forbidden,
+            Some(Value::Bool(true)) => Additional::Allowed,
+            Some(extra) => Additional::Schema(self.compile(extra, refs, depth)),
+        };
+        c.required = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        c.items = object
+            .get("items")
+            .map(|items| self.compile(items, refs, depth));
+        c.anything = c.all_of.is_empty()
+            && c.any_of.is_none()
+            && c.types.is_none()
+            && c.pattern.is_none()
+            && c.enumeration.is_none()
+            && c.constant.is_none()
+            && c.properties.is_none()
+            && c.items.is_none()
+            && c.additional == Additional::Absent
+            && c.required.is_empty()
+            && c.minimum.is_none()
+            && c.maximum.is_none();
+        c
     }
 
     /// Every violation of `node` against the root schema.
     pub fn validate<'n>(&self, node: &'n Node) -> Vec<Violation<'n>> {
         let mut out = Vec::new();
         let mut path = Vec::new();
-        self.walk(self.root, node, &mut path, &mut out);
+        self.walk(self.root_index, node, &mut path, &mut out);
         out
     }
 
@@ -154,53 +302,46 @@ impl<'s> SchemaWalker<'s> {
 
     fn walk<'n>(
         &self,
-        schema: &'s Value,
+        index: usize,
         node: &'n Node,
         path: &mut Vec<String>,
         out: &mut Vec<Violation<'n>>,
     ) {
-        let schema = self.resolve(schema);
-        if schema == &Value::Bool(true) {
+        let Some(schema) = self.nodes.get(index) else {
+            return;
+        };
+        if schema.anything {
             return;
         }
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            for sub in all {
-                self.walk(sub, node, path, out);
-            }
+        for &sub in &schema.all_of {
+            self.walk(sub, node, path, out);
         }
-        let alternatives = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array);
-        if let Some(alts) = alternatives {
+        if let Some(alts) = &schema.any_of {
             self.walk_alternatives(alts, node, path, out);
             return;
         }
-        if let Some(types) = schema_types(schema) {
+        if let Some(types) = &schema.types {
             if !types.iter().any(|t| node_has_type(node, t)) {
                 out.push(Violation::WrongType {
                     node,
-                    expected: types,
+                    expected: types.clone(),
                     pointer: path.clone(),
                 });
                 return;
             }
         }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-            if let NodeKind::Str(s) = &node.kind {
-                if !prefix_pattern_matches(pattern, s) {
-                    out.push(Violation::WrongType {
-                        node,
-                        expected: vec![describe_pattern(pattern)],
-                        pointer: path.clone(),
-                    });
-                    return;
-                }
+        if let (Some(pattern), NodeKind::Str(s)) = (&schema.pattern, &node.kind) {
+            if !prefix_pattern_matches(pattern, s) {
+                out.push(Violation::WrongType {
+                    node,
+                    expected: vec![describe_pattern(pattern)],
+                    pointer: path.clone(),
+                });
+                return;
             }
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            let value = node.to_json();
-            if !allowed.contains(&value) {
+        if let Some(allowed) = &schema.enumeration {
+            if !enum_contains(allowed, node) {
                 let allowed = allowed
                     .iter()
                     .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
@@ -213,8 +354,8 @@ impl<'s> SchemaWalker<'s> {
             }
             return;
         }
-        if let Some(c) = schema.get("const") {
-            if &node.to_json() != c {
+        if let Some(c) = &schema.constant {
+            if !enum_contains(std::slice::from_ref(c), node) {
                 out.push(Violation::NotInEnum {
                     node,
                     allowed: vec![c.as_str().map_or_else(|| c.to_string(), str::to_string)],
@@ -227,7 +368,7 @@ impl<'s> SchemaWalker<'s> {
         match &node.kind {
             NodeKind::Map(entries) => self.walk_object(schema, node, entries, path, out),
             NodeKind::Seq(items) => {
-                if let Some(item_schema) = schema.get("items") {
+                if let Some(item_schema) = schema.items {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i.to_string());
                         self.walk(item_schema, item, path, out);
@@ -241,7 +382,7 @@ impl<'s> SchemaWalker<'s> {
 
     fn walk_alternatives<'n>(
         &self,
-        alts: &'s [Value],
+        alts: &[usize],
         node: &'n Node,
         path: &mut Vec<String>,
         out: &mut Vec<Violation<'n>>,
@@ -252,7 +393,7 @@ impl<'s> SchemaWalker<'s> {
         // Alternatives that are each one enum value (`oneOf` of `const`s) add up to one enum.
         let mut enum_values: Vec<String> = Vec::new();
         let mut only_enum_failures = true;
-        for alt in alts {
+        for &alt in alts {
             let mut trial = Vec::new();
             self.walk(alt, node, path, &mut trial);
             if trial.is_empty() {
@@ -283,8 +424,8 @@ impl<'s> SchemaWalker<'s> {
             Some(violations) => out.extend(violations),
             None => {
                 let mut expected = Vec::new();
-                for alt in alts {
-                    self.expected_types(alt, &mut expected);
+                for &alt in alts {
+                    self.expected_types(alt, &mut expected, 0);
                 }
                 out.push(Violation::WrongType {
                     node,
@@ -296,42 +437,38 @@ impl<'s> SchemaWalker<'s> {
     }
 
     /// What an alternative accepts, for "expected X or Y" messages (nested anyOf flattened).
-    fn expected_types(&self, schema: &'s Value, out: &mut Vec<String>) {
-        let schema = self.resolve(schema);
+    fn expected_types(&self, index: usize, out: &mut Vec<String>, depth: usize) {
+        let Some(schema) = self.nodes.get(index) else {
+            return;
+        };
         let mut push = |t: String| {
             if !out.contains(&t) {
                 out.push(t);
             }
         };
-        if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
+        if let Some(p) = &schema.pattern {
             push(describe_pattern(p));
             return;
         }
-        if let Some(types) = schema_types(schema) {
-            types.into_iter().for_each(push);
+        if let Some(types) = &schema.types {
+            types.iter().cloned().for_each(push);
             return;
         }
-        if let Some(alts) = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-        {
-            for alt in alts {
-                self.expected_types(alt, out);
+        if let Some(alts) = schema.any_of.as_ref().filter(|_| depth < 8) {
+            for &alt in alts {
+                self.expected_types(alt, out, depth + 1);
             }
         }
     }
 
     fn walk_object<'n>(
         &self,
-        schema: &'s Value,
+        schema: &Compiled,
         map: &'n Node,
         entries: &'n [Entry],
         path: &mut Vec<String>,
         out: &mut Vec<Violation<'n>>,
     ) {
-        let props = schema.get("properties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
         for entry in entries {
             let Some(key) = entry.key.as_str() else {
                 out.push(Violation::NonStringKey {
@@ -341,35 +478,33 @@ impl<'s> SchemaWalker<'s> {
                 continue;
             };
             path.push(key.to_string());
-            match props.and_then(|p| p.get(key)) {
-                Some(prop) => self.walk(prop, &entry.value, path, out),
+            match schema.properties.as_ref().and_then(|p| p.get(key)) {
+                Some(&prop) => self.walk(prop, &entry.value, path, out),
                 None => {
-                    let known: Vec<String> = props
-                        .map(|p| p.keys().cloned().collect())
-                        .unwrap_or_default();
-                    match additional {
-                        Some(Value::Bool(false)) => out.push(Violation::UnknownKey {
+                    let known = || schema.known.clone();
+                    match schema.additional {
+                        Additional::Forbidden => out.push(Violation::UnknownKey {
                             entry,
-                            known,
+                            known: known(),
                             closed: true,
                             pointer: path.clone(),
                         }),
-                        Some(extra @ Value::Object(_)) => {
+                        Additional::Schema(extra) => {
                             self.walk(extra, &entry.value, path, out);
-                            if !known.is_empty() {
+                            if !schema.known.is_empty() {
                                 out.push(Violation::UnknownKey {
                                     entry,
-                                    known,
+                                    known: known(),
                                     closed: false,
                                     pointer: path.clone(),
                                 });
                             }
                         }
-                        _ => {
-                            if !known.is_empty() {
+                        Additional::Absent | Additional::Allowed => {
+                            if !schema.known.is_empty() {
                                 out.push(Violation::UnknownKey {
                                     entry,
-                                    known,
+                                    known: known(),
                                     closed: false,
                                     pointer: path.clone(),
                                 })
@@ -380,22 +515,20 @@ impl<'s> SchemaWalker<'s> {
             }
             path.pop();
         }
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
-            for key in required.iter().filter_map(Value::as_str) {
-                if !entries.iter().any(|e| e.key.as_str() == Some(key)) {
-                    out.push(Violation::Missing {
-                        map,
-                        key: key.to_string(),
-                        pointer: path.clone(),
-                    });
-                }
+        for key in &schema.required {
+            if !entries.iter().any(|e| e.key.as_str() == Some(key.as_str())) {
+                out.push(Violation::Missing {
+                    map,
+                    key: key.clone(),
+                    pointer: path.clone(),
+                });
             }
         }
     }
 
     fn check_range<'n>(
         &self,
-        schema: &'s Value,
+        schema: &Compiled,
         node: &'n Node,
         path: &[String],
         out: &mut Vec<Violation<'n>>,
@@ -405,7 +538,7 @@ impl<'s> SchemaWalker<'s> {
             NodeKind::Float(f) => f,
             _ => return,
         };
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+        if let Some(min) = schema.minimum {
             if value < min {
                 out.push(Violation::OutOfRange {
                     node,
@@ -415,7 +548,7 @@ impl<'s> SchemaWalker<'s> {
                 return;
             }
         }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
+        if let Some(max) = schema.maximum {
             if value > max {
                 out.push(Violation::OutOfRange {
                     node,
@@ -424,6 +557,15 @@ impl<'s> SchemaWalker<'s> {
                 });
             }
         }
+    }
+}
+
+/// Whether an enum lists the node's value (compared as JSON, without converting collections).
+fn enum_contains(allowed: &[Value], node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Str(s) => allowed.iter().any(|v| v.as_str() == Some(s.as_str())),
+        NodeKind::Map(_) | NodeKind::Seq(_) => allowed.contains(&node.to_json()),
+        _ => allowed.contains(&node.to_json()),
     }
 }
 

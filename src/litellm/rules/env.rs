@@ -194,32 +194,31 @@ fn literal_secret(key: &str, value: &str) -> Option<&'static str> {
         ("nvapi-", "NVIDIA API key"),
         ("pplx-", "Perplexity API key"),
     ];
-    if looks_like_placeholder(value) {
-        return None;
-    }
-    for (prefix, kind) in PREFIXES {
-        if let Some(rest) = value.strip_prefix(prefix) {
-            if rest.len() >= 16
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                return Some(kind);
-            }
-        }
-    }
-    let secret_key = matches!(
-        key,
-        "api_key"
-            | "master_key"
-            | "aws_secret_access_key"
-            | "client_secret"
-            | "azure_ad_token"
-            | "redis_password"
-            | "password"
-    ) || key.ends_with("_api_key")
-        || key.ends_with("_secret");
-    (secret_key && value.len() >= 20 && !value.contains(' ')).then_some("secret")
+    // Cheap shape tests first: the placeholder scan only runs on values that look like a secret.
+    let by_prefix = PREFIXES.iter().find_map(|(prefix, kind)| {
+        let rest = value.strip_prefix(prefix)?;
+        (rest.len() >= 16
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .then_some(*kind)
+    });
+    let by_key = || {
+        let secret_key = matches!(
+            key,
+            "api_key"
+                | "master_key"
+                | "aws_secret_access_key"
+                | "client_secret"
+                | "azure_ad_token"
+                | "redis_password"
+                | "password"
+        ) || key.ends_with("_api_key")
+            || key.ends_with("_secret");
+        (secret_key && value.len() >= 20 && !value.contains(' ')).then_some("secret")
+    };
+    let kind = by_prefix.or_else(by_key)?;
+    (!looks_like_placeholder(value)).then_some(kind)
 }
 
 fn looks_like_placeholder(value: &str) -> bool {

@@ -3,6 +3,8 @@
 
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::litellm::providers::strip_provider;
+use std::collections::HashSet;
+
 use crate::syntax::{Node, NodeKind};
 
 use super::Context;
@@ -34,14 +36,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// `model_info.id`s: a fallback target may name one deployment by id.
-fn deployment_ids(ctx: &Context) -> Vec<String> {
+fn deployment_ids(ctx: &Context) -> HashSet<String> {
     ctx.deployments()
         .filter_map(|(_, d)| d.get("model_info")?.get("id").map(Node::scalar_text))
         .collect()
 }
 
-fn serves(ctx: &Context, ids: &[String], name: &str) -> bool {
-    ctx.groups.contains(name) || ids.iter().any(|id| id == name)
+fn serves(ctx: &Context, ids: &HashSet<String>, name: &str) -> bool {
+    ctx.groups.contains(name) || ids.contains(name)
 }
 
 /// A fallback key fires for a failing group equal to it, or equal once a provider prefix is
@@ -56,7 +58,7 @@ fn key_can_fire(ctx: &Context, key: &str) -> bool {
 
 fn check_list(
     ctx: &Context,
-    ids: &[String],
+    ids: &HashSet<String>,
     section: &str,
     list: &str,
     value: &Node,
@@ -135,7 +137,7 @@ fn check_list(
 
 fn check_target(
     ctx: &Context,
-    ids: &[String],
+    ids: &HashSet<String>,
     key: Option<&str>,
     target: &Node,
     ptr: &str,
@@ -203,7 +205,7 @@ fn unknown_group(ctx: &Context, node: &Node, name: &str, what: &str, ptr: &str) 
 
 fn check_default_fallbacks(
     ctx: &Context,
-    ids: &[String],
+    ids: &HashSet<String>,
     section: &str,
     value: &Node,
     out: &mut Vec<Diagnostic>,

@@ -1,7 +1,6 @@
 //! Keys, types, enums and required fields, checked against the schema generated from the types.
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
-use crate::litellm::schema::schema;
 use crate::litellm::schema_walk::{describe_expected, SchemaWalker, Violation};
 use crate::suggest::did_you_mean;
 
@@ -23,7 +22,7 @@ const OWN_RULES: [(&str, &str); 2] = [
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let walker = SchemaWalker::new(schema());
+    let walker = crate::litellm::schema::walker();
     for violation in walker.validate(ctx.root) {
         if let Some(d) = diagnose(&walker, &violation) {
             out.push(d);
