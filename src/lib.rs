@@ -13,6 +13,7 @@ pub mod openclaw;
 pub mod price_table;
 #[cfg(feature = "proxy")]
 pub mod proxy;
+pub mod published_schema;
 pub mod refs;
 pub mod schema_tidy;
 pub mod suggest;

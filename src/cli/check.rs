@@ -13,12 +13,17 @@ use crate::syntax::SourceMap;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The LiteLLM proxy config (litellm_config.yaml).
+    /// The LiteLLM proxy config (litellm_config.yaml). Repeatable: each file is checked on its own.
     #[arg(long, short = 'c', value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// The OpenClaw config (openclaw.json); its `litellm/<model>` refs are checked against --config.
+    pub config: Vec<PathBuf>,
+    /// The OpenClaw config (openclaw.json); its `litellm/<model>` refs are checked against a single
+    /// --config. Repeatable: each file is checked on its own.
     #[arg(long, value_name = "FILE")]
-    pub openclaw: Option<PathBuf>,
+    pub openclaw: Vec<PathBuf>,
+    /// More files, as pre-commit passes them: `.yaml`/`.yml` are LiteLLM configs, `.json`/`.json5`
+    /// OpenClaw configs.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Output format [default: github under GitHub Actions, else human].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -53,17 +58,49 @@ pub fn environment(env_files: &[PathBuf]) -> Result<Environment, String> {
     Ok(env)
 }
 
+/// The LiteLLM and the OpenClaw configs to check: the flags' files, then the positional ones by
+/// extension.
+fn files_by_kind(args: &CheckArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
+    let mut configs = args.config.clone();
+    let mut openclaws = args.openclaw.clone();
+    for file in &args.files {
+        let extension = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("yaml" | "yml") => configs.push(file.clone()),
+            Some("json" | "json5") => openclaws.push(file.clone()),
+            _ => {
+                return Err(format!(
+                    "cannot tell what {} is: .yaml/.yml files are LiteLLM configs, .json/.json5 \
+                     OpenClaw configs; use --config FILE or --openclaw FILE",
+                    file.display()
+                ))
+            }
+        }
+    }
+    Ok((configs, openclaws))
+}
+
 /// Runs every check the arguments ask for. `Err` is a usage or I/O problem (exit 2).
 pub fn collect(args: &CheckArgs) -> Result<Report, String> {
-    if args.config.is_none() && args.openclaw.is_none() {
+    let (configs, openclaws) = files_by_kind(args)?;
+    if configs.is_empty() && openclaws.is_empty() {
         return Err("nothing to check: pass --config FILE and/or --openclaw FILE".into());
+    }
+    if configs.len() > 1 && !openclaws.is_empty() {
+        return Err(
+            "OpenClaw refs are checked against one LiteLLM config: pass a single --config FILE with --openclaw"
+                .into(),
+        );
     }
     let env = environment(&args.env_file)?;
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut groups = None;
     let mut litellm_root = None;
-    if let Some(config) = &args.config {
+    for config in &configs {
         let options = CheckOptions {
             env: env.clone(),
             require_env: args.require_env,
@@ -77,7 +114,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
             litellm_root = outcome.root;
         }
     }
-    if let Some(openclaw) = &args.openclaw {
+    for openclaw in &openclaws {
         let found = crate::openclaw::check(
             openclaw,
             &env,

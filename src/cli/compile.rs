@@ -40,8 +40,9 @@ pub struct CompileArgs {
 
 pub fn run(args: CompileArgs) -> ExitCode {
     let check = CheckArgs {
-        config: Some(args.config.clone()),
-        openclaw: args.openclaw.clone(),
+        config: vec![args.config.clone()],
+        openclaw: args.openclaw.iter().cloned().collect(),
+        files: Vec::new(),
         format: args.format,
         env_file: args.env_file.clone(),
         require_env: args.require_env,

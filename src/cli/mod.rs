@@ -22,11 +22,17 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// List every rule code with its severity and the real-tool behaviour it guards against.
     Rules(rules::RulesArgs),
+    /// Print the JSON Schema (draft-07) of a LiteLLM or OpenClaw config, or write both with --out-dir.
+    #[command(
+        override_usage = "litellm-check schema <litellm|openclaw>\n       litellm-check schema --out-dir DIR"
+    )]
+    Schema(schema::SchemaArgs),
 }
 
 pub mod check;
 pub mod compile;
 pub mod rules;
+pub mod schema;
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -44,5 +50,6 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Schema(args) => schema::run(args),
     }
 }

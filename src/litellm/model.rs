@@ -101,7 +101,8 @@ pub struct Deployment {
 pub struct LitellmParams {
     /// `provider/model-id` (e.g. `openai/gpt-4o`, `anthropic/claude-sonnet-4-5`), or a bare model id
     /// known to LiteLLM's price table. `*` in a wildcard group is replaced by the requested name.
-    #[schemars(extend("examples" = ["openai/gpt-4o", "anthropic/claude-sonnet-4-5", "azure/my-deployment", "gemini/gemini-2.5-pro", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", "ollama/llama3"]))]
+    /// Editors offer every provider prefix LiteLLM knows as a completion.
+    #[schemars(extend("examples" = super::providers::model_examples()))]
     pub model: String,
     /// Forces the provider; the model string gets `<provider>/` prefixed if needed.
     #[serde(default)]
@@ -412,14 +413,17 @@ pub enum AliasTarget {
 pub struct RouterSettings {
     /// How a deployment is picked within a model group. Unknown values stop 1.109 at start-up and
     /// made every multi-deployment request fail in 1.80.
+    #[schemars(extend("default" = "simple-shuffle"))]
     pub routing_strategy: Option<RoutingStrategy>,
     /// Strategy arguments (latency: `ttl`, `lowest_latency_buffer`, `max_latency_list_size`, `ttft_percentile`).
     pub routing_strategy_args: Option<BTreeMap<String, Value>>,
     /// Named subsets of model groups with their own strategy.
     pub routing_groups: Option<Vec<Value>>,
     /// Retries within a model group (default 2).
+    #[schemars(extend("default" = 2))]
     pub num_retries: Option<Env<u32>>,
     /// Maximum fallback hops (default 5).
+    #[schemars(extend("default" = 5))]
     pub max_fallbacks: Option<Env<u32>>,
     /// Router-level timeout, seconds.
     pub timeout: Option<Env<f64>>,
@@ -433,10 +437,12 @@ pub struct RouterSettings {
     pub model_group_retry_policy: Option<BTreeMap<String, Value>>,
     /// Failures per minute before a deployment cools down (default 3). Setting it here switches
     /// cooldowns to count mode.
+    #[schemars(extend("default" = 3))]
     pub allowed_fails: Option<Env<u32>>,
     /// Allowed failures per exception type.
     pub allowed_fails_policy: Option<BTreeMap<String, Value>>,
     /// Cooldown after failures, seconds (default 5; `0` is falsy and also means 5).
+    #[schemars(extend("default" = 5))]
     pub cooldown_time: Option<Env<f64>>,
     /// Turn cooldowns off.
     pub disable_cooldowns: Option<bool>,
@@ -491,6 +497,7 @@ pub struct RouterSettings {
     /// `{webhook_url, alerting_threshold}`.
     pub alerting_config: Option<BTreeMap<String, Value>>,
     /// Fall back when a provider rejects unsupported parameters (default true).
+    #[schemars(extend("default" = true))]
     pub fallback_on_unsupported_params: Option<bool>,
     /// Deployment affinity TTL, seconds.
     pub deployment_affinity_ttl_seconds: Option<Env<u64>>,

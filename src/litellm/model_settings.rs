@@ -255,8 +255,10 @@ pub struct GeneralSettings {
     /// Postgres URL (or env DATABASE_URL); needed for virtual keys and spend logs.
     pub database_url: Option<String>,
     /// Database connection pool size (default 10).
+    #[schemars(extend("default" = 10))]
     pub database_connection_pool_limit: Option<Env<u32>>,
     /// Database connection timeout, seconds (default 60).
+    #[schemars(extend("default" = 60))]
     pub database_connection_timeout: Option<Env<f64>>,
     /// Store models and settings in the database, editable through the API.
     pub store_model_in_db: Option<bool>,
@@ -307,6 +309,7 @@ pub struct GeneralSettings {
     /// Run health checks in the background.
     pub background_health_checks: Option<bool>,
     /// Background health check interval, seconds (default 300).
+    #[schemars(extend("default" = 300))]
     pub health_check_interval: Option<Env<u64>>,
     /// Concurrent health checks.
     pub health_check_concurrency: Option<Env<u32>>,
@@ -361,6 +364,7 @@ pub struct GeneralSettings {
     /// Routes that need no key.
     pub public_routes: Option<Vec<Value>>,
     /// `all` (default) or `admin_only`.
+    #[schemars(extend("default" = "all"))]
     pub ui_access_mode: Option<Value>,
     /// Allowed client IPs (enterprise: needs a licence).
     pub allowed_ips: Option<Vec<Value>>,

@@ -15,6 +15,27 @@ pub fn providers() -> &'static HashSet<&'static str> {
     })
 }
 
+/// What editors complete for `litellm_params.model`: a few whole model strings, then every
+/// provider prefix (`openai/`, `bedrock/`, ...), sorted, to be completed with a model id. JSON
+/// Schema cannot say "one of these prefixes" without a huge regex that editors would not
+/// complete from, and a bare price-table id is valid too, so the list is examples, not a rule.
+pub fn model_examples() -> Vec<String> {
+    let mut prefixes: Vec<&str> = providers().iter().copied().collect();
+    prefixes.sort_unstable();
+    [
+        "openai/gpt-4o",
+        "anthropic/claude-sonnet-4-5",
+        "azure/my-deployment",
+        "gemini/gemini-2.5-pro",
+        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "ollama/llama3",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .chain(prefixes.into_iter().map(|p| format!("{p}/")))
+    .collect()
+}
+
 pub fn is_provider(name: &str) -> bool {
     providers().contains(name)
 }
