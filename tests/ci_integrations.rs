@@ -154,7 +154,9 @@ fn a_file_of_unknown_kind_is_a_usage_error() {
 /// PATH with the built binary first, as the install step leaves it.
 fn path_with(dir: &Path) -> std::ffi::OsString {
     let mut dirs = vec![dir.to_path_buf()];
-    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(dirs).expect("PATH")
 }
 
