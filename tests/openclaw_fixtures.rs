@@ -48,7 +48,7 @@ fn groups_of(path: &Path, sources: &mut SourceMap) -> ModelGroups {
             alias.key.span,
         ));
     }
-    groups
+    ModelGroups::new(groups.groups, groups.aliases)
 }
 
 /// Checks `path`, with the cross-file checks when a LiteLLM config is given.
