@@ -4,7 +4,7 @@
 use super::config::FallbackRule;
 use super::error::{ErrorKind, ProxyError};
 use super::metrics::Metrics;
-use super::providers::{ChatCall, ChatReply, EventStream};
+use super::providers::{ChatCall, ChatReply, EventStream, UpstreamBody};
 use super::router::{retryable_status, substitute_captures, InFlight, Resolved, Router};
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -305,21 +305,14 @@ impl Dispatcher {
             }
             None => config.upstream_model.clone(),
         };
-        let mut body = request.body.clone();
-        for (key, value) in &config.default_params {
-            body.entry(key.clone()).or_insert_with(|| value.clone());
-        }
-        body.insert("model".into(), Value::String(upstream_model.clone()));
-        if request.stream {
-            // Usage in the last chunk is what spend tracking needs; it is hidden from a client
-            // that did not ask for it (see `sse`).
-            let options = body
-                .entry("stream_options")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(options) = options {
-                options.insert("include_usage".into(), Value::Bool(true));
-            }
-        }
+        // A stream asks for usage (spend tracking needs it); `sse` hides that chunk from a
+        // client that did not ask for it.
+        let body = UpstreamBody {
+            request: &request.body,
+            model: &upstream_model,
+            defaults: &config.default_params,
+            stream: request.stream,
+        };
         let timeout = request
             .timeout
             .or(config.timeout)

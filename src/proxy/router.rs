@@ -85,7 +85,7 @@ impl Router {
         let mut group_names = Vec::new();
         let mut built = Vec::new();
         for config in deployments {
-            let Some(provider) = providers::for_provider(&config.provider) else {
+            let Some(provider) = providers::for_deployment(&config) else {
                 continue;
             };
             let index = built.len();

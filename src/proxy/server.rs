@@ -657,11 +657,22 @@ async fn health(
         .collect();
     let client = &state.dispatcher.client;
     let checks = selected.iter().map(|d| async move {
-        let mut body = Map::new();
-        body.insert("model".into(), Value::String(d.config.upstream_model.clone()));
-        body.insert("messages".into(), json!([{"role": "user", "content": "ping"}]));
-        body.insert("max_tokens".into(), json!(1));
-        let call = super::providers::ChatCall { deployment: &d.config, body, stream: false, timeout: Duration::from_secs(30) };
+        let mut request = Map::new();
+        request.insert("messages".into(), json!([{"role": "user", "content": "ping"}]));
+        request.insert("max_tokens".into(), json!(1));
+        let no_defaults = Map::new();
+        let body = super::providers::UpstreamBody {
+            request: &request,
+            model: &d.config.upstream_model,
+            defaults: &no_defaults,
+            stream: false,
+        };
+        let call = super::providers::ChatCall {
+            deployment: &d.config,
+            body,
+            stream: false,
+            timeout: Duration::from_secs(30),
+        };
         let result = d.provider.chat(client, call).await;
         let mut entry = json!({"model": d.config.model, "model_name": d.config.model_name, "model_id": d.config.id});
         if let Some(base) = &d.config.api_base {

@@ -21,11 +21,62 @@ pub type EventStream = Pin<Box<dyn Stream<Item = Result<Bytes, ProxyError>> + Se
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// The OpenAI request body for one upstream call, as a view over the client's request: the
+/// upstream model id replaces `model`, the deployment's defaults fill what the request leaves
+/// unset, and a stream asks for usage. Serializing the view costs no copy of the messages.
+#[derive(Clone, Copy)]
+pub struct UpstreamBody<'a> {
+    pub request: &'a Map<String, Value>,
+    pub model: &'a str,
+    pub defaults: &'a Map<String, Value>,
+    pub stream: bool,
+}
+
+impl serde::Serialize for UpstreamBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("model", self.model)?;
+        for (key, value) in self.request {
+            match key.as_str() {
+                "model" => {}
+                "stream_options" if self.stream => {
+                    let mut options = value.as_object().cloned().unwrap_or_default();
+                    options.insert("include_usage".into(), Value::Bool(true));
+                    map.serialize_entry(key, &options)?;
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        for (key, value) in self.defaults {
+            if !self.request.contains_key(key) && key != "model" {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        if self.stream && !self.request.contains_key("stream_options") {
+            map.serialize_entry(
+                "stream_options",
+                &serde_json::json!({"include_usage": true}),
+            )?;
+        }
+        map.end()
+    }
+}
+
+impl UpstreamBody<'_> {
+    /// The body as an owned map, for providers that translate it.
+    pub fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// One upstream chat call.
 pub struct ChatCall<'a> {
     pub deployment: &'a DeploymentConfig,
-    /// The OpenAI request body, `model` already set to the upstream id and defaults merged.
-    pub body: Map<String, Value>,
+    pub body: UpstreamBody<'a>,
     pub stream: bool,
     /// Non-streaming: the whole call; streaming: until the response headers.
     pub timeout: Duration,
@@ -185,7 +236,12 @@ pub fn default_api_base(provider: &str, env: &crate::env::Environment) -> Option
         .or_else(|| (!url.is_empty()).then(|| url.to_string()))
 }
 
-/// The implementation serving `provider`.
-pub fn for_provider(provider: &str) -> Option<Arc<dyn Provider>> {
-    is_supported(provider).then(|| Arc::new(OpenAiCompatible::new(provider)) as Arc<dyn Provider>)
+/// The implementation serving a deployment.
+pub fn for_deployment(deployment: &DeploymentConfig) -> Option<Arc<dyn Provider>> {
+    is_supported(&deployment.provider).then(|| {
+        Arc::new(OpenAiCompatible::new(
+            &deployment.provider,
+            deployment.api_base.as_deref(),
+        )) as Arc<dyn Provider>
+    })
 }

@@ -7,16 +7,26 @@ use std::time::Duration;
 
 pub struct OpenAiCompatible {
     provider: &'static str,
+    /// `{api_base}/chat/completions`, parsed once (URL parsing and IDNA per call cost more than
+    /// the rest of the request set-up).
+    chat_url: Result<reqwest::Url, String>,
 }
 
 impl OpenAiCompatible {
-    pub fn new(provider: &str) -> Self {
+    pub fn new(provider: &str, api_base: Option<&str>) -> Self {
         let provider = super::OPENAI_COMPATIBLE
             .iter()
             .map(|(name, ..)| *name)
             .find(|name| *name == provider)
             .unwrap_or("openai");
-        OpenAiCompatible { provider }
+        let chat_url = match api_base {
+            None => Err("the deployment has no api_base".to_string()),
+            Some(base) => {
+                reqwest::Url::parse(&format!("{}/chat/completions", base.trim_end_matches('/')))
+                    .map_err(|e| format!("api_base is not a URL ({e})"))
+            }
+        };
+        OpenAiCompatible { provider, chat_url }
     }
 }
 
@@ -28,13 +38,15 @@ impl Provider for OpenAiCompatible {
     ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
         Box::pin(async move {
             let provider = self.provider;
-            let Some(base) = call.deployment.api_base.as_deref() else {
-                return Err(ProxyError::bad_request(format!(
-                    "litellm.BadRequestError: deployment `{}` has no api_base",
-                    call.deployment.id
-                )));
+            let url = match &self.chat_url {
+                Ok(url) => url.clone(),
+                Err(why) => {
+                    return Err(ProxyError::bad_request(format!(
+                        "litellm.BadRequestError: deployment `{}`: {why}",
+                        call.deployment.id
+                    )))
+                }
             };
-            let url = format!("{}/chat/completions", base.trim_end_matches('/'));
             let body =
                 serde_json::to_vec(&call.body).map_err(|e| ProxyError::internal(e.to_string()))?;
             let mut request = client
