@@ -258,3 +258,74 @@ fn verdicts_agree_on_the_recorded_oracle_cases() {
         disagreements.join("\n")
     );
 }
+
+/// Model refs against the real thing: for every schema-valid corpus file, `openclaw doctor
+/// --lint` (check `core/doctor/model-references`, 2026.9.6) was asked which refs name an unknown
+/// provider; its answers are recorded in `tests/openclaw_cases/doctor_unknown_providers.tsv`.
+/// Doctor looks at the default model and its fallbacks, `imageModel` and the
+/// `agents.defaults.models` keys; at those places our OC061 must name the same providers.
+#[test]
+fn unknown_providers_agree_with_openclaw_doctor() {
+    let table_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/openclaw_cases/doctor_unknown_providers.tsv");
+    let table = std::fs::read_to_string(&table_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", table_path.display()));
+    let dir = corpus_dir().join("openclaw");
+    let mut checked = 0;
+    let mut disagreements = Vec::new();
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let (file, providers) = line.split_once('\t').unwrap_or((line, ""));
+        let mut expected: Vec<String> = providers
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut sources = SourceMap::new();
+        let diagnostics = openclaw::check(
+            &dir.join(file),
+            &Environment::empty(),
+            &mut sources,
+            None,
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let doctor_places = [
+            "/agents/defaults/model",
+            "/agents/defaults/imageModel",
+            "/agents/defaults/models/",
+        ];
+        let mut ours: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| {
+                d.code == Code::OcUnknownProvider
+                    && doctor_places.iter().any(|p| d.pointer.starts_with(p))
+            })
+            .filter_map(|d| {
+                d.message
+                    .split("unknown provider \"")
+                    .nth(1)?
+                    .split('"')
+                    .next()
+                    .map(str::to_string)
+            })
+            .collect();
+        for list in [&mut expected, &mut ours] {
+            list.sort();
+            list.dedup();
+        }
+        if expected != ours {
+            disagreements.push(format!("{file}: doctor {expected:?}, we {ours:?}"));
+        }
+        checked += 1;
+    }
+    println!(
+        "doctor unknown-provider agreement: {}/{checked} files",
+        checked - disagreements.len()
+    );
+    assert!(checked >= 100, "only {checked} files recorded");
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
