@@ -54,7 +54,17 @@ impl ModelGroups {
     }
 
     pub fn group(&self, name: &str) -> Option<&ModelGroup> {
-        self.index.get(name).and_then(|&i| self.groups.get(i))
+        if self.is_indexed() {
+            self.index.get(name).and_then(|&i| self.groups.get(i))
+        } else {
+            self.groups.iter().find(|g| g.name == name)
+        }
+    }
+
+    /// Whether the index matches `groups` (the fields are public: a caller may have pushed
+    /// groups without [`ModelGroups::new`]).
+    fn is_indexed(&self) -> bool {
+        self.index.len() == self.groups.len()
     }
 
     /// Resolves a requested model name as LiteLLM's router does: exact `model_name` first, then
@@ -67,11 +77,22 @@ impl ModelGroups {
         if let Some((alias, _, _)) = self.aliases.iter().find(|(a, _, _)| a == name) {
             return Some(Resolution::Alias(alias));
         }
-        self.patterns
-            .iter()
-            .filter_map(|&i| self.groups.get(i))
-            .find(|g| wildcard_matches(&g.name, name))
-            .map(Resolution::Wildcard)
+        let mut patterns: Vec<&ModelGroup> = if self.is_indexed() {
+            self.patterns
+                .iter()
+                .filter_map(|&i| self.groups.get(i))
+                .collect()
+        } else {
+            let mut p: Vec<&ModelGroup> = self
+                .groups
+                .iter()
+                .filter(|g| g.name.contains('*'))
+                .collect();
+            p.sort_by_key(|g| std::cmp::Reverse(g.name.len()));
+            p
+        };
+        patterns.retain(|g| wildcard_matches(&g.name, name));
+        patterns.first().copied().map(Resolution::Wildcard)
     }
 
     pub fn contains(&self, name: &str) -> bool {

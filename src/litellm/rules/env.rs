@@ -3,11 +3,11 @@
 //!
 //! Messages name variables, never their values.
 
-use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::syntax::{Node, NodeKind};
 
-use super::Context;
+use super::{path_pointer, Context, Seg};
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let defined_in_file: Vec<String> = ctx
@@ -37,26 +37,29 @@ struct Walker<'a, 'o> {
     ctx: &'a Context<'a>,
     defined_in_file: &'a [String],
     out: &'o mut Vec<Diagnostic>,
-    path: Vec<String>,
+    path: Vec<Seg<'a>>,
 }
 
-impl Walker<'_, '_> {
-    fn node(&mut self, node: &Node, position: Position) {
+impl<'a> Walker<'a, '_> {
+    fn node(&mut self, node: &'a Node, position: Position) {
         match &node.kind {
             NodeKind::Map(entries) => {
                 for entry in entries {
-                    let key = entry.key.scalar_text();
-                    if key.starts_with(ENV_PREFIX) {
+                    if entry
+                        .key
+                        .as_str()
+                        .is_some_and(|k| k.starts_with(ENV_PREFIX))
+                    {
                         self.not_resolved(&entry.key, "a mapping key");
                     }
-                    self.path.push(key);
+                    self.path.push(Seg::Key(&entry.key));
                     self.node(&entry.value, Position::MapValue);
                     self.path.pop();
                 }
             }
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.path.push(i.to_string());
+                    self.path.push(Seg::Index(i));
                     self.node(item, Position::ListItem);
                     self.path.pop();
                 }
@@ -87,11 +90,11 @@ impl Walker<'_, '_> {
                     format!("`${{{var}}}` is not expanded by LiteLLM: the literal text is used"),
                 )
                 .with_help(help)
-                .with_pointer(pointer(&self.path)),
+                .with_pointer(path_pointer(&self.path)),
             );
             return;
         }
-        let key = self.path.last().map(String::as_str).unwrap_or_default();
+        let key = self.path.last().and_then(Seg::key).unwrap_or_default();
         if let Some(kind) = literal_secret(key, value) {
             if key == "master_key" && value == "sk-1234" {
                 return; // the demo key has its own rule
@@ -106,13 +109,13 @@ impl Walker<'_, '_> {
                 .with_help(format!(
                     "store it in an environment variable and write `{key}: os.environ/<VARIABLE>`"
                 ))
-                .with_pointer(pointer(&self.path)),
+                .with_pointer(path_pointer(&self.path)),
             );
         }
     }
 
     fn reference(&mut self, node: &Node, value: &str) {
-        let key = self.path.last().map(String::as_str).unwrap_or_default();
+        let key = self.path.last().and_then(Seg::key).unwrap_or_default();
         // 1.109 leaves `*_ref` federation pointers unresolved on purpose.
         if key.ends_with("_ref") {
             return;
@@ -123,12 +126,12 @@ impl Walker<'_, '_> {
             return;
         }
         if self.defined_in_file.iter().any(|d| d == &name)
-            && self.path.first().map(String::as_str) != Some("environment_variables")
+            && self.path.first().and_then(Seg::key) != Some("environment_variables")
         {
             self.out.push(
                 Diagnostic::new(Code::EnvDefinedTooLate, node.span, format!("`{name}` is only defined in this file's `environment_variables`, which LiteLLM exports after resolving references: this resolves to null"))
                     .with_help(format!("set {name} in the proxy's environment, or write the value here"))
-                    .with_pointer(pointer(&self.path)),
+                    .with_pointer(path_pointer(&self.path)),
             );
             return;
         }
@@ -152,7 +155,7 @@ impl Walker<'_, '_> {
             .with_help(format!(
                 "export {name}=… where the proxy runs, or pass --env-file"
             ))
-            .with_pointer(pointer(&self.path)),
+            .with_pointer(path_pointer(&self.path)),
         );
     }
 
@@ -160,7 +163,7 @@ impl Walker<'_, '_> {
         self.out.push(
             Diagnostic::new(Code::EnvNotResolved, node.span, format!("`{}` is {place}: LiteLLM only resolves `os.environ/` in mapping values, so the literal text is used", node.scalar_text()))
                 .with_help("put the reference in a mapping value (`key: os.environ/NAME`)")
-                .with_pointer(pointer(&self.path)),
+                .with_pointer(path_pointer(&self.path)),
         );
     }
 }

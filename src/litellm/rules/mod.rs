@@ -51,3 +51,29 @@ pub fn run_all(ctx: &Context, out: &mut Vec<Diagnostic>) {
     settings::check(ctx, out);
     yaml11::check(ctx, out);
 }
+
+/// One step of a walker's path, kept as a reference: the JSON pointer text is only built for a
+/// finding, not for every node of a large file.
+#[derive(Debug, Clone, Copy)]
+pub enum Seg<'a> {
+    Key(&'a Node),
+    Index(usize),
+}
+
+impl Seg<'_> {
+    /// The key as a string, when this step is a string key.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Seg::Key(node) => node.as_str(),
+            Seg::Index(_) => None,
+        }
+    }
+}
+
+/// The JSON pointer of a walker path.
+pub fn path_pointer(path: &[Seg]) -> String {
+    crate::diagnostic::pointer(path.iter().map(|s| match s {
+        Seg::Key(node) => node.scalar_text(),
+        Seg::Index(i) => i.to_string(),
+    }))
+}

@@ -1,27 +1,27 @@
 //! Plain scalars YAML 1.1 (PyYAML, which LiteLLM uses) reads differently from how they look.
 
-use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::{Node, NodeKind, ScalarStyle};
 
-use super::Context;
+use super::{path_pointer, Context, Seg};
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut path = Vec::new();
     walk(ctx, ctx.root, &mut path, out);
 }
 
-fn walk(ctx: &Context, node: &Node, path: &mut Vec<String>, out: &mut Vec<Diagnostic>) {
+fn walk<'a>(ctx: &Context, node: &'a Node, path: &mut Vec<Seg<'a>>, out: &mut Vec<Diagnostic>) {
     match &node.kind {
         NodeKind::Map(entries) => {
             for entry in entries {
-                path.push(entry.key.scalar_text());
+                path.push(Seg::Key(&entry.key));
                 walk(ctx, &entry.value, path, out);
                 path.pop();
             }
         }
         NodeKind::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(i.to_string());
+                path.push(Seg::Index(i));
                 walk(ctx, item, path, out);
                 path.pop();
             }
@@ -37,7 +37,7 @@ fn walk(ctx: &Context, node: &Node, path: &mut Vec<String>, out: &mut Vec<Diagno
                 out.push(
                     Diagnostic::new(Code::Yaml11Surprise, node.span, message)
                         .with_help(format!("quote it (`\"{text}\"`) if you meant the text"))
-                        .with_pointer(pointer(path.iter())),
+                        .with_pointer(path_pointer(path)),
                 );
             }
         }
