@@ -63,6 +63,10 @@ pub fn openclaw() -> Value {
     let mut schema = crate::openclaw::schema();
     crate::schema_tidy::to_draft07(&mut schema);
     crate::schema_tidy::tidy(&mut schema);
+    crate::schema_tidy::describe_open_objects(
+        &mut schema,
+        "Not modelled by litellm-check: any content is accepted here; OpenClaw checks it.",
+    );
     crate::schema_tidy::with_header(
         schema,
         &format!("{BASE_URL}{}", Target::Openclaw.file_name()),

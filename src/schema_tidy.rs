@@ -244,6 +244,33 @@ fn rewrite_refs(value: &mut Value) {
     }
 }
 
+/// Gives every property that accepts any object and has no description of its own `note`, so an
+/// editor's hover explains why it offers no completion there.
+pub fn describe_open_objects(value: &mut Value, note: &str) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get_mut("properties") {
+                for property in properties.values_mut() {
+                    if let Value::Object(p) = property {
+                        let open = p.get("type") == Some(&Value::String("object".into()))
+                            && p.get("additionalProperties") == Some(&Value::Bool(true))
+                            && !p.contains_key("properties");
+                        if open && !p.contains_key("description") {
+                            p.insert("description".into(), Value::String(note.into()));
+                        }
+                    }
+                }
+            }
+            map.values_mut()
+                .for_each(|v| describe_open_objects(v, note));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| describe_open_objects(v, note)),
+        _ => {}
+    }
+}
+
 /// Puts `$schema`, `$id`, `title` and `description` first, where readers (and SchemaStore's
 /// reviewers) expect them.
 pub fn with_header(value: Value, id: &str, title: &str, description: &str) -> Value {
