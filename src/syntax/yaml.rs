@@ -16,7 +16,16 @@
 //! `!!binary` stays its base64 text; `!!set` is a mapping and `!!omap`/`!!pairs` a list of
 //! `[key, value]` lists. A document that is only `---` reads as `root: None`.
 //!
-//! The tree is built with an explicit stack: no recursion on input depth.
+//! The parser is saphyr-parser (YAML 1.2) patched to be as lenient as PyYAML about
+//! indentation inside flow collections and quoted scalars and as strict about empty keys
+//! (vendor/saphyr-parser/PATCHES.md). Known remaining syntax differences, found by
+//! scripts/yaml_gen.py + scripts/yaml_diff.py and all outside what configs contain: a few
+//! `?`/`:` corner cases inside flow collections (`{a: ?}`, `[? : x]`), U+0085/U+2028/U+2029
+//! (line breaks for PyYAML, not for saphyr), and a byte order mark inside a document.
+//!
+//! The tree is built with an explicit stack: no recursion on input depth. Each node's span is
+//! its text as written, without its `&anchor`/`!tag`; an alias's copy keeps the anchored
+//! node's spans.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -523,6 +523,12 @@ pub(crate) fn construct_float(value: &str) -> Result<f64, String> {
     python_float(body).map(|v| sign * v).ok_or_else(invalid)
 }
 
+/// Whether `value`, written as a plain scalar, reads back as the same string under PyYAML's
+/// YAML 1.1 resolver (used by emitters to decide when quotes are needed).
+pub fn plain_reads_as_string(value: &str) -> bool {
+    resolve_plain(value) == Implicit::Str
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,6 +539,27 @@ mod tests {
         assert_eq!(resolve_plain("1:60"), Implicit::Str);
         assert_eq!(resolve_plain("1:130"), Implicit::Str);
         assert_eq!(resolve_plain("1:5:59"), Implicit::Int);
+    }
+
+    #[test]
+    fn plain_strings_that_stay_strings() {
+        for s in ["gpt-4o", "09", "3e-06", "y", "os.environ/KEY", "1.2.3"] {
+            assert!(plain_reads_as_string(s), "{s}");
+        }
+        for s in [
+            "yes",
+            "Off",
+            "010",
+            "1:30",
+            ".nan",
+            "2024-01-01",
+            "~",
+            "",
+            "<<",
+            "=",
+        ] {
+            assert!(!plain_reads_as_string(s), "{s}");
+        }
     }
 
     #[test]
@@ -551,10 +578,4 @@ mod tests {
         let naive = construct_timestamp("2024-01-01T09:00:00").map(|p| timestamp_identity(&p));
         assert_ne!(naive, b);
     }
-}
-
-/// Whether `value`, written as a plain scalar, reads back as the same string under PyYAML's
-/// YAML 1.1 resolver (used by emitters to decide when quotes are needed).
-pub fn plain_reads_as_string(value: &str) -> bool {
-    resolve_plain(value) == Implicit::Str
 }
