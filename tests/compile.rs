@@ -252,3 +252,33 @@ fn compiling_again_over_its_own_output_works() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn corpus_configs_compile_to_their_golden_outputs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        assert!(std::env::var("CI").is_err(), "the shared corpus is missing");
+        return;
+    }
+    for file in [
+        "litellm/Hellblazer__qwen-coprocessor-stack__config-litellm_config.yaml",
+        "litellm/Fast-Editor__Lynkr__benchmark-configs-litellm_config.yaml",
+        "litellm-docs/proxy-load_balancing.md__1.yaml",
+    ] {
+        let compiled =
+            compile_file(&root.join(file)).unwrap_or_else(|| panic!("{file} has errors"));
+        let name = file.replace(['/', '.'], "_");
+        insta::assert_snapshot!(
+            format!("corpus_{name}"),
+            format!(
+                "{}\n--- openclaw.litellm.json5\n{}\n--- .env.example\n{}\n--- notes\n{}",
+                compiled.litellm_config,
+                compiled.openclaw_fragment,
+                compiled
+                    .env_example
+                    .replace(root.to_string_lossy().as_ref(), "<corpus>"),
+                compiled.notes.join("\n")
+            )
+        );
+    }
+}

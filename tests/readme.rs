@@ -26,8 +26,7 @@ fn ci_runs_the_readme_test_command() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).expect(".ci/run");
     let command = ci
         .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.starts_with('#') && !l.trim().is_empty())
         .expect("a command in .ci/run");
     assert!(
         readme.contains(command),

@@ -41,7 +41,7 @@ pub fn normalize(root: &Node) -> (Node, Vec<String>) {
             let parent = crate::diagnostic::pointer(&pointer[..pointer.len().saturating_sub(1)]);
             let key = pointer.last().cloned().unwrap_or_default();
             let home =
-                misplaced_home(&walker, &parent, &key).map(|h| h.trim_matches('`').to_string());
+                misplaced_home(walker, &parent, &key).map(|h| h.trim_matches('`').to_string());
             moves.push((pointer, home));
         }
     }

@@ -10,27 +10,16 @@ pub mod providers;
 pub mod refs;
 pub mod schema;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::env::Environment;
 use crate::litellm::ModelGroups;
 use crate::syntax::{Node, SourceMap};
 
-/// The main file could not be read at all (missing, a directory, not UTF-8): exit 2.
-#[derive(Debug)]
-pub struct LoadError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.message)
-    }
-}
-
-impl std::error::Error for LoadError {}
+/// The main file could not be read at all (missing, a directory, not UTF-8): exit 2. One type
+/// for both formats.
+pub use crate::litellm::load::LoadError;
 
 /// The JSON Schema generated from the model types.
 pub fn schema() -> serde_json::Value {

@@ -24,7 +24,7 @@ const OWN_RULES: [(&str, &str); 2] = [
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let walker = crate::litellm::schema::walker();
     for violation in walker.validate(ctx.root) {
-        if let Some(d) = diagnose(&walker, &violation) {
+        if let Some(d) = diagnose(walker, &violation) {
             out.push(d);
         }
     }
