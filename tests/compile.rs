@@ -7,35 +7,40 @@ use std::process::Command;
 use litellm_check::compile::{compile, CompileOptions, Compiled};
 use litellm_check::diagnostic::Severity;
 use litellm_check::env::Environment;
-use litellm_check::litellm::{check_file, CheckOptions};
+use litellm_check::litellm::{check_file, CheckOptions, CheckOutcome};
 use litellm_check::syntax::{json5, yaml, FileId, Limits, SourceMap};
 
-fn compile_file(path: &Path) -> Option<Compiled> {
+/// Checks `path`; `None` when the checker finds errors (compile refuses those).
+fn check_clean(path: &Path) -> Option<(SourceMap, CheckOutcome)> {
     let options = CheckOptions {
         env: Environment::empty(),
         ..CheckOptions::default()
     };
     let mut sources = SourceMap::new();
     let outcome = check_file(path, &options, &mut sources).expect("readable");
-    if outcome.has_errors() {
-        return None;
-    }
+    (!outcome.has_errors()).then_some((sources, outcome))
+}
+
+fn compile_checked(path: &Path, sources: &SourceMap, outcome: &CheckOutcome) -> Compiled {
     let root = outcome.root.as_ref().expect("a checked config has a tree");
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    Some(
-        compile(
-            name,
-            root,
-            &outcome.groups,
-            &sources,
-            &[],
-            &CompileOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    compile(
+        name,
+        root,
+        &outcome.groups,
+        sources,
+        &[],
+        &CompileOptions::default(),
     )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn compile_file(path: &Path) -> Option<Compiled> {
+    let (sources, outcome) = check_clean(path)?;
+    Some(compile_checked(path, &sources, &outcome))
 }
 
 /// The compiled YAML reads back (as PyYAML would) and checks with no errors; the fragment is JSON5.
@@ -152,30 +157,9 @@ fn every_corpus_file_the_checker_passes_compiles_and_round_trips() {
 /// Like `compile_file`, but a config serving no fixed-name group is skipped (nothing to generate
 /// for OpenClaw), not a failure.
 fn compile_file_lenient(path: &Path) -> Option<Compiled> {
-    let options = CheckOptions {
-        env: Environment::empty(),
-        ..CheckOptions::default()
-    };
-    let mut sources = SourceMap::new();
-    let outcome = check_file(path, &options, &mut sources).ok()?;
-    if outcome.has_errors() || outcome.groups.exact_names().next().is_none() {
-        return None;
-    }
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    Some(
-        compile(
-            name,
-            outcome.root.as_ref()?,
-            &outcome.groups,
-            &sources,
-            &[],
-            &CompileOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-    )
+    let (sources, outcome) = check_clean(path)?;
+    outcome.groups.exact_names().next()?;
+    Some(compile_checked(path, &sources, &outcome))
 }
 
 fn run_cli(args: &[&str]) -> std::process::Output {

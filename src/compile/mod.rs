@@ -298,39 +298,56 @@ fn fallbacks_of(root: &Node, group: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every `${NAME}` of an OpenClaw file (upper-case names, `$${X}` escapes skipped, as OpenClaw
-/// substitutes them), with file:line of each use.
+/// Every `${NAME}` in the string values of an OpenClaw file (upper-case names, `$${X}` escapes
+/// skipped, as OpenClaw substitutes them), with file:line of each use. Read with the same JSON5
+/// reader as the checker, so commented-out text is not counted.
 pub fn openclaw_env_uses(path: &std::path::Path) -> Vec<EnvUse> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
     };
+    let file = crate::syntax::FileId(0);
+    let Ok(doc) = crate::syntax::json5::read(&text, file, &crate::syntax::Limits::default()) else {
+        return Vec::new();
+    };
+    let source = crate::syntax::SourceFile::new(path, text.clone());
     let mut uses = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let bytes = line.as_bytes();
-        let mut i = 0;
-        while let Some(pos) = line[i..].find("${") {
-            let start = i + pos;
-            i = start + 2;
-            if start > 0 && bytes[start - 1] == b'$' {
-                continue;
-            }
-            let rest = &line[start + 2..];
-            let Some(end) = rest.find('}') else { break };
-            let name = &rest[..end];
-            let valid = name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-            if valid {
-                uses.push(EnvUse {
-                    name: name.to_string(),
-                    location: format!("{}:{}", path.display(), n + 1),
-                });
-            }
-        }
+    if let Some(root) = &doc.root {
+        collect_shell_vars(root, &source, &mut uses);
     }
     uses
+}
+
+fn collect_shell_vars(node: &Node, source: &crate::syntax::SourceFile, out: &mut Vec<EnvUse>) {
+    match &node.kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .for_each(|e| collect_shell_vars(&e.value, source, out)),
+        NodeKind::Seq(items) => items
+            .iter()
+            .for_each(|i| collect_shell_vars(i, source, out)),
+        NodeKind::Str(value) => {
+            let (line, _) = source.line_col(node.span.start);
+            let mut rest = value.as_str();
+            while let Some(pos) = rest.find("${") {
+                let escaped = rest[..pos].ends_with('$');
+                rest = &rest[pos + 2..];
+                let Some(end) = rest.find('}') else { break };
+                let name = &rest[..end];
+                let valid = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if valid && !escaped {
+                    out.push(EnvUse {
+                        name: name.to_string(),
+                        location: format!("{}:{line}", source.display_path()),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
 }
