@@ -11,6 +11,7 @@ pub mod litellm;
 pub mod mock;
 pub mod openclaw;
 pub mod price_table;
+pub mod provider_routes;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod published_schema;

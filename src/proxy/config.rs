@@ -56,6 +56,8 @@ pub struct DeploymentConfig {
     pub num_retries: Option<u32>,
     pub input_cost_per_token: Option<f64>,
     pub output_cost_per_token: Option<f64>,
+    pub cache_read_input_token_cost: Option<f64>,
+    pub cache_creation_input_token_cost: Option<f64>,
     /// `model_info.base_model`: the price-table name to charge with.
     pub base_model: Option<String>,
     /// Per-deployment cooldown override (`model_info`, then `litellm_params`); 0 disables.
@@ -516,9 +518,12 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
                 .to_string(),
         ),
         (None, Some((prefix, rest))) => (prefix.to_string(), rest.to_string()),
-        // A bare id (`gpt-4o`) or `*`: LiteLLM infers the provider from the price table; the
-        // OpenAI-compatible path is the one that serves such ids.
-        (None, None) => ("openai".to_string(), model.to_string()),
+        // A bare id (`gpt-4o`, `claude-3-haiku-20240307`) or `*`: LiteLLM infers the provider
+        // from the price table, and `*` is OpenAI's.
+        (None, None) => (
+            crate::provider_routes::bare_model_provider(model).to_string(),
+            model.to_string(),
+        ),
     };
     if !super::providers::is_supported(&provider) {
         return Err(format!(
@@ -529,11 +534,7 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
         .or_else(|| string(params.get("base_url")))
         .or_else(|| super::providers::default_api_base(&provider, env));
     let api_key = string(params.get("api_key"))
-        .or_else(|| {
-            super::providers::default_key_env(&provider)
-                .and_then(|name| env.get(name))
-                .map(str::to_string)
-        })
+        .or_else(|| super::providers::default_api_key(&provider, env).map(str::to_string))
         .map(Secret::new);
     let mut headers = Vec::new();
     for key in ["headers", "extra_headers"] {
@@ -590,6 +591,10 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
             .or_else(|| number(info.get("input_cost_per_token"))),
         output_cost_per_token: number(params.get("output_cost_per_token"))
             .or_else(|| number(info.get("output_cost_per_token"))),
+        cache_read_input_token_cost: number(params.get("cache_read_input_token_cost"))
+            .or_else(|| number(info.get("cache_read_input_token_cost"))),
+        cache_creation_input_token_cost: number(params.get("cache_creation_input_token_cost"))
+            .or_else(|| number(info.get("cache_creation_input_token_cost"))),
         base_model: string(info.get("base_model")),
         cooldown_time,
         allowed_fails: number(info.get("allowed_fails")).map(|n| n.max(0.0) as u32),

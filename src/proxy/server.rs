@@ -316,7 +316,7 @@ async fn handle_chat(
     else {
         return ProxyError::internal("deployment vanished").into_response();
     };
-    let price = pricing::price_for(&deployment.config, &success.upstream_model);
+    let rates = pricing::rates_for(&deployment.config, &success.upstream_model);
     let mut response_headers = HeaderMap::new();
     set_header(&mut response_headers, "x-litellm-call-id", &call_id);
     set_header(
@@ -364,7 +364,7 @@ async fn handle_chat(
     match reply {
         Reply::Complete(bytes) => {
             let usage = usage_of(&bytes);
-            let cost = pricing::cost(price, usage.prompt_tokens, usage.completion_tokens);
+            let cost = pricing::cost(rates, &usage);
             drop(in_flight);
             state.dispatcher.router.record_success(
                 index,
@@ -372,11 +372,14 @@ async fn handle_chat(
                 usage.prompt_tokens + usage.completion_tokens,
             );
             let overhead = started.elapsed().saturating_sub(waited);
-            set_header(
-                &mut response_headers,
-                "x-litellm-response-cost",
-                &cost.to_string(),
-            );
+            // LiteLLM leaves the header out when it cannot price the call.
+            if let Some(cost) = cost {
+                set_header(
+                    &mut response_headers,
+                    "x-litellm-response-cost",
+                    &pricing::python_float(cost),
+                );
+            }
             set_header(
                 &mut response_headers,
                 "x-litellm-overhead-duration-ms",
@@ -388,7 +391,7 @@ async fn handle_chat(
                 &group,
                 &upstream_model,
                 usage,
-                cost,
+                cost.unwrap_or(0.0),
                 Some(waited),
                 None,
                 retries,
@@ -403,8 +406,10 @@ async fn handle_chat(
             let first_byte = Instant::now();
             let on_end = move |end: StreamEnd| {
                 drop(in_flight);
+                // A stream is priced from the usage chunk the upstream was asked for; an
+                // upstream that sends none leaves the call at zero tokens and zero cost.
                 let usage = end.usage.unwrap_or_default();
-                let cost = pricing::cost(price, usage.prompt_tokens, usage.completion_tokens);
+                let cost = pricing::cost(rates, &usage).unwrap_or(0.0);
                 if end.error.is_none() && !end.cancelled {
                     let elapsed = end.ended.map_or(upstream_time, |e| {
                         e.duration_since(first_byte) + upstream_time
@@ -492,6 +497,10 @@ impl RecordContext {
         };
         let completion_start =
             first_byte.map(|first| self.start_time + first.duration_since(self.started));
+        let mut metadata = self.metadata;
+        if let Value::Object(map) = &mut metadata {
+            map.insert("usage_object".into(), usage_object(&usage));
+        }
         spend.record(SpendRow {
             request_id: self.call_id,
             call_type: "acompletion".into(),
@@ -508,11 +517,27 @@ impl RecordContext {
             api_base: config.api_base.clone().unwrap_or_default(),
             custom_llm_provider: config.provider.clone(),
             user: self.user,
-            metadata: self.metadata,
+            metadata,
             requester_ip_address: self.peer,
             status: status.unwrap_or("success").to_string(),
         });
     }
+}
+
+/// The usage LiteLLM keeps in a spend row's `metadata.usage_object`, cache counts included.
+fn usage_object(usage: &Usage) -> Value {
+    let mut object = json!({
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens},
+        "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
+    });
+    if usage.cached_tokens > 0 || usage.cache_creation_tokens > 0 {
+        object["cache_read_input_tokens"] = json!(usage.cached_tokens);
+        object["cache_creation_input_tokens"] = json!(usage.cache_creation_tokens);
+    }
+    object
 }
 
 fn usage_of(body: &[u8]) -> Usage {

@@ -6,6 +6,7 @@ mod openai;
 
 use super::config::DeploymentConfig;
 use super::error::ProxyError;
+use crate::provider_routes::{Route, Wire};
 use bytes::Bytes;
 use futures_util::Stream;
 use serde_json::{Map, Value};
@@ -96,152 +97,40 @@ pub trait Provider: Send + Sync {
     ) -> BoxFuture<'a, Result<ChatReply, ProxyError>>;
 }
 
-/// (prefix, default api_base, env var holding the default key, env var overriding the base).
-const OPENAI_COMPATIBLE: &[(&str, &str, &str, &str)] = &[
-    (
-        "openai",
-        "https://api.openai.com/v1",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-    ),
-    (
-        "custom_openai",
-        "https://api.openai.com/v1",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-    ),
-    ("openai_like", "", "OPENAI_LIKE_API_KEY", ""),
-    (
-        "hosted_vllm",
-        "",
-        "HOSTED_VLLM_API_KEY",
-        "HOSTED_VLLM_API_BASE",
-    ),
-    (
-        "litellm_proxy",
-        "",
-        "LITELLM_PROXY_API_KEY",
-        "LITELLM_PROXY_API_BASE",
-    ),
-    (
-        "lm_studio",
-        "http://localhost:1234/v1",
-        "LM_STUDIO_API_KEY",
-        "LM_STUDIO_API_BASE",
-    ),
-    (
-        "llamafile",
-        "http://127.0.0.1:8080/v1",
-        "LLAMAFILE_API_KEY",
-        "LLAMAFILE_API_BASE",
-    ),
-    (
-        "groq",
-        "https://api.groq.com/openai/v1",
-        "GROQ_API_KEY",
-        "GROQ_API_BASE",
-    ),
-    (
-        "deepseek",
-        "https://api.deepseek.com/v1",
-        "DEEPSEEK_API_KEY",
-        "DEEPSEEK_API_BASE",
-    ),
-    (
-        "mistral",
-        "https://api.mistral.ai/v1",
-        "MISTRAL_API_KEY",
-        "MISTRAL_API_BASE",
-    ),
-    (
-        "together_ai",
-        "https://api.together.xyz/v1",
-        "TOGETHERAI_API_KEY",
-        "TOGETHERAI_API_BASE",
-    ),
-    (
-        "fireworks_ai",
-        "https://api.fireworks.ai/inference/v1",
-        "FIREWORKS_API_KEY",
-        "FIREWORKS_API_BASE",
-    ),
-    (
-        "deepinfra",
-        "https://api.deepinfra.com/v1/openai",
-        "DEEPINFRA_API_KEY",
-        "DEEPINFRA_API_BASE",
-    ),
-    (
-        "perplexity",
-        "https://api.perplexity.ai",
-        "PERPLEXITYAI_API_KEY",
-        "PERPLEXITY_API_BASE",
-    ),
-    ("xai", "https://api.x.ai/v1", "XAI_API_KEY", "XAI_API_BASE"),
-    (
-        "cerebras",
-        "https://api.cerebras.ai/v1",
-        "CEREBRAS_API_KEY",
-        "CEREBRAS_API_BASE",
-    ),
-    (
-        "openrouter",
-        "https://openrouter.ai/api/v1",
-        "OPENROUTER_API_KEY",
-        "OPENROUTER_API_BASE",
-    ),
-    (
-        "nvidia_nim",
-        "https://integrate.api.nvidia.com/v1",
-        "NVIDIA_NIM_API_KEY",
-        "NVIDIA_NIM_API_BASE",
-    ),
-    (
-        "sambanova",
-        "https://api.sambanova.ai/v1",
-        "SAMBANOVA_API_KEY",
-        "SAMBANOVA_API_BASE",
-    ),
-];
-
-fn entry(
-    provider: &str,
-) -> Option<&'static (&'static str, &'static str, &'static str, &'static str)> {
-    OPENAI_COMPATIBLE
-        .iter()
-        .find(|(name, ..)| *name == provider)
+/// The route of a provider this proxy has an implementation for.
+fn implemented(provider: &str) -> Option<&'static Route> {
+    crate::provider_routes::route(provider).filter(|r| r.wire == Wire::OpenAiCompatible)
 }
 
 /// Whether this proxy can call deployments of `provider`.
 pub fn is_supported(provider: &str) -> bool {
-    entry(provider).is_some()
+    implemented(provider).is_some()
 }
 
-/// The env var LiteLLM reads a provider's key from when `api_key` is not given.
+/// The first env var LiteLLM reads a provider's key from when `api_key` is not given.
 pub fn default_key_env(provider: &str) -> Option<&'static str> {
-    entry(provider).map(|(_, _, key, _)| *key)
+    crate::provider_routes::route(provider).and_then(|r| r.key_env.first().copied())
+}
+
+/// The key LiteLLM would use when the deployment gives no `api_key`: the provider's key env
+/// vars in LiteLLM's order.
+pub fn default_api_key<'e>(provider: &str, env: &'e crate::env::Environment) -> Option<&'e str> {
+    crate::provider_routes::route(provider)?.default_api_key(env)
 }
 
 /// `api_base` when the deployment gives none: the provider's env override, then its public URL.
 pub fn default_api_base(provider: &str, env: &crate::env::Environment) -> Option<String> {
-    let (_, url, _, base_env) = entry(provider)?;
-    let from_env = (!base_env.is_empty()).then(|| env.get(base_env)).flatten();
-    let from_env = from_env.or_else(|| {
-        (*provider == *"openai")
-            .then(|| env.get("OPENAI_API_BASE"))
-            .flatten()
-    });
-    from_env
-        .map(str::to_string)
-        .or_else(|| (!url.is_empty()).then(|| url.to_string()))
+    crate::provider_routes::route(provider)?.default_api_base(env)
 }
 
 /// The implementation serving a deployment.
 pub fn for_deployment(deployment: &DeploymentConfig) -> Option<Arc<dyn Provider>> {
-    is_supported(&deployment.provider).then(|| {
-        Arc::new(OpenAiCompatible::new(
-            &deployment.provider,
+    let route = implemented(&deployment.provider)?;
+    match route.wire {
+        Wire::OpenAiCompatible => Some(Arc::new(OpenAiCompatible::new(
+            route.provider,
             deployment.api_base.as_deref(),
-        )) as Arc<dyn Provider>
-    })
+        )) as Arc<dyn Provider>),
+        Wire::Anthropic | Wire::Gemini | Wire::Azure => None,
+    }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 pub struct OpenAiCompatible {
     provider: &'static str,
+    /// Whether streams ask for a final usage chunk (`stream_options.include_usage`).
+    stream_usage: bool,
     /// `{api_base}/chat/completions`, parsed once (URL parsing and IDNA per call cost more than
     /// the rest of the request set-up).
     chat_url: Result<reqwest::Url, String>,
@@ -14,19 +16,22 @@ pub struct OpenAiCompatible {
 
 impl OpenAiCompatible {
     pub fn new(provider: &str, api_base: Option<&str>) -> Self {
-        let provider = super::OPENAI_COMPATIBLE
-            .iter()
-            .map(|(name, ..)| *name)
-            .find(|name| *name == provider)
-            .unwrap_or("openai");
-        let chat_url = match api_base {
-            None => Err("the deployment has no api_base".to_string()),
-            Some(base) => {
+        let route = crate::provider_routes::route(provider)
+            .or_else(|| crate::provider_routes::route("openai"));
+        let chat_url = match (api_base, route) {
+            (None, _) => Err("the deployment has no api_base".to_string()),
+            (Some(base), Some(route)) => reqwest::Url::parse(&route.chat_url(base))
+                .map_err(|e| format!("api_base is not a URL ({e})")),
+            (Some(base), None) => {
                 reqwest::Url::parse(&format!("{}/chat/completions", base.trim_end_matches('/')))
                     .map_err(|e| format!("api_base is not a URL ({e})"))
             }
         };
-        OpenAiCompatible { provider, chat_url }
+        OpenAiCompatible {
+            provider: route.map_or("openai", |r| r.provider),
+            stream_usage: route.is_none_or(|r| r.stream_usage),
+            chat_url,
+        }
     }
 }
 
@@ -47,8 +52,12 @@ impl Provider for OpenAiCompatible {
                     )))
                 }
             };
+            let view = super::UpstreamBody {
+                stream: call.body.stream && self.stream_usage,
+                ..call.body
+            };
             let body =
-                serde_json::to_vec(&call.body).map_err(|e| ProxyError::internal(e.to_string()))?;
+                serde_json::to_vec(&view).map_err(|e| ProxyError::internal(e.to_string()))?;
             let mut request = client
                 .post(url)
                 .header("content-type", "application/json")
