@@ -9,10 +9,14 @@
 //! 3. tokens in the model name itself (`fail-503`, `delay-20`, `reset`, `context-length`,
 //!    `content-policy`), so a config can name a failing deployment without any set-up.
 //!
+//! `POST /v1/messages` speaks Anthropic's Messages API instead (see `anthropic.rs`), with the same
+//! behaviours.
+//!
 //! It counts requests per route and model (`GET /mock/hits`) so a test can tell which deployment
 //! a proxy called, keeps the last request seen per model, and counts streams the client dropped
 //! before their end (`cancelled`).
 
+mod anthropic;
 mod behaviour;
 mod server;
 

@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
-type Body = BoxBody<Bytes, io::Error>;
+pub(super) type Body = BoxBody<Bytes, io::Error>;
 
 /// The last request the mock saw for one model.
 #[derive(Debug, Clone, Default)]
@@ -40,13 +40,15 @@ impl RecordedRequest {
 }
 
 #[derive(Default)]
-struct State {
+pub(super) struct State {
     /// (route, model) -> count.
     hits: Mutex<BTreeMap<(String, String), u64>>,
     behaviours: Mutex<HashMap<String, Behaviour>>,
     last: Mutex<HashMap<String, RecordedRequest>>,
-    cancelled: Arc<AtomicU64>,
-    sequence: AtomicU64,
+    pub(super) cancelled: Arc<AtomicU64>,
+    pub(super) sequence: AtomicU64,
+    /// Prompt-cache prefixes already written (Anthropic `cache_control`), by hash.
+    pub(super) anthropic_cache: Mutex<std::collections::HashSet<u64>>,
 }
 
 /// A running mock upstream; stops when dropped.
@@ -125,7 +127,7 @@ impl MockUpstream {
 }
 
 /// A poisoned lock only means a handler panicked mid-update of a counter: keep counting.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -213,6 +215,9 @@ async fn handle(
         (&Method::POST, p) if p.ends_with("/chat/completions") => {
             return Ok(chat(&state, &kill, &path, headers, &body).await);
         }
+        (&Method::POST, p) if p.ends_with("/v1/messages") => {
+            return Ok(super::anthropic::messages(&state, &kill, &path, headers, &body).await);
+        }
         _ => error_response(404, "no such route on the mock", None, None),
     };
     Ok(response)
@@ -271,44 +276,10 @@ async fn chat(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    *lock(&state.hits)
-        .entry((format!("POST {path}"), model.clone()))
-        .or_default() += 1;
-    let header_spec = headers
-        .iter()
-        .find(|(n, _)| n == "x-mock")
-        .map(|(_, v)| v.clone());
-    lock(&state.last).insert(
-        model.clone(),
-        RecordedRequest {
-            path: path.to_string(),
-            headers,
-            body: request.clone(),
-        },
-    );
-    let behaviour = match header_spec.map(|s| Behaviour::parse(&s)) {
-        Some(Ok(b)) => b,
-        Some(Err(e)) => return error_response(400, &e, None, None),
-        None => lock(&state.behaviours)
-            .get(&model)
-            .cloned()
-            .or_else(|| Behaviour::from_model_name(&model))
-            .unwrap_or_default(),
+    let behaviour = match admit(state, kill, path, headers, &model, &request).await {
+        Ok(behaviour) => behaviour,
+        Err(message) => return error_response(400, &message, None, None),
     };
-    if !behaviour.delay.is_zero() {
-        // A caller that hangs up while the mock waits counts as a cancelled call.
-        let mut guard = CancelGuard {
-            finished: false,
-            cancelled: state.cancelled.clone(),
-        };
-        tokio::time::sleep(behaviour.delay).await;
-        guard.finished = true;
-        drop(guard);
-    }
-    if behaviour.reset {
-        kill.notify_one();
-        std::future::pending::<()>().await;
-    }
     if behaviour.context_length {
         return error_response(
             400,
@@ -366,6 +337,58 @@ async fn chat(
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": words, "total_tokens": prompt_tokens + words as u64},
     });
     json_response(200, &completion)
+}
+
+/// What every mock route does before answering: counts the hit, records the request, picks the
+/// behaviour (header, then run-time setting, then model name), waits the delay, and resets the
+/// connection when asked (never returning then). `Err` is a malformed `x-mock` header.
+pub(super) async fn admit(
+    state: &State,
+    kill: &Notify,
+    path: &str,
+    headers: Vec<(String, String)>,
+    model: &str,
+    request: &Value,
+) -> Result<Behaviour, String> {
+    *lock(&state.hits)
+        .entry((format!("POST {path}"), model.to_string()))
+        .or_default() += 1;
+    let header_spec = headers
+        .iter()
+        .find(|(n, _)| n == "x-mock")
+        .map(|(_, v)| v.clone());
+    lock(&state.last).insert(
+        model.to_string(),
+        RecordedRequest {
+            path: path.to_string(),
+            headers,
+            body: request.clone(),
+        },
+    );
+    let behaviour = match header_spec.map(|s| Behaviour::parse(&s)) {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => return Err(e),
+        None => lock(&state.behaviours)
+            .get(model)
+            .cloned()
+            .or_else(|| Behaviour::from_model_name(model))
+            .unwrap_or_default(),
+    };
+    if !behaviour.delay.is_zero() {
+        // A caller that hangs up while the mock waits counts as a cancelled call.
+        let mut guard = CancelGuard {
+            finished: false,
+            cancelled: state.cancelled.clone(),
+        };
+        tokio::time::sleep(behaviour.delay).await;
+        guard.finished = true;
+        drop(guard);
+    }
+    if behaviour.reset {
+        kill.notify_one();
+        std::future::pending::<()>().await;
+    }
+    Ok(behaviour)
 }
 
 /// About four characters a token, as OpenAI's rule of thumb says.
@@ -457,6 +480,17 @@ fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body
         events.push(Bytes::from(format!("data: {usage}\n\n")));
     }
     events.push(Bytes::from_static(b"data: [DONE]\n\n"));
+    sse_response(events, plan.chunk_delay, plan.break_after, cancelled)
+}
+
+/// Streams `events` (whole SSE events), pausing `delay` between them and breaking the connection
+/// after `break_after` of them; a stream dropped before its end counts as cancelled.
+pub(super) fn sse_response(
+    events: Vec<Bytes>,
+    delay: Duration,
+    break_after: Option<usize>,
+    cancelled: Arc<AtomicU64>,
+) -> Response<Body> {
     let state = (
         events.into_iter().enumerate(),
         CancelGuard {
@@ -464,8 +498,6 @@ fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body
             cancelled,
         },
     );
-    let delay = plan.chunk_delay;
-    let break_after = plan.break_after;
     let body = stream::unfold(state, move |(mut events, mut guard)| async move {
         let (index, event) = match events.next() {
             Some(next) => next,
@@ -498,7 +530,7 @@ fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body
     response
 }
 
-fn json_response(status: u16, value: &Value) -> Response<Body> {
+pub(super) fn json_response(status: u16, value: &Value) -> Response<Body> {
     let mut response = Response::new(full(Bytes::from(value.to_string())));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -2,6 +2,7 @@
 //! provider's wire format and the answer back into OpenAI's (bytes of a completion, or SSE events
 //! of `chat.completion.chunk`s). `openai.rs` serves every OpenAI-compatible upstream.
 
+pub mod anthropic;
 mod openai;
 
 use super::config::DeploymentConfig;
@@ -15,6 +16,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use anthropic::Anthropic;
 pub use openai::OpenAiCompatible;
 
 /// OpenAI `chat.completion.chunk` SSE bytes, in the pieces they arrived in.
@@ -99,7 +101,8 @@ pub trait Provider: Send + Sync {
 
 /// The route of a provider this proxy has an implementation for.
 fn implemented(provider: &str) -> Option<&'static Route> {
-    crate::provider_routes::route(provider).filter(|r| r.wire == Wire::OpenAiCompatible)
+    crate::provider_routes::route(provider)
+        .filter(|r| matches!(r.wire, Wire::OpenAiCompatible | Wire::Anthropic))
 }
 
 /// Whether this proxy can call deployments of `provider`.
@@ -131,6 +134,7 @@ pub fn for_deployment(deployment: &DeploymentConfig) -> Option<Arc<dyn Provider>
             route.provider,
             deployment.api_base.as_deref(),
         )) as Arc<dyn Provider>),
-        Wire::Anthropic | Wire::Gemini | Wire::Azure => None,
+        Wire::Anthropic => Some(Arc::new(Anthropic::new(deployment.api_base.as_deref()))),
+        Wire::Gemini | Wire::Azure => None,
     }
 }

@@ -116,7 +116,7 @@ impl Provider for OpenAiCompatible {
 }
 
 /// The error and its causes, without the URL (which may carry credentials in its userinfo).
-fn describe(error: reqwest::Error) -> String {
+pub(super) fn describe(error: reqwest::Error) -> String {
     let mut causes = String::new();
     let mut source = std::error::Error::source(&error);
     while let Some(cause) = source {
