@@ -114,6 +114,10 @@ codes! {
         "`litellm_settings.cache` is not the boolean `true`/`false`: a string such as \"true\" does not enable caching.");
     MasterKeyUnsafe = ("LL065", "master-key-unsafe", Warning,
         "No master key, an unset one, or the demo `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError); 1.80 ran unauthenticated.");
+    ProxyCannotRoute = ("LL066", "proxy-cannot-route", Warning,
+        "A deployment's provider is not one `litellm-proxy` can call (it routes the OpenAI-compatible providers, Anthropic, Gemini and Azure): the reference proxy skips the deployment at start-up, so its model group has fewer (or no) deployments there than under LiteLLM.");
+    ProviderKeyUnset = ("LL067", "provider-key-unset", Warning,
+        "A deployment of a hosted provider gives no `api_key` and none of the provider's key variables (e.g. `GROQ_API_KEY`) is set: LiteLLM starts, but every request to it fails (the provider answers 401, or the client refuses to send without a key).");
     // ---- OpenClaw: reading the file ---------------------------------------------------------
     OcJson5Syntax = ("OC001", "json5-syntax", Error,
         "The file is not valid JSON5 (or breaks a size or nesting limit): `openclaw config validate` reports `JSON5 parse failed` and the gateway refuses to start.");

@@ -139,6 +139,8 @@ impl ProxyError {
     }
 
     /// An upstream answered `status` with `body`; classify it as LiteLLM's exception mapping does.
+    /// The body's message is read from OpenAI's `{"error": {"message"}}`, a bare `{"error": "..."}`,
+    /// or the `message`/`detail` field other OpenAI-compatible servers (vLLM, Ollama) use.
     pub fn from_upstream(
         status: u16,
         body: &[u8],
@@ -147,53 +149,77 @@ impl ProxyError {
     ) -> Self {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
         let error = parsed.as_ref().and_then(|v| v.get("error"));
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
         let upstream_message = match error {
-            Some(Value::Object(e)) => e.get("message").and_then(Value::as_str).map(str::to_string),
+            Some(Value::Object(e)) => text(e.get("message")),
             Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         }
+        .or_else(|| text(parsed.as_ref().and_then(|v| v.get("message"))))
+        .or_else(|| text(parsed.as_ref().and_then(|v| v.get("detail"))))
         .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(2000)]).into_owned());
-        let code = error
-            .and_then(|e| e.get("code"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let lower = upstream_message.to_ascii_lowercase();
-        let mut kind = ErrorKind::from_status(status);
-        if status == 400 || status == 413 || status == 422 {
-            if code == "context_length_exceeded"
-                || lower.contains("maximum context length")
-                || lower.contains("context_length_exceeded")
-                || lower.contains("context window")
-                || lower.contains("prompt is too long")
-                || lower.contains("string too long")
-            {
-                kind = ErrorKind::ContextWindowExceeded;
-            } else if code == "content_policy_violation"
-                || code == "content_filter"
-                || lower.contains("content_policy_violation")
-                || lower.contains("safety system")
-                || lower.contains("content management policy")
-            {
-                kind = ErrorKind::ContentPolicyViolation;
+        // `code` is a string for OpenAI (`context_length_exceeded`), a number for Google (429).
+        let code = match error.and_then(|e| e.get("code")) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        let field = |name: &str| error.and_then(|e| e.get(name)).and_then(Value::as_str);
+        ProxyError::from_provider(
+            provider,
+            UpstreamFailure {
+                status,
+                message: &upstream_message,
+                code: &code,
+                error_type: field("type"),
+                param: field("param"),
+                retry_after,
+            },
+        )
+    }
+
+    /// The hook every provider calls with its parsed error: LiteLLM's mapping of a provider's
+    /// status and message to an exception class and the status the proxy answers with.
+    ///
+    /// - 400/413/422 whose message or code says the context window is exceeded become
+    ///   `ContextWindowExceededError` (400), which `context_window_fallbacks` act on; those that
+    ///   say a content policy or safety filter refused become `ContentPolicyViolationError` (400),
+    ///   which `content_policy_fallbacks` act on.
+    /// - `model_not_found` is a `NotFoundError` (404); OpenAI's "Request too large" and a 5xx
+    ///   gateway wrapping a 429 code are `RateLimitError` (429); 504 is a `Timeout` (408).
+    /// - Otherwise the status decides: 400, 401, 403, 404, 408, 422, 429, 500, 502, 503 map to
+    ///   their classes; anything else is an `APIError` with the upstream's status.
+    pub fn from_provider(provider: &str, failure: UpstreamFailure<'_>) -> Self {
+        let UpstreamFailure {
+            status,
+            message,
+            code,
+            error_type,
+            param,
+            retry_after,
+        } = failure;
+        let lower = message.to_ascii_lowercase();
+        let (status, kind) = match status {
+            400 | 413 | 422 if is_context_window_error(code, &lower) => {
+                (400, ErrorKind::ContextWindowExceeded)
             }
-        }
+            400 | 413 | 422 if is_content_policy_error(code, &lower) => {
+                (400, ErrorKind::ContentPolicyViolation)
+            }
+            400 | 404 if code == "model_not_found" => (404, ErrorKind::NotFound),
+            400 | 413 if lower.contains("request too large") => (429, ErrorKind::RateLimit),
+            500..=599 if code == "429" => (429, ErrorKind::RateLimit),
+            504 => (408, ErrorKind::Timeout),
+            other => (other, ErrorKind::from_status(other)),
+        };
         let exception = provider_exception_name(provider);
         let mut proxy = ProxyError::new(
             status,
             kind,
-            format!(
-                "litellm.{}: {exception} - {upstream_message}",
-                kind.exception_name()
-            ),
+            format!("litellm.{}: {exception} - {message}", kind.exception_name()),
         );
-        proxy.error_type = error
-            .and_then(|e| e.get("type"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        proxy.param = error
-            .and_then(|e| e.get("param"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        proxy.error_type = error_type.map(str::to_string);
+        proxy.param = param.map(str::to_string);
         proxy.retry_after = retry_after;
         proxy
     }
@@ -243,18 +269,84 @@ impl ProxyError {
     }
 }
 
+/// What a provider answered, as its implementation parsed it, for [`ProxyError::from_provider`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpstreamFailure<'a> {
+    pub status: u16,
+    /// The provider's error message (also searched for LiteLLM's known phrases).
+    pub message: &'a str,
+    /// The provider's error code, as text (`context_length_exceeded`, `429`), or empty.
+    pub code: &'a str,
+    pub error_type: Option<&'a str>,
+    pub param: Option<&'a str>,
+    /// The provider's `Retry-After`, which also sets the cooldown length.
+    pub retry_after: Option<Duration>,
+}
+
+/// LiteLLM's `ExceptionCheckers.is_error_str_context_window_exceeded` phrases (lower case), plus
+/// OpenAI's `context_length_exceeded` code and the phrasings of the providers this proxy routes
+/// (Anthropic "prompt is too long", Mistral "maximum context length", Gemini "exceeds the maximum
+/// number of tokens allowed", llama.cpp/Ollama "exceeds the available context size").
+fn is_context_window_error(code: &str, lower: &str) -> bool {
+    // OpenAI's check on the `user` parameter's length is not about the context window.
+    if lower.contains("string_above_max_length")
+        || (lower.contains("invalid 'user'") && lower.contains("string too long"))
+    {
+        return false;
+    }
+    const PHRASES: &[&str] = &[
+        "exceed context limit",
+        "this model's maximum context length is",
+        "string too long. expected a string with maximum length",
+        "model's maximum context limit",
+        "is longer than the model's context length",
+        "input tokens exceed the configured limit",
+        "`inputs` tokens + `max_new_tokens` must be",
+        "exceeds the available context size",
+        "exceeds the maximum number of tokens allowed",
+        "maximum context length",
+        "context_length_exceeded",
+        "context window",
+        "prompt is too long",
+        "400 request payload size exceeds",
+    ];
+    code == "context_length_exceeded"
+        || PHRASES.iter().any(|p| lower.contains(p))
+        // Cerebras: "Current length is X while limit is Y".
+        || (lower.contains("current length is") && lower.contains("while limit is"))
+}
+
+/// OpenAI's `content_policy_violation` code, LiteLLM's `is_azure_content_policy_violation_error`
+/// phrases, and Gemini's blocked-response messages.
+fn is_content_policy_error(code: &str, lower: &str) -> bool {
+    const PHRASES: &[&str] = &[
+        "content_policy_violation",
+        "responsibleaipolicyviolation",
+        "the response was filtered due to the prompt triggering azure openai's content management",
+        "your task failed as a result of our safety system",
+        "the model produced invalid content",
+        "content_filter_policy",
+        "your request was rejected as a result of our safety system",
+        "content management policy",
+        "the response was blocked.",
+        "output blocked by content filtering policy",
+    ];
+    matches!(code, "content_policy_violation" | "content_filter")
+        || PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// The provider part of LiteLLM's messages: `OpenAIException` for OpenAI, `AzureException`, else
+/// the provider with its first letter upper-cased (`GroqException`, `Hosted_vllmException`).
 fn provider_exception_name(provider: &str) -> String {
     match provider {
         "openai" | "" => "OpenAIException".to_string(),
         other => {
-            let mut name = String::new();
-            for part in other.split(['_', '-']) {
-                let mut chars = part.chars();
-                if let Some(first) = chars.next() {
-                    name.extend(first.to_uppercase());
-                    name.push_str(chars.as_str());
-                }
-            }
+            let mut chars = other.chars();
+            let mut name: String = chars
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            name.push_str(chars.as_str());
             format!("{name}Exception")
         }
     }
@@ -297,6 +389,122 @@ mod tests {
         );
         assert!(ProxyError::from_upstream(503, b"down", None, "hosted_vllm")
             .message
-            .contains("HostedVllmException"));
+            .contains("Hosted_vllmException - down"));
+    }
+
+    fn kind_of(status: u16, body: &str, provider: &str) -> (u16, ErrorKind) {
+        let error = ProxyError::from_upstream(status, body.as_bytes(), None, provider);
+        (error.status, error.kind)
+    }
+
+    #[test]
+    fn context_window_phrasings_of_each_family_trigger_context_window_fallbacks() {
+        for (provider, body) in [
+            (
+                "groq",
+                r#"{"error":{"message":"Please reduce the length of the messages or completion.","type":"invalid_request_error","code":"context_length_exceeded"}}"#,
+            ),
+            (
+                "deepseek",
+                r#"{"error":{"message":"This model's maximum context length is 65536 tokens. However, you requested 70000 tokens.","type":"invalid_request_error"}}"#,
+            ),
+            (
+                "mistral",
+                r#"{"object":"error","message":"Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length","type":"invalid_request_message_error","code":"3051"}"#,
+            ),
+            (
+                "together_ai",
+                r#"{"error":{"message":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8193. Given: 9000","type":"invalid_request_error"}}"#,
+            ),
+            (
+                "cerebras",
+                r#"{"message":"Please reduce the length of the messages or completion. Current length is 9000 while limit is 8192","type":"invalid_request_error"}"#,
+            ),
+            (
+                "hosted_vllm",
+                r#"{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","code":400}"#,
+            ),
+            (
+                "anthropic",
+                r#"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}"#,
+            ),
+            (
+                "gemini",
+                r#"{"error":{"code":400,"message":"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}"#,
+            ),
+        ] {
+            assert_eq!(
+                kind_of(400, body, provider),
+                (400, ErrorKind::ContextWindowExceeded),
+                "{provider}: {body}"
+            );
+        }
+        // OpenAI's limit on the `user` field is a plain bad request.
+        let user = r#"{"error":{"message":"Invalid 'user': string too long. Expected a string with maximum length 256","code":"string_above_max_length"}}"#;
+        assert_eq!(kind_of(400, user, "openai"), (400, ErrorKind::BadRequest));
+    }
+
+    #[test]
+    fn content_policy_and_status_classes_follow_litellm() {
+        let azure = r#"{"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy.","code":"content_filter","status":400}}"#;
+        assert_eq!(
+            kind_of(400, azure, "azure"),
+            (400, ErrorKind::ContentPolicyViolation)
+        );
+        let gemini_blocked = r#"{"error":{"message":"The response was blocked."}}"#;
+        assert_eq!(
+            kind_of(400, gemini_blocked, "gemini"),
+            (400, ErrorKind::ContentPolicyViolation)
+        );
+        let not_found = r#"{"error":{"message":"The model `x` does not exist","type":"invalid_request_error","code":"model_not_found"}}"#;
+        assert_eq!(
+            kind_of(404, not_found, "openai"),
+            (404, ErrorKind::NotFound)
+        );
+        assert_eq!(kind_of(401, "{}", "groq"), (401, ErrorKind::Authentication));
+        assert_eq!(
+            kind_of(403, "{}", "groq"),
+            (403, ErrorKind::PermissionDenied)
+        );
+        assert_eq!(kind_of(408, "{}", "groq"), (408, ErrorKind::Timeout));
+        assert_eq!(kind_of(504, "{}", "groq"), (408, ErrorKind::Timeout));
+        assert_eq!(kind_of(429, "{}", "groq"), (429, ErrorKind::RateLimit));
+        let wrapped = r#"{"error":{"code":429,"message":"Resource has been exhausted"}}"#;
+        assert_eq!(kind_of(503, wrapped, "gemini"), (429, ErrorKind::RateLimit));
+        assert_eq!(kind_of(500, "{}", "groq"), (500, ErrorKind::InternalServer));
+        assert_eq!(
+            kind_of(503, "{}", "groq"),
+            (503, ErrorKind::ServiceUnavailable)
+        );
+        assert_eq!(kind_of(418, "{}", "groq"), (418, ErrorKind::Api));
+        let error = ProxyError::from_upstream(
+            429,
+            br#"{"error":{"message":"slow down"}}"#,
+            Some(Duration::from_secs(7)),
+            "together_ai",
+        );
+        assert_eq!(error.retry_after, Some(Duration::from_secs(7)));
+        assert_eq!(
+            error.message,
+            "litellm.RateLimitError: Together_aiException - slow down"
+        );
+    }
+
+    #[test]
+    fn providers_with_their_own_error_shape_use_the_hook() {
+        let error = ProxyError::from_provider(
+            "anthropic",
+            UpstreamFailure {
+                status: 400,
+                message: "prompt is too long: 210000 tokens > 200000 maximum",
+                error_type: Some("invalid_request_error"),
+                ..UpstreamFailure::default()
+            },
+        );
+        assert_eq!(error.kind, ErrorKind::ContextWindowExceeded);
+        assert!(error
+            .message
+            .starts_with("litellm.ContextWindowExceededError: AnthropicException - prompt"));
+        assert_eq!(error.error_type.as_deref(), Some("invalid_request_error"));
     }
 }

@@ -4,6 +4,7 @@
 pub mod env;
 pub mod fallbacks;
 pub mod models;
+pub mod routing;
 pub mod schema;
 pub mod settings;
 pub mod yaml11;
@@ -46,6 +47,7 @@ impl Context<'_> {
 pub fn run_all(ctx: &Context, out: &mut Vec<Diagnostic>) {
     schema::check(ctx, out);
     models::check(ctx, out);
+    routing::check(ctx, out);
     fallbacks::check(ctx, out);
     env::check(ctx, out);
     settings::check(ctx, out);
