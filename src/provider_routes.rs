@@ -472,13 +472,18 @@ pub const ROUTES: &[Route] = &[
         &["GOOGLE_API_KEY", "GEMINI_API_KEY"],
         &["GEMINI_API_BASE"],
     ),
-    native(
-        "azure",
-        Wire::Azure,
-        "",
-        &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
-        &["AZURE_API_BASE"],
-    ),
+    // Azure also authenticates with Entra ID (an AD token, client credentials or a managed
+    // identity LiteLLM fetches itself), so a missing key variable proves nothing.
+    Route {
+        key_required: false,
+        ..native(
+            "azure",
+            Wire::Azure,
+            "",
+            &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
+            &["AZURE_API_BASE"],
+        )
+    },
 ];
 
 /// The route of a provider prefix, if the proxy has one.

@@ -379,3 +379,37 @@ fn anthropic_gemini_and_azure_usage_is_priced_by_the_table() {
         "no base_model, no price"
     );
 }
+
+#[tokio::test]
+async fn anthropic_calls_through_the_proxy_charge_cache_writes_then_reads() {
+    let config = "model_list:\n  - model_name: claude\n    litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: API_BASE, api_key: sk-ant-test}\ngeneral_settings: {master_key: sk-test-master-key}\n";
+    let h = start("cost-anthropic", config).await;
+    let body = json!({"model": "claude", "messages": [
+        {"role": "system", "content": [{"type": "text", "text": "A long shared preamble. ".repeat(40), "cache_control": {"type": "ephemeral"}}]},
+        {"role": "user", "content": "hello"}
+    ]});
+    let mut saw = (false, false);
+    for _ in 0..2 {
+        let reply = h.post("/v1/chat/completions", body.clone()).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let usage = &reply.json()["usage"];
+        let count = |key: &str| usage[key].as_u64().unwrap_or(0) as f64;
+        let (read, written) = (
+            count("cache_read_input_tokens"),
+            count("cache_creation_input_tokens"),
+        );
+        saw = (saw.0 || written > 0.0, saw.1 || read > 0.0);
+        // claude-sonnet-4-5's rates from RATES, applied by hand to what the upstream reported.
+        let expected = (count("prompt_tokens") - read - written) * 3e-06
+            + read * 3e-07
+            + written * 3.75e-06
+            + count("completion_tokens") * 1.5e-05;
+        let cost = cost_header(&reply);
+        assert!(close(cost, expected), "{cost} != {expected}: {usage}");
+    }
+    assert_eq!(
+        saw,
+        (true, true),
+        "the first call writes the cache, the second reads it"
+    );
+}

@@ -199,18 +199,24 @@ impl ProxyError {
             retry_after,
         } = failure;
         let lower = message.to_ascii_lowercase();
-        let (status, kind) = match status {
-            400 | 413 | 422 if is_context_window_error(code, &lower) => {
+        // Another LiteLLM proxy upstream names its exception class in the message; LiteLLM
+        // re-raises that class (`extract_and_raise_litellm_exception`), so fallbacks still apply.
+        let relayed = (provider == "litellm_proxy")
+            .then(|| relayed_litellm_error(message))
+            .flatten();
+        let (status, kind) = match (relayed, status) {
+            (Some(found), _) => found,
+            (None, 400 | 413 | 422) if is_context_window_error(code, &lower) => {
                 (400, ErrorKind::ContextWindowExceeded)
             }
-            400 | 413 | 422 if is_content_policy_error(code, &lower) => {
+            (None, 400 | 413 | 422) if is_content_policy_error(code, &lower) => {
                 (400, ErrorKind::ContentPolicyViolation)
             }
-            400 | 404 if code == "model_not_found" => (404, ErrorKind::NotFound),
-            400 | 413 if lower.contains("request too large") => (429, ErrorKind::RateLimit),
-            500..=599 if code == "429" => (429, ErrorKind::RateLimit),
-            504 => (408, ErrorKind::Timeout),
-            other => (other, ErrorKind::from_status(other)),
+            (None, 400 | 404) if code == "model_not_found" => (404, ErrorKind::NotFound),
+            (None, 400 | 413) if lower.contains("request too large") => (429, ErrorKind::RateLimit),
+            (None, 500..=599) if code == "429" => (429, ErrorKind::RateLimit),
+            (None, 504) => (408, ErrorKind::Timeout),
+            (None, other) => (other, ErrorKind::from_status(other)),
         };
         let exception = provider_exception_name(provider);
         let mut proxy = ProxyError::new(
@@ -267,6 +273,32 @@ impl ProxyError {
         }
         self
     }
+}
+
+/// The class a LiteLLM proxy upstream put in its message (`litellm.RateLimitError: ...`), with
+/// the status LiteLLM gives that class.
+fn relayed_litellm_error(message: &str) -> Option<(u16, ErrorKind)> {
+    let start = message.find("litellm.")? + "litellm.".len();
+    let name: String = message[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let found = match name.as_str() {
+        "ContextWindowExceededError" => (400, ErrorKind::ContextWindowExceeded),
+        "ContentPolicyViolationError" => (400, ErrorKind::ContentPolicyViolation),
+        "BadRequestError" => (400, ErrorKind::BadRequest),
+        "AuthenticationError" => (401, ErrorKind::Authentication),
+        "PermissionDeniedError" => (403, ErrorKind::PermissionDenied),
+        "NotFoundError" => (404, ErrorKind::NotFound),
+        "Timeout" => (408, ErrorKind::Timeout),
+        "UnprocessableEntityError" => (422, ErrorKind::UnprocessableEntity),
+        "RateLimitError" => (429, ErrorKind::RateLimit),
+        "InternalServerError" => (500, ErrorKind::InternalServer),
+        "BadGatewayError" => (502, ErrorKind::BadGateway),
+        "ServiceUnavailableError" => (503, ErrorKind::ServiceUnavailable),
+        _ => return None,
+    };
+    Some(found)
 }
 
 /// What a provider answered, as its implementation parsed it, for [`ProxyError::from_provider`].
@@ -487,6 +519,24 @@ mod tests {
         assert_eq!(
             error.message,
             "litellm.RateLimitError: Together_aiException - slow down"
+        );
+    }
+
+    #[test]
+    fn a_litellm_proxy_upstream_keeps_its_exception_class() {
+        let body = r#"{"error":{"message":"litellm.ContextWindowExceededError: OpenAIException - too long","type":null,"param":null,"code":"400"}}"#;
+        assert_eq!(
+            kind_of(400, body, "litellm_proxy"),
+            (400, ErrorKind::ContextWindowExceeded)
+        );
+        let limited = r#"{"error":{"message":"litellm.RateLimitError: No deployments available"}}"#;
+        assert_eq!(
+            kind_of(500, limited, "litellm_proxy"),
+            (429, ErrorKind::RateLimit)
+        );
+        assert_eq!(
+            kind_of(500, limited, "openai"),
+            (500, ErrorKind::InternalServer)
         );
     }
 
