@@ -567,11 +567,9 @@ async fn cost_header_and_spend_rows_use_the_contract_usage() {
         {"role": "system", "content": [{"type": "text", "text": "A long shared preamble. ".repeat(20), "cache_control": {"type": "ephemeral"}}]},
         user("question"),
     ]});
-    let first = h
-        .post("/v1/chat/completions", cached_body.clone())
-        .await
-        .json();
-    let second = h.post("/v1/chat/completions", cached_body).await.json();
+    let first_reply = h.post("/v1/chat/completions", cached_body.clone()).await;
+    let second_reply = h.post("/v1/chat/completions", cached_body).await;
+    let (first, second) = (first_reply.json(), second_reply.json());
     let written = first["usage"]["cache_creation_input_tokens"]
         .as_u64()
         .unwrap_or(0);
@@ -590,6 +588,28 @@ async fn cost_header_and_spend_rows_use_the_contract_usage() {
         second["usage"]["prompt_tokens"]
     );
     assert!(second["usage"]["prompt_tokens"].as_u64().unwrap_or(0) > written);
+    // Priced per token kind from the table: $1.25 / M to write, $0.10 / M to read.
+    let priced = |reply: &Reply| -> f64 {
+        reply
+            .header("x-litellm-response-cost")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(-1.0)
+    };
+    let prompt = first["usage"]["prompt_tokens"].as_f64().unwrap_or(0.0);
+    let cached = written as f64;
+    let output = first["usage"]["completion_tokens"].as_f64().unwrap_or(0.0) * 5e-6;
+    let write_cost = (prompt - cached) * 1e-6 + cached * 1.25e-6 + output;
+    let read_cost = (prompt - cached) * 1e-6 + cached * 1e-7 + output;
+    assert!(
+        (priced(&first_reply) - write_cost).abs() < 1e-12,
+        "{} vs {write_cost}",
+        priced(&first_reply)
+    );
+    assert!(
+        (priced(&second_reply) - read_cost).abs() < 1e-12,
+        "{} vs {read_cost}",
+        priced(&second_reply)
+    );
     let sent = h.mock.last_request("claude-haiku-4-5").unwrap_or_default();
     assert_eq!(
         sent.body["system"][0]["cache_control"],
@@ -704,4 +724,172 @@ async fn the_mock_rejects_what_anthropic_rejects() {
             "{request} -> {body}"
         );
     }
+}
+
+/// tests/data/providers/anthropic: each recorded OpenAI request translates to the recorded
+/// Anthropic request, and each recorded Anthropic answer (whole or streamed) to the recorded
+/// OpenAI answer.
+mod recorded_pairs {
+    use bytes::Bytes;
+    use futures_util::StreamExt;
+    use litellm_check::proxy::error::ProxyError;
+    use litellm_check::proxy::providers::anthropic::{
+        to_anthropic, to_openai, translate_stream, StreamTranslator,
+    };
+    use serde_json::Value;
+    use std::path::{Path, PathBuf};
+
+    const CREATED: u64 = 1_700_000_000;
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers/anthropic")
+    }
+
+    fn read(name: &str) -> String {
+        std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn json(name: &str) -> Value {
+        serde_json::from_str(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// The case names having a file ending in `suffix`.
+    fn cases(suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn each_recorded_openai_request_becomes_the_recorded_anthropic_request() {
+        let names = cases(".openai-request.json");
+        assert!(names.len() >= 6, "{names:?}");
+        for name in names {
+            let request = json(&format!("{name}.openai-request.json"));
+            let expected = json(&format!("{name}.anthropic-request.json"));
+            let translated = to_anthropic(request.as_object().unwrap_or(&Default::default()))
+                .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+            assert_eq!(Value::Object(translated.body), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn each_recorded_anthropic_answer_becomes_the_recorded_openai_answer() {
+        let names = cases(".anthropic-response.json");
+        assert!(names.len() >= 7, "{names:?}");
+        for name in names {
+            let message = json(&format!("{name}.anthropic-response.json"));
+            let expected = json(&format!("{name}.openai-response.json"));
+            let translated = to_openai(&message, CREATED, false)
+                .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+            assert_eq!(translated, expected, "{name}");
+        }
+    }
+
+    /// The events of an SSE text: parsed JSON, or the `[DONE]` marker as a string.
+    fn events(text: &str) -> Vec<Value> {
+        text.split("\n\n")
+            .filter(|event| !event.trim().is_empty())
+            .map(|event| {
+                let data = event
+                    .lines()
+                    .find_map(|line| line.strip_prefix("data: "))
+                    .unwrap_or_else(|| panic!("no data line in {event:?}"));
+                if data == "[DONE]" {
+                    Value::String(data.into())
+                } else {
+                    serde_json::from_str(data).unwrap_or_else(|e| panic!("{e}: {data}"))
+                }
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn each_recorded_anthropic_stream_becomes_the_recorded_openai_stream() {
+        let names = cases(".anthropic-stream.txt");
+        assert!(names.len() >= 2, "{names:?}");
+        for name in names {
+            let upstream = read(&format!("{name}.anthropic-stream.txt"));
+            let expected = read(&format!("{name}.openai-stream.txt"));
+            // Arbitrary network boundaries must not change the result.
+            for piece in [3usize, 64, upstream.len()] {
+                let pieces: Vec<Result<Bytes, ProxyError>> = upstream
+                    .as_bytes()
+                    .chunks(piece)
+                    .map(|c| Ok(Bytes::copy_from_slice(c)))
+                    .collect();
+                let out: Vec<Result<Bytes, ProxyError>> = translate_stream(
+                    futures_util::stream::iter(pieces),
+                    StreamTranslator::new(CREATED, false),
+                )
+                .collect()
+                .await;
+                let text: String = out
+                    .into_iter()
+                    .map(|r| match r {
+                        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                        Err(e) => panic!("{name}: {}", e.message),
+                    })
+                    .collect();
+                assert_eq!(
+                    events(&text),
+                    events(&expected),
+                    "{name}, pieces of {piece}"
+                );
+                assert!(text.ends_with("data: [DONE]\n\n"), "{name}");
+            }
+        }
+    }
+}
+
+/// The official OpenAI Python SDK (tests/python/sdk_anthropic.py) against an anthropic
+/// deployment: complete, stream, tools both ways, errors. Skipped with a message when `openai`
+/// is not installed, except under CI.
+#[tokio::test]
+async fn the_official_openai_sdk_drives_an_anthropic_deployment() {
+    use std::process::Command;
+    let import = Command::new("python3")
+        .args(["-c", "import openai"])
+        .output();
+    if !import.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the SDK: python3 -m pip install openai"
+        );
+        eprintln!(
+            "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
+        );
+        return;
+    }
+    let h = harness("anthropic-sdk").await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_anthropic.py");
+    let proxy_url = h.proxy.url();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(script)
+            .env("PROXY_URL", proxy_url)
+            .env("PROXY_KEY", KEY)
+            .env("NO_PROXY", "*")
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("join: {e}"))
+    .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "SDK checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("passed, 0 failed"), "{stdout}");
+    assert_eq!(
+        h.mock.hits("claude-haiku-4-5"),
+        5,
+        "five calls reach the claude deployment"
+    );
 }

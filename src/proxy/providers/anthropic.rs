@@ -835,7 +835,7 @@ pub fn to_openai(message: &Value, created: u64, json_mode: bool) -> Result<Value
                     "type": "function",
                     "function": {
                         "name": block.get("name").cloned().unwrap_or(Value::Null),
-                        "arguments": input.to_string(),
+                        "arguments": python_json(&input),
                     },
                 }));
             }
@@ -896,6 +896,64 @@ pub fn to_openai(message: &Value, created: u64, json_mode: bool) -> Result<Value
     }))
 }
 
+/// `json.dumps(value)` as Python writes it (`", "` and `": "` separators, non-ASCII escaped),
+/// which is how LiteLLM turns a `tool_use` input into the `arguments` string.
+pub fn python_json(value: &Value) -> String {
+    struct PythonFormatter;
+    impl serde_json::ser::Formatter for PythonFormatter {
+        fn begin_array_value<W: ?Sized + std::io::Write>(
+            &mut self,
+            writer: &mut W,
+            first: bool,
+        ) -> std::io::Result<()> {
+            if first {
+                Ok(())
+            } else {
+                writer.write_all(b", ")
+            }
+        }
+        fn begin_object_key<W: ?Sized + std::io::Write>(
+            &mut self,
+            writer: &mut W,
+            first: bool,
+        ) -> std::io::Result<()> {
+            if first {
+                Ok(())
+            } else {
+                writer.write_all(b", ")
+            }
+        }
+        fn begin_object_value<W: ?Sized + std::io::Write>(
+            &mut self,
+            writer: &mut W,
+        ) -> std::io::Result<()> {
+            writer.write_all(b": ")
+        }
+        fn write_string_fragment<W: ?Sized + std::io::Write>(
+            &mut self,
+            writer: &mut W,
+            fragment: &str,
+        ) -> std::io::Result<()> {
+            for c in fragment.chars() {
+                if c.is_ascii() {
+                    writer.write_all(&[c as u8])?;
+                } else {
+                    for unit in c.encode_utf16(&mut [0; 2]) {
+                        write!(writer, "\\u{unit:04x}")?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+    if serde::Serialize::serialize(value, &mut serializer).is_err() {
+        return value.to_string();
+    }
+    String::from_utf8(out).unwrap_or_else(|_| value.to_string())
+}
+
 /// The content JSON mode returns for the forced `json_tool_call` (its `values` when wrapped).
 fn json_mode_content(call: &Value) -> Option<String> {
     if call.pointer("/function/name").and_then(Value::as_str) != Some(JSON_TOOL) {
@@ -906,10 +964,10 @@ fn json_mode_content(call: &Value) -> Option<String> {
         .and_then(Value::as_str)?;
     match serde_json::from_str::<Value>(arguments) {
         Ok(Value::Object(args)) => Some(match args.get("values") {
-            Some(values) => values.to_string(),
-            None => Value::Object(args).to_string(),
+            Some(values) => python_json(values),
+            None => python_json(&Value::Object(args)),
         }),
-        Ok(other) => Some(other.to_string()),
+        Ok(other) => Some(python_json(&other)),
         Err(_) => Some(arguments.to_string()),
     }
 }
@@ -1452,6 +1510,16 @@ mod tests {
             error_from(403, b"{}", None).kind,
             ErrorKind::PermissionDenied
         );
+    }
+
+    #[test]
+    fn tool_arguments_are_written_as_pythons_json_dumps() {
+        assert_eq!(
+            python_json(&json!({"city": "Zürich", "days": [1, 2], "deep": {"ok": true}})),
+            r#"{"city": "Z\u00fcrich", "days": [1, 2], "deep": {"ok": true}}"#
+        );
+        assert_eq!(python_json(&json!({})), "{}");
+        assert_eq!(python_json(&json!("😀")), r#""\ud83d\ude00""#);
     }
 
     #[test]
