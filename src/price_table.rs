@@ -107,6 +107,11 @@ pub fn lookup(model: &str, base_model: Option<&str>) -> Option<&'static ModelPri
     candidates.into_iter().find_map(|c| table.get(c))
 }
 
+/// Every model id of the table (`sample_spec` excluded).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    table().keys().map(String::as_str)
+}
+
 /// Parses the table on a background thread so the first caller does not pay for it.
 pub fn warm_up() {
     std::thread::spawn(|| {

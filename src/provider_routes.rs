@@ -499,9 +499,15 @@ pub fn routable() -> impl Iterator<Item = &'static str> {
 /// The provider LiteLLM infers for a model id written without a prefix: the price table's
 /// `litellm_provider` for it, else OpenAI (which also serves `*`).
 pub fn bare_model_provider(model: &str) -> &'static str {
-    crate::price_table::lookup(model, None)
+    let provider = crate::price_table::lookup(model, None)
         .and_then(|entry| entry.provider.as_deref())
-        .unwrap_or("openai")
+        .unwrap_or("openai");
+    // The table files Vertex models under `vertex_ai-<family>`; LiteLLM routes them to `vertex_ai`.
+    if provider.starts_with("vertex_ai-") {
+        "vertex_ai"
+    } else {
+        provider
+    }
 }
 
 /// The provider a deployment's calls go to, as LiteLLM resolves it: `custom_llm_provider`, else

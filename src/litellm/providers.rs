@@ -40,18 +40,11 @@ pub fn is_provider(name: &str) -> bool {
     providers().contains(name)
 }
 
-/// The keys of LiteLLM's price table (model ids it can infer a provider for), parsed on first use.
+/// The keys of LiteLLM's price table (model ids it can infer a provider for), from the one
+/// parse of the table in `crate::price_table`.
 pub fn price_table_keys() -> &'static HashSet<String> {
     static KEYS: OnceLock<HashSet<String>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let table: Result<std::collections::HashMap<String, serde::de::IgnoredAny>, _> =
-            serde_json::from_str(include_str!(
-                "../../data/model_prices_and_context_window.json"
-            ));
-        table
-            .map(|t| t.into_keys().filter(|k| k != "sample_spec").collect())
-            .unwrap_or_default()
-    })
+    KEYS.get_or_init(|| crate::price_table::keys().map(str::to_string).collect())
 }
 
 /// Bare ids `get_llm_provider` knows from lists in LiteLLM's code rather than the price table.
