@@ -223,6 +223,45 @@ async fn a_stream_is_translated_chunk_by_chunk_with_usage_and_done() {
 }
 
 #[tokio::test]
+async fn a_stream_broken_midway_ends_with_an_error_event_and_done() {
+    let h = harness("anthropic-stream-break").await;
+    h.mock.set_behaviour(
+        "claude-haiku-4-5",
+        litellm_check::mock::Behaviour::parse("break_after=3,chunk_delay=30").unwrap_or_default(),
+    );
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "claude", "stream": true, "messages": [user("Say hello")]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let data = sse_data(&reply.text);
+    assert_eq!(
+        data.last().map(String::as_str),
+        Some("[DONE]"),
+        "{}",
+        reply.text
+    );
+    let chunks: Vec<Value> = data[..data.len() - 1]
+        .iter()
+        .filter_map(|d| serde_json::from_str(d).ok())
+        .collect();
+    // message_start, content_block_start, ping and the first delta went out before the break.
+    assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+    assert_eq!(chunks[1]["choices"][0]["delta"]["content"], "Hello");
+    let error = &chunks[chunks.len() - 1]["error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("APIConnectionError")),
+        "{}",
+        reply.text
+    );
+    assert!(!reply.text.contains("finish_reason\":\"stop"));
+}
+
+#[tokio::test]
 async fn tools_go_out_as_anthropic_tools_and_tool_use_comes_back_as_tool_calls() {
     let h = harness("anthropic-tools").await;
     let reply = h

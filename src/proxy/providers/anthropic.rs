@@ -228,6 +228,15 @@ pub fn to_anthropic(request: &Map<String, Value>) -> Result<Translated, ProxyErr
         Some(Value::Array(messages)) => messages.clone(),
         _ => return Err(bad_request("`messages` must be a list")),
     };
+    let has_tools = request
+        .get("tools")
+        .and_then(Value::as_array)
+        .is_some_and(|t| !t.is_empty());
+    if !has_tools && has_tool_call_blocks(&messages) {
+        return Err(ProxyError::bad_request(
+            "litellm.UnsupportedParamsError: Anthropic doesn't support tool calling without `tools=` param specified. Pass `tools=` param OR set `litellm.modify_params = True` // `litellm_settings::modify_params: True` to add dummy tool to the request.",
+        ));
+    }
     let system = hoist_system(&mut messages);
     body.insert(
         "messages".into(),
@@ -326,6 +335,16 @@ pub fn to_anthropic(request: &Map<String, Value>) -> Result<Translated, ProxyErr
         body.insert("max_tokens".into(), json!(DEFAULT_MAX_TOKENS));
     }
     Ok(Translated { body, json_mode })
+}
+
+/// `has_tool_call_blocks`: an assistant turn with tool calls, or a tool result.
+fn has_tool_call_blocks(messages: &[Value]) -> bool {
+    messages.iter().any(|m| {
+        m.get("tool_calls")
+            .and_then(Value::as_array)
+            .is_some_and(|calls| !calls.is_empty())
+            || m.get("role").and_then(Value::as_str) == Some("tool")
+    })
 }
 
 /// LiteLLM leaves out ids that look like an email address or a phone number (Anthropic
@@ -1185,20 +1204,10 @@ impl StreamTranslator {
     }
 }
 
-/// An `error` event inside a stream: Anthropic sends no status, LiteLLM uses 500, except that the
-/// error type still tells an overload or rate limit apart.
+/// An `error` event inside a stream: Anthropic sends no status there and LiteLLM raises it as
+/// a 500, then maps it by its text (an overload stays an `InternalServerError`).
 fn stream_error(event: &Value) -> ProxyError {
-    let status = match event.pointer("/error/type").and_then(Value::as_str) {
-        Some("rate_limit_error") => 429,
-        Some("overloaded_error") => 529,
-        Some("invalid_request_error") => 400,
-        Some("authentication_error") => 401,
-        Some("permission_error") => 403,
-        Some("not_found_error") => 404,
-        Some("request_too_large") => 413,
-        _ => 500,
-    };
-    error_from(status, event.to_string().as_bytes(), None)
+    error_from(500, event.to_string().as_bytes(), None)
 }
 
 fn sse_bytes(chunks: &[Value]) -> BytesMut {
@@ -1257,6 +1266,8 @@ struct StreamState<S> {
     upstream: Pin<Box<S>>,
     translator: StreamTranslator,
     buffer: BytesMut,
+    /// An error met after some chunks of the same piece: sent right after them.
+    pending_error: Option<ProxyError>,
     done: bool,
 }
 
@@ -1273,79 +1284,83 @@ where
         upstream: Box::pin(upstream),
         translator,
         buffer: BytesMut::new(),
+        pending_error: None,
         done: false,
     };
     futures_util::stream::unfold(state, |mut state| async move {
         loop {
+            if let Some(error) = state.pending_error.take() {
+                state.done = true;
+                return Some((Err(error), state));
+            }
             if state.done {
                 return None;
             }
-            match state.upstream.next().await {
+            let ended = match state.upstream.next().await {
                 Some(Ok(piece)) => {
                     state.buffer.extend_from_slice(&piece);
-                    match drain_events(&mut state) {
-                        Ok(out) if out.is_empty() => {
-                            if state.buffer.len() > MAX_EVENT_BYTES {
-                                state.done = true;
-                                return Some((
-                                    Err(ProxyError::connection(
-                                        PROVIDER,
-                                        "a stream event exceeded 16 MiB",
-                                    )),
-                                    state,
-                                ));
-                            }
-                        }
-                        Ok(out) => return Some((Ok(out), state)),
-                        Err(e) => {
-                            state.done = true;
-                            return Some((Err(e), state));
-                        }
-                    }
+                    false
                 }
                 Some(Err(e)) => {
                     state.done = true;
                     return Some((Err(e), state));
                 }
                 None => {
-                    state.done = true;
                     // A last event without its blank line still counts.
                     if !state.buffer.is_empty() {
                         state.buffer.extend_from_slice(b"\n\n");
                     }
-                    let mut out = match drain_events(&mut state) {
-                        Ok(out) => BytesMut::from(&out[..]),
-                        Err(e) => return Some((Err(e), state)),
-                    };
-                    if !state.translator.finished {
-                        out.extend_from_slice(&sse_bytes(&state.translator.on_end()));
-                        out.extend_from_slice(b"data: [DONE]\n\n");
-                    }
-                    return Some((Ok(out.freeze()), state));
+                    true
                 }
+            };
+            let mut out = drain_events(&mut state);
+            if ended && state.pending_error.is_none() && !state.translator.finished {
+                out.extend_from_slice(&sse_bytes(&state.translator.on_end()));
+                out.extend_from_slice(b"data: [DONE]\n\n");
+            }
+            if ended {
+                state.done = true;
+            }
+            if state.buffer.len() > MAX_EVENT_BYTES {
+                state.pending_error = Some(ProxyError::connection(
+                    PROVIDER,
+                    "a stream event exceeded 16 MiB",
+                ));
+            }
+            if !out.is_empty() {
+                return Some((Ok(out.freeze()), state));
             }
         }
     })
 }
 
 /// Translates every complete event in the buffer; after `message_stop`, closes with `[DONE]`.
-fn drain_events<S>(state: &mut StreamState<S>) -> Result<Bytes, ProxyError> {
+/// An error stops the translation and waits in `pending_error` behind what was translated.
+fn drain_events<S>(state: &mut StreamState<S>) -> BytesMut {
     let mut out = BytesMut::new();
     while let Some((end, next)) = event_end(&state.buffer) {
         let event = state.buffer.split_to(next);
         if state.translator.finished {
             continue;
         }
-        if let Some(value) = event_json(&event[..end])? {
-            let chunks = state.translator.on_event(&value)?;
-            out.extend_from_slice(&sse_bytes(&chunks));
-            if state.translator.finished {
-                out.extend_from_slice(b"data: [DONE]\n\n");
-                state.done = true;
+        let chunks = event_json(&event[..end]).and_then(|value| match value {
+            Some(value) => state.translator.on_event(&value),
+            None => Ok(Vec::new()),
+        });
+        match chunks {
+            Ok(chunks) => out.extend_from_slice(&sse_bytes(&chunks)),
+            Err(error) => {
+                state.pending_error = Some(error);
+                state.buffer.clear();
+                return out;
             }
         }
+        if state.translator.finished {
+            out.extend_from_slice(b"data: [DONE]\n\n");
+            state.done = true;
+        }
     }
-    Ok(out.freeze())
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1482,6 +1497,87 @@ mod tests {
             json!({"model": "m", "messages": [{"role": "system", "content": "s"}]}),
         ));
         assert!(only_system.is_err_and(|e| e.message.contains("at least one non-system message")));
+    }
+
+    #[test]
+    fn response_format_forces_the_json_tool_and_its_input_becomes_the_content() {
+        let translated = to_anthropic(&request(
+            json!({"model": "m", "messages": [{"role": "user", "content": "x"}],
+            "response_format": {"type": "json_schema", "json_schema": {"name": "p", "schema": {"type": "object", "properties": {"a": {"type": "integer"}}}}}}),
+        ));
+        let Ok(translated) = translated else {
+            panic!("not translated")
+        };
+        assert!(translated.json_mode);
+        assert_eq!(
+            translated.body["tool_choice"],
+            json!({"name": "json_tool_call", "type": "tool"})
+        );
+        assert_eq!(
+            translated.body["tools"],
+            json!([{"name": "json_tool_call", "input_schema": {"type": "object", "properties": {"a": {"type": "integer"}}}}])
+        );
+        let answer = json!({"id": "msg", "model": "m", "stop_reason": "tool_use", "usage": {"input_tokens": 1, "output_tokens": 2},
+            "content": [{"type": "tool_use", "id": "t", "name": "json_tool_call", "input": {"a": 1}}]});
+        let completion = to_openai(&answer, 0, true).unwrap_or_default();
+        assert_eq!(completion["choices"][0]["message"]["content"], "{\"a\": 1}");
+        assert_eq!(completion["choices"][0]["finish_reason"], "stop");
+        assert!(completion["choices"][0]["message"]
+            .get("tool_calls")
+            .is_none());
+        let mut stream = StreamTranslator::new(0, true);
+        let mut content = String::new();
+        let mut finish = String::new();
+        for event in [
+            json!({"type": "message_start", "message": {"id": "m", "model": "m", "usage": {"input_tokens": 1}}}),
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "t", "name": "json_tool_call", "input": {}}}),
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": "{\"a\":"}}),
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": " 1}"}}),
+            json!({"type": "content_block_stop", "index": 0}),
+            json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 3}}),
+        ] {
+            for chunk in stream.on_event(&event).unwrap_or_default() {
+                assert!(chunk["choices"][0]["delta"].get("tool_calls").is_none());
+                content.push_str(
+                    chunk["choices"][0]["delta"]["content"]
+                        .as_str()
+                        .unwrap_or(""),
+                );
+                if let Some(reason) = chunk["choices"][0]["finish_reason"].as_str() {
+                    finish = reason.to_string();
+                }
+            }
+        }
+        assert_eq!((content.as_str(), finish.as_str()), ("{\"a\": 1}", "stop"));
+    }
+
+    #[test]
+    fn tool_history_without_tools_is_refused_as_litellm_does() {
+        let refused = to_anthropic(&request(json!({"model": "m", "messages": [
+            {"role": "user", "content": "x"},
+            {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c", "content": "r"},
+        ]})));
+        assert!(refused.is_err_and(|e| e.message.contains("without `tools=` param")));
+    }
+
+    #[tokio::test]
+    async fn an_error_event_mid_stream_ends_it_with_an_error() {
+        let events = concat!(
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\",\"usage\":{\"input_tokens\":1}}}\n\n",
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+        );
+        let stream = translate_stream(
+            futures_util::stream::iter(vec![Ok(Bytes::from_static(events.as_bytes()))]),
+            StreamTranslator::new(5, false),
+        );
+        let out: Vec<Result<Bytes, ProxyError>> = stream.collect().await;
+        assert_eq!(out.len(), 2, "the role chunk, then the error");
+        assert!(out[0]
+            .as_ref()
+            .is_ok_and(|b| String::from_utf8_lossy(b).contains("\"role\":\"assistant\"")));
+        let error = out.into_iter().find_map(Result::err);
+        assert!(error.is_some_and(|e| e.status == 500 && e.kind == ErrorKind::InternalServer));
     }
 
     #[test]
