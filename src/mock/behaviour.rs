@@ -23,6 +23,10 @@ pub struct Behaviour {
     pub chunk_delay: Duration,
     /// Break the connection after this many stream chunks.
     pub break_after: Option<usize>,
+    /// Prompt tokens served from the provider's cache (reported where the protocol has them).
+    pub cached_tokens: Option<u64>,
+    /// Thinking tokens (Gemini's `thoughtsTokenCount`).
+    pub thoughts_tokens: Option<u64>,
 }
 
 impl Behaviour {
@@ -69,6 +73,8 @@ impl Behaviour {
                 "chunks" => behaviour.chunks = Some(number(value)? as usize),
                 "chunk_delay" => behaviour.chunk_delay = Duration::from_millis(number(value)?),
                 "break_after" => behaviour.break_after = Some(number(value)? as usize),
+                "cached" => behaviour.cached_tokens = Some(number(value)?),
+                "thoughts" => behaviour.thoughts_tokens = Some(number(value)?),
                 other => return Err(format!("unknown mock behaviour `{other}`")),
             }
         }
@@ -76,7 +82,7 @@ impl Behaviour {
     }
 
     /// The behaviour named by tokens in a model id (`mock-fail-503`, `slow-delay-20`, `reset`,
-    /// `context-length`, `content-policy`), or `None` when the name carries none.
+    /// `context-length`, `content-policy`, `cached-40`), or `None` when the name carries none.
     pub fn from_model_name(model: &str) -> Option<Self> {
         let mut behaviour = Behaviour::default();
         let mut found = false;
@@ -90,6 +96,10 @@ impl Behaviour {
                 }
                 ("delay", Some(ms)) => {
                     behaviour.delay = Duration::from_millis(ms);
+                    found = true;
+                }
+                ("cached", Some(n)) => {
+                    behaviour.cached_tokens = Some(n);
                     found = true;
                 }
                 ("reset", _) => {

@@ -3,7 +3,7 @@
 //! `POST /v1/chat/completions` (and `/chat/completions`) answers like OpenAI, streaming or not,
 //! with a `usage` block. What it does for a request is chosen, first match wins, by:
 //! 1. the `x-mock` request header (`status=500,delay=20,reset,context,policy,chunks=5,chunk_delay=10,
-//!    retry_after=1,break_after=1`);
+//!    retry_after=1,break_after=1,cached=40,thoughts=5`);
 //! 2. a behaviour set at run time for the requested model ([`MockUpstream::set_behaviour`] or
 //!    `POST /mock/behaviour {"model": ..., "behaviour": "status=500"}`);
 //! 3. tokens in the model name itself (`fail-503`, `delay-20`, `reset`, `context-length`,
@@ -12,12 +12,18 @@
 //! `POST /v1/messages` speaks Anthropic's Messages API instead (see `anthropic.rs`), with the same
 //! behaviours.
 //!
+//! It also speaks Google AI Studio's `models/{model}:generateContent` / `:streamGenerateContent`
+//! (`gemini.rs`) and Azure OpenAI's `openai/deployments/{deployment}/chat/completions`
+//! (`azure.rs`), under any base path, and refuses what those services refuse.
+//!
 //! It counts requests per route and model (`GET /mock/hits`) so a test can tell which deployment
 //! a proxy called, keeps the last request seen per model, and counts streams the client dropped
 //! before their end (`cancelled`).
 
 mod anthropic;
+mod azure;
 mod behaviour;
+mod gemini;
 mod server;
 
 pub use behaviour::Behaviour;

@@ -25,6 +25,8 @@ pub(super) type Body = BoxBody<Bytes, io::Error>;
 #[derive(Debug, Clone, Default)]
 pub struct RecordedRequest {
     pub path: String,
+    /// The query string, without `?` (empty when there is none).
+    pub query: String,
     /// Header names are lower case.
     pub headers: Vec<(String, String)>,
     pub body: Value,
@@ -179,6 +181,7 @@ async fn handle(
 ) -> Result<Response<Body>, Infallible> {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    let query = request.uri().query().unwrap_or("").to_string();
     let headers: Vec<(String, String)> = request
         .headers()
         .iter()
@@ -212,6 +215,12 @@ async fn handle(
             200,
             &json!({"object": "list", "data": [{"id": "mock-model", "object": "model", "created": 1_700_000_000, "owned_by": "mock"}]}),
         ),
+        (&Method::POST, p) if super::gemini::handles(p) => {
+            return Ok(super::gemini::handle(&state, &kill, &path, &query, headers, &body).await);
+        }
+        (&Method::POST, p) if super::azure::handles(p) => {
+            return Ok(super::azure::handle(&state, &kill, &path, &query, headers, &body).await);
+        }
         (&Method::POST, p) if p.ends_with("/chat/completions") => {
             return Ok(chat(&state, &kill, &path, headers, &body).await);
         }
@@ -280,6 +289,16 @@ async fn chat(
         Ok(behaviour) => behaviour,
         Err(message) => return error_response(400, &message, None, None),
     };
+    openai_reply(state, &behaviour, &request, model)
+}
+
+/// OpenAI's answer for a request whose behaviour is known: an error, a completion or a stream.
+pub(super) fn openai_reply(
+    state: &State,
+    behaviour: &Behaviour,
+    request: &Value,
+    model: String,
+) -> Response<Body> {
     if behaviour.context_length {
         return error_response(
             400,
@@ -305,7 +324,7 @@ async fn chat(
         );
     }
     let id = state.sequence.fetch_add(1, Ordering::Relaxed);
-    let prompt_tokens = count_prompt_tokens(&request);
+    let prompt_tokens = count_prompt_tokens(request);
     let words = behaviour.chunks.unwrap_or(3).max(1);
     let stream = request
         .get("stream")
@@ -361,6 +380,7 @@ pub(super) async fn admit(
         model.to_string(),
         RecordedRequest {
             path: path.to_string(),
+            query: String::new(),
             headers,
             body: request.clone(),
         },
@@ -389,6 +409,13 @@ pub(super) async fn admit(
         std::future::pending::<()>().await;
     }
     Ok(behaviour)
+}
+
+/// Adds the query string to the request [`admit`] kept for `model`.
+pub(super) fn keep_query(state: &State, model: &str, query: &str) {
+    if let Some(last) = lock(&state.last).get_mut(model) {
+        last.query = query.to_string();
+    }
 }
 
 /// About four characters a token, as OpenAI's rule of thumb says.
@@ -541,7 +568,7 @@ pub(super) fn json_response(status: u16, value: &Value) -> Response<Body> {
     response
 }
 
-fn error_response(
+pub(super) fn error_response(
     status: u16,
     message: &str,
     code: Option<&str>,

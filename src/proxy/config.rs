@@ -67,6 +67,10 @@ pub struct DeploymentConfig {
     /// OpenAI request parameters set in `litellm_params` (`temperature`, `max_tokens`, ...) and
     /// `extra_body`: defaults the request may override.
     pub default_params: Map<String, Value>,
+    /// Azure's `api_version` (`litellm_params`, else `AZURE_API_VERSION`).
+    pub api_version: Option<String>,
+    /// Azure AD token (`litellm_params.azure_ad_token`, else `AZURE_AD_TOKEN`); never printed.
+    pub azure_ad_token: Option<Secret>,
 }
 
 impl DeploymentConfig {
@@ -536,6 +540,11 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
     let api_key = string(params.get("api_key"))
         .or_else(|| super::providers::default_api_key(&provider, env).map(str::to_string))
         .map(Secret::new);
+    let api_version = string(params.get("api_version"))
+        .or_else(|| super::providers::default_api_version(&provider, env));
+    let azure_ad_token = string(params.get("azure_ad_token"))
+        .or_else(|| super::providers::default_ad_token(&provider, env))
+        .map(Secret::new);
     let mut headers = Vec::new();
     for key in ["headers", "extra_headers"] {
         if let Some(map) = params.get(key).and_then(Value::as_object) {
@@ -599,6 +608,8 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
         cooldown_time,
         allowed_fails: number(info.get("allowed_fails")).map(|n| n.max(0.0) as u32),
         default_params,
+        api_version,
+        azure_ad_token,
     })
 }
 

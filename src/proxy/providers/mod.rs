@@ -1,8 +1,12 @@
 //! Upstream providers behind one trait: each file turns an OpenAI-shaped chat request into its
 //! provider's wire format and the answer back into OpenAI's (bytes of a completion, or SSE events
-//! of `chat.completion.chunk`s). `openai.rs` serves every OpenAI-compatible upstream.
+//! of `chat.completion.chunk`s). `openai.rs` serves every OpenAI-compatible upstream;
+//! `gemini.rs` (Google AI Studio) and `azure.rs` (Azure OpenAI) speak their own protocols.
 
 pub mod anthropic;
+pub mod azure;
+pub mod gemini;
+mod http;
 mod openai;
 
 use super::config::DeploymentConfig;
@@ -101,8 +105,12 @@ pub trait Provider: Send + Sync {
 
 /// The route of a provider this proxy has an implementation for.
 fn implemented(provider: &str) -> Option<&'static Route> {
-    crate::provider_routes::route(provider)
-        .filter(|r| matches!(r.wire, Wire::OpenAiCompatible | Wire::Anthropic))
+    crate::provider_routes::route(provider).filter(|r| {
+        matches!(
+            r.wire,
+            Wire::OpenAiCompatible | Wire::Anthropic | Wire::Gemini | Wire::Azure
+        )
+    })
 }
 
 /// Whether this proxy can call deployments of `provider`.
@@ -121,6 +129,24 @@ pub fn default_api_key<'e>(provider: &str, env: &'e crate::env::Environment) -> 
     crate::provider_routes::route(provider)?.default_api_key(env)
 }
 
+/// Azure's `api_version` when the deployment gives none.
+pub fn default_api_version(provider: &str, env: &crate::env::Environment) -> Option<String> {
+    (provider == "azure")
+        .then(|| env.get("AZURE_API_VERSION"))
+        .flatten()
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Azure's AD token when the deployment gives none (never printed or logged).
+pub fn default_ad_token(provider: &str, env: &crate::env::Environment) -> Option<String> {
+    (provider == "azure")
+        .then(|| env.get("AZURE_AD_TOKEN"))
+        .flatten()
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
 /// `api_base` when the deployment gives none: the provider's env override, then its public URL.
 pub fn default_api_base(provider: &str, env: &crate::env::Environment) -> Option<String> {
     crate::provider_routes::route(provider)?.default_api_base(env)
@@ -135,6 +161,7 @@ pub fn for_deployment(deployment: &DeploymentConfig) -> Option<Arc<dyn Provider>
             deployment.api_base.as_deref(),
         )) as Arc<dyn Provider>),
         Wire::Anthropic => Some(Arc::new(Anthropic::new(deployment.api_base.as_deref()))),
-        Wire::Gemini | Wire::Azure => None,
+        Wire::Gemini => Some(Arc::new(gemini::Gemini::new(deployment))),
+        Wire::Azure => Some(Arc::new(azure::Azure::new(deployment))),
     }
 }

@@ -1,9 +1,10 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
+// Shared with the other providers as `super::openai::describe`.
+pub(super) use super::http::describe;
 use super::{BoxFuture, ChatCall, ChatReply, Provider};
 use crate::proxy::error::ProxyError;
 use futures_util::TryStreamExt;
-use std::time::Duration;
 
 pub struct OpenAiCompatible {
     provider: &'static str,
@@ -68,61 +69,19 @@ impl Provider for OpenAiCompatible {
             for (name, value) in &call.deployment.headers {
                 request = request.header(name.as_str(), value.as_str());
             }
-            // Non-streaming: reqwest's timeout covers the whole call, body included. Streaming:
-            // only the wait for the response head is bounded here; `sse` bounds each gap.
-            let sent = if call.stream {
-                tokio::time::timeout(call.timeout, request.send()).await
-            } else {
-                Ok(request.timeout(call.timeout).send().await)
-            };
-            let response = match sent {
-                Err(_) => return Err(ProxyError::timeout(provider, call.timeout)),
-                Ok(Err(e)) if e.is_timeout() => {
-                    return Err(ProxyError::timeout(provider, call.timeout))
-                }
-                Ok(Err(e)) => return Err(ProxyError::connection(provider, &describe(e))),
-                Ok(Ok(response)) => response,
-            };
-            let status = response.status().as_u16();
-            if !(200..300).contains(&status) {
-                let retry_after = response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    .filter(|s| s.is_finite() && *s >= 0.0)
-                    .map(Duration::from_secs_f64);
-                let body = response.bytes().await.unwrap_or_default();
-                return Err(ProxyError::from_upstream(
-                    status,
-                    &body,
-                    retry_after,
-                    provider,
-                ));
-            }
+            let response = super::http::send(request, &call, provider, |status, body, retry| {
+                ProxyError::from_upstream(status, body, retry, provider)
+            })
+            .await?;
             if call.stream {
                 let stream = response
                     .bytes_stream()
                     .map_err(move |e| ProxyError::connection(provider, &describe(e)));
                 return Ok(ChatReply::Stream(Box::pin(stream)));
             }
-            match response.bytes().await {
-                Ok(body) => Ok(ChatReply::Complete(body)),
-                Err(e) if e.is_timeout() => Err(ProxyError::timeout(provider, call.timeout)),
-                Err(e) => Err(ProxyError::connection(provider, &describe(e))),
-            }
+            super::http::body(response, &call, provider)
+                .await
+                .map(ChatReply::Complete)
         })
     }
-}
-
-/// The error and its causes, without the URL (which may carry credentials in its userinfo).
-pub(super) fn describe(error: reqwest::Error) -> String {
-    let mut causes = String::new();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        causes.push_str(": ");
-        causes.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    format!("{}{causes}", error.without_url())
 }
