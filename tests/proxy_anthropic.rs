@@ -676,6 +676,21 @@ async fn a_streamed_call_is_priced_from_its_final_usage() {
     );
 }
 
+#[tokio::test]
+async fn health_checks_call_anthropic_deployments_too() {
+    let h = harness("anthropic-health").await;
+    let reply = h.get("/health?model=claude").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json()["healthy_count"], 1, "{}", reply.text);
+    let sent = h.mock.last_request("claude-haiku-4-5").unwrap_or_default();
+    assert_eq!(sent.body["max_tokens"], 1);
+    let keyless = h.get("/health?model=claude-keyless").await;
+    assert_eq!(keyless.status, 503, "{}", keyless.text);
+    assert!(keyless.json()["unhealthy_endpoints"][0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("AuthenticationError")));
+}
+
 /// The mock itself: what Anthropic rejects, it rejects, in Anthropic's error shape.
 #[tokio::test]
 async fn the_mock_rejects_what_anthropic_rejects() {
@@ -749,6 +764,14 @@ async fn the_mock_rejects_what_anthropic_rejects() {
         (
             json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://x"}}]}]}),
             "image_url",
+        ),
+        (
+            json!({"model": "m", "max_tokens": 5, "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "hi"}]}),
+            "stream_options: Extra inputs are not permitted",
+        ),
+        (
+            json!({"model": "m", "max_tokens": 5, "temperature": 1.5, "messages": [{"role": "user", "content": "hi"}]}),
+            "temperature",
         ),
     ];
     for (request, expected) in rejected {

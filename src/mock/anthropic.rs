@@ -176,11 +176,52 @@ fn error(status: u16, kind: &str, message: &str, retry_after: Option<u64>) -> Re
     response
 }
 
+/// The top-level fields the Messages API accepts; any other is refused ("Extra inputs are not
+/// permitted"), which catches OpenAI-only fields leaking through a translation.
+const FIELDS: &[&str] = &[
+    "model",
+    "messages",
+    "max_tokens",
+    "system",
+    "stop_sequences",
+    "stream",
+    "temperature",
+    "top_p",
+    "top_k",
+    "tools",
+    "tool_choice",
+    "metadata",
+    "thinking",
+    "service_tier",
+    "container",
+    "mcp_servers",
+    "context_management",
+];
+
 /// The checks Anthropic makes before it runs a model, with its wording.
 fn validate(request: &Value) -> Result<(), String> {
     let Some(body) = request.as_object() else {
         return Err("body: Input should be an object".into());
     };
+    if let Some(extra) = body.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(format!("{extra}: Extra inputs are not permitted"));
+    }
+    if let Some(temperature) = body.get("temperature") {
+        if !temperature
+            .as_f64()
+            .is_some_and(|t| (0.0..=1.0).contains(&t))
+        {
+            return Err("temperature: range: 0..1".into());
+        }
+    }
+    if let Some(metadata) = body.get("metadata") {
+        let only_user = metadata
+            .as_object()
+            .is_some_and(|m| m.keys().all(|k| k == "user_id"));
+        if !only_user {
+            return Err("metadata: only `user_id` is accepted".into());
+        }
+    }
     if !body.get("model").is_some_and(Value::is_string) {
         return Err("model: Field required".into());
     }
