@@ -14,10 +14,13 @@ const CONFIG: &str = r#"
 model_list:
   - model_name: claude
     litellm_params: {model: anthropic/claude-haiku-4-5, api_base: API_BASE, api_key: sk-ant-test}
+  - model_name: claude-beta
+    litellm_params: {model: anthropic/claude-beta, api_base: API_BASE, api_key: sk-ant-test, extra_headers: {anthropic-beta: "token-efficient-tools-2025-02-19"}}
   - model_name: claude-keyless
     litellm_params: {model: anthropic/claude-keyless, api_base: API_BASE}
   - model_name: claude-limited
     litellm_params: {model: anthropic/claude-limited, api_base: API_BASE, api_key: sk-ant-test}
+    model_info: {cooldown_time: 0}
   - model_name: claude-long
     litellm_params: {model: anthropic/claude-context-length, api_base: API_BASE, api_key: sk-ant-test}
   - model_name: claude-big
@@ -108,6 +111,19 @@ async fn a_completion_goes_out_in_anthropics_shape_and_comes_back_in_openais() {
             "max_tokens": 4096,
         })
     );
+}
+
+#[tokio::test]
+async fn a_deployments_extra_headers_reach_anthropic() {
+    let h = harness("anthropic-extra-headers").await;
+    let reply = h.chat("claude-beta").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let sent = h.mock.last_request("claude-beta").unwrap_or_default();
+    assert_eq!(
+        sent.header("anthropic-beta"),
+        Some("token-efficient-tools-2025-02-19")
+    );
+    assert_eq!(sent.header("anthropic-version"), Some("2023-06-01"));
 }
 
 #[tokio::test]
@@ -526,6 +542,34 @@ async fn a_rate_limit_keeps_its_status_and_retry_after() {
         .as_str()
         .is_some_and(|m| m.starts_with("litellm.RateLimitError: AnthropicException")));
     assert_eq!(reply.header("retry-after"), Some("7"));
+}
+
+#[tokio::test]
+async fn each_anthropic_status_maps_to_litellms_exception() {
+    let h = harness("anthropic-statuses").await;
+    for (upstream, status, class) in [
+        (400, 400, "BadRequestError"),
+        (403, 403, "PermissionDeniedError"),
+        (404, 404, "NotFoundError"),
+        (408, 408, "Timeout"),
+        (413, 400, "BadRequestError"),
+        (500, 500, "InternalServerError"),
+        (502, 502, "BadGatewayError"),
+        (503, 503, "ServiceUnavailableError"),
+        (529, 500, "InternalServerError"),
+    ] {
+        h.mock.set_behaviour(
+            "claude-limited",
+            litellm_check::mock::Behaviour::status(upstream),
+        );
+        let reply = h.chat("claude-limited").await;
+        let error = assert_openai_error(&reply, status);
+        let message = error["message"].as_str().unwrap_or("");
+        assert!(
+            message.starts_with(&format!("litellm.{class}: Anthropic")),
+            "{upstream}: {message}"
+        );
+    }
 }
 
 #[tokio::test]
