@@ -413,3 +413,44 @@ async fn anthropic_calls_through_the_proxy_charge_cache_writes_then_reads() {
         "the first call writes the cache, the second reads it"
     );
 }
+
+#[tokio::test]
+async fn gemini_and_azure_calls_through_the_proxy_are_priced_by_the_table() {
+    let config = "model_list:
+  - model_name: flash
+    litellm_params: {model: gemini/gemini-2.5-flash, api_base: API_BASE, api_key: test-gemini-key}
+  - model_name: azure
+    litellm_params: {model: azure/gpt4o-prod, api_base: API_BASE, api_key: azure-key, api_version: '2024-10-21'}
+    model_info: {base_model: azure/gpt-4o}
+general_settings: {master_key: sk-test-master-key}
+";
+    let h = start("cost-gemini-azure", config).await;
+    let behaviour = litellm_check::mock::Behaviour::parse("cached=12,thoughts=5")
+        .unwrap_or_else(|e| panic!("{e}"));
+    h.mock.set_behaviour("gemini-2.5-flash", behaviour);
+    // (group, input, cache read, output, reasoning) from RATES.
+    for (group, input, read_rate, output, reasoning_rate) in [
+        ("flash", 3e-07, 3e-08, 2.5e-06, 2.5e-06),
+        ("azure", 2.5e-06, 1.25e-06, 1e-05, 1e-05),
+    ] {
+        let reply = h.chat(group).await;
+        assert_eq!(reply.status, 200, "{group}: {}", reply.text);
+        let usage = &reply.json()["usage"];
+        let count = |v: &Value| v.as_u64().unwrap_or(0) as f64;
+        let cached = count(&usage["prompt_tokens_details"]["cached_tokens"]);
+        // The Azure mock reports no cache reads; its deployment is priced through base_model.
+        if group == "flash" {
+            assert!(cached > 0.0, "the cache path is exercised: {usage}");
+        }
+        let reasoning = count(&usage["completion_tokens_details"]["reasoning_tokens"]);
+        let expected = (count(&usage["prompt_tokens"]) - cached) * input
+            + cached * read_rate
+            + (count(&usage["completion_tokens"]) - reasoning) * output
+            + reasoning * reasoning_rate;
+        let cost = cost_header(&reply);
+        assert!(
+            close(cost, expected),
+            "{group}: {cost} != {expected}: {usage}"
+        );
+    }
+}
