@@ -386,3 +386,65 @@ fn providers_the_proxy_cannot_route_have_no_route() {
         assert!(provider_routes::route(provider).is_none(), "{provider}");
     }
 }
+
+#[tokio::test]
+async fn the_openai_sdk_reaches_provider_deployments_through_the_proxy() {
+    let import = std::process::Command::new("python3")
+        .args(["-c", "import openai"])
+        .output();
+    if !import.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the SDK: python3 -m pip install openai"
+        );
+        eprintln!("SKIPPED: the `openai` Python package is not installed");
+        return;
+    }
+    let mock = litellm_check::mock::MockUpstream::start()
+        .await
+        .unwrap_or_else(|e| panic!("mock: {e}"));
+    let base = mock.api_base();
+    let mut env = Environment::empty();
+    for (name, value) in [
+        ("GROQ_API_KEY", "gsk-sdk"),
+        ("GROQ_API_BASE", base.as_str()),
+        ("MISTRAL_API_KEY", "ms-sdk"),
+        ("MISTRAL_API_BASE", base.as_str()),
+        ("DEEPSEEK_API_KEY", "sk-sdk"),
+        ("DEEPSEEK_API_BASE", base.as_str()),
+        ("OLLAMA_API_BASE", base.trim_end_matches("/v1")),
+    ] {
+        env.set(name, value);
+    }
+    let yaml = "model_list:
+  - {model_name: groq, litellm_params: {model: groq/openai/gpt-oss-120b}}
+  - {model_name: groq-small, litellm_params: {model: groq/small-context-length}}
+  - {model_name: mistral, litellm_params: {model: mistral/mistral-small-latest}}
+  - {model_name: deepseek, litellm_params: {model: deepseek/deepseek-chat}}
+  - {model_name: ollama, litellm_params: {model: ollama/llama3.2}}
+router_settings: {num_retries: 0}
+general_settings: {master_key: sk-test-master-key}
+";
+    let h = start_with_env("providers-sdk", yaml, env).await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_providers.py");
+    let mock_url = format!("http://{}", mock.addr());
+    let proxy_url = h.proxy.url();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg(script)
+            .env("PROXY_URL", proxy_url)
+            .env("PROXY_KEY", KEY)
+            .env("MOCK_URL", mock_url)
+            .env("NO_PROXY", "*")
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("join: {e}"))
+    .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("passed, 0 failed"),
+        "SDK checks failed:\n{stdout}\n{stderr}"
+    );
+}
