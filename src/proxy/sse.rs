@@ -214,32 +214,52 @@ impl State {
         let complete = self.pending.split_to(end).freeze();
         let mut out = BytesMut::with_capacity(complete.len());
         for event in split_events(&complete) {
-            if self.keep_event(event) {
-                out.extend_from_slice(event);
+            match self.screen_event(event) {
+                Screened::Keep => out.extend_from_slice(event),
+                Screened::Drop => {}
+                Screened::Replace(event) => out.extend_from_slice(&event),
             }
         }
         out.freeze()
     }
 
-    fn keep_event(&mut self, event: &[u8]) -> bool {
+    /// Reads the usage of an event that carries one. When the client did not ask for usage,
+    /// LiteLLM's stream wrapper deletes it from every chunk: a usage-only chunk is dropped, and a
+    /// chunk that also carries choices (Mistral's and Perplexity's last one) loses its `usage`.
+    fn screen_event(&mut self, event: &[u8]) -> Screened {
         let Some(data) = event_data(event) else {
-            return true;
+            return Screened::Keep;
         };
         if !(contains(data, b"\"usage\":{") || contains(data, b"\"usage\": {")) {
-            return true;
+            return Screened::Keep;
         }
-        let Ok(chunk) = serde_json::from_slice::<Value>(data) else {
-            return true;
+        let Ok(mut chunk) = serde_json::from_slice::<Value>(data) else {
+            return Screened::Keep;
         };
         if let Some(usage) = chunk.get("usage").and_then(|u| Usage::deserialize(u).ok()) {
             self.finisher.usage = Some(usage);
+        }
+        if self.wants_usage {
+            return Screened::Keep;
         }
         let no_choices = chunk
             .get("choices")
             .and_then(Value::as_array)
             .is_some_and(Vec::is_empty);
-        self.wants_usage || !no_choices
+        if no_choices {
+            return Screened::Drop;
+        }
+        match chunk.as_object_mut().map(|c| c.remove("usage")) {
+            Some(Some(_)) => Screened::Replace(format!("data: {chunk}\n\n").into_bytes()),
+            _ => Screened::Keep,
+        }
     }
+}
+
+enum Screened {
+    Keep,
+    Drop,
+    Replace(Vec<u8>),
 }
 
 fn ends_event(bytes: &[u8]) -> bool {
@@ -375,5 +395,20 @@ mod tests {
         assert!(!end.cancelled);
         let (with_usage, _) = events(vec![usage, "data: [DONE]\n\n"], true).await;
         assert!(with_usage.contains("prompt_tokens"));
+        // Usage riding on the last content chunk (Mistral) is read, and removed unless asked for.
+        let last = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\n";
+        let (text, ended) = events(vec![last, "data: [DONE]\n\n"], false).await;
+        assert_eq!(
+            text,
+            "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+        );
+        let end = ended
+            .lock()
+            .ok()
+            .and_then(|mut e| e.take())
+            .unwrap_or_default();
+        assert_eq!(end.usage.map(|u| u.prompt_tokens), Some(5));
+        let (kept, _) = events(vec![last, "data: [DONE]\n\n"], true).await;
+        assert!(kept.contains("\"usage\""));
     }
 }
