@@ -238,3 +238,198 @@ async fn the_mock_refuses_what_azure_refuses() {
         (404, "DeploymentNotFound")
     );
 }
+
+/// tests/data/providers/azure: each recorded OpenAI request becomes the recorded Azure call (URL,
+/// credential header, body), and each recorded Azure answer, error or stream reaches the client
+/// as recorded.
+mod recorded_pairs {
+    use bytes::Bytes;
+    use futures_util::StreamExt;
+    use litellm_check::env::Environment;
+    use litellm_check::proxy::config::{DeploymentConfig, ProxyConfig};
+    use litellm_check::proxy::error::ProxyError;
+    use litellm_check::proxy::providers::azure::{
+        auth_header, filtered_completion, map_error, Azure,
+    };
+    use litellm_check::proxy::providers::UpstreamBody;
+    use serde_json::{json, Map, Value};
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers/azure")
+    }
+
+    fn read(name: &str) -> String {
+        std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn json(name: &str) -> Value {
+        serde_json::from_str(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn cases(suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn deployment(params: &Value) -> DeploymentConfig {
+        let config = json!({"model_list": [{"model_name": "m", "litellm_params": params}]});
+        let mut proxy = ProxyConfig::from_json(&config, &Environment::empty())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(proxy.deployments.len(), 1, "{:?}", proxy.notes);
+        proxy.deployments.remove(0)
+    }
+
+    fn expected_error(name: &str) -> (u16, String) {
+        let error = json(&format!("{name}.openai-error.json"));
+        let status = error["status"].as_u64().unwrap_or(0) as u16;
+        (status, error["message"].as_str().unwrap_or("").to_string())
+    }
+
+    #[test]
+    fn each_recorded_openai_request_becomes_the_recorded_azure_call() {
+        let names = cases(".openai-request.json");
+        assert!(names.len() >= 2, "{names:?}");
+        for name in names {
+            let request = json(&format!("{name}.openai-request.json"));
+            let recorded = json(&format!("{name}.azure-request.json"));
+            let config = deployment(&recorded["deployment"]);
+            let url = Azure::new(&config)
+                .url(&config.upstream_model)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(url.as_str(), recorded["url"], "{name}");
+            let headers: Map<String, Value> = auth_header(&config)
+                .map(|(n, v)| (n.to_string(), Value::String(v)))
+                .into_iter()
+                .collect();
+            assert_eq!(Value::Object(headers), recorded["headers"], "{name}");
+            let stream = request["stream"].as_bool().unwrap_or(false);
+            let empty = Map::new();
+            let body = UpstreamBody {
+                request: request.as_object().unwrap_or(&empty),
+                model: &config.upstream_model,
+                defaults: &config.default_params,
+                stream,
+            };
+            assert_eq!(Value::Object(body.to_map()), recorded["body"], "{name}");
+        }
+    }
+
+    #[test]
+    fn each_recorded_azure_answer_and_error_reaches_the_client_as_recorded() {
+        let answers = cases(".azure-response.json");
+        assert!(answers.len() >= 2, "{answers:?}");
+        for name in answers {
+            let body = read(&format!("{name}.azure-response.json"));
+            match filtered_completion(body.as_bytes()) {
+                None => assert_eq!(
+                    serde_json::from_str::<Value>(&body).ok(),
+                    Some(json(&format!("{name}.openai-response.json"))),
+                    "{name}"
+                ),
+                Some(error) => {
+                    assert_eq!(
+                        (error.status, error.message),
+                        expected_error(&name),
+                        "{name}"
+                    )
+                }
+            }
+        }
+        let errors = cases(".azure-error.json");
+        assert!(errors.len() >= 3, "{errors:?}");
+        for name in errors {
+            let recorded = json(&format!("{name}.azure-error.json"));
+            let status = recorded["status"].as_u64().unwrap_or(0) as u16;
+            let error = map_error(status, recorded["body"].to_string().as_bytes(), None);
+            assert_eq!(
+                (error.status, error.message),
+                expected_error(&name),
+                "{name}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn each_recorded_azure_stream_reaches_the_client_as_recorded() {
+        let names = cases(".azure-stream.txt");
+        assert!(!names.is_empty());
+        for name in names {
+            let upstream = read(&format!("{name}.azure-stream.txt"));
+            let mut pieces: Vec<Result<Bytes, ProxyError>> = upstream
+                .as_bytes()
+                .chunks(50)
+                .map(|c| Ok(Bytes::copy_from_slice(c)))
+                .collect();
+            let first = match pieces.remove(0) {
+                Ok(first) => first,
+                Err(e) => panic!("{}", e.message),
+            };
+            let body = litellm_check::proxy::sse::passthrough(
+                first,
+                Box::pin(futures_util::stream::iter(pieces)),
+                Duration::from_secs(5),
+                false,
+                |_| {},
+            );
+            let text: String = body
+                .map(|piece| {
+                    piece
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .await
+                .concat();
+            assert_eq!(text, read(&format!("{name}.openai-stream.txt")), "{name}");
+        }
+    }
+}
+
+/// The official OpenAI Python SDK (tests/python/sdk_azure.py) against azure deployments, streaming
+/// and not. Skipped with a message when `openai` is not installed, except under CI.
+#[tokio::test]
+async fn the_official_openai_sdk_drives_azure_deployments() {
+    use std::process::Command;
+    let import = Command::new("python3")
+        .args(["-c", "import openai"])
+        .output();
+    if !import.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the SDK: python3 -m pip install openai"
+        );
+        eprintln!(
+            "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
+        );
+        return;
+    }
+    let h = start("azure-sdk", CONFIG).await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_azure.py");
+    let proxy_url = h.proxy.url();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(script)
+            .env("PROXY_URL", proxy_url)
+            .env("PROXY_KEY", KEY)
+            .env("NO_PROXY", "*")
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("join: {e}"))
+    .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "SDK checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("passed, 0 failed"), "{stdout}");
+}

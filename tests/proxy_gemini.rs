@@ -371,3 +371,192 @@ async fn the_mock_refuses_what_google_refuses() {
         );
     }
 }
+
+/// tests/data/providers/gemini: each recorded OpenAI request translates to the recorded Gemini
+/// request, and each recorded Gemini answer (whole or streamed) to the recorded OpenAI answer or
+/// error.
+mod recorded_pairs {
+    use litellm_check::proxy::providers::gemini::{
+        to_gemini_request, to_openai_response, ResponseMeta, StreamTranslator,
+    };
+    use serde_json::Value;
+    use std::path::{Path, PathBuf};
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers/gemini")
+    }
+
+    fn read(name: &str) -> String {
+        std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn json(name: &str) -> Value {
+        serde_json::from_str(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn meta() -> ResponseMeta {
+        ResponseMeta {
+            id: "chatcmpl-fixture".into(),
+            created: 1_700_000_000,
+            model: "gemini-2.5-flash".into(),
+        }
+    }
+
+    /// The case names having a file ending in `suffix`.
+    fn cases(suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The recorded error of a case: (status, message).
+    fn expected_error(name: &str) -> (u64, String) {
+        let error = json(&format!("{name}.openai-error.json"));
+        let status = error["status"].as_u64().unwrap_or(0);
+        (status, error["message"].as_str().unwrap_or("").to_string())
+    }
+
+    #[test]
+    fn each_recorded_openai_request_becomes_the_recorded_gemini_request() {
+        let names = cases(".openai-request.json");
+        assert!(names.len() >= 5, "{names:?}");
+        for name in names {
+            let request = json(&format!("{name}.openai-request.json"));
+            let expected = json(&format!("{name}.gemini-request.json"));
+            let translated = to_gemini_request(request.as_object().unwrap_or(&Default::default()))
+                .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+            assert_eq!(translated, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn each_recorded_gemini_answer_becomes_the_recorded_openai_answer_or_error() {
+        let names = cases(".gemini-response.json");
+        assert!(names.len() >= 7, "{names:?}");
+        for name in names {
+            let answer = json(&format!("{name}.gemini-response.json"));
+            match to_openai_response(&answer, &meta()) {
+                Ok(translated) => {
+                    let expected = json(&format!("{name}.openai-response.json"));
+                    assert_eq!(translated, expected, "{name}");
+                }
+                Err(error) => {
+                    assert_eq!(
+                        (u64::from(error.status), error.message),
+                        expected_error(&name),
+                        "{name}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The events of an SSE text: parsed JSON, or the `[DONE]` marker as a string.
+    fn events(text: &str) -> Vec<Value> {
+        text.split("\n\n")
+            .filter(|event| !event.trim().is_empty())
+            .map(|event| {
+                let data = event
+                    .trim()
+                    .strip_prefix("data: ")
+                    .unwrap_or_else(|| panic!("no data line in {event:?}"));
+                if data == "[DONE]" {
+                    Value::String(data.into())
+                } else {
+                    serde_json::from_str(data).unwrap_or_else(|e| panic!("{e}: {data}"))
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_recorded_gemini_stream_becomes_the_recorded_openai_stream_or_error() {
+        let names = cases(".gemini-stream.txt");
+        assert!(names.len() >= 3, "{names:?}");
+        for name in names {
+            let upstream = read(&format!("{name}.gemini-stream.txt"));
+            // Arbitrary network boundaries must not change the result.
+            for piece in [1usize, 7, 64, upstream.len()] {
+                let mut translator = StreamTranslator::new(meta());
+                let mut out = Vec::new();
+                let mut failure = None;
+                for chunk in upstream.as_bytes().chunks(piece) {
+                    match translator.feed(chunk) {
+                        Ok(bytes) => out.extend(bytes),
+                        Err(error) => {
+                            failure = Some(error);
+                            break;
+                        }
+                    }
+                }
+                if failure.is_none() {
+                    match translator.finish() {
+                        Ok(bytes) => out.extend(bytes),
+                        Err(error) => failure = Some(error),
+                    }
+                }
+                match failure {
+                    None => {
+                        let expected = read(&format!("{name}.openai-stream.txt"));
+                        assert_eq!(
+                            events(&String::from_utf8_lossy(&out)),
+                            events(&expected),
+                            "{name}, pieces of {piece}"
+                        );
+                    }
+                    Some(error) => assert_eq!(
+                        (u64::from(error.status), error.message),
+                        expected_error(&name),
+                        "{name}, pieces of {piece}"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// The official OpenAI Python SDK (tests/python/sdk_gemini.py) against gemini deployments, streaming
+/// and not. Skipped with a message when `openai` is not installed, except under CI.
+#[tokio::test]
+async fn the_official_openai_sdk_drives_gemini_deployments() {
+    use std::process::Command;
+    let import = Command::new("python3")
+        .args(["-c", "import openai"])
+        .output();
+    if !import.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the SDK: python3 -m pip install openai"
+        );
+        eprintln!(
+            "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
+        );
+        return;
+    }
+    let h = start("gemini-sdk", CONFIG).await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_gemini.py");
+    let proxy_url = h.proxy.url();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(script)
+            .env("PROXY_URL", proxy_url)
+            .env("PROXY_KEY", KEY)
+            .env("NO_PROXY", "*")
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("join: {e}"))
+    .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "SDK checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("passed, 0 failed"), "{stdout}");
+}

@@ -92,10 +92,8 @@ impl Provider for Azure {
                 .header("content-type", "application/json")
                 .body(body);
             let deployment = call.deployment;
-            if let Some(key) = deployment.api_key.as_ref().map(|k| k.expose()) {
-                request = request.header("api-key", key);
-            } else if let Some(token) = deployment.azure_ad_token.as_ref().map(|t| t.expose()) {
-                request = request.header("authorization", format!("Bearer {token}"));
+            if let Some((name, value)) = auth_header(deployment) {
+                request = request.header(name, value);
             }
             for (name, value) in &deployment.headers {
                 request = request.header(name.as_str(), value.as_str());
@@ -114,6 +112,18 @@ impl Provider for Azure {
             Ok(ChatReply::Complete(body))
         })
     }
+}
+
+/// The credential header of a call (its value is a secret: never print it): `api-key` when the
+/// deployment has a key, else the AD token as a bearer token, as LiteLLM's Azure client does.
+pub fn auth_header(deployment: &DeploymentConfig) -> Option<(&'static str, String)> {
+    if let Some(key) = &deployment.api_key {
+        return Some(("api-key", key.expose().to_string()));
+    }
+    deployment
+        .azure_ad_token
+        .as_ref()
+        .map(|token| ("authorization", format!("Bearer {}", token.expose())))
 }
 
 /// An Azure error answer with LiteLLM's class; the content filter's 400 is a content-policy

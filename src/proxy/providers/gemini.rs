@@ -620,9 +620,10 @@ fn read_parts(candidate: &Value) -> Parts {
 
 fn tool_call(call: &Value, id: String, index: Option<usize>) -> Value {
     let name = call.get("name").and_then(Value::as_str).unwrap_or("");
+    // LiteLLM writes the arguments with Python's `json.dumps`.
     let arguments = call
         .get("args")
-        .map_or_else(|| "{}".to_string(), Value::to_string);
+        .map_or_else(|| "{}".to_string(), super::anthropic::python_json);
     let mut value =
         json!({"id": id, "type": "function", "function": {"name": name, "arguments": arguments}});
     if let Some(index) = index {
