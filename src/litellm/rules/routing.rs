@@ -5,7 +5,7 @@
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::litellm::providers::{self, ProviderResolution};
-use crate::provider_routes::{self, Route};
+use crate::provider_routes::{self, Route, Wire};
 use crate::syntax::Node;
 
 use super::Context;
@@ -122,11 +122,18 @@ fn key_unset(ctx: &Context, params: &Node, route: &Route, index: &str, out: &mut
         )
         .with_severity(severity)
         .with_label("no key for this provider")
-        .with_help(format!(
-            "set {} where the proxy runs, or add `api_key: os.environ/{}` to litellm_params",
-            route.key_env.first().copied().unwrap_or("the provider's key variable"),
-            route.key_env.first().copied().unwrap_or("NAME")
-        ))
+        .with_help(key_help(route, given("api_base")))
         .with_pointer(pointer(["model_list", index, "litellm_params", "model"])),
     );
+}
+
+fn key_help(route: &Route, own_base: bool) -> String {
+    let first = route.key_env.first().copied().unwrap_or("NAME");
+    let mut help = format!(
+        "set {first} where the proxy runs, or add `api_key: os.environ/{first}` to litellm_params"
+    );
+    if own_base && route.wire == Wire::OpenAiCompatible {
+        help.push_str("; a server behind `api_base` that needs no key still needs a placeholder (`api_key: none`), since LiteLLM's OpenAI client refuses to send without one");
+    }
+    help
 }
