@@ -86,8 +86,7 @@ impl Provider for Anthropic {
                     )))
                 }
             };
-            let openai = call.body.to_map();
-            let translated = to_anthropic(&openai)?;
+            let translated = translate(&call_parameters(&call.body), call_messages(&call.body))?;
             let body = serde_json::to_vec(&Value::Object(translated.body))
                 .map_err(|e| ProxyError::internal(e.to_string()))?;
             let mut request = client
@@ -207,6 +206,46 @@ fn bad_request(message: impl std::fmt::Display) -> ProxyError {
 
 /// Translates an OpenAI chat request (with `model` already the upstream id) into Anthropic's.
 pub fn to_anthropic(request: &Map<String, Value>) -> Result<Translated, ProxyError> {
+    let messages = match request.get("messages") {
+        Some(Value::Array(messages)) => messages.as_slice(),
+        _ => return Err(bad_request("`messages` must be a list")),
+    };
+    translate(request, messages)
+}
+
+/// The parameters of one upstream call without their messages (which are only borrowed, so a
+/// long conversation is not copied before translation): the request's, then the deployment's
+/// defaults for what it leaves unset.
+fn call_parameters(body: &super::UpstreamBody<'_>) -> Map<String, Value> {
+    let mut params = Map::new();
+    params.insert("model".into(), Value::String(body.model.to_string()));
+    for (key, value) in body.request.iter().chain(body.defaults.iter()) {
+        if key != "model" && key != "messages" && !params.contains_key(key) {
+            params.insert(key.clone(), value.clone());
+        }
+    }
+    if body.stream {
+        params.insert("stream".into(), Value::Bool(true));
+    }
+    params
+}
+
+fn call_messages<'a>(body: &super::UpstreamBody<'a>) -> &'a [Value] {
+    match body
+        .request
+        .get("messages")
+        .or_else(|| body.defaults.get("messages"))
+    {
+        Some(Value::Array(messages)) => messages,
+        _ => &[],
+    }
+}
+
+/// [`to_anthropic`] over parameters and messages held apart.
+fn translate(
+    request: &Map<String, Value>,
+    all_messages: &[Value],
+) -> Result<Translated, ProxyError> {
     let drop_params = request.get("drop_params").and_then(Value::as_bool) == Some(true);
     let unsupported: Vec<&str> = UNSUPPORTED
         .iter()
@@ -224,20 +263,16 @@ pub fn to_anthropic(request: &Map<String, Value>) -> Result<Translated, ProxyErr
         "model".into(),
         request.get("model").cloned().unwrap_or(Value::Null),
     );
-    let mut messages: Vec<Value> = match request.get("messages") {
-        Some(Value::Array(messages)) => messages.clone(),
-        _ => return Err(bad_request("`messages` must be a list")),
-    };
     let has_tools = request
         .get("tools")
         .and_then(Value::as_array)
         .is_some_and(|t| !t.is_empty());
-    if !has_tools && has_tool_call_blocks(&messages) {
+    if !has_tools && has_tool_call_blocks(all_messages) {
         return Err(ProxyError::bad_request(
             "litellm.UnsupportedParamsError: Anthropic doesn't support tool calling without `tools=` param specified. Pass `tools=` param OR set `litellm.modify_params = True` // `litellm_settings::modify_params: True` to add dummy tool to the request.",
         ));
     }
-    let system = hoist_system(&mut messages);
+    let (system, messages) = hoist_system(all_messages);
     body.insert(
         "messages".into(),
         Value::Array(messages_to_anthropic(&messages)?),
@@ -245,6 +280,10 @@ pub fn to_anthropic(request: &Map<String, Value>) -> Result<Translated, ProxyErr
     let mut json_mode = false;
     let mut tools: Vec<Value> = Vec::new();
     for (key, value) in request {
+        // LiteLLM only maps parameters that are set: `null` means not given.
+        if value.is_null() {
+            continue;
+        }
         match key.as_str() {
             "model" | "messages" | "stream_options" | "drop_params" => {}
             key if UNSUPPORTED.contains(&key) => {}
@@ -367,39 +406,48 @@ fn valid_user_id(user: &str) -> bool {
 
 /// Removes the system (and developer) messages and returns their content as Anthropic system
 /// blocks, keeping `cache_control`.
-fn hoist_system(messages: &mut Vec<Value>) -> Option<Vec<Value>> {
+fn hoist_system(messages: &[Value]) -> (Option<Vec<Value>>, Vec<&Value>) {
     let mut blocks = Vec::new();
-    messages.retain(|message| {
-        let role = message.get("role").and_then(Value::as_str);
-        if !matches!(role, Some("system") | Some("developer")) {
-            return true;
+    let mut rest = Vec::with_capacity(messages.len());
+    for message in messages {
+        let kept = hoist_one(message, &mut blocks);
+        if kept {
+            rest.push(message);
         }
-        match message.get("content") {
-            Some(Value::String(text)) => {
-                let mut block = json!({"type": "text", "text": text});
-                if let Some(cache) = message.get("cache_control") {
+    }
+    ((!blocks.is_empty()).then_some(blocks), rest)
+}
+
+/// Moves one system/developer message's content into `blocks`; `true` when the message stays.
+fn hoist_one(message: &Value, blocks: &mut Vec<Value>) -> bool {
+    let role = message.get("role").and_then(Value::as_str);
+    if !matches!(role, Some("system") | Some("developer")) {
+        return true;
+    }
+    match message.get("content") {
+        Some(Value::String(text)) => {
+            let mut block = json!({"type": "text", "text": text});
+            if let Some(cache) = message.get("cache_control") {
+                block["cache_control"] = cache.clone();
+            }
+            blocks.push(block);
+            false
+        }
+        Some(Value::Array(parts)) => {
+            for part in parts {
+                let mut block = json!({
+                    "type": part.get("type").cloned().unwrap_or(Value::Null),
+                    "text": part.get("text").cloned().unwrap_or(Value::Null),
+                });
+                if let Some(cache) = part.get("cache_control") {
                     block["cache_control"] = cache.clone();
                 }
                 blocks.push(block);
-                false
             }
-            Some(Value::Array(parts)) => {
-                for part in parts {
-                    let mut block = json!({
-                        "type": part.get("type").cloned().unwrap_or(Value::Null),
-                        "text": part.get("text").cloned().unwrap_or(Value::Null),
-                    });
-                    if let Some(cache) = part.get("cache_control") {
-                        block["cache_control"] = cache.clone();
-                    }
-                    blocks.push(block);
-                }
-                false
-            }
-            _ => true,
+            false
         }
-    });
-    (!blocks.is_empty()).then_some(blocks)
+        _ => true,
+    }
 }
 
 fn with_cache_control(mut block: Value, source: &Value) -> Value {
@@ -411,7 +459,7 @@ fn with_cache_control(mut block: Value, source: &Value) -> Value {
 
 /// `anthropic_messages_pt`: consecutive user/tool messages become one user turn, consecutive
 /// assistant messages one assistant turn; the last assistant text loses trailing whitespace.
-fn messages_to_anthropic(messages: &[Value]) -> Result<Vec<Value>, ProxyError> {
+fn messages_to_anthropic(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
     if messages.is_empty() {
         return Err(bad_request(
             "Anthropic requires at least one non-system message. Either provide one, or set `litellm.modify_params = True` // `litellm_settings::modify_params: True` to add the dummy user message - {'role': 'user', 'content': [{'type': 'text', 'text': 'Please continue.'}]}.",
@@ -429,7 +477,7 @@ fn messages_to_anthropic(messages: &[Value]) -> Result<Vec<Value>, ProxyError> {
         let start = i;
         let mut user_content: Vec<Value> = Vec::new();
         while i < messages.len()
-            && matches!(role_of(&messages[i]).as_str(), "user" | "tool" | "function")
+            && matches!(role_of(messages[i]).as_str(), "user" | "tool" | "function")
         {
             let message = &messages[i];
             if role_of(message) == "user" {
@@ -443,8 +491,8 @@ fn messages_to_anthropic(messages: &[Value]) -> Result<Vec<Value>, ProxyError> {
             out.push(json!({"role": "user", "content": user_content}));
         }
         let mut assistant_content: Vec<Value> = Vec::new();
-        while i < messages.len() && role_of(&messages[i]) == "assistant" {
-            assistant_parts(&messages[i], &mut assistant_content)?;
+        while i < messages.len() && role_of(messages[i]) == "assistant" {
+            assistant_parts(messages[i], &mut assistant_content)?;
             i += 1;
         }
         if !assistant_content.is_empty() {
@@ -1456,6 +1504,9 @@ mod tests {
             ],
             "stop": "END",
             "user": "someone@example.com",
+            "temperature": null,
+            "tools": null,
+            "n": null,
         })));
         let body = translated
             .map(|t| Value::Object(t.body))
