@@ -198,7 +198,17 @@ pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyErro
     if let Some(settings) = openai.get("safety_settings") {
         body.insert("safetySettings".into(), settings.clone());
     }
-    let config = generation_config(openai);
+    let mut config = generation_config(openai);
+    if let Some(effort) = openai.get("reasoning_effort") {
+        // A string, or the Agents SDK's `{"effort": ..., "summary": ...}`.
+        let effort = effort
+            .as_str()
+            .or_else(|| effort.get("effort").and_then(Value::as_str));
+        if let Some(effort) = effort {
+            let model = openai.get("model").and_then(Value::as_str).unwrap_or("");
+            config.insert("thinkingConfig".into(), thinking_config(effort, model)?);
+        }
+    }
     if !config.is_empty() {
         body.insert("generationConfig".into(), Value::Object(config));
     }
@@ -553,6 +563,43 @@ fn generation_config(openai: &Map<String, Value>) -> Map<String, Value> {
         }
     }
     config
+}
+
+/// `reasoning_effort` as LiteLLM maps it: a thinking level for Gemini 3 models, a token budget
+/// (LiteLLM's `DEFAULT_REASONING_EFFORT_*_THINKING_BUDGET`) for earlier ones.
+fn thinking_config(effort: &str, model: &str) -> Result<Value, ProxyError> {
+    let model = model.to_ascii_lowercase();
+    let show = !matches!(effort, "none" | "disable");
+    if model.contains("gemini-3") {
+        let flash = model.contains("gemini-3-flash") || model.contains("gemini-3.1-flash");
+        let level = match effort {
+            "minimal" | "none" | "disable" if flash => "minimal",
+            "minimal" | "none" | "disable" | "low" => "low",
+            "medium" if flash || model.contains("gemini-3.1-pro-preview") => "medium",
+            "medium" | "high" => "high",
+            other => return Err(unknown_effort(other)),
+        };
+        return Ok(json!({"thinkingLevel": level, "includeThoughts": show}));
+    }
+    let budget = match effort {
+        "minimal" if model.contains("gemini-2.5-flash-lite") => 512,
+        "minimal" if model.contains("gemini-2.5-pro") => 128,
+        "minimal" if model.contains("gemini-2.5-flash") => 1,
+        "minimal" => 128,
+        "low" => 1024,
+        "medium" => 2048,
+        "high" => 4096,
+        "none" | "disable" => 0,
+        other => return Err(unknown_effort(other)),
+    };
+    Ok(json!({"thinkingBudget": budget, "includeThoughts": show}))
+}
+
+fn unknown_effort(effort: &str) -> ProxyError {
+    ProxyError::bad_request(format!(
+        "litellm.BadRequestError: GeminiException - Invalid reasoning effort: {effort}"
+    ))
+    .with_param("reasoning_effort")
 }
 
 /// `map_finish_reason` for Gemini's reasons.
@@ -1017,6 +1064,30 @@ mod tests {
             body["generationConfig"],
             json!({"topP": 0.5, "maxOutputTokens": 5, "stopSequences": ["END"]})
         );
+    }
+
+    #[test]
+    fn reasoning_effort_becomes_a_budget_or_a_level() {
+        let request = |model: &str, effort: &str| {
+            let body = json!({"model": model, "messages": [{"role": "user", "content": "x"}], "reasoning_effort": effort});
+            body.as_object()
+                .map(to_gemini_request)
+                .and_then(Result::ok)
+                .map(|b| b["generationConfig"]["thinkingConfig"].clone())
+        };
+        assert_eq!(
+            request("gemini-2.5-flash", "low"),
+            Some(json!({"thinkingBudget": 1024, "includeThoughts": true}))
+        );
+        assert_eq!(
+            request("gemini-2.5-pro", "none"),
+            Some(json!({"thinkingBudget": 0, "includeThoughts": false}))
+        );
+        assert_eq!(
+            request("gemini-3-pro-preview", "medium"),
+            Some(json!({"thinkingLevel": "high", "includeThoughts": true}))
+        );
+        assert_eq!(request("gemini-2.5-flash", "extreme"), None);
     }
 
     #[test]
