@@ -328,6 +328,46 @@ async fn the_key_comes_from_the_environment_and_its_absence_is_googles_403() {
 }
 
 #[tokio::test]
+async fn broken_connections_retry_and_a_stream_broken_midway_ends_with_an_error_frame() {
+    let h = start("gemini-broken", CONFIG).await;
+    // A reset before the answer is a connection error: retried (num_retries: 1), then the
+    // `flaky` group's fallback serves.
+    h.mock.set_behaviour(
+        "flaky-fail-503",
+        Behaviour::parse("reset").unwrap_or_default(),
+    );
+    let reply = h.chat("flaky").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.header("x-litellm-model-group"), Some("flash"));
+    assert_eq!(h.mock.hits("flaky-fail-503"), 2);
+
+    // Broken after the first events went to the client: no fallback, an error frame then [DONE].
+    h.mock.set_behaviour(
+        "thinker",
+        Behaviour::parse("chunks=4,break_after=1,chunk_delay=30").unwrap_or_default(),
+    );
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "thinker", "stream": true, "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "the stream had started");
+    let data = sse_data(&reply.text);
+    assert!(
+        data.iter().any(|d| d.contains("\"Hello\"")),
+        "chunks before the break arrived: {}",
+        reply.text
+    );
+    assert!(
+        data.iter().any(|d| d.starts_with("{\"error\"")),
+        "an error frame: {}",
+        reply.text
+    );
+    assert_eq!(data.last().map(String::as_str), Some("[DONE]"));
+}
+
+#[tokio::test]
 async fn the_mock_refuses_what_google_refuses() {
     let h = start("gemini-mock", CONFIG).await;
     let url = format!(
