@@ -6,6 +6,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod env;
+pub mod fast_hash;
 pub mod litellm;
 #[cfg(feature = "proxy")]
 pub mod mock;

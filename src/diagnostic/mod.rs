@@ -156,7 +156,13 @@ where
     let mut out = String::new();
     for seg in segments {
         out.push('/');
-        out.push_str(&seg.as_ref().replace('~', "~0").replace('/', "~1"));
+        for c in seg.as_ref().chars() {
+            match c {
+                '~' => out.push_str("~0"),
+                '/' => out.push_str("~1"),
+                c => out.push(c),
+            }
+        }
     }
     out
 }

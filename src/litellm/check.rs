@@ -88,7 +88,7 @@ fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
 /// The model groups and aliases a merged config serves.
 pub fn model_groups(root: &Node) -> ModelGroups {
     let mut groups: Vec<ModelGroup> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut index: crate::fast_hash::FastMap<&str, usize> = Default::default();
     for deployment in root.get("model_list").and_then(Node::as_seq).unwrap_or(&[]) {
         let Some(name_node) = deployment.get("model_name") else {
             continue;

@@ -22,7 +22,7 @@ pub struct ModelGroups {
     /// `router_settings.model_group_alias`: alias name, target group, span of the alias key.
     pub aliases: Vec<(String, String, Span)>,
     /// Group name -> position in `groups` (configs with thousands of groups stay linear).
-    index: std::collections::HashMap<String, usize>,
+    index: crate::fast_hash::FastMap<String, usize>,
     /// Positions of wildcard groups, longest pattern first (the order LiteLLM tries them).
     patterns: Vec<usize>,
 }
@@ -37,7 +37,7 @@ pub enum Resolution<'a> {
 
 impl ModelGroups {
     pub fn new(groups: Vec<ModelGroup>, aliases: Vec<(String, String, Span)>) -> Self {
-        let mut index = std::collections::HashMap::with_capacity(groups.len());
+        let mut index = crate::fast_hash::map_with_capacity(groups.len());
         for (i, g) in groups.iter().enumerate() {
             index.entry(g.name.clone()).or_insert(i);
         }

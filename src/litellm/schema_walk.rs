@@ -86,7 +86,7 @@ struct Compiled {
     constant: Option<Value>,
     minimum: Option<f64>,
     maximum: Option<f64>,
-    properties: Option<std::collections::HashMap<String, usize>>,
+    properties: Option<crate::fast_hash::FastMap<String, usize>>,
     /// Property names in schema order, for "did you mean" and "known keys".
     known: Vec<String>,
     additional: Additional,
@@ -181,7 +181,7 @@ impl<'s> SchemaWalker<'s> {
         c.minimum = object.get("minimum").and_then(Value::as_f64);
         c.maximum = object.get("maximum").and_then(Value::as_f64);
         if let Some(props) = object.get("properties").and_then(Value::as_object) {
-            let mut map = std::collections::HashMap::with_capacity(props.len());
+            let mut map = crate::fast_hash::map_with_capacity(props.len());
             for (name, prop) in props {
                 let index = self.compile(prop, refs, depth);
                 map.insert(name.clone(), index);

@@ -27,6 +27,7 @@
 //! its text as written, without its `&anchor`/`!tag`; an alias's copy keeps the anchored
 //! node's spans.
 
+use crate::fast_hash::{map_with_capacity, FastMap};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -1025,7 +1026,7 @@ impl<'t> Reader<'t> {
         let mut slots: Vec<Slot> = Vec::with_capacity(combined.len());
         let mut duplicates = Vec::new();
         {
-            let mut index: HashMap<KeyRepr<'_>, usize> = HashMap::with_capacity(combined.len());
+            let mut index: FastMap<KeyRepr<'_>, usize> = map_with_capacity(combined.len());
             for (i, entry) in combined.iter().enumerate() {
                 let repr = key_repr(&entry.key, i);
                 let explicit = i >= explicit_from;
@@ -1202,7 +1203,7 @@ fn text_size(node: &Node) -> usize {
 fn has_equal_keys(entries: &[Entry]) -> bool {
     const SMALL: usize = 24;
     if entries.len() > SMALL {
-        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        let mut seen = crate::fast_hash::set_with_capacity(entries.len());
         return !entries
             .iter()
             .enumerate()

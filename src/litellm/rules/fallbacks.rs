@@ -2,8 +2,8 @@
 //! checks (so a typo only shows when the fallback is needed).
 
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
+use crate::fast_hash::FastSet as HashSet;
 use crate::litellm::providers::strip_provider;
-use std::collections::HashSet;
 
 use crate::syntax::{Node, NodeKind};
 

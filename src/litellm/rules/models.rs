@@ -97,7 +97,7 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
         return;
     }
     let api_base = params.get("api_base").and_then(Node::as_str);
-    let ptr = pointer(["model_list", index, "litellm_params", "model"]);
+    let ptr = || pointer(["model_list", index, "litellm_params", "model"]);
     match providers::resolve(model, None, api_base, custom) {
         ProviderResolution::Known => {}
         ProviderResolution::UnknownPrefix(prefix) => {
@@ -109,7 +109,7 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
                 Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is not a LiteLLM provider: the deployment is dropped and requests for it get HTTP 400"))
                     .with_label("unknown provider prefix")
                     .with_help(help)
-                    .with_pointer(ptr),
+                    .with_pointer(ptr()),
             );
         }
         ProviderResolution::UnknownBareModel => {
@@ -117,7 +117,7 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
                 Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{model}` has no provider prefix and is not in LiteLLM's price table: the deployment is dropped (`LLM Provider NOT provided`)"))
                     .with_label("provider cannot be inferred")
                     .with_help(format!("write it as `<provider>/{model}` (e.g. `openai/{model}`, `ollama/{model}`), or set `custom_llm_provider`"))
-                    .with_pointer(ptr),
+                    .with_pointer(ptr()),
             );
         }
     }
@@ -155,7 +155,7 @@ fn check_group_weights(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .and_then(Node::as_str);
     let shuffle = strategy.is_none_or(|s| s == "simple-shuffle");
     let mut groups: Vec<(&str, Vec<(usize, &Node)>)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut index: crate::fast_hash::FastMap<&str, usize> = Default::default();
     for (i, d) in ctx.deployments() {
         let Some(name) = d.get("model_name").and_then(Node::as_str) else {
             continue;

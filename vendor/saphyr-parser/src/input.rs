@@ -445,6 +445,28 @@ pub trait Input {
         n_chars
     }
 
+    /// Fetch the characters of a plain scalar's run of non-blank content: up to a blank, a
+    /// break, the end of input, a `:` followed by a blank (or by a flow indicator in a flow
+    /// context), a flow indicator in a flow context, or a byte order mark.
+    ///
+    /// PATCH (litellm-check): one call per run instead of one `peek`/`skip` pair per character;
+    /// [`crate::input::str::StrInput`] overrides it with a byte scan.
+    ///
+    /// # Return
+    /// The number of characters consumed (no line break is consumed).
+    fn fetch_plain_scalar_run(&mut self, out: &mut String, in_flow: bool) -> usize {
+        let mut n_chars = 0;
+        loop {
+            self.lookahead(2);
+            if self.next_is_blank_or_breakz() || !self.next_can_be_plain_scalar(in_flow) {
+                return n_chars;
+            }
+            out.push(self.peek());
+            self.skip();
+            n_chars += 1;
+        }
+    }
+
     /// Fetch characters as long as they satisfy `is_yaml_non_space(c)`.
     ///
     /// The characters are consumed from the input.

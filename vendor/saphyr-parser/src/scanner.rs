@@ -2347,24 +2347,14 @@ impl<'input, T: Input> Scanner<'input, T> {
                 self.skip_non_blank();
                 string.reserve(self.input.bufmaxlen());
 
-                // Add content non-blank characters to the scalar.
-                let mut end = false;
-                while !end {
-                    // Fill the buffer once and process all characters in the buffer until the next
-                    // fetch. Note that `next_can_be_plain_scalar` needs 2 lookahead characters,
-                    // hence the `for` loop looping `self.input.bufmaxlen() - 1` times.
-                    self.input.lookahead(self.input.bufmaxlen());
-                    for _ in 0..self.input.bufmaxlen() - 1 {
-                        if self.input.next_is_blank_or_breakz()
-                            || !self.input.next_can_be_plain_scalar(self.flow_level > 0)
-                        {
-                            end = true;
-                            break;
-                        }
-                        string.push(self.input.peek());
-                        self.skip_non_blank();
-                    }
-                }
+                // Add content non-blank characters to the scalar. PATCH (litellm-check): the
+                // whole run in one call (a byte scan on `&str` input) instead of per character.
+                let n_chars = self
+                    .input
+                    .fetch_plain_scalar_run(&mut string, self.flow_level > 0);
+                self.mark.index += n_chars;
+                self.mark.col += n_chars;
+                self.input.lookahead(2);
                 end_mark = self.mark;
             }
 

@@ -310,6 +310,34 @@ impl Input for StrInput<'_> {
         !self.buffer.is_empty() && is_alpha(self.buffer.as_bytes()[0] as char)
     }
 
+    fn fetch_plain_scalar_run(&mut self, out: &mut String, in_flow: bool) -> usize {
+        let bytes = self.buffer.as_bytes();
+        let ends_after_colon =
+            |next: u8| matches!(next, b' ' | b'\t' | b'\n' | b'\r' | 0) || (in_flow && is_flow_byte(next));
+        let mut at = 0;
+        let mut n_chars = 0;
+        while let Some(&byte) = bytes.get(at) {
+            let width = match byte {
+                b' ' | b'\t' | b'\n' | b'\r' | 0 => break,
+                b':' if ends_after_colon(bytes.get(at + 1).copied().unwrap_or(0)) => break,
+                _ if in_flow && is_flow_byte(byte) => break,
+                // U+FEFF, the byte order mark, in UTF-8.
+                0xEF if bytes.get(at + 1..at + 3) == Some(&[0xBB, 0xBF]) => break,
+                0x00..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            at += width;
+            n_chars += 1;
+        }
+        // `at` is on a character boundary: it only ever advances by whole UTF-8 sequences.
+        let (run, rest) = self.buffer.split_at(at.min(self.buffer.len()));
+        out.push_str(run);
+        self.buffer = rest;
+        n_chars
+    }
+
     fn skip_while_non_breakz(&mut self) -> usize {
         let mut new_str = self.buffer;
         let mut count = 0;
@@ -425,6 +453,10 @@ const BUFFER_LEN: usize = 128;
 /// Splits the first character of the given string and returns it along with the rest of the
 /// string.
 #[inline]
+fn is_flow_byte(byte: u8) -> bool {
+    matches!(byte, b',' | b'[' | b']' | b'{' | b'}')
+}
+
 fn split_first_char(s: &str) -> Option<(char, &str)> {
     let mut chars = s.chars();
     let c = chars.next()?;
