@@ -226,7 +226,7 @@ impl<'s> SchemaWalker<'s> {
     /// Every violation of `node` against the root schema.
     pub fn validate<'n>(&self, node: &'n Node) -> Vec<Violation<'n>> {
         let mut out = Vec::new();
-        let mut path = Vec::new();
+        let mut path = WalkPath::default();
         self.walk(self.root_index, node, &mut path, &mut out);
         out
     }
@@ -304,7 +304,7 @@ impl<'s> SchemaWalker<'s> {
         &self,
         index: usize,
         node: &'n Node,
-        path: &mut Vec<String>,
+        path: &mut WalkPath,
         out: &mut Vec<Violation<'n>>,
     ) {
         let Some(schema) = self.nodes.get(index) else {
@@ -325,7 +325,7 @@ impl<'s> SchemaWalker<'s> {
                 out.push(Violation::WrongType {
                     node,
                     expected: types.clone(),
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
                 return;
             }
@@ -335,7 +335,7 @@ impl<'s> SchemaWalker<'s> {
                 out.push(Violation::WrongType {
                     node,
                     expected: vec![describe_pattern(pattern)],
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
                 return;
             }
@@ -349,7 +349,7 @@ impl<'s> SchemaWalker<'s> {
                 out.push(Violation::NotInEnum {
                     node,
                     allowed,
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
             }
             return;
@@ -359,18 +359,18 @@ impl<'s> SchemaWalker<'s> {
                 out.push(Violation::NotInEnum {
                     node,
                     allowed: vec![c.as_str().map_or_else(|| c.to_string(), str::to_string)],
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
             }
             return;
         }
-        self.check_range(schema, node, path, out);
+        self.check_range(schema, node, path.as_slice(), out);
         match &node.kind {
             NodeKind::Map(entries) => self.walk_object(schema, node, entries, path, out),
             NodeKind::Seq(items) => {
                 if let Some(item_schema) = schema.items {
                     for (i, item) in items.iter().enumerate() {
-                        path.push(i.to_string());
+                        path.push_index(i);
                         self.walk(item_schema, item, path, out);
                         path.pop();
                     }
@@ -384,7 +384,7 @@ impl<'s> SchemaWalker<'s> {
         &self,
         alts: &[usize],
         node: &'n Node,
-        path: &mut Vec<String>,
+        path: &mut WalkPath,
         out: &mut Vec<Violation<'n>>,
     ) {
         // The first alternative the node satisfies wins; otherwise report against the alternative
@@ -402,12 +402,14 @@ impl<'s> SchemaWalker<'s> {
             match trial.as_slice() {
                 [Violation::NotInEnum {
                     allowed, pointer, ..
-                }] if pointer == path => enum_values.extend(allowed.iter().cloned()),
+                }] if pointer.as_slice() == path.as_slice() => {
+                    enum_values.extend(allowed.iter().cloned())
+                }
                 _ => only_enum_failures = false,
             }
             let type_matches = !trial
                 .iter()
-                .any(|v| matches!(v, Violation::WrongType { pointer, .. } if pointer == path));
+                .any(|v| matches!(v, Violation::WrongType { pointer, .. } if pointer.as_slice() == path.as_slice()));
             if type_matches && best.is_none() {
                 best = Some(trial);
             }
@@ -416,7 +418,7 @@ impl<'s> SchemaWalker<'s> {
             out.push(Violation::NotInEnum {
                 node,
                 allowed: enum_values,
-                pointer: path.clone(),
+                pointer: path.to_vec(),
             });
             return;
         }
@@ -430,7 +432,7 @@ impl<'s> SchemaWalker<'s> {
                 out.push(Violation::WrongType {
                     node,
                     expected,
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
             }
         }
@@ -466,18 +468,18 @@ impl<'s> SchemaWalker<'s> {
         schema: &Compiled,
         map: &'n Node,
         entries: &'n [Entry],
-        path: &mut Vec<String>,
+        path: &mut WalkPath,
         out: &mut Vec<Violation<'n>>,
     ) {
         for entry in entries {
             let Some(key) = entry.key.as_str() else {
                 out.push(Violation::NonStringKey {
                     entry,
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
                 continue;
             };
-            path.push(key.to_string());
+            path.push_key(key);
             match schema.properties.as_ref().and_then(|p| p.get(key)) {
                 Some(&prop) => self.walk(prop, &entry.value, path, out),
                 None => {
@@ -487,7 +489,7 @@ impl<'s> SchemaWalker<'s> {
                             entry,
                             known: known(),
                             closed: true,
-                            pointer: path.clone(),
+                            pointer: path.to_vec(),
                         }),
                         Additional::Schema(extra) => {
                             self.walk(extra, &entry.value, path, out);
@@ -496,7 +498,7 @@ impl<'s> SchemaWalker<'s> {
                                     entry,
                                     known: known(),
                                     closed: false,
-                                    pointer: path.clone(),
+                                    pointer: path.to_vec(),
                                 });
                             }
                         }
@@ -506,7 +508,7 @@ impl<'s> SchemaWalker<'s> {
                                     entry,
                                     known: known(),
                                     closed: false,
-                                    pointer: path.clone(),
+                                    pointer: path.to_vec(),
                                 })
                             }
                         }
@@ -520,7 +522,7 @@ impl<'s> SchemaWalker<'s> {
                 out.push(Violation::Missing {
                     map,
                     key: key.clone(),
-                    pointer: path.clone(),
+                    pointer: path.to_vec(),
                 });
             }
         }
@@ -643,5 +645,46 @@ pub fn describe_expected(expected: &[String]) -> String {
                 .map_or((String::new(), &parts[..0]), |(l, r)| (l.clone(), r));
             format!("{} or {}", rest.join(", "), last)
         }
+    }
+}
+
+/// The walker's position as pointer segments. Popped segments keep their buffers for the next
+/// push: walking a large file allocates no path strings.
+#[derive(Default)]
+struct WalkPath {
+    segments: Vec<String>,
+    len: usize,
+}
+
+impl WalkPath {
+    fn next_buffer(&mut self) -> &mut String {
+        if self.len == self.segments.len() {
+            self.segments.push(String::new());
+        }
+        self.len += 1;
+        let buffer = &mut self.segments[self.len - 1];
+        buffer.clear();
+        buffer
+    }
+
+    fn push_key(&mut self, key: &str) {
+        self.next_buffer().push_str(key);
+    }
+
+    fn push_index(&mut self, index: usize) {
+        use std::fmt::Write;
+        let _ = write!(self.next_buffer(), "{index}");
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn as_slice(&self) -> &[String] {
+        &self.segments[..self.len]
+    }
+
+    fn to_vec(&self) -> Vec<String> {
+        self.as_slice().to_vec()
     }
 }

@@ -7,6 +7,7 @@ pub mod json5;
 pub mod source;
 pub mod yaml;
 pub(crate) mod yaml_resolve;
+pub mod yaml_split;
 
 pub use source::{FileId, SourceFile, SourceMap};
 

@@ -61,9 +61,40 @@ pub fn read(text: &str, file: FileId, limits: &Limits) -> Result<Document, Synta
         });
     }
     check_printable(text, file)?;
+    if text.len() >= super::yaml_split::SPLIT_FROM_BYTES {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if let Some(document) = super::yaml_split::read_split(text, file, limits, threads) {
+            return Ok(document);
+        }
+    }
+    read_sequential(text, file, limits)
+}
+
+/// [`read`] on one thread, however large the text: the reference a split read is held to.
+pub fn read_sequential(text: &str, file: FileId, limits: &Limits) -> Result<Document, SyntaxError> {
+    read_part(text, file, limits).map(|(document, _)| document)
+}
+
+/// What reading one part of a file cost, for the budgets of a split read.
+pub(super) struct PartStats {
+    pub nodes: usize,
+    /// Anchors defined in the part: one read refuses a name defined twice.
+    pub anchors: Vec<String>,
+}
+
+/// One sequential read of `text` (a whole file, or one part of a split read).
+pub(super) fn read_part(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<(Document, PartStats), SyntaxError> {
     let mut reader = Reader::new(text, file, limits);
     reader.run()?;
-    reader.finish()
+    let stats = PartStats {
+        nodes: reader.nodes,
+        anchors: reader.anchor_names.keys().cloned().collect(),
+    };
+    Ok((reader.finish()?, stats))
 }
 
 /// PyYAML's `Reader` refuses any character outside its printable set, wherever it appears.
@@ -562,8 +593,10 @@ impl<'t> Reader<'t> {
             SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => {
                 span.end = self.quoted_end(span.start, span.end);
             }
-            SaphyrStyle::Plain => span.end = span.start.max(self.trim_end(span.end)),
-            SaphyrStyle::Literal | SaphyrStyle::Folded => {}
+            // saphyr's end marker of a block scalar runs on over the next line's indentation.
+            SaphyrStyle::Plain | SaphyrStyle::Literal | SaphyrStyle::Folded => {
+                span.end = span.start.max(self.trim_end(span.end));
+            }
         }
         let node_style = match style {
             SaphyrStyle::Plain => ScalarStyle::Plain,
@@ -1200,7 +1233,7 @@ fn text_size(node: &Node) -> usize {
 }
 
 /// Whether two keys of the mapping are equal; without allocating for the usual small maps.
-fn has_equal_keys(entries: &[Entry]) -> bool {
+pub(super) fn has_equal_keys(entries: &[Entry]) -> bool {
     const SMALL: usize = 24;
     if entries.len() > SMALL {
         let mut seen = crate::fast_hash::set_with_capacity(entries.len());

@@ -121,7 +121,10 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         // LiteLLM removes every occurrence of the prefix; the rest is the name.
-        let name = value.replace(ENV_PREFIX, "");
+        let name: std::borrow::Cow<str> = match value.strip_prefix(ENV_PREFIX) {
+            Some(rest) if !rest.contains(ENV_PREFIX) => rest.into(),
+            _ => value.replace(ENV_PREFIX, "").into(),
+        };
         if self.ctx.env.is_set(&name) {
             return;
         }
@@ -170,7 +173,9 @@ impl<'a> Walker<'a, '_> {
 
 /// The name in a `${NAME}` or `${NAME:-default}` inside a value.
 fn shell_variable(value: &str) -> Option<&str> {
-    let start = value.find("${")? + 2;
+    // Most values have no `$` at all: one vectorised byte scan decides.
+    let dollar = memchr::memchr(b'$', value.as_bytes())?;
+    let start = dollar + value[dollar..].find("${")? + 2;
     let rest = &value[start..];
     let end = rest.find('}')?;
     let inner = &rest[..end];
