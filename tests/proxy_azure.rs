@@ -21,6 +21,7 @@ model_list:
   - {model_name: busy, litellm_params: {model: azure/busy-fail-429, api_base: API_BASE, api_key: azure-key}}
   - {model_name: missing, litellm_params: {model: azure/unknown-deploy, api_base: API_BASE, api_key: azure-key}}
   - {model_name: anonymous, litellm_params: {model: azure/anonymous-deploy, api_base: API_BASE}}
+  - {model_name: v1, litellm_params: {model: azure/v1-deploy, api_base: API_BASE, api_key: azure-key, api_version: preview}}
   - {model_name: backup, litellm_params: {model: openai/backup, api_base: API_BASE}}
 router_settings:
   num_retries: 1
@@ -109,6 +110,23 @@ async fn an_ad_token_is_a_bearer_token_and_the_key_wins_over_it() {
             .starts_with("litellm.AuthenticationError: AzureException - Access denied"),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn the_v1_api_versions_use_the_openai_v1_route_with_a_bearer_key() {
+    let h = start("azure-v1", CONFIG).await;
+    let reply = h.chat("v1").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let seen = h.mock.last_request("v1-deploy").unwrap_or_default();
+    assert!(
+        seen.path.ends_with("/openai/v1/chat/completions"),
+        "{}",
+        seen.path
+    );
+    assert_eq!(seen.query, "");
+    assert_eq!(seen.header("authorization"), Some("Bearer azure-key"));
+    assert_eq!(seen.header("api-key"), None);
+    assert_eq!(seen.body["model"], "v1-deploy");
 }
 
 #[tokio::test]

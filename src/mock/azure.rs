@@ -1,6 +1,7 @@
-//! Azure OpenAI's `openai/deployments/{deployment}/chat/completions?api-version=...`, under any
-//! base path: OpenAI's answers, after Azure's own refusals in Azure's error shape: no `api-key`
-//! nor `Authorization: Bearer` (401), no `api-version` (404 "Resource not found"), and a
+//! Azure OpenAI's `openai/deployments/{deployment}/chat/completions?api-version=...` (and the v1
+//! API's `openai/v1/chat/completions`, deployment in `model`), under any base path: OpenAI's
+//! answers, after Azure's own refusals in Azure's error shape: no `api-key` nor
+//! `Authorization: Bearer` (401), no `api-version` off the v1 API (404 "Resource not found"), and a
 //! deployment the resource does not have (404 `DeploymentNotFound`; here, any name with the
 //! token `unknown`). The `policy` behaviour is Azure's content-filter 400. Hits and the last
 //! request are kept under the deployment name.
@@ -13,8 +14,11 @@ use tokio::sync::Notify;
 const PREFIX: &str = "/openai/deployments/";
 const SUFFIX: &str = "/chat/completions";
 
+/// The v1 API's route: OpenAI's path, the deployment in the body's `model`, no `api-version`.
+const V1: &str = "/openai/v1/chat/completions";
+
 pub(super) fn handles(path: &str) -> bool {
-    path.contains(PREFIX) && path.ends_with(SUFFIX)
+    (path.contains(PREFIX) && path.ends_with(SUFFIX)) || path.ends_with(V1)
 }
 
 pub(super) async fn handle(
@@ -25,11 +29,21 @@ pub(super) async fn handle(
     headers: Vec<(String, String)>,
     body: &[u8],
 ) -> Response<Body> {
-    let deployment = path
-        .rsplit_once(PREFIX)
-        .and_then(|(_, rest)| rest.strip_suffix(SUFFIX))
-        .unwrap_or("")
-        .to_string();
+    let parsed = serde_json::from_slice::<Value>(body);
+    let v1 = path.ends_with(V1);
+    let deployment = if v1 {
+        parsed
+            .as_ref()
+            .ok()
+            .and_then(|r| r.get("model"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    } else {
+        path.rsplit_once(PREFIX)
+            .and_then(|(_, rest)| rest.strip_suffix(SUFFIX))
+            .unwrap_or("")
+    }
+    .to_string();
     let header = |name: &str| {
         headers
             .iter()
@@ -51,7 +65,7 @@ pub(super) async fn handle(
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .any(|(name, value)| name == "api-version" && !value.is_empty());
-    if !has_version {
+    if !has_version && !v1 {
         return azure_error(404, "404", "Resource not found");
     }
     if deployment.is_empty() || deployment.split(['-', '_', '.']).any(|t| t == "unknown") {
@@ -61,7 +75,7 @@ pub(super) async fn handle(
             "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
         );
     }
-    let request: Value = match serde_json::from_slice(body) {
+    let request = match parsed {
         Ok(v) => v,
         Err(e) => return azure_error(400, "BadRequest", &format!("invalid JSON body: {e}")),
     };

@@ -54,7 +54,9 @@ impl Azure {
         azure
     }
 
-    /// `{api_base}/openai/deployments/{deployment}/chat/completions?api-version=...`
+    /// `{api_base}/openai/deployments/{deployment}/chat/completions?api-version=...`, or for the
+    /// v1 API (`api_version` `v1`, `latest` or `preview`) `{api_base}/openai/v1/chat/completions`,
+    /// where the deployment is the body's `model`.
     pub fn url(&self, deployment: &str) -> Result<reqwest::Url, String> {
         if deployment == self.default_deployment {
             if let Some(url) = &self.default_url {
@@ -62,6 +64,10 @@ impl Azure {
             }
         }
         let base = self.base.as_ref().map_err(Clone::clone)?;
+        if is_v1_api(&self.api_version) {
+            return reqwest::Url::parse(&format!("{base}/openai/v1/chat/completions"))
+                .map_err(|e| format!("api_base does not make a URL ({e})"));
+        }
         let mut url = reqwest::Url::parse(&format!(
             "{base}/openai/deployments/{deployment}/chat/completions"
         ))
@@ -70,6 +76,12 @@ impl Azure {
             .append_pair("api-version", &self.api_version);
         Ok(url)
     }
+}
+
+/// LiteLLM's `_is_azure_v1_api_version`: these versions go through the OpenAI client to the
+/// `/openai/v1/` routes.
+fn is_v1_api(api_version: &str) -> bool {
+    matches!(api_version, "v1" | "latest" | "preview")
 }
 
 impl Provider for Azure {
@@ -115,9 +127,15 @@ impl Provider for Azure {
 }
 
 /// The credential header of a call (its value is a secret: never print it): `api-key` when the
-/// deployment has a key, else the AD token as a bearer token, as LiteLLM's Azure client does.
+/// deployment has a key, else the AD token as a bearer token, as LiteLLM's Azure client does;
+/// for the v1 API, whichever is given as a bearer token.
 pub fn auth_header(deployment: &DeploymentConfig) -> Option<(&'static str, String)> {
+    let v1 = deployment.api_version.as_deref().is_some_and(is_v1_api);
     if let Some(key) = &deployment.api_key {
+        // The v1 API is called with the OpenAI client, which sends the key as a bearer token.
+        if v1 {
+            return Some(("authorization", format!("Bearer {}", key.expose())));
+        }
         return Some(("api-key", key.expose().to_string()));
     }
     deployment
