@@ -170,6 +170,24 @@ async fn consecutive_roles_are_merged_so_anthropic_sees_alternation() {
 }
 
 #[tokio::test]
+async fn a_final_assistant_prefill_loses_its_trailing_whitespace() {
+    let h = harness("anthropic-prefill").await;
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "claude", "messages": [user("Count"), {"role": "assistant", "content": "One, two, "}]}),
+        )
+        .await;
+    // Anthropic refuses a final assistant turn ending in whitespace; LiteLLM strips it.
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let sent = h.mock.last_request("claude-haiku-4-5").unwrap_or_default();
+    assert_eq!(
+        sent.body["messages"][1],
+        json!({"role": "assistant", "content": [{"type": "text", "text": "One, two,"}]})
+    );
+}
+
+#[tokio::test]
 async fn a_stream_is_translated_chunk_by_chunk_with_usage_and_done() {
     let h = harness("anthropic-stream").await;
     let reply = h
@@ -816,6 +834,14 @@ async fn the_mock_rejects_what_anthropic_rejects() {
         (
             json!({"model": "m", "max_tokens": 5, "temperature": 1.5, "messages": [{"role": "user", "content": "hi"}]}),
             "temperature",
+        ),
+        (
+            json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "text", "text": ""}]}]}),
+            "non-empty",
+        ),
+        (
+            json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": [{"type": "text", "text": "Sure "}]}]}),
+            "trailing whitespace",
         ),
     ];
     for (request, expected) in rejected {

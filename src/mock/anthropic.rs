@@ -321,8 +321,22 @@ fn validate(request: &Value) -> Result<(), String> {
                 ));
             }
             match kind {
-                "text" if !block.get("text").is_some_and(Value::is_string) => {
-                    return Err(format!("messages.{i}.content.{j}.text: Field required"))
+                "text" => {
+                    let Some(text) = block.get("text").and_then(Value::as_str) else {
+                        return Err(format!("messages.{i}.content.{j}.text: Field required"));
+                    };
+                    if text.is_empty() {
+                        return Err(format!(
+                            "messages.{i}.content.{j}.text: text content blocks must be non-empty"
+                        ));
+                    }
+                    let final_assistant = role == "assistant" && i + 1 == messages.len();
+                    if final_assistant && text.ends_with(char::is_whitespace) {
+                        return Err(
+                            "messages: final assistant content cannot end with trailing whitespace"
+                                .into(),
+                        );
+                    }
                 }
                 "image" => check_image(block, i, j)?,
                 "tool_use" => {
