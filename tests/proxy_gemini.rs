@@ -21,6 +21,13 @@ model_list:
   - {model_name: cache, litellm_params: {model: gemini/cache-cached-40, api_base: API_BASE, api_key: test-gemini-key}}
   - {model_name: thinker, litellm_params: {model: gemini/thinker, api_base: API_BASE, api_key: test-gemini-key}}
   - {model_name: keyless, litellm_params: {model: gemini/keyless, api_base: API_BASE}}
+  - model_name: unfiltered
+    litellm_params:
+      model: gemini/unfiltered
+      api_base: API_BASE
+      api_key: test-gemini-key
+      safety_settings:
+        - {category: HARM_CATEGORY_HARASSMENT, threshold: BLOCK_NONE}
   - {model_name: backup, litellm_params: {model: openai/backup, api_base: API_BASE}}
 router_settings:
   num_retries: 1
@@ -95,6 +102,17 @@ async fn a_completion_is_translated_both_ways() {
         json!({"temperature": 0.3, "maxOutputTokens": 20, "stopSequences": ["END"]})
     );
     assert!(seen.body.get("messages").is_none());
+}
+
+#[tokio::test]
+async fn a_deployments_safety_settings_go_with_every_call() {
+    let h = start("gemini-safety-settings", CONFIG).await;
+    assert_eq!(h.chat("unfiltered").await.status, 200);
+    let seen = h.mock.last_request("unfiltered").unwrap_or_default();
+    assert_eq!(
+        seen.body["safetySettings"],
+        json!([{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}])
+    );
 }
 
 #[tokio::test]

@@ -563,6 +563,13 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
         .filter(|(k, _)| REQUEST_DEFAULTS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // Gemini's safety settings ride with the deployment: LiteLLM sends them with every call.
+    if let Some(settings) = params
+        .get("safety_settings")
+        .filter(|_| provider == "gemini")
+    {
+        default_params.insert("safety_settings".into(), settings.clone());
+    }
     // `extra_body` is merged into the request body, as the OpenAI SDK does.
     if let Some(extra) = params.get("extra_body").and_then(Value::as_object) {
         for (key, value) in extra {
