@@ -144,6 +144,24 @@ async fn max_tokens_is_passed_or_defaulted_and_a_cut_answer_finishes_with_length
 }
 
 #[tokio::test]
+async fn reasoning_effort_reaches_anthropic_as_a_budget_it_accepts() {
+    let h = harness("anthropic-reasoning").await;
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "claude", "reasoning_effort": "high", "messages": [user("Think")]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let sent = h.mock.last_request("claude-haiku-4-5").unwrap_or_default();
+    assert_eq!(
+        sent.body["thinking"],
+        json!({"type": "enabled", "budget_tokens": 4096})
+    );
+    assert_eq!(sent.body["max_tokens"], 4352);
+}
+
+#[tokio::test]
 async fn consecutive_roles_are_merged_so_anthropic_sees_alternation() {
     let h = harness("anthropic-merge").await;
     let reply = h
@@ -838,6 +856,10 @@ async fn the_mock_rejects_what_anthropic_rejects() {
         (
             json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "text", "text": ""}]}]}),
             "non-empty",
+        ),
+        (
+            json!({"model": "m", "max_tokens": 4096, "thinking": {"type": "enabled", "budget_tokens": 4096}, "messages": [{"role": "user", "content": "hi"}]}),
+            "greater than `thinking.budget_tokens`",
         ),
         (
             json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": [{"type": "text", "text": "Sure "}]}]}),

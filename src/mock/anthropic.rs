@@ -232,6 +232,23 @@ fn validate(request: &Value) -> Result<(), String> {
         }
         Some(_) => {}
     }
+    if let Some(thinking) = body.get("thinking").filter(|t| t["type"] == "enabled") {
+        let budget = thinking.get("budget_tokens").and_then(Value::as_u64);
+        let max_tokens = body.get("max_tokens").and_then(Value::as_u64).unwrap_or(0);
+        match budget {
+            Some(budget) if budget < 1024 => {
+                return Err(
+                    "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+                        .into(),
+                )
+            }
+            Some(budget) if budget >= max_tokens => {
+                return Err("`max_tokens` must be greater than `thinking.budget_tokens`".into())
+            }
+            Some(_) => {}
+            None => return Err("thinking.enabled.budget_tokens: Field required".into()),
+        }
+    }
     let Some(messages) = body.get("messages").and_then(Value::as_array) else {
         return Err("messages: Field required".into());
     };

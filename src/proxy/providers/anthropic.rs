@@ -17,6 +17,8 @@ pub const PROVIDER: &str = "anthropic";
 pub const API_VERSION: &str = "2023-06-01";
 /// LiteLLM's `DEFAULT_ANTHROPIC_CHAT_MAX_TOKENS`: Anthropic rejects a request without one.
 pub const DEFAULT_MAX_TOKENS: u64 = 4096;
+/// LiteLLM's `DEFAULT_MAX_TOKENS`, added to a thinking budget when no `max_tokens` is given.
+const THINKING_ANSWER_TOKENS: u64 = 256;
 /// The tool LiteLLM adds to answer `response_format` (Anthropic has no JSON mode).
 const JSON_TOOL: &str = "json_tool_call";
 /// LiteLLM's `MAX_EXCEPTION_MESSAGE_LENGTH`.
@@ -371,7 +373,18 @@ fn translate(
         body.insert("system".into(), Value::Array(system));
     }
     if !body.contains_key("max_tokens") {
-        body.insert("max_tokens".into(), json!(DEFAULT_MAX_TOKENS));
+        // `update_optional_params_with_thinking_tokens`: room for the thinking budget plus
+        // LiteLLM's `DEFAULT_MAX_TOKENS` of answer, since Anthropic wants max_tokens > budget.
+        let budget = body
+            .get("thinking")
+            .filter(|t| t.get("type").and_then(Value::as_str) == Some("enabled"))
+            .and_then(|t| t.get("budget_tokens"))
+            .and_then(Value::as_u64);
+        let max_tokens = match budget {
+            Some(budget) => budget + THINKING_ANSWER_TOKENS,
+            None => DEFAULT_MAX_TOKENS,
+        };
+        body.insert("max_tokens".into(), json!(max_tokens));
     }
     Ok(Translated { body, json_mode })
 }
@@ -1600,6 +1613,28 @@ mod tests {
             }
         }
         assert_eq!((content.as_str(), finish.as_str()), ("{\"a\": 1}", "stop"));
+    }
+
+    #[test]
+    fn reasoning_effort_becomes_a_thinking_budget_with_room_to_answer() {
+        let translated = to_anthropic(&request(json!({"model": "m", "reasoning_effort": "high",
+            "messages": [{"role": "user", "content": "x"}]})));
+        let body = translated.map(|t| t.body).unwrap_or_default();
+        assert_eq!(
+            body["thinking"],
+            json!({"type": "enabled", "budget_tokens": 4096})
+        );
+        assert_eq!(body["max_tokens"], 4096 + 256);
+        let given = to_anthropic(&request(
+            json!({"model": "m", "reasoning_effort": "low", "max_tokens": 3000,
+            "messages": [{"role": "user", "content": "x"}]}),
+        ));
+        assert_eq!(
+            given
+                .map(|t| t.body["max_tokens"].clone())
+                .unwrap_or_default(),
+            3000
+        );
     }
 
     #[test]
