@@ -339,6 +339,7 @@ fn translate(
                     tools.push(tool);
                 }
             }
+            "web_search_options" => tools.push(web_search_tool(value)),
             "user" => {
                 if let Some(user) = value.as_str().filter(|u| valid_user_id(u)) {
                     body.insert("metadata".into(), json!({"user_id": user}));
@@ -815,6 +816,34 @@ fn map_tool_choice(choice: Option<&Value>, parallel: Option<&Value>) -> Option<V
         }
     }
     mapped
+}
+
+/// `web_search_options` -> Anthropic's hosted web search tool (`map_web_search_tool`).
+fn web_search_tool(options: &Value) -> Value {
+    let mut tool = json!({"type": "web_search_20250305", "name": "web_search"});
+    if let Some(approximate) = options
+        .pointer("/user_location/approximate")
+        .and_then(Value::as_object)
+    {
+        let mut location = Map::new();
+        location.insert("type".into(), json!("approximate"));
+        for key in ["city", "region", "country", "timezone"] {
+            if let Some(value) = approximate.get(key) {
+                location.insert(key.into(), value.clone());
+            }
+        }
+        tool["user_location"] = Value::Object(location);
+    }
+    let max_uses = match options.get("search_context_size").and_then(Value::as_str) {
+        Some("low") => Some(1),
+        Some("medium") => Some(5),
+        Some("high") => Some(10),
+        _ => None,
+    };
+    if let Some(max_uses) = max_uses {
+        tool["max_uses"] = json!(max_uses);
+    }
+    tool
 }
 
 /// `response_format` (json_object / json_schema) -> the tool Anthropic is forced to call.
@@ -1634,6 +1663,20 @@ mod tests {
                 .map(|t| t.body["max_tokens"].clone())
                 .unwrap_or_default(),
             3000
+        );
+    }
+
+    #[test]
+    fn web_search_options_become_the_hosted_search_tool() {
+        let translated = to_anthropic(&request(
+            json!({"model": "m", "messages": [{"role": "user", "content": "x"}],
+            "web_search_options": {"search_context_size": "medium", "user_location": {"type": "approximate", "approximate": {"city": "Paris", "country": "FR"}}}}),
+        ));
+        assert_eq!(
+            translated
+                .map(|t| t.body["tools"].clone())
+                .unwrap_or_default(),
+            json!([{"type": "web_search_20250305", "name": "web_search", "user_location": {"type": "approximate", "city": "Paris", "country": "FR"}, "max_uses": 5}])
         );
     }
 
