@@ -31,6 +31,10 @@ model_list:
     litellm_params: {model: anthropic/claude-backup, api_base: API_BASE, api_key: sk-ant-test}
   - model_name: claude-broken
     litellm_params: {model: anthropic/claude-fail-500, api_base: API_BASE, api_key: sk-ant-test}
+  - model_name: claude-reset
+    litellm_params: {model: anthropic/claude-reset, api_base: API_BASE, api_key: sk-ant-test}
+  - model_name: claude-slow
+    litellm_params: {model: anthropic/claude-delay-3000, api_base: API_BASE, api_key: sk-ant-test, timeout: 0.2}
   - model_name: gpt-backup
     litellm_params: {model: openai/gpt-backup, api_base: API_BASE}
   - model_name: claude-policy
@@ -38,7 +42,7 @@ model_list:
 router_settings:
   num_retries: 0
   cooldown_time: 0
-  fallbacks: [{claude-overloaded: [claude-backup]}, {claude-broken: [gpt-backup]}]
+  fallbacks: [{claude-overloaded: [claude-backup]}, {claude-broken: [gpt-backup]}, {claude-reset: [claude-backup]}]
   context_window_fallbacks: [{claude-long: [claude-big]}]
   content_policy_fallbacks: [{claude-policy: [gpt-backup]}]
 general_settings: {master_key: sk-test-master-key}
@@ -655,6 +659,25 @@ async fn overloaded_and_server_errors_retry_then_fall_back() {
     assert!(error["message"]
         .as_str()
         .is_some_and(|m| m.starts_with("litellm.InternalServerError: AnthropicError - ")));
+}
+
+#[tokio::test]
+async fn a_reset_connection_falls_back_and_a_slow_answer_times_out() {
+    let h = harness("anthropic-reset-timeout").await;
+    let reply = h.chat("claude-reset").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.header("x-litellm-model-group"), Some("claude-backup"));
+    assert_eq!(h.mock.hits("claude-reset"), 1);
+
+    let slow = h.chat("claude-slow").await;
+    let error = assert_openai_error(&slow, 408);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("litellm.Timeout: AnthropicException")),
+        "{}",
+        slow.text
+    );
 }
 
 #[tokio::test]
