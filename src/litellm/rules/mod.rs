@@ -61,7 +61,8 @@ pub fn run_all(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .root
         .get("model_list")
         .and_then(Node::as_seq)
-        .is_some_and(|list| list.len() >= PARALLEL_FROM_DEPLOYMENTS);
+        .is_some_and(|list| list.len() >= PARALLEL_FROM_DEPLOYMENTS)
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let (first, second) = if large {
         std::thread::scope(|scope| {
             let second = scope.spawn(|| run(&SECOND));
