@@ -158,8 +158,9 @@ pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyErro
         .and_then(Value::as_array)
         .ok_or_else(|| invalid("`messages` must be a list"))?;
     let mut system_parts = Vec::new();
+    // Each non-system message with its index in the request, for error locations.
     let mut rest = Vec::new();
-    for message in messages {
+    for (index, message) in messages.iter().enumerate() {
         match message.get("role").and_then(Value::as_str) {
             Some("system" | "developer") => {
                 let text = match message.get("content") {
@@ -172,7 +173,7 @@ pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyErro
                 };
                 system_parts.push(json!({"text": text}));
             }
-            _ => rest.push(message),
+            _ => rest.push((index, message)),
         }
     }
     let mut body = Map::new();
@@ -218,16 +219,22 @@ pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyErro
 /// `_gemini_convert_messages_with_history`: turns must alternate, so consecutive user messages
 /// merge into one `user` turn, consecutive assistant messages into one `model` turn, and
 /// consecutive tool results into one turn of `functionResponse` parts.
-fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
+fn contents(messages: &[(usize, &Value)]) -> Result<Vec<Value>, ProxyError> {
     let mut contents = Vec::new();
     // Tool call id -> function name, from the assistant turns seen so far.
     let mut call_names: Vec<(String, String)> = Vec::new();
+    let with_role = |i: usize, wanted: &[&str]| {
+        messages
+            .get(i)
+            .copied()
+            .filter(|(_, m)| wanted.contains(&role(m)))
+    };
     let mut i = 0;
     while i < messages.len() {
         let start = i;
         let mut user_parts = Vec::new();
-        while let Some(message) = messages.get(i).filter(|m| role(m) == "user") {
-            user_parts.extend(user_content_parts(message.get("content"), i)?);
+        while let Some((at, message)) = with_role(i, &["user"]) {
+            user_parts.extend(user_content_parts(message.get("content"), at)?);
             i += 1;
         }
         if !user_parts.is_empty() {
@@ -238,7 +245,7 @@ fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
             contents.push(json!({"role": "user", "parts": user_parts}));
         }
         let mut model_parts = Vec::new();
-        while let Some(message) = messages.get(i).filter(|m| role(m) == "assistant") {
+        while let Some((at, message)) = with_role(i, &["assistant"]) {
             match message.get("content") {
                 Some(Value::String(text)) if !text.is_empty() => {
                     model_parts.push(json!({"text": text}));
@@ -265,7 +272,7 @@ fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
                     .and_then(|f| f.get("name"))
                     .and_then(Value::as_str)
                     .unwrap_or("");
-                let args = parse_arguments(function.and_then(|f| f.get("arguments")), i)?;
+                let args = parse_arguments(function.and_then(|f| f.get("arguments")), at)?;
                 if let Some(id) = call.get("id").and_then(Value::as_str) {
                     call_names.push((id.to_string(), name.to_string()));
                 }
@@ -273,7 +280,7 @@ fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
             }
             if let Some(function) = message.get("function_call") {
                 let name = function.get("name").and_then(Value::as_str).unwrap_or("");
-                let args = parse_arguments(function.get("arguments"), i)?;
+                let args = parse_arguments(function.get("arguments"), at)?;
                 model_parts.push(json!({"functionCall": {"name": name, "args": args}}));
             }
             i += 1;
@@ -282,10 +289,7 @@ fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
             contents.push(json!({"role": "model", "parts": model_parts}));
         }
         let mut responses = Vec::new();
-        while let Some(message) = messages
-            .get(i)
-            .filter(|m| matches!(role(m), "tool" | "function"))
-        {
+        while let Some((at, message)) = with_role(i, &["tool", "function"]) {
             let name = match message.get("name").and_then(Value::as_str) {
                 Some(name) => name.to_string(),
                 None => {
@@ -300,7 +304,7 @@ fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
                         .map(|(_, name)| name.clone())
                         .ok_or_else(|| {
                             invalid(format!(
-                                "messages[{i}]: no assistant tool call has id `{id}`"
+                                "messages[{at}]: no assistant tool call has id `{id}`"
                             ))
                         })?
                 }
@@ -323,9 +327,10 @@ fn contents(messages: &[&Value]) -> Result<Vec<Value>, ProxyError> {
             contents.push(json!({"role": "user", "parts": responses}));
         }
         if i == start {
-            let role = messages.get(i).map_or("", |m| role(m));
+            let (at, message) = messages.get(i).copied().unwrap_or((i, &Value::Null));
             return Err(invalid(format!(
-                "messages[{i}]: role `{role}` is not one of system, developer, user, assistant, tool"
+                "messages[{at}]: role `{}` is not one of system, developer, user, assistant, tool",
+                role(message)
             )));
         }
     }
@@ -1088,6 +1093,25 @@ mod tests {
             Some(json!({"thinkingLevel": "high", "includeThoughts": true}))
         );
         assert_eq!(request("gemini-2.5-flash", "extreme"), None);
+    }
+
+    #[test]
+    fn errors_name_the_message_by_its_index_in_the_request() {
+        let request = json!({"messages": [
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": "u"},
+            {"role": "narrator", "content": "n"},
+        ]});
+        let error = request
+            .as_object()
+            .map(to_gemini_request)
+            .and_then(Result::err);
+        assert!(
+            error
+                .as_ref()
+                .is_some_and(|e| e.message.contains("messages[2]: role `narrator`")),
+            "{error:?}"
+        );
     }
 
     #[test]
