@@ -9,7 +9,7 @@
 //! error, so `content_policy_fallbacks` apply.
 
 use super::http::{self, describe};
-use super::{BoxFuture, ChatCall, ChatReply, EventStream, Provider};
+use super::{BoxFuture, ChatCall, ChatReply, EventStream, Provider, UpstreamBody};
 use crate::proxy::config::DeploymentConfig;
 use crate::proxy::error::{ErrorKind, ProxyError};
 use bytes::Bytes;
@@ -97,7 +97,7 @@ impl Provider for Gemini {
                 ))
             })?;
             let model = call.body.model;
-            let body = to_gemini_request(&call.body.to_map())?;
+            let body = upstream_request(&call.body)?;
             let url = if call.stream {
                 format!("{base}/models/{model}:streamGenerateContent?alt=sse")
             } else {
@@ -153,8 +153,22 @@ fn invalid(message: impl std::fmt::Display) -> ProxyError {
 
 /// The `generateContent` body for an OpenAI chat request.
 pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyError> {
-    let messages = openai
-        .get("messages")
+    translate_request(&|key| openai.get(key))
+}
+
+/// The `generateContent` body for one upstream call: the client's request with the deployment's
+/// defaults and the upstream model, read in place (no copy of the conversation first).
+fn upstream_request(body: &UpstreamBody<'_>) -> Result<Value, ProxyError> {
+    let model = Value::String(body.model.to_string());
+    translate_request(&|key| match key {
+        "model" => Some(&model),
+        _ => body.request.get(key).or_else(|| body.defaults.get(key)),
+    })
+}
+
+/// `param(name)` is the request's value for an OpenAI parameter.
+fn translate_request<'a>(param: &dyn Fn(&str) -> Option<&'a Value>) -> Result<Value, ProxyError> {
+    let messages = param("messages")
         .and_then(Value::as_array)
         .ok_or_else(|| invalid("`messages` must be a list"))?;
     let mut system_parts = Vec::new();
@@ -181,9 +195,8 @@ pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyErro
     if !system_parts.is_empty() {
         body.insert("system_instruction".into(), json!({"parts": system_parts}));
     }
-    let tools = openai
-        .get("tools")
-        .or_else(|| openai.get("functions"))
+    let tools = param("tools")
+        .or_else(|| param("functions"))
         .and_then(Value::as_array)
         .filter(|t| !t.is_empty());
     if let Some(tools) = tools {
@@ -193,20 +206,20 @@ pub fn to_gemini_request(openai: &Map<String, Value>) -> Result<Value, ProxyErro
             json!([{"functionDeclarations": declarations}]),
         );
     }
-    if let Some(choice) = openai.get("tool_choice") {
+    if let Some(choice) = param("tool_choice") {
         body.insert("toolConfig".into(), tool_config(choice)?);
     }
-    if let Some(settings) = openai.get("safety_settings") {
+    if let Some(settings) = param("safety_settings") {
         body.insert("safetySettings".into(), settings.clone());
     }
-    let mut config = generation_config(openai);
-    if let Some(effort) = openai.get("reasoning_effort") {
+    let mut config = generation_config(param);
+    if let Some(effort) = param("reasoning_effort") {
         // A string, or the Agents SDK's `{"effort": ..., "summary": ...}`.
         let effort = effort
             .as_str()
             .or_else(|| effort.get("effort").and_then(Value::as_str));
         if let Some(effort) = effort {
-            let model = openai.get("model").and_then(Value::as_str).unwrap_or("");
+            let model = param("model").and_then(Value::as_str).unwrap_or("");
             config.insert("thinkingConfig".into(), thinking_config(effort, model)?);
         }
     }
@@ -523,10 +536,10 @@ fn tool_config(choice: &Value) -> Result<Value, ProxyError> {
 }
 
 /// `map_openai_params` for the keys that land in `generationConfig`.
-fn generation_config(openai: &Map<String, Value>) -> Map<String, Value> {
+fn generation_config<'a>(param: &dyn Fn(&str) -> Option<&'a Value>) -> Map<String, Value> {
     let mut config = Map::new();
     let mut copy = |from: &str, to: &str| {
-        if let Some(value) = openai.get(from).filter(|v| !v.is_null()) {
+        if let Some(value) = param(from).filter(|v| !v.is_null()) {
             config.insert(to.to_string(), value.clone());
         }
     };
@@ -541,7 +554,7 @@ fn generation_config(openai: &Map<String, Value>) -> Map<String, Value> {
     copy("seed", "seed");
     copy("logprobs", "responseLogprobs");
     copy("top_logprobs", "logprobs");
-    match openai.get("stop") {
+    match param("stop") {
         Some(Value::String(stop)) => {
             config.insert("stopSequences".into(), json!([stop]));
         }
@@ -550,7 +563,7 @@ fn generation_config(openai: &Map<String, Value>) -> Map<String, Value> {
         }
         _ => {}
     }
-    if let Some(format) = openai.get("response_format") {
+    if let Some(format) = param("response_format") {
         match format.get("type").and_then(Value::as_str) {
             Some("json_object") => {
                 config.insert("responseMimeType".into(), json!("application/json"));
@@ -1093,6 +1106,32 @@ mod tests {
             Some(json!({"thinkingLevel": "high", "includeThoughts": true}))
         );
         assert_eq!(request("gemini-2.5-flash", "extreme"), None);
+    }
+
+    #[test]
+    fn the_deployments_defaults_fill_what_the_request_leaves_unset() {
+        let request = json!({"model": "group", "messages": [{"role": "user", "content": "x"}], "temperature": 0.1, "reasoning_effort": "low"});
+        let defaults = json!({"temperature": 0.9, "max_tokens": 7});
+        let (Value::Object(request), Value::Object(defaults)) = (request, defaults) else {
+            return;
+        };
+        let body = UpstreamBody {
+            request: &request,
+            model: "gemini-3-pro-preview",
+            defaults: &defaults,
+            stream: false,
+        };
+        let translated = upstream_request(&body).unwrap_or_default();
+        assert_eq!(
+            translated["generationConfig"],
+            json!({"temperature": 0.1, "maxOutputTokens": 7,
+                   "thinkingConfig": {"thinkingLevel": "low", "includeThoughts": true}})
+        );
+        assert_eq!(
+            Some(translated),
+            to_gemini_request(&body.to_map()).ok(),
+            "the same as translating the serialized body"
+        );
     }
 
     #[test]
