@@ -830,8 +830,8 @@ fn reclassify(error: &mut ProxyError, kind: ErrorKind, status: u16) {
 pub struct StreamTranslator {
     meta: ResponseMeta,
     pending: Vec<u8>,
-    /// Whether the first chunk (which carries the role) went out.
-    started: bool,
+    /// The choices whose first chunk (which carries the role) went out.
+    started: Vec<u64>,
     /// Whether any content or tool call went out (a later block is then a finish reason).
     produced: bool,
     tool_calls: usize,
@@ -843,7 +843,7 @@ impl StreamTranslator {
         StreamTranslator {
             meta,
             pending: Vec::new(),
-            started: false,
+            started: Vec::new(),
             produced: false,
             tool_calls: 0,
             usage: None,
@@ -932,8 +932,12 @@ impl StreamTranslator {
                     return Err(blocked(reason, None));
                 }
             }
+            let index = candidate
+                .get("index")
+                .and_then(Value::as_u64)
+                .unwrap_or(position as u64);
             let mut delta = Map::new();
-            if !self.started {
+            if !self.started.contains(&index) {
                 delta.insert("role".into(), json!("assistant"));
             }
             if let Some(text) = parts.text {
@@ -965,11 +969,9 @@ impl StreamTranslator {
                 continue;
             }
             self.produced |= has_content;
-            self.started = true;
-            let index = candidate
-                .get("index")
-                .and_then(Value::as_u64)
-                .unwrap_or(position as u64);
+            if !self.started.contains(&index) {
+                self.started.push(index);
+            }
             choices.push(json!({"index": index, "delta": delta, "finish_reason": finish}));
         }
         if !choices.is_empty() {
@@ -1176,6 +1178,26 @@ mod tests {
             .starts_with("litellm.ContextWindowExceededError: GeminiException - The input"));
         let body = br#"{"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED"}}"#;
         assert_eq!(map_error(429, body, None).kind, ErrorKind::RateLimit);
+    }
+
+    #[test]
+    fn each_streamed_choice_gets_the_role_in_its_first_chunk() {
+        let mut stream = StreamTranslator::new(meta());
+        let event = |i: u64, text: &str| {
+            format!(
+                "data: {}\n\n",
+                json!({"candidates": [{"index": i, "content": {"parts": [{"text": text}], "role": "model"}}]})
+            )
+        };
+        let events = [event(0, "a"), event(1, "b"), event(0, "c")].concat();
+        let out = String::from_utf8(stream.feed(events.as_bytes()).unwrap_or_default())
+            .unwrap_or_default();
+        let roles: Vec<bool> = out
+            .split("\n\n")
+            .filter(|e| !e.is_empty())
+            .map(|e| e.contains("\"role\":\"assistant\""))
+            .collect();
+        assert_eq!(roles, [true, true, false], "{out}");
     }
 
     #[test]
