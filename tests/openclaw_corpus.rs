@@ -13,8 +13,20 @@ use litellm_check::openclaw::{self, schema};
 use litellm_check::syntax::SourceMap;
 use serde_json::Value;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+/// The shared corpus beside the clone. Missing outside CI (a clone elsewhere), the corpus tests
+/// skip with a message; under CI it must be there.
+fn corpus_dir() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if root.is_dir() {
+        return Some(root);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the shared corpus is missing at {}",
+        root.display()
+    );
+    eprintln!("skipping: no shared corpus at {}", root.display());
+    None
 }
 
 /// Codes whose errors `openclaw config validate` itself reports (ref resolution is not part of
@@ -104,7 +116,9 @@ fn allow_list() -> BTreeMap<String, String> {
 
 #[test]
 fn verdicts_agree_with_openclaw_config_validate() {
-    let dir = corpus_dir();
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
     let results_path = dir.join("validator-results/openclaw-2026.9.6-config-validate.json");
     let results: BTreeMap<String, Value> = serde_json::from_str(
         &std::fs::read_to_string(&results_path)
@@ -270,7 +284,10 @@ fn unknown_providers_agree_with_openclaw_doctor() {
         .join("tests/openclaw_cases/doctor_unknown_providers.tsv");
     let table = std::fs::read_to_string(&table_path)
         .unwrap_or_else(|e| panic!("{}: {e}", table_path.display()));
-    let dir = corpus_dir().join("openclaw");
+    let Some(corpus) = corpus_dir() else {
+        return;
+    };
+    let dir = corpus.join("openclaw");
     let mut checked = 0;
     let mut disagreements = Vec::new();
     for line in table

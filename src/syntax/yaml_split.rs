@@ -154,12 +154,10 @@ fn plan(text: &str, threads: usize) -> Option<Plan> {
             }
             all.next();
         }
-        if items.len() >= 2
-            && best.as_ref().is_none_or(|(_, _, e)| {
-                let best_len = best.as_ref().map_or(0, |(_, i, _)| e - i[0]);
-                end - items[0] > best_len
-            })
-        {
+        let longer = |(_, best_items, best_end): &(String, Vec<usize>, usize)| {
+            end - items[0] > best_end - best_items[0]
+        };
+        if items.len() >= 2 && best.as_ref().is_none_or(longer) {
             best = Some((key.to_string(), items, end));
         }
     }
