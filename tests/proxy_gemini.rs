@@ -6,7 +6,7 @@
 mod proxy_support;
 
 use litellm_check::env::Environment;
-use litellm_check::mock::Behaviour;
+use litellm_check::mock::{Behaviour, MockUpstream};
 use proxy_support::*;
 use serde_json::{json, Value};
 
@@ -383,6 +383,34 @@ async fn broken_connections_retry_and_a_stream_broken_midway_ends_with_an_error_
         reply.text
     );
     assert_eq!(data.last().map(String::as_str), Some("[DONE]"));
+}
+
+#[tokio::test]
+async fn gemini_api_base_names_the_host_and_v1beta_is_added() {
+    // No api_base in the config: GEMINI_API_BASE names a mock of this test's own.
+    let own = MockUpstream::start()
+        .await
+        .unwrap_or_else(|e| panic!("mock: {e}"));
+    let config = r#"
+model_list:
+  - {model_name: env, litellm_params: {model: gemini/env-model}}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let mut env = Environment::empty();
+    env.set("GEMINI_API_BASE", format!("http://{}", own.addr()));
+    env.set("GOOGLE_API_KEY", "google-key");
+    env.set("GEMINI_API_KEY", "gemini-key");
+    let h = start_with_env("gemini-env-base", config, env).await;
+    let reply = h.chat("env").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let seen = own.last_request("env-model").unwrap_or_default();
+    assert_eq!(seen.path, "/v1beta/models/env-model:generateContent");
+    assert_eq!(
+        seen.header("x-goog-api-key"),
+        Some("google-key"),
+        "GOOGLE_API_KEY comes first, as in LiteLLM's GeminiModelInfo"
+    );
+    assert_eq!(h.mock.total_hits(), 0);
 }
 
 #[tokio::test]
