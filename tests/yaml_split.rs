@@ -164,6 +164,18 @@ fn constructs_straddling_a_cut_fall_back() {
             "model_list:\n  - |\n   text\n  - b\n  - >-\n   folded\n   more\n  - c\nx: 1\n",
         ),
         (
+            "tag alone before the tail (fuzz)",
+            "model_list:\n  - a: 1\n  - b: 2\n!\n\u{1}N:\"\u{2}:\n  - c: 3\nother: 5\n",
+        ),
+        (
+            "tag alone before a tail mapping",
+            "model_list:\n  - a: 1\n  - b: 2\n!t\nother: 5\n",
+        ),
+        (
+            "anchor alone before a tail mapping",
+            "model_list:\n  - a: 1\n  - b: 2\n&x\nother: 5\n",
+        ),
+        (
             "keep chomping",
             "model_list:\n  - |+\n   text\n\n\n  - b\n  - c\n",
         ),

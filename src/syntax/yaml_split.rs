@@ -165,6 +165,12 @@ fn plan(text: &str, threads: usize) -> Option<Plan> {
         return None;
     }
     let (key, items, tail) = best?;
+    // Read alone, the tail is a document whose root may take a tag or an anchor from a line of
+    // its own; in the whole text that line is a key of the top-level mapping and reads
+    // differently (or not at all).
+    if matches!(text.as_bytes().get(tail), Some(b'!' | b'&')) {
+        return None;
+    }
     // Cut at the item starts nearest to equal shares of the whole text (the head and the tail
     // are read too), never at the first item.
     let mut cuts = Vec::with_capacity(threads - 1);
