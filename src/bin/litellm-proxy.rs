@@ -29,6 +29,10 @@ struct Args {
     /// A dotenv file whose variables `os.environ/` references may name.
     #[arg(long)]
     env_file: Option<PathBuf>,
+    /// Threads serving requests, each with its own event loop and upstream connections
+    /// [default: the number of CPUs].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
 }
 
 fn main() -> ExitCode {
@@ -68,7 +72,8 @@ fn main() -> ExitCode {
         }
         eprintln!("warning: {reason}; every request is accepted");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // This thread only starts, waits for a signal and stops; the serving threads do the work.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -90,8 +95,13 @@ async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> Exit
             return ExitCode::FAILURE;
         }
     };
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let options = ProxyOptions {
         spend_db: args.spend_db.clone(),
+        serving_threads: Some(threads),
     };
     let running = match proxy::start(config, listener, options).await {
         Ok(running) => running,

@@ -95,11 +95,34 @@ struct Attempts {
 
 pub struct Dispatcher {
     pub router: Router,
-    pub client: reqwest::Client,
+    /// The HTTP client of threads that are not serving threads (or of every thread, when the
+    /// proxy serves on the caller's runtime).
+    pub default_client: reqwest::Client,
+    /// One client per serving thread, by the thread's index: a pooled upstream connection is
+    /// then always used by the runtime that polls it, never woken across threads.
+    pub thread_clients: Vec<reqwest::Client>,
     pub metrics: Arc<Metrics>,
 }
 
+thread_local! {
+    /// This thread's index among the proxy's serving threads; `usize::MAX` elsewhere.
+    static SERVING_THREAD: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// Marks the current thread as serving thread `index` (its requests use client `index`).
+pub fn enter_serving_thread(index: usize) {
+    SERVING_THREAD.with(|cell| cell.set(index));
+}
+
 impl Dispatcher {
+    /// The HTTP client for upstream calls made on this thread.
+    pub fn client(&self) -> &reqwest::Client {
+        let index = SERVING_THREAD.with(std::cell::Cell::get);
+        self.thread_clients
+            .get(index)
+            .unwrap_or(&self.default_client)
+    }
+
     pub async fn run(&self, target: Resolved, request: &ChatRequest) -> Result<Success, Failure> {
         let mut attempts = Attempts {
             tried_groups: HashSet::new(),
@@ -336,7 +359,7 @@ impl Dispatcher {
             stream: request.stream,
             timeout: call_timeout,
         };
-        let reply = deployment.provider.chat(&self.client, call).await?;
+        let reply = deployment.provider.chat(self.client(), call).await?;
         let reply = match reply {
             ChatReply::Complete(bytes) => Reply::Complete(bytes),
             ChatReply::Stream(mut rest) => {

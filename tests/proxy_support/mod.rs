@@ -64,8 +64,10 @@ pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
+    // Two serving threads of their own, as the binary runs on this machine.
     let options = ProxyOptions {
         spend_db: Some(dir.join("spend.sqlite")),
+        serving_threads: Some(2),
     };
     let proxy = proxy::start(config, listener, options)
         .await
