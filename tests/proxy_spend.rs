@@ -73,6 +73,29 @@ async fn every_call_is_priced_and_logged_in_litellm_row_shape() {
     assert_eq!(row["model"], "custom");
     assert_eq!(row["model_group"], "priced");
     assert_eq!(row["call_type"], "acompletion");
+    assert_eq!(row["status"], "success");
+    assert_eq!(row["custom_llm_provider"], "openai");
+    assert_eq!(row["requester_ip_address"], "127.0.0.1");
+    assert!(
+        row["api_base"]
+            .as_str()
+            .is_some_and(|base| base.starts_with("http://127.0.0.1:")),
+        "the deployment's api_base: {row}"
+    );
+    assert!(
+        row["model_id"].as_str().is_some_and(|id| !id.is_empty()),
+        "the deployment's id: {row}"
+    );
+    assert_eq!(
+        row["metadata"]["usage_object"]["total_tokens"].as_f64(),
+        Some(prompt + completion)
+    );
+    assert!(
+        row["startTime"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z') && t.len() == 24),
+        "ISO time with milliseconds: {row}"
+    );
     assert_eq!(
         row["api_key"],
         auth::hash_key(KEY),

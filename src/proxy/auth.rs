@@ -59,11 +59,14 @@ pub fn keys_match(presented: &str, expected: &str) -> bool {
 
 /// How LiteLLM stores a key in spend logs: the hex SHA-256 of the raw key.
 pub fn hash_key(key: &str) -> String {
-    digest(&SHA256, key.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = digest(&SHA256, key.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest.as_ref() {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 #[cfg(test)]
@@ -92,6 +95,9 @@ mod tests {
         assert_eq!(presented_key(&headers, None).as_deref(), Some("sk-first"));
         assert!(keys_match("sk-a", "sk-a"));
         assert!(!keys_match("sk-a", "sk-ab"));
-        assert_eq!(hash_key("").len(), 64);
+        assert_eq!(
+            hash_key(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

@@ -5,7 +5,7 @@ use super::dispatch::{ChatRequest, Dispatcher, Reply, Success, LITELLM_ONLY_KEYS
 use super::error::ProxyError;
 use super::metrics::{Metrics, Observation};
 use super::pricing;
-use super::router::random_u64;
+use super::router::{random_u64, Deployment};
 use super::spend::{SpendQuery, SpendRow, SpendStore};
 use super::sse::{self, StreamEnd, Usage};
 use axum::body::{Body, Bytes};
@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -31,6 +31,8 @@ pub struct AppState {
     pub spend: Option<Arc<SpendStore>>,
     /// Never printed or logged.
     pub master_key: Option<super::config::Secret>,
+    /// The master key and its hash (the spend rows' `api_key`), hashed once at start.
+    pub master_key_hash: Option<(super::config::Secret, Arc<str>)>,
     pub key_header: Option<String>,
     pub return_wildcard_routes: bool,
     pub shutting_down: AtomicBool,
@@ -258,23 +260,19 @@ async fn handle_chat(
             if let Some(spend) = &state.spend {
                 spend.record(SpendRow {
                     request_id: call_id.clone(),
-                    call_type: "acompletion".into(),
-                    api_key_hash: key.as_deref().map(auth::hash_key).unwrap_or_default(),
+                    api_key_hash: key_hash(&state, key.as_deref()),
                     spend: 0.0,
-                    prompt_tokens: 0,
-                    completion_tokens: 0,
+                    usage: Usage::default(),
                     start_time,
                     end_time: SystemTime::now(),
                     completion_start_time: None,
                     model: model.clone(),
-                    model_id: String::new(),
+                    deployment: None,
                     model_group: requested_group.clone(),
-                    api_base: String::new(),
-                    custom_llm_provider: String::new(),
                     user: user.clone().unwrap_or_default(),
-                    metadata: metadata.clone(),
-                    requester_ip_address: peer.ip().to_string(),
-                    status: "failure".into(),
+                    metadata,
+                    requester_ip_address: peer.ip(),
+                    status: "failure",
                 });
             }
             let mut response = failure
@@ -300,10 +298,10 @@ async fn handle_chat(
     let record = RecordContext {
         state: state.clone(),
         call_id: call_id.clone(),
-        key_hash: key.as_deref().map(auth::hash_key).unwrap_or_default(),
+        key_hash: key_hash(&state, key.as_deref()),
         user: user.unwrap_or_default(),
         metadata,
-        peer: peer.ip().to_string(),
+        peer: peer.ip(),
         start_time,
         started,
     };
@@ -387,7 +385,7 @@ async fn handle_chat(
             );
             response_headers.insert("content-type", HeaderValue::from_static("application/json"));
             record.finish(
-                &deployment.config,
+                &deployment,
                 &group,
                 &upstream_model,
                 usage,
@@ -401,7 +399,7 @@ async fn handle_chat(
             (StatusCode::OK, response_headers, Body::from(bytes)).into_response()
         }
         Reply::Stream { first, rest } => {
-            let config = deployment.config.clone();
+            let answered_by = deployment.clone();
             let router_state = state.clone();
             let first_byte = Instant::now();
             let on_end = move |end: StreamEnd| {
@@ -427,7 +425,7 @@ async fn handle_chat(
                 };
                 // Streams report the upstream's time to first byte; the rest is the upstream's pace.
                 record.finish(
-                    &config,
+                    &answered_by,
                     &group,
                     &upstream_model,
                     usage,
@@ -454,10 +452,11 @@ async fn handle_chat(
 struct RecordContext {
     state: Arc<AppState>,
     call_id: String,
-    key_hash: String,
+    key_hash: Arc<str>,
     user: String,
+    /// The client's `metadata`.
     metadata: Value,
-    peer: String,
+    peer: IpAddr,
     start_time: SystemTime,
     started: Instant,
 }
@@ -466,13 +465,13 @@ impl RecordContext {
     #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
-        config: &super::config::DeploymentConfig,
+        deployment: &Arc<Deployment>,
         group: &str,
         upstream_model: &str,
         usage: Usage,
         cost: f64,
         upstream_time: Option<Duration>,
-        status: Option<&str>,
+        status: Option<&'static str>,
         retries: u32,
         fallbacks: u32,
         first_byte: Option<Instant>,
@@ -497,47 +496,32 @@ impl RecordContext {
         };
         let completion_start =
             first_byte.map(|first| self.start_time + first.duration_since(self.started));
-        let mut metadata = self.metadata;
-        if let Value::Object(map) = &mut metadata {
-            map.insert("usage_object".into(), usage_object(&usage));
-        }
         spend.record(SpendRow {
             request_id: self.call_id,
-            call_type: "acompletion".into(),
             api_key_hash: self.key_hash,
             spend: cost,
-            prompt_tokens: usage.prompt_tokens,
-            completion_tokens: usage.completion_tokens,
+            usage,
             start_time: self.start_time,
             end_time: SystemTime::now(),
             completion_start_time: completion_start,
             model: upstream_model.to_string(),
-            model_id: config.id.clone(),
+            deployment: Some(deployment.clone()),
             model_group: group.to_string(),
-            api_base: config.api_base.clone().unwrap_or_default(),
-            custom_llm_provider: config.provider.clone(),
             user: self.user,
-            metadata,
+            metadata: self.metadata,
             requester_ip_address: self.peer,
-            status: status.unwrap_or("success").to_string(),
+            status: status.unwrap_or("success"),
         });
     }
 }
 
-/// The usage LiteLLM keeps in a spend row's `metadata.usage_object`, cache counts included.
-fn usage_object(usage: &Usage) -> Value {
-    let mut object = json!({
-        "prompt_tokens": usage.prompt_tokens,
-        "completion_tokens": usage.completion_tokens,
-        "total_tokens": usage.prompt_tokens + usage.completion_tokens,
-        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens},
-        "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
-    });
-    if usage.cached_tokens > 0 || usage.cache_creation_tokens > 0 {
-        object["cache_read_input_tokens"] = json!(usage.cached_tokens);
-        object["cache_creation_input_tokens"] = json!(usage.cache_creation_tokens);
+/// The spend row's `api_key`: the hash of the presented key (the master key's is computed once).
+fn key_hash(state: &AppState, key: Option<&str>) -> Arc<str> {
+    match (key, &state.master_key_hash) {
+        (None, _) => Arc::from(""),
+        (Some(key), Some((master, hash))) if auth::keys_match(key, master.expose()) => hash.clone(),
+        (Some(key), _) => Arc::from(auth::hash_key(key)),
     }
-    object
 }
 
 fn usage_of(body: &[u8]) -> Usage {

@@ -4,9 +4,12 @@
 //! commits them in batches. A clean shutdown closes the channel and waits for the writer, so no
 //! queued row is lost; a full queue drops the row and counts it.
 
+use super::router::Deployment;
+use super::sse::Usage;
 use rusqlite::{params, Connection, OpenFlags};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
@@ -24,27 +27,27 @@ const BATCH: usize = 4096;
 /// after its request).
 const GATHER: Duration = Duration::from_millis(100);
 
-#[derive(Debug, Clone)]
+/// One request's row. Built on a serving thread and written on the writer's, so it holds what is
+/// cheap to build there; the writer formats times, the metadata and the deployment's columns.
 pub struct SpendRow {
     pub request_id: String,
-    pub call_type: String,
     /// SHA-256 of the key used; never the key itself.
-    pub api_key_hash: String,
+    pub api_key_hash: Arc<str>,
     pub spend: f64,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
+    pub usage: Usage,
     pub start_time: SystemTime,
     pub end_time: SystemTime,
     pub completion_start_time: Option<SystemTime>,
     pub model: String,
-    pub model_id: String,
+    /// The deployment that answered: its id, `api_base` and provider fill their columns.
+    pub deployment: Option<Arc<Deployment>>,
     pub model_group: String,
-    pub api_base: String,
-    pub custom_llm_provider: String,
     pub user: String,
+    /// The client's `metadata`; the writer adds `usage_object` to it, as LiteLLM does.
     pub metadata: Value,
-    pub requester_ip_address: String,
-    pub status: String,
+    pub requester_ip_address: IpAddr,
+    /// `success`, `failure` or `cancelled`.
+    pub status: &'static str,
 }
 
 const SCHEMA: &str = "
@@ -198,15 +201,15 @@ fn write_loop(mut connection: Connection, receiver: Receiver<Box<SpendRow>>, wri
                 Err(_) => break,
             }
             if batch.len() == BATCH {
-                commit(&mut connection, &batch, written);
+                commit(&mut connection, &mut batch, written);
                 batch.clear();
             }
         }
-        commit(&mut connection, &batch, written);
+        commit(&mut connection, &mut batch, written);
     }
 }
 
-fn commit(connection: &mut Connection, batch: &[Box<SpendRow>], written: &AtomicU64) {
+fn commit(connection: &mut Connection, batch: &mut [Box<SpendRow>], written: &AtomicU64) {
     if batch.is_empty() {
         return;
     }
@@ -221,40 +224,73 @@ fn commit(connection: &mut Connection, batch: &[Box<SpendRow>], written: &Atomic
     }
 }
 
-fn insert_batch(connection: &mut Connection, rows: &[Box<SpendRow>]) -> rusqlite::Result<()> {
+fn insert_batch(connection: &mut Connection, rows: &mut [Box<SpendRow>]) -> rusqlite::Result<()> {
     let transaction = connection.transaction()?;
     {
         let mut insert = transaction.prepare_cached(
             "INSERT OR REPLACE INTO \"LiteLLM_SpendLogs\" (request_id, call_type, api_key, spend, total_tokens,
              prompt_tokens, completion_tokens, \"startTime\", \"endTime\", \"completionStartTime\", model, model_id,
              model_group, custom_llm_provider, api_base, \"user\", metadata, requester_ip_address, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             VALUES (?1, 'acompletion', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
-        for row in rows {
+        let mut metadata = Vec::with_capacity(512);
+        let (mut start, mut end, mut completion_start) =
+            (String::new(), String::new(), String::new());
+        for row in rows.iter_mut() {
+            if let Value::Object(map) = &mut row.metadata {
+                map.insert("usage_object".into(), usage_object(&row.usage));
+            }
+            metadata.clear();
+            serde_json::to_writer(&mut metadata, &row.metadata)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            let metadata = std::str::from_utf8(&metadata)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            write_iso_time(&mut start, row.start_time);
+            write_iso_time(&mut end, row.end_time);
+            if let Some(time) = row.completion_start_time {
+                write_iso_time(&mut completion_start, time);
+            }
+            let config = row.deployment.as_ref().map(|d| &d.config);
+            let usage = &row.usage;
             insert.execute(params![
                 row.request_id,
-                row.call_type,
-                row.api_key_hash,
+                &*row.api_key_hash,
                 row.spend,
-                (row.prompt_tokens + row.completion_tokens) as i64,
-                row.prompt_tokens as i64,
-                row.completion_tokens as i64,
-                iso_time(row.start_time),
-                iso_time(row.end_time),
-                row.completion_start_time.map(iso_time),
+                (usage.prompt_tokens + usage.completion_tokens) as i64,
+                usage.prompt_tokens as i64,
+                usage.completion_tokens as i64,
+                start,
+                end,
+                row.completion_start_time.map(|_| completion_start.as_str()),
                 row.model,
-                row.model_id,
+                config.map_or("", |c| c.id.as_str()),
                 row.model_group,
-                row.custom_llm_provider,
-                row.api_base,
+                config.map_or("", |c| c.provider.as_str()),
+                config.and_then(|c| c.api_base.as_deref()).unwrap_or(""),
                 row.user,
-                row.metadata.to_string(),
-                row.requester_ip_address,
+                metadata,
+                row.requester_ip_address.to_string(),
                 row.status,
             ])?;
         }
     }
     transaction.commit()
+}
+
+/// The usage LiteLLM keeps in a spend row's `metadata.usage_object`, cache counts included.
+fn usage_object(usage: &Usage) -> Value {
+    let mut object = json!({
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens},
+        "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
+    });
+    if usage.cached_tokens > 0 || usage.cache_creation_tokens > 0 {
+        object["cache_read_input_tokens"] = json!(usage.cached_tokens);
+        object["cache_creation_input_tokens"] = json!(usage.cache_creation_tokens);
+    }
+    object
 }
 
 /// `/spend/logs` query parameters.
@@ -422,17 +458,27 @@ fn format_date(days: i64) -> String {
 
 /// `2026-11-24T07:50:00.123Z`.
 pub fn iso_time(time: SystemTime) -> String {
+    let mut text = String::with_capacity(24);
+    write_iso_time(&mut text, time);
+    text
+}
+
+/// [`iso_time`] into a reused buffer.
+fn write_iso_time(out: &mut String, time: SystemTime) {
+    use std::fmt::Write;
     let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs() as i64;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
-    format!(
+    out.clear();
+    let _ = write!(
+        out,
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
         rem / 3600,
         rem % 3600 / 60,
         rem % 60,
         since.subsec_millis()
-    )
+    );
 }
 
 // Howard Hinnant's days-from-civil algorithms.
@@ -487,23 +533,23 @@ mod tests {
         for i in 0..3 {
             store.record(SpendRow {
                 request_id: format!("req-{i}"),
-                call_type: "acompletion".into(),
                 user: if i == 0 { "alice".into() } else { "bob".into() },
                 spend: 0.5,
                 start_time: SystemTime::now(),
                 end_time: SystemTime::now(),
-                api_key_hash: String::new(),
-                prompt_tokens: 1,
-                completion_tokens: 2,
+                api_key_hash: Arc::from(""),
+                usage: Usage {
+                    prompt_tokens: 1,
+                    completion_tokens: 2,
+                    ..Usage::default()
+                },
                 completion_start_time: None,
                 model: "m".into(),
-                model_id: "id".into(),
+                deployment: None,
                 model_group: "g".into(),
-                api_base: String::new(),
-                custom_llm_provider: "openai".into(),
                 metadata: json!({}),
-                requester_ip_address: String::new(),
-                status: "success".into(),
+                requester_ip_address: IpAddr::from([127, 0, 0, 1]),
+                status: "success",
             });
         }
         store.close();
