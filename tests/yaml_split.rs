@@ -176,6 +176,18 @@ fn constructs_straddling_a_cut_fall_back() {
             "model_list:\n  - a: 1\n  - b: 2\n&x\nother: 5\n",
         ),
         (
+            "carriage return before an anchor in the tail (fuzz)",
+            "model_list:\n  - a: 1\n  - b: 2\n\r&5`&5&5&5&5`\u{18}----\n.:\n  - c: 3\nother: 5\n",
+        ),
+        (
+            "carriage return ending the list inside a line",
+            "model_list:\n  - a: 1\rother: 5\n  - b: 2\n  - c: 3\nx: 1\n",
+        ),
+        (
+            "byte-order mark starting the tail",
+            "model_list:\n  - a: 1\n  - b: 2\n\u{feff}other: 5\n",
+        ),
+        (
             "keep chomping",
             "model_list:\n  - |+\n   text\n\n\n  - b\n  - c\n",
         ),

@@ -101,6 +101,12 @@ fn plan(text: &str, threads: usize) -> Option<Plan> {
     if threads < 2 {
         return None;
     }
+    // A carriage return not followed by a line feed is a line break to YAML but not to the line
+    // scan below, which would then misplace where items and sections start.
+    let bytes = text.as_bytes();
+    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+        return None;
+    }
     // Shapes a per-part read could see differently: more documents, directives, top-level
     // merge keys, tabs in indentation. Checked on every line as the region search passes it.
     let unsafe_shape = std::cell::Cell::new(false);
@@ -165,10 +171,15 @@ fn plan(text: &str, threads: usize) -> Option<Plan> {
         return None;
     }
     let (key, items, tail) = best?;
-    // Read alone, the tail is a document whose root may take a tag or an anchor from a line of
-    // its own; in the whole text that line is a key of the top-level mapping and reads
-    // differently (or not at all).
-    if matches!(text.as_bytes().get(tail), Some(b'!' | b'&')) {
+    // Read alone, the tail is a document whose start reads differently from the same line as a
+    // key of the top-level mapping: a tag or an anchor on a line of its own becomes the root's
+    // property, a byte-order mark is skipped. Only a tail starting the way a key of a real
+    // config does is cut off.
+    if !text
+        .as_bytes()
+        .get(tail)
+        .is_none_or(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\''))
+    {
         return None;
     }
     // Cut at the item starts nearest to equal shares of the whole text (the head and the tail
