@@ -9,7 +9,6 @@ use super::router::{retryable_status, substitute_captures, InFlight, Resolved, R
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -87,7 +86,8 @@ pub struct Failure {
 }
 
 struct Attempts {
-    tried_groups: HashSet<String>,
+    /// Groups (and requested names) already tried; a handful at most, so a list.
+    tried_groups: Vec<String>,
     retries: u32,
     fallbacks: u32,
     waited: Duration,
@@ -125,7 +125,7 @@ impl Dispatcher {
 
     pub async fn run(&self, target: Resolved, request: &ChatRequest) -> Result<Success, Failure> {
         let mut attempts = Attempts {
-            tried_groups: HashSet::new(),
+            tried_groups: Vec::new(),
             retries: 0,
             fallbacks: 0,
             waited: Duration::ZERO,
@@ -153,8 +153,11 @@ impl Dispatcher {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Success, ProxyError>> + Send + 'a>>
     {
         Box::pin(async move {
-            attempts.tried_groups.insert(target.group.clone());
-            attempts.tried_groups.insert(target.requested.clone());
+            for name in [&target.group, &target.requested] {
+                if !attempts.tried_groups.contains(name) {
+                    attempts.tried_groups.push(name.clone());
+                }
+            }
             let error = match self.run_tiers(&target, request, attempts).await {
                 Ok(success) => return Ok(success),
                 Err(error) => error,
@@ -196,7 +199,7 @@ impl Dispatcher {
                 }
                 attempts.fallbacks += 1;
                 let Some(next) = self.router.resolve(&name) else {
-                    attempts.tried_groups.insert(name.clone());
+                    attempts.tried_groups.push(name.clone());
                     last = ProxyError::bad_request(format!(
                         "litellm.BadRequestError: Invalid model name passed in model={name}. No deployments for this fallback."
                     ));

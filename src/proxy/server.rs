@@ -191,8 +191,12 @@ fn parse_request(
         .get("metadata")
         .cloned()
         .unwrap_or(Value::Object(Map::new()));
-    for key in LITELLM_ONLY_KEYS {
-        body.remove(*key);
+    // One pass over the (few) body keys instead of a hashed removal per LiteLLM-only key.
+    if body
+        .keys()
+        .any(|key| LITELLM_ONLY_KEYS.contains(&key.as_str()))
+    {
+        body.retain(|key, _| !LITELLM_ONLY_KEYS.contains(&key.as_str()));
     }
     body.insert("model".into(), Value::String(model.clone()));
     let stream = body.get("stream").and_then(Value::as_bool).unwrap_or(false);
