@@ -232,6 +232,17 @@ fn read_parts(text: &str, file: FileId, limits: &Limits, plan: &Plan) -> Option<
         let (start, end) = ranges[index];
         let middle = index > 0 && index + 1 < parts;
         let (document, stats) = read_part(text.get(start..end)?, file, &share(middle)).ok()?;
+        // An empty node (a missing value) takes the position of the token after it, which for
+        // the last node of a part lies in the next part: only a whole read places it.
+        let last = index + 1 == parts;
+        if !last
+            && document
+                .root
+                .as_ref()
+                .is_some_and(|root| ends_in_empty_node(root, end - start))
+        {
+            return None;
+        }
         Some(Part {
             document,
             stats,
@@ -320,6 +331,25 @@ fn merge(parts: Vec<Part>, plan: &Plan, limits: &Limits) -> Option<Document> {
         root: Some(root),
         issues: Vec::new(),
     })
+}
+
+/// Whether the last node of the tree in document order is empty and placed at `end`.
+fn ends_in_empty_node(root: &Node, end: usize) -> bool {
+    let mut node = root;
+    loop {
+        node = match &node.kind {
+            NodeKind::Seq(items) => match items.last() {
+                Some(item) => item,
+                None => break,
+            },
+            NodeKind::Map(entries) => match entries.last() {
+                Some(entry) => &entry.value,
+                None => break,
+            },
+            _ => break,
+        };
+    }
+    node.span.start == end && node.span.end == end
 }
 
 /// Moves every span of a tree read from a part starting at byte `base`.
