@@ -35,6 +35,10 @@ model_list:
     litellm_params: {model: anthropic/claude-reset, api_base: API_BASE, api_key: sk-ant-test}
   - model_name: claude-slow
     litellm_params: {model: anthropic/claude-delay-3000, api_base: API_BASE, api_key: sk-ant-test, timeout: 0.2}
+  - model_name: claude-pings
+    litellm_params: {model: anthropic/claude-pings, api_base: API_BASE, api_key: sk-ant-test, stream_timeout: 0.3}
+  - model_name: claude-stall
+    litellm_params: {model: anthropic/claude-stall, api_base: API_BASE, api_key: sk-ant-test, stream_timeout: 0.2}
   - model_name: gpt-backup
     litellm_params: {model: openai/gpt-backup, api_base: API_BASE}
   - model_name: claude-policy
@@ -315,6 +319,56 @@ async fn a_stream_broken_midway_ends_with_an_error_event_and_done() {
         reply.text
     );
     assert!(!reply.text.contains("finish_reason\":\"stop"));
+}
+
+#[tokio::test]
+async fn pings_keep_a_quiet_stream_within_its_idle_limit() {
+    let h = harness("anthropic-stream-pings").await;
+    // Six pings 100 ms apart: 600 ms without content, but never 300 ms without a byte.
+    h.mock.set_behaviour(
+        "claude-pings",
+        litellm_check::mock::Behaviour::parse("pings=6,chunk_delay=100").unwrap_or_default(),
+    );
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "claude-pings", "stream": true, "messages": [user("Say hello")]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(!reply.text.contains("\"error\""), "{}", reply.text);
+    assert!(
+        reply.text.contains("finish_reason\":\"stop"),
+        "{}",
+        reply.text
+    );
+    assert!(reply.text.ends_with("data: [DONE]\n\n"));
+}
+
+#[tokio::test]
+async fn a_stream_idle_past_its_limit_ends_with_an_anthropic_timeout() {
+    let h = harness("anthropic-stream-idle").await;
+    h.mock.set_behaviour(
+        "claude-stall",
+        litellm_check::mock::Behaviour::parse("chunk_delay=600").unwrap_or_default(),
+    );
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "claude-stall", "stream": true, "messages": [user("Say hello")]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let data = sse_data(&reply.text);
+    let error = data
+        .iter()
+        .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+        .find_map(|chunk| chunk["error"]["message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("no error frame: {}", reply.text));
+    assert!(
+        error.contains("litellm.Timeout: AnthropicException"),
+        "the idle limit names the provider: {error}"
+    );
 }
 
 #[tokio::test]

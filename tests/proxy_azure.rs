@@ -393,6 +393,7 @@ mod recorded_pairs {
             let body = litellm_check::proxy::sse::passthrough(
                 first,
                 Box::pin(futures_util::stream::iter(pieces)),
+                "azure",
                 Duration::from_secs(5),
                 false,
                 |_| {},

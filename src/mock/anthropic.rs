@@ -131,7 +131,9 @@ pub(super) async fn messages(
         .unwrap_or(u64::MAX);
     let reply = plan_reply(&request, words, max_tokens);
     if request.get("stream").and_then(Value::as_bool) == Some(true) {
-        let events = stream_events(&id, &model, &reply, &usage);
+        let mut events = stream_events(&id, &model, &reply, &usage);
+        let ping = event("ping", &json!({"type": "ping"}));
+        events.splice(1..1, std::iter::repeat_n(ping, behaviour.pings));
         return sse_response(
             events,
             behaviour.chunk_delay,

@@ -27,6 +27,8 @@ pub struct Behaviour {
     pub cached_tokens: Option<u64>,
     /// Thinking tokens (Gemini's `thoughtsTokenCount`).
     pub thoughts_tokens: Option<u64>,
+    /// Keep-alive events sent after a stream's start, before its content (Anthropic's `ping`).
+    pub pings: usize,
 }
 
 impl Behaviour {
@@ -75,6 +77,7 @@ impl Behaviour {
                 "break_after" => behaviour.break_after = Some(number(value)? as usize),
                 "cached" => behaviour.cached_tokens = Some(number(value)?),
                 "thoughts" => behaviour.thoughts_tokens = Some(number(value)?),
+                "pings" => behaviour.pings = number(value)? as usize,
                 other => return Err(format!("unknown mock behaviour `{other}`")),
             }
         }

@@ -365,7 +365,9 @@ impl Dispatcher {
         let reply = deployment.provider.chat(self.client(), call).await?;
         let reply = match reply {
             ChatReply::Complete(bytes) => Reply::Complete(bytes),
-            ChatReply::Stream(mut rest) => {
+            // The first piece with bytes for the client; empty ones (keep-alives) only show
+            // the upstream is alive and restart the idle limit.
+            ChatReply::Stream(mut rest) => loop {
                 match tokio::time::timeout(stream_timeout, rest.next()).await {
                     Err(_) => return Err(ProxyError::timeout(&config.provider, stream_timeout)),
                     Ok(None) => {
@@ -375,9 +377,10 @@ impl Dispatcher {
                         ))
                     }
                     Ok(Some(Err(e))) => return Err(e),
-                    Ok(Some(Ok(first))) => Reply::Stream { first, rest },
+                    Ok(Some(Ok(first))) if first.is_empty() => {}
+                    Ok(Some(Ok(first))) => break Reply::Stream { first, rest },
                 }
-            }
+            },
         };
         Ok(Success {
             deployment: index,

@@ -441,7 +441,14 @@ async fn handle_chat(
                     Some(first_byte),
                 );
             };
-            let body = sse::passthrough(first, rest, stream_timeout, wants_usage, on_end);
+            let body = sse::passthrough(
+                first,
+                rest,
+                &deployment.config.provider,
+                stream_timeout,
+                wants_usage,
+                on_end,
+            );
             response_headers.insert(
                 "content-type",
                 HeaderValue::from_static("text/event-stream"),

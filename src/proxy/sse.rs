@@ -129,6 +129,8 @@ impl Drop for Finisher {
 struct State {
     first: Option<Bytes>,
     upstream: EventStream,
+    /// Names the provider in an idle-timeout error.
+    provider: String,
     pending: BytesMut,
     idle: Duration,
     wants_usage: bool,
@@ -140,6 +142,7 @@ struct State {
 pub fn passthrough(
     first: Bytes,
     upstream: EventStream,
+    provider: &str,
     idle: Duration,
     wants_usage: bool,
     on_end: impl FnOnce(StreamEnd) + Send + 'static,
@@ -147,6 +150,7 @@ pub fn passthrough(
     let state = State {
         first: Some(first),
         upstream,
+        provider: provider.to_string(),
         pending: BytesMut::new(),
         idle,
         wants_usage,
@@ -165,7 +169,7 @@ pub fn passthrough(
                 Some(first) => Some(Ok(first)),
                 None => match tokio::time::timeout(state.idle, state.upstream.next()).await {
                     Ok(next) => next,
-                    Err(_) => Some(Err(ProxyError::timeout("openai", state.idle))),
+                    Err(_) => Some(Err(ProxyError::timeout(&state.provider, state.idle))),
                 },
             };
             match next {
@@ -341,6 +345,7 @@ mod tests {
         let body = passthrough(
             first,
             upstream,
+            "openai",
             Duration::from_secs(5),
             wants_usage,
             move |end| {

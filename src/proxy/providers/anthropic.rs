@@ -1417,7 +1417,9 @@ where
                     "a stream event exceeded 16 MiB",
                 ));
             }
-            if !out.is_empty() {
+            // A piece that translates to nothing (a `ping`) still goes out, empty: it shows
+            // the consumer the upstream is alive, as any byte resets LiteLLM's read timeout.
+            if !out.is_empty() || !ended {
                 return Some((Ok(out.freeze()), state));
             }
         }
