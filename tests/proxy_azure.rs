@@ -416,39 +416,9 @@ mod recorded_pairs {
 /// and not. Skipped with a message when `openai` is not installed, except under CI.
 #[tokio::test]
 async fn the_official_openai_sdk_drives_azure_deployments() {
-    use std::process::Command;
-    let import = Command::new("python3")
-        .args(["-c", "import openai"])
-        .output();
-    if !import.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install the SDK: python3 -m pip install openai"
-        );
-        eprintln!(
-            "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
-        );
+    if !openai_sdk_installed() {
         return;
     }
     let h = start("azure-sdk", CONFIG).await;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_azure.py");
-    let proxy_url = h.proxy.url();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .arg(script)
-            .env("PROXY_URL", proxy_url)
-            .env("PROXY_KEY", KEY)
-            .env("NO_PROXY", "*")
-            .output()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("join: {e}"))
-    .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "SDK checks failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains("passed, 0 failed"), "{stdout}");
+    run_sdk_script(&h, "sdk_azure.py", &[]).await;
 }

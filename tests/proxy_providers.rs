@@ -389,15 +389,7 @@ fn providers_the_proxy_cannot_route_have_no_route() {
 
 #[tokio::test]
 async fn the_openai_sdk_reaches_provider_deployments_through_the_proxy() {
-    let import = std::process::Command::new("python3")
-        .args(["-c", "import openai"])
-        .output();
-    if !import.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install the SDK: python3 -m pip install openai"
-        );
-        eprintln!("SKIPPED: the `openai` Python package is not installed");
+    if !openai_sdk_installed() {
         return;
     }
     let mock = litellm_check::mock::MockUpstream::start()
@@ -426,25 +418,10 @@ router_settings: {num_retries: 0}
 general_settings: {master_key: sk-test-master-key}
 ";
     let h = start_with_env("providers-sdk", yaml, env).await;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_providers.py");
-    let mock_url = format!("http://{}", mock.addr());
-    let proxy_url = h.proxy.url();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg(script)
-            .env("PROXY_URL", proxy_url)
-            .env("PROXY_KEY", KEY)
-            .env("MOCK_URL", mock_url)
-            .env("NO_PROXY", "*")
-            .output()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("join: {e}"))
-    .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("passed, 0 failed"),
-        "SDK checks failed:\n{stdout}\n{stderr}"
-    );
+    run_sdk_script(
+        &h,
+        "sdk_providers.py",
+        &[("MOCK_URL", format!("http://{}", mock.addr()))],
+    )
+    .await;
 }

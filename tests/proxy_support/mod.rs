@@ -187,3 +187,47 @@ pub fn assert_openai_error(reply: &Reply, status: u16) -> Value {
     assert_eq!(error["code"], status.to_string());
     error
 }
+
+/// Whether the official OpenAI Python SDK can be imported. Outside CI a missing SDK skips the
+/// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs it.
+pub fn openai_sdk_installed() -> bool {
+    let import = std::process::Command::new("python3")
+        .args(["-c", "import openai"])
+        .output();
+    if import.is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install the SDK: python3 -m pip install openai"
+    );
+    eprintln!(
+        "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
+    );
+    false
+}
+
+/// Runs `tests/python/{script}` against the harness's proxy (`PROXY_URL`, `PROXY_KEY`, and the
+/// given variables) and asserts that every check in it passed.
+pub async fn run_sdk_script(h: &Harness, script: &str, env: &[(&str, String)]) {
+    let path = format!("{}/tests/python/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut command = std::process::Command::new("python3");
+    command
+        .arg(&path)
+        .env("PROXY_URL", h.proxy.url())
+        .env("PROXY_KEY", KEY)
+        .env("NO_PROXY", "*");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap_or_else(|e| panic!("join: {e}"))
+        .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("passed, 0 failed"),
+        "{script}: SDK checks failed:\n{stdout}\n{stderr}"
+    );
+}
