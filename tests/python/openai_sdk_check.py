@@ -5,33 +5,11 @@ upstream, to make a deployment fail on command). Exits non-zero at the first fai
 """
 
 import json
-import os
-import sys
+import openai
 import time
 import urllib.request
 
-import openai
-
-PROXY_URL = os.environ["PROXY_URL"]
-PROXY_KEY = os.environ["PROXY_KEY"]
-MOCK_URL = os.environ["MOCK_URL"]
-
-client = openai.OpenAI(base_url=PROXY_URL + "/v1", api_key=PROXY_KEY, max_retries=0, timeout=30)
-checks = []
-
-
-def check(name, condition, detail=""):
-    checks.append(name)
-    if not condition:
-        print(f"FAILED {name}: {detail}", file=sys.stderr)
-        sys.exit(1)
-    print(f"ok {name}")
-
-
-def mock_behaviour(model, behaviour):
-    body = json.dumps({"model": model, "behaviour": behaviour}).encode()
-    request = urllib.request.Request(MOCK_URL + "/mock/behaviour", data=body, method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
+from sdk_support import PROXY_KEY, PROXY_URL, check, client, done, mock_behaviour
 
 
 def ask(model):
@@ -93,4 +71,4 @@ for _ in range(100):
 check("spend rows", len(rows) == 6 and all(r["call_type"] == "acompletion" for r in rows), len(rows))
 check("spend cost", sum(r["spend"] for r in rows) > 0, rows)
 
-print(f"{len(checks)} passed, 0 failed")
+done()

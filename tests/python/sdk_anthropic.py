@@ -7,38 +7,10 @@ first failed check.
 """
 
 import json
-import os
-import sys
-
 import openai
 
-PROXY_URL = os.environ["PROXY_URL"]
-PROXY_KEY = os.environ["PROXY_KEY"]
+from sdk_support import WEATHER, check, client, done
 
-client = openai.OpenAI(base_url=PROXY_URL + "/v1", api_key=PROXY_KEY, max_retries=0, timeout=30)
-checks = []
-
-
-def check(name, condition, detail=""):
-    checks.append(name)
-    if not condition:
-        print(f"FAILED {name}: {detail}", file=sys.stderr)
-        sys.exit(1)
-    print(f"ok {name}")
-
-
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather for a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
-            "required": ["city"],
-        },
-    },
-}
 CONVERSATION = [
     {"role": "system", "content": "Be brief."},
     {"role": "user", "content": "Say hello"},
@@ -130,4 +102,4 @@ raw = client.chat.completions.with_raw_response.create(model="claude-long", mess
 check("context window fallback", raw.headers.get("x-litellm-model-group") == "claude-big", dict(raw.headers))
 check("context window fallback body", raw.parse().choices[0].message.content == "Hello w1 w2")
 
-print(f"{len(checks)} passed, 0 failed")
+done()

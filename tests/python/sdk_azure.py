@@ -7,25 +7,9 @@ Environment: PROXY_URL (http://127.0.0.1:PORT), PROXY_KEY (the master key). Exit
 first failed check.
 """
 
-import os
-import sys
-
 import openai
 
-PROXY_URL = os.environ["PROXY_URL"]
-PROXY_KEY = os.environ["PROXY_KEY"]
-
-client = openai.OpenAI(base_url=PROXY_URL + "/v1", api_key=PROXY_KEY, max_retries=0, timeout=30)
-checks = []
-
-
-def check(name, condition, detail=""):
-    checks.append(name)
-    if not condition:
-        print(f"FAILED {name}: {detail}", file=sys.stderr)
-        sys.exit(1)
-    print(f"ok {name}")
-
+from sdk_support import PROXY_KEY, PROXY_URL, check, client, done
 
 ASK = [{"role": "user", "content": "Say hello"}]
 
@@ -81,4 +65,4 @@ try:
 except openai.AuthenticationError as error:
     check("no credentials", "AzureException" in str(error), error)
 
-print(f"{len(checks)} passed, 0 failed")
+done()

@@ -8,38 +8,10 @@ first failed check.
 """
 
 import json
-import os
-import sys
-
 import openai
 
-PROXY_URL = os.environ["PROXY_URL"]
-PROXY_KEY = os.environ["PROXY_KEY"]
+from sdk_support import WEATHER, check, client, done
 
-client = openai.OpenAI(base_url=PROXY_URL + "/v1", api_key=PROXY_KEY, max_retries=0, timeout=30)
-checks = []
-
-
-def check(name, condition, detail=""):
-    checks.append(name)
-    if not condition:
-        print(f"FAILED {name}: {detail}", file=sys.stderr)
-        sys.exit(1)
-    print(f"ok {name}")
-
-
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather for a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
-            "required": ["city"],
-        },
-    },
-}
 CONVERSATION = [
     {"role": "system", "content": "Be brief."},
     {"role": "user", "content": "Say hello"},
@@ -132,4 +104,4 @@ try:
 except openai.PermissionDeniedError as error:
     check("no key", error.status_code == 403 and "GeminiException" in str(error), error)
 
-print(f"{len(checks)} passed, 0 failed")
+done()

@@ -5,35 +5,9 @@ pointing at the mock. Cost headers are checked against rates copied from LiteLLM
 Environment: PROXY_URL, PROXY_KEY, MOCK_URL. Exits non-zero at the first failed check.
 """
 
-import json
-import os
-import sys
-import urllib.request
-
 import openai
 
-PROXY_URL = os.environ["PROXY_URL"]
-PROXY_KEY = os.environ["PROXY_KEY"]
-MOCK_URL = os.environ["MOCK_URL"]
-
-client = openai.OpenAI(base_url=PROXY_URL + "/v1", api_key=PROXY_KEY, max_retries=0, timeout=30)
-passed = 0
-
-
-def check(name, condition, detail=""):
-    global passed
-    if not condition:
-        print(f"FAILED {name}: {detail}", file=sys.stderr)
-        sys.exit(1)
-    passed += 1
-    print(f"ok {name}")
-
-
-def mock_behaviour(model, behaviour):
-    body = json.dumps({"model": model, "behaviour": behaviour}).encode()
-    request = urllib.request.Request(MOCK_URL + "/mock/behaviour", data=body, method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
-
+from sdk_support import check, client, done, mock_behaviour
 
 messages = [{"role": "user", "content": "Say hello"}]
 
@@ -77,4 +51,4 @@ except openai.RateLimitError as error:
     check("rate limit", error.status_code == 429, error)
     check("retry-after relayed", error.response.headers.get("retry-after") == "3", dict(error.response.headers))
 
-print(f"{passed} passed, 0 failed")
+done()
