@@ -3,27 +3,16 @@
 //! (`validator-results/litellm-1.106.2-router-init.json`). A disagreement must be listed, with a
 //! reason, in `tests/litellm_corpus_allow.txt`; the figures are in docs/corpus-agreement.md.
 
+mod shared_corpus;
+
+use shared_corpus::corpus_root;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use litellm_check::diagnostic::{Code, Severity};
 use litellm_check::env::Environment;
 use litellm_check::litellm::{check_file, CheckOptions};
 use litellm_check::syntax::SourceMap;
-
-fn corpus_root() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if root.is_dir() {
-        return Some(root);
-    }
-    assert!(
-        std::env::var("CI").is_err(),
-        "the shared corpus is missing at {}",
-        root.display()
-    );
-    eprintln!("skipping: no shared corpus at {}", root.display());
-    None
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {

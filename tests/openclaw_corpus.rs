@@ -4,30 +4,17 @@
 //! ours that is not opaque; disagreements must be listed, with a reason, in
 //! `tests/openclaw_corpus_allow.txt`.
 
+mod shared_corpus;
+
+use shared_corpus::corpus_root;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use litellm_check::diagnostic::{Code, Diagnostic, Severity};
 use litellm_check::env::Environment;
 use litellm_check::openclaw::{self, schema};
 use litellm_check::syntax::SourceMap;
 use serde_json::Value;
-
-/// The shared corpus beside the clone. Missing outside CI (a clone elsewhere), the corpus tests
-/// skip with a message; under CI it must be there.
-fn corpus_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if root.is_dir() {
-        return Some(root);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the shared corpus is missing at {}",
-        root.display()
-    );
-    eprintln!("skipping: no shared corpus at {}", root.display());
-    None
-}
 
 /// Codes whose errors `openclaw config validate` itself reports (ref resolution is not part of
 /// it: OpenClaw checks refs only at write and run time).
@@ -116,7 +103,7 @@ fn allow_list() -> BTreeMap<String, String> {
 
 #[test]
 fn verdicts_agree_with_openclaw_config_validate() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_root() else {
         return;
     };
     let results_path = dir.join("validator-results/openclaw-2026.9.6-config-validate.json");
@@ -284,7 +271,7 @@ fn unknown_providers_agree_with_openclaw_doctor() {
         .join("tests/openclaw_cases/doctor_unknown_providers.tsv");
     let table = std::fs::read_to_string(&table_path)
         .unwrap_or_else(|e| panic!("{}: {e}", table_path.display()));
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) = corpus_root() else {
         return;
     };
     let dir = corpus.join("openclaw");

@@ -3,6 +3,9 @@
 //! agree with the checker — what the checker passes, the schema (run by the `jsonschema` crate)
 //! accepts; what the checker rejects for a schema-expressible reason, the schema rejects too.
 
+mod shared_corpus;
+
+use shared_corpus::corpus_root;
 use std::path::{Path, PathBuf};
 
 use litellm_check::diagnostic::{Code, Diagnostic, Severity};
@@ -45,20 +48,6 @@ fn rejections(validator: &jsonschema::Validator, instance: &Value) -> Vec<String
         .iter_errors(instance)
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
-}
-
-fn corpus_root() -> Option<PathBuf> {
-    let root = repo().join("../shared/corpus");
-    if root.is_dir() {
-        return Some(root);
-    }
-    assert!(
-        std::env::var("CI").is_err(),
-        "the shared corpus is missing at {}",
-        root.display()
-    );
-    eprintln!("skipping: no shared corpus at {}", root.display());
-    None
 }
 
 #[test]
