@@ -193,6 +193,10 @@ fn constructs_straddling_a_cut_fall_back() {
             "model_list:\n  - a: 1\n  - b: 2\n  -   -      ?        ~ :.  [[=\n  - c: 3\n  - d: 4\nother: 5\n",
         ),
         (
+            "empty folded scalar ending a part (fuzz)",
+            "model_list:\n  - a: 1\n  - b: 2\n  -   -     -   > \n   \n  - c: 3\n  - d: 4\nother: 5\n",
+        ),
+        (
             "keep chomping",
             "model_list:\n  - |+\n   text\n\n\n  - b\n  - c\n",
         ),

@@ -232,14 +232,15 @@ fn read_parts(text: &str, file: FileId, limits: &Limits, plan: &Plan) -> Option<
         let (start, end) = ranges[index];
         let middle = index > 0 && index + 1 < parts;
         let (document, stats) = read_part(text.get(start..end)?, file, &share(middle)).ok()?;
-        // An empty node (a missing value) takes the position of the token after it, which for
-        // the last node of a part lies in the next part: only a whole read places it.
+        // The last node of a part may be placed by the token after it (an empty value, an
+        // empty block scalar), which lies in the next part: only a whole read places such a
+        // node, so a part whose last node reaches its end is not used.
         let last = index + 1 == parts;
         if !last
             && document
                 .root
                 .as_ref()
-                .is_some_and(|root| ends_in_empty_node(root, end - start))
+                .is_some_and(|root| last_node_reaches(root, end - start))
         {
             return None;
         }
@@ -333,8 +334,8 @@ fn merge(parts: Vec<Part>, plan: &Plan, limits: &Limits) -> Option<Document> {
     })
 }
 
-/// Whether the last node of the tree in document order is empty and placed at `end`.
-fn ends_in_empty_node(root: &Node, end: usize) -> bool {
+/// Whether the last node of the tree in document order ends at `end` (or after it).
+fn last_node_reaches(root: &Node, end: usize) -> bool {
     let mut node = root;
     loop {
         node = match &node.kind {
@@ -349,7 +350,7 @@ fn ends_in_empty_node(root: &Node, end: usize) -> bool {
             _ => break,
         };
     }
-    node.span.start == end && node.span.end == end
+    node.span.end >= end
 }
 
 /// Moves every span of a tree read from a part starting at byte `base`.
