@@ -118,6 +118,8 @@ codes! {
         "A deployment's provider is not one `litellm-proxy` can call (it routes the OpenAI-compatible providers, Anthropic, Gemini and Azure): the reference proxy skips the deployment at start-up, so its model group has fewer (or no) deployments there than under LiteLLM.");
     ProviderKeyUnset = ("LL067", "provider-key-unset", Warning,
         "A deployment of a hosted provider gives no `api_key` and none of the provider's key variables (e.g. `GROQ_API_KEY`) is set: LiteLLM starts, but every request to it fails (the provider answers 401, or the client refuses to send without a key).");
+    JwtAuthUnknownField = ("LL068", "jwt-auth-unknown-field", Error,
+        "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`).");
     // ---- OpenClaw: reading the file ---------------------------------------------------------
     OcJson5Syntax = ("OC001", "json5-syntax", Error,
         "The file is not valid JSON5 (or breaks a size or nesting limit): `openclaw config validate` reports `JSON5 parse failed` and the gateway refuses to start.");
