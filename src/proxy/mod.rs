@@ -127,10 +127,10 @@ pub async fn start(
         },
         metrics,
         spend,
-        master_key_hash: config.master_key.clone().map(|key| {
-            let hash = Arc::from(auth::hash_key(key.expose()));
-            (key, hash)
-        }),
+        master_key_hash: config
+            .master_key
+            .as_ref()
+            .map(|key| Arc::from(auth::hash_key(key.expose()))),
         master_key: config.master_key,
         key_header: config.key_header_name,
         return_wildcard_routes: config.return_wildcard_routes,

@@ -31,8 +31,8 @@ pub struct AppState {
     pub spend: Option<Arc<SpendStore>>,
     /// Never printed or logged.
     pub master_key: Option<super::config::Secret>,
-    /// The master key and its hash (the spend rows' `api_key`), hashed once at start.
-    pub master_key_hash: Option<(super::config::Secret, Arc<str>)>,
+    /// The master key's hash (the spend rows' `api_key`), computed once at start.
+    pub master_key_hash: Option<Arc<str>>,
     pub key_header: Option<String>,
     pub return_wildcard_routes: bool,
     pub shutting_down: AtomicBool,
@@ -528,10 +528,11 @@ impl RecordContext {
 
 /// The spend row's `api_key`: the hash of the presented key (the master key's is computed once).
 fn key_hash(state: &AppState, key: Option<&str>) -> Arc<str> {
-    match (key, &state.master_key_hash) {
-        (None, _) => Arc::from(""),
-        (Some(key), Some((master, hash))) if auth::keys_match(key, master.expose()) => hash.clone(),
-        (Some(key), _) => Arc::from(auth::hash_key(key)),
+    let master = state.master_key.as_ref().map(|k| k.expose());
+    match (key, master, &state.master_key_hash) {
+        (None, _, _) => Arc::from(""),
+        (Some(key), Some(master), Some(hash)) if auth::keys_match(key, master) => hash.clone(),
+        (Some(key), _, _) => Arc::from(auth::hash_key(key)),
     }
 }
 
