@@ -120,6 +120,8 @@ codes! {
         "A deployment of a hosted provider gives no `api_key` and none of the provider's key variables (e.g. `GROQ_API_KEY`) is set: LiteLLM starts, but every request to it fails (the provider answers 401, or the client refuses to send without a key).");
     JwtAuthUnknownField = ("LL068", "jwt-auth-unknown-field", Error,
         "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`).");
+    LegacyGuardrailShape = ("LL069", "legacy-guardrail-shape", Error,
+        "An entry of `litellm_settings.guardrails` (the legacy list of `{name: {callbacks, default_on, ...}}`) whose guardrail is not a mapping, or an entry that is not a mapping: start-up fails with TypeError/AttributeError. The `guardrail_name` + `litellm_params` shape belongs in the top-level `guardrails:` list.");
     // ---- OpenClaw: reading the file ---------------------------------------------------------
     OcJson5Syntax = ("OC001", "json5-syntax", Error,
         "The file is not valid JSON5 (or breaks a size or nesting limit): `openclaw config validate` reports `JSON5 parse failed` and the gateway refuses to start.");

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::suggest::did_you_mean;
-use crate::syntax::{Node, NodeKind, Span};
+use crate::syntax::{Entry, Node, NodeKind, Span};
 
 use super::Context;
 
@@ -12,6 +12,58 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     allowed_fails_ignored(ctx, out);
     master_key(ctx, out);
     jwt_auth_fields(ctx, out);
+    legacy_guardrails(ctx, out);
+}
+
+/// `litellm_settings.guardrails` is read by LiteLLM's legacy `initialize_guardrails`: every entry
+/// is a mapping of guardrail name to settings, built with `GuardrailItem(**settings)`.
+fn legacy_guardrails(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(NodeKind::Seq(entries)) = ctx
+        .section("litellm_settings")
+        .and_then(|l| l.get("guardrails"))
+        .map(|g| &g.kind)
+    else {
+        return;
+    };
+    for (index, entry) in entries.iter().enumerate() {
+        let Some(guardrails) = entry.as_map() else {
+            out.push(
+                Diagnostic::new(
+                    Code::LegacyGuardrailShape,
+                    entry.span,
+                    "a `litellm_settings.guardrails` entry that is not a mapping stops LiteLLM at start-up (AttributeError)",
+                )
+                .with_label("expected `name: {callbacks: [...], default_on: ...}`")
+                .with_help("write `- my-guardrail: {callbacks: [...], default_on: true}`, or use the top-level `guardrails:` list")
+                .with_pointer(pointer(["litellm_settings", "guardrails", &index.to_string()])),
+            );
+            continue;
+        };
+        // The current shape (`guardrail_name`, `litellm_params`) written in the legacy place.
+        let v2_shape =
+            entry.get("guardrail_name").is_some() || entry.get("litellm_params").is_some();
+        for Entry { key, value } in guardrails {
+            if value.as_map().is_some() {
+                continue;
+            }
+            let name = key.as_str().unwrap_or("?");
+            let help = if v2_shape {
+                "this is a guardrail in the current shape: move the whole list from `litellm_settings` to the top-level `guardrails:`".to_string()
+            } else {
+                format!("give `{name}` its settings as a mapping: `{name}: {{callbacks: [...], default_on: true}}`")
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::LegacyGuardrailShape,
+                    value.span,
+                    format!("guardrail `{name}` under `litellm_settings.guardrails` is not a mapping: LiteLLM stops at start-up (TypeError: GuardrailItem() argument after ** must be a mapping)"),
+                )
+                .with_label("not a mapping of guardrail settings")
+                .with_help(help)
+                .with_pointer(pointer(["litellm_settings", "guardrails", &index.to_string(), name])),
+            );
+        }
+    }
 }
 
 /// The fields of `LiteLLM_JWTAuth` (litellm/proxy/_types.py) in LiteLLM 1.109.3; its constructor
