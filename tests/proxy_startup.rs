@@ -206,3 +206,18 @@ async fn sigterm_stops_the_binary_with_every_spend_row_written() {
         "every answered request has its row after the stop"
     );
 }
+
+#[test]
+fn zero_serving_threads_is_a_usage_error() {
+    let output = Command::new(BINARY)
+        .args(["--config", "unused.yaml", "--threads", "0"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "clap's usage-error exit code"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--threads"), "{stderr}");
+}
