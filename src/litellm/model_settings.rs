@@ -351,8 +351,8 @@ pub struct GeneralSettings {
     pub custom_ui_sso_sign_in_handler: Option<String>,
     /// Enable JWT auth (must be here, not at the top level).
     pub enable_jwt_auth: Option<bool>,
-    /// JWT auth settings.
-    pub litellm_jwtauth: Option<BTreeMap<String, Value>>,
+    /// JWT auth settings (LiteLLM's `LiteLLM_JWTAuth`; any other key stops the proxy at start-up).
+    pub litellm_jwtauth: Option<JwtAuth>,
     /// Enable OAuth2 auth.
     pub enable_oauth2_auth: Option<bool>,
     /// Custom header carrying the virtual key.
@@ -482,4 +482,105 @@ pub struct GeneralSettings {
     pub disable_retry_on_max_parallel_request_limit_error: Option<bool>,
     /// Redact key information in logs.
     pub redact_user_api_key_info: Option<bool>,
+}
+
+/// `general_settings.litellm_jwtauth`: the fields of LiteLLM's `LiteLLM_JWTAuth`
+/// (litellm/proxy/_types.py, 1.109.3). Its constructor raises `ValueError: Invalid arguments
+/// provided` on any other key, so the proxy does not start (LL068); fields marked 1.109 are
+/// unknown to 1.80, which raises on them the same way. The key URL, audience and issuer come from
+/// the JWT_PUBLIC_KEY_URL, JWT_AUDIENCE and JWT_ISSUER environment variables, not from here.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+#[schemars(extend("additionalProperties" = false))]
+pub struct JwtAuth {
+    /// The JWT scope that makes a caller proxy admin.
+    pub admin_jwt_scope: Option<Value>,
+    /// Routes proxy admins may call.
+    pub admin_allowed_routes: Option<Value>,
+    /// Claim holding the team id.
+    pub team_id_jwt_field: Option<Value>,
+    /// Create the team on first sight.
+    pub team_id_upsert: Option<Value>,
+    /// Claim holding a list of team ids.
+    pub team_ids_jwt_field: Option<Value>,
+    /// Add SSO users to the teams of their token.
+    pub upsert_sso_user_to_team: Option<Value>,
+    /// Routes team tokens may call.
+    pub team_allowed_routes: Option<Value>,
+    /// Team for tokens without a team claim.
+    pub team_id_default: Option<Value>,
+    /// Claim holding the team alias. (since 1.109)
+    pub team_alias_jwt_field: Option<Value>,
+    /// Claim holding the organization id.
+    pub org_id_jwt_field: Option<Value>,
+    /// Claim holding the organization alias. (since 1.109)
+    pub org_alias_jwt_field: Option<Value>,
+    /// Claim holding the user id.
+    pub user_id_jwt_field: Option<Value>,
+    /// Claim holding the user's email.
+    pub user_email_jwt_field: Option<Value>,
+    /// Only users of this email domain.
+    pub user_allowed_email_domain: Option<Value>,
+    /// Claim holding the user's roles (needs user_allowed_roles).
+    pub user_roles_jwt_field: Option<Value>,
+    /// Roles allowed in (with user_roles_jwt_field).
+    pub user_allowed_roles: Option<Value>,
+    /// Create the user on first sight.
+    pub user_id_upsert: Option<Value>,
+    /// Claim holding the end-user id.
+    pub end_user_id_jwt_field: Option<Value>,
+    /// Claim holding the agent id. (since 1.109)
+    pub agent_id_jwt_field: Option<Value>,
+    /// Claim holding the MCP client id. (since 1.109)
+    pub mcp_client_id_jwt_field: Option<Value>,
+    /// Seconds the signing keys are cached.
+    pub public_key_ttl: Option<Value>,
+    /// Seconds stale signing keys may still be used. (since 1.109)
+    pub public_key_stale_ttl: Option<Value>,
+    /// Routes open without a token.
+    pub public_allowed_routes: Option<Value>,
+    /// Refuse tokens without a recognised role.
+    pub enforce_rbac: Option<Value>,
+    /// Claim holding the roles mapped by role_mappings.
+    pub roles_jwt_field: Option<Value>,
+    /// Token roles to LiteLLM roles (`role`, `internal_role`).
+    pub role_mappings: Option<Value>,
+    /// Claim holding the object id for role-based access.
+    pub object_id_jwt_field: Option<Value>,
+    /// Token scopes to model / route access.
+    pub scope_mappings: Option<Value>,
+    /// Apply scope_mappings.
+    pub enforce_scope_based_access: Option<Value>,
+    /// Limit teams to their models.
+    pub enforce_team_based_model_access: Option<Value>,
+    /// Import path of a custom token validator.
+    pub custom_validate: Option<Value>,
+    /// Token roles to LiteLLM roles (older form).
+    pub jwt_litellm_role_map: Option<Value>,
+    /// Update users' roles and teams from their tokens.
+    pub sync_user_role_and_teams: Option<Value>,
+    /// OIDC userinfo endpoint for claims missing from the token. (since 1.109)
+    pub oidc_userinfo_endpoint: Option<Value>,
+    /// Ask the userinfo endpoint. (since 1.109)
+    pub oidc_userinfo_enabled: Option<Value>,
+    /// Seconds userinfo answers are cached. (since 1.109)
+    pub oidc_userinfo_cache_ttl: Option<Value>,
+    /// Claim mapping the token to a virtual key. (since 1.109)
+    pub virtual_key_claim_field: Option<Value>,
+    /// Seconds that mapping is cached. (since 1.109)
+    pub virtual_key_mapping_cache_ttl: Option<Value>,
+    /// What to do with tokens of unknown clients. (since 1.109)
+    pub unregistered_jwt_client_behavior: Option<Value>,
+    /// Map unknown clients to an existing key. (since 1.109)
+    pub auto_register_map_existing_key: Option<Value>,
+    /// Per-claim routing overrides. (since 1.109)
+    pub routing_overrides: Option<Value>,
+    /// Fallback when the team claim is missing. (since 1.109)
+    pub team_claim_fallback: Option<Value>,
+    /// Use the user's teams from the database when the token has none. (since 1.109)
+    pub fallback_to_db_teams: Option<Value>,
+    /// Trusted token issuers (the issuer itself comes from JWT_ISSUER). (since 1.109)
+    pub issuers: Option<Value>,
+    /// Apps allowed to request ID-JAG tokens. (since 1.109)
+    pub id_jag_requesting_apps: Option<Value>,
 }

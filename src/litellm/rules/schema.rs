@@ -3,6 +3,7 @@
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::litellm::schema_walk::{describe_expected, SchemaWalker, Violation};
 use crate::suggest::did_you_mean;
+use crate::syntax::Entry;
 
 use super::Context;
 
@@ -44,6 +45,9 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             let key = entry.key.as_str().unwrap_or_default();
             if OWN_RULES.contains(&(parent.as_str(), key)) {
                 return None;
+            }
+            if parent == "/general_settings/litellm_jwtauth" {
+                return Some(jwt_auth_unknown_field(entry, key, known, ptr));
             }
             let suggestion = did_you_mean(key, known.iter().map(String::as_str));
             let section = section_name(&parent);
@@ -301,4 +305,29 @@ fn abbreviate(known: &[String]) -> String {
             known.len()
         )
     }
+}
+
+/// LL068: `LiteLLM_JWTAuth` raises on any key it lacks, so the proxy does not start.
+fn jwt_auth_unknown_field(entry: &Entry, key: &str, known: &[String], ptr: String) -> Diagnostic {
+    // LiteLLM reads these three from the environment, never from the config.
+    let from_env = match key {
+        "public_key_url" => Some("JWT_PUBLIC_KEY_URL"),
+        "audience" => Some("JWT_AUDIENCE"),
+        "issuer" => Some("JWT_ISSUER (1.109)"),
+        _ => None,
+    };
+    let help = match from_env {
+        Some(variable) => format!("remove it and set the {variable} environment variable"),
+        None => did_you_mean(key, known.iter().map(String::as_str)).unwrap_or_else(|| {
+            "remove it; the fields are those of LiteLLM_JWTAuth in litellm/proxy/_types.py".into()
+        }),
+    };
+    Diagnostic::new(
+        Code::JwtAuthUnknownField,
+        entry.key.span,
+        format!("`{key}` is not a `litellm_jwtauth` field: LiteLLM stops at start-up (ValueError: Invalid arguments provided)"),
+    )
+    .with_label("not a LiteLLM_JWTAuth field")
+    .with_help(help)
+    .with_pointer(ptr)
 }

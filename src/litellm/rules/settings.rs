@@ -1,7 +1,6 @@
 //! Settings LiteLLM accepts but that do not do what they say, and the 1.109 start-up checks.
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
-use crate::suggest::did_you_mean;
 use crate::syntax::{Entry, Node, NodeKind, Span};
 
 use super::Context;
@@ -11,7 +10,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     cooldown_zero(ctx, out);
     allowed_fails_ignored(ctx, out);
     master_key(ctx, out);
-    jwt_auth_fields(ctx, out);
     legacy_guardrails(ctx, out);
 }
 
@@ -63,99 +61,6 @@ fn legacy_guardrails(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .with_pointer(pointer(["litellm_settings", "guardrails", &index.to_string(), name])),
             );
         }
-    }
-}
-
-/// The fields of `LiteLLM_JWTAuth` (litellm/proxy/_types.py) in LiteLLM 1.109.3; its constructor
-/// raises ValueError on any other key. The ones marked `since 1.109` were not yet in 1.80, whose
-/// constructor raises on them too.
-const JWT_AUTH_FIELDS: &[&str] = &[
-    "admin_jwt_scope",
-    "admin_allowed_routes",
-    "team_id_jwt_field",
-    "team_id_upsert",
-    "team_ids_jwt_field",
-    "upsert_sso_user_to_team",
-    "team_allowed_routes",
-    "team_id_default",
-    "team_alias_jwt_field", // since 1.109
-    "org_id_jwt_field",
-    "org_alias_jwt_field", // since 1.109
-    "user_id_jwt_field",
-    "user_email_jwt_field",
-    "user_allowed_email_domain",
-    "user_roles_jwt_field",
-    "user_allowed_roles",
-    "user_id_upsert",
-    "end_user_id_jwt_field",
-    "agent_id_jwt_field",      // since 1.109
-    "mcp_client_id_jwt_field", // since 1.109
-    "public_key_ttl",
-    "public_key_stale_ttl", // since 1.109
-    "public_allowed_routes",
-    "enforce_rbac",
-    "roles_jwt_field",
-    "role_mappings",
-    "object_id_jwt_field",
-    "scope_mappings",
-    "enforce_scope_based_access",
-    "enforce_team_based_model_access",
-    "custom_validate",
-    "jwt_litellm_role_map",
-    "sync_user_role_and_teams",
-    "oidc_userinfo_endpoint",           // since 1.109
-    "oidc_userinfo_enabled",            // since 1.109
-    "oidc_userinfo_cache_ttl",          // since 1.109
-    "virtual_key_claim_field",          // since 1.109
-    "virtual_key_mapping_cache_ttl",    // since 1.109
-    "unregistered_jwt_client_behavior", // since 1.109
-    "auto_register_map_existing_key",   // since 1.109
-    "routing_overrides",                // since 1.109
-    "team_claim_fallback",              // since 1.109
-    "fallback_to_db_teams",             // since 1.109
-    "issuers",                          // since 1.109
-    "id_jag_requesting_apps",           // since 1.109
-];
-
-fn jwt_auth_fields(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(jwt_auth) = ctx
-        .section("general_settings")
-        .and_then(|g| g.get("litellm_jwtauth"))
-        .and_then(Node::as_map)
-    else {
-        return;
-    };
-    for entry in jwt_auth {
-        let Some(key) = entry.key.as_str() else {
-            continue;
-        };
-        if JWT_AUTH_FIELDS.contains(&key) {
-            continue;
-        }
-        // LiteLLM reads these three from the environment, never from the config.
-        let from_env = match key {
-            "public_key_url" => Some("JWT_PUBLIC_KEY_URL"),
-            "audience" => Some("JWT_AUDIENCE"),
-            "issuer" => Some("JWT_ISSUER (1.109)"),
-            _ => None,
-        };
-        let help = match from_env {
-            Some(variable) => format!("remove it and set the {variable} environment variable"),
-            None => did_you_mean(key, JWT_AUTH_FIELDS.iter().copied()).unwrap_or_else(|| {
-                "remove it; the fields are those of LiteLLM_JWTAuth in litellm/proxy/_types.py"
-                    .into()
-            }),
-        };
-        out.push(
-            Diagnostic::new(
-                Code::JwtAuthUnknownField,
-                entry.key.span,
-                format!("`{key}` is not a `litellm_jwtauth` field: LiteLLM stops at start-up (ValueError: Invalid arguments provided)"),
-            )
-            .with_label("not a LiteLLM_JWTAuth field")
-            .with_help(help)
-            .with_pointer(pointer(["general_settings", "litellm_jwtauth", key])),
-        );
     }
 }
 
