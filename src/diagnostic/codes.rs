@@ -122,6 +122,8 @@ codes! {
         "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`).");
     LegacyGuardrailShape = ("LL069", "legacy-guardrail-shape", Error,
         "An entry of `litellm_settings.guardrails` (the legacy list of `{name: {callbacks, default_on, ...}}`) whose guardrail is not a mapping, or an entry that is not a mapping: start-up fails with TypeError/AttributeError. The `guardrail_name` + `litellm_params` shape belongs in the top-level `guardrails:` list.");
+    PromptInvalid = ("LL070", "prompt-invalid", Error,
+        "A `prompts` entry without `prompt_id` or `litellm_params.prompt_integration`: pydantic rejects the `PromptSpec` and the proxy does not start.");
     // ---- OpenClaw: reading the file ---------------------------------------------------------
     OcJson5Syntax = ("OC001", "json5-syntax", Error,
         "The file is not valid JSON5 (or breaks a size or nesting limit): `openclaw config validate` reports `JSON5 parse failed` and the gateway refuses to start.");

@@ -59,8 +59,9 @@ pub struct LiteLlmConfig {
     pub default_vertex_config: Option<Value>,
     /// Per-callback initialisation parameters: callback name -> params.
     pub callback_settings: Option<BTreeMap<String, Value>>,
-    /// Prompt management entries.
-    pub prompts: Option<Vec<Value>>,
+    /// Prompt management entries (LiteLLM's `PromptSpec`; an entry without `prompt_id` or
+    /// `litellm_params.prompt_integration` stops start-up).
+    pub prompts: Option<Vec<PromptItem>>,
     /// Policy engine definitions (invalid policies stop start-up).
     pub policies: Option<Value>,
     /// Policy attachments.
@@ -353,6 +354,55 @@ pub struct CredentialItem {
     /// Name shown in the UI.
     #[serde(default)]
     pub display_name: Option<String>,
+}
+
+/// A `prompts` entry: LiteLLM's `PromptSpec`, validated by pydantic at start-up.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PromptItem {
+    /// The id requests name in `prompt_id`.
+    pub prompt_id: String,
+    /// Where the prompt comes from.
+    pub litellm_params: PromptParams,
+    /// `prompt_type` (`config` when absent) and other metadata.
+    #[serde(default)]
+    pub prompt_info: Option<BTreeMap<String, Value>>,
+    /// Environment the prompt belongs to (default `development`).
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// Version number.
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Other keys are kept as they are.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// A prompt's `litellm_params` (LiteLLM's `PromptLiteLLMParams`; extra keys are allowed).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PromptParams {
+    /// The prompt manager: `dotprompt`, `langfuse`, `humanloop`, `braintrust`, a custom one, ...
+    pub prompt_integration: String,
+    /// The id at the prompt manager, when it differs from `prompt_id`.
+    #[serde(default)]
+    pub prompt_id: Option<String>,
+    /// The prompt manager's URL.
+    #[serde(default)]
+    pub api_base: Option<String>,
+    /// The prompt manager's key (use `os.environ/NAME`).
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// A `.prompt` file's content inline (for `dotprompt`).
+    #[serde(default)]
+    pub dotprompt_content: Option<String>,
+    /// Keep the request's model instead of the prompt's.
+    #[serde(default)]
+    pub ignore_prompt_manager_model: Option<bool>,
+    /// Keep the request's parameters instead of the prompt's.
+    #[serde(default)]
+    pub ignore_prompt_manager_optional_params: Option<bool>,
+    /// Every other key is passed to the prompt manager.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// `router_settings.routing_strategy`.

@@ -113,6 +113,11 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                     Code::CredentialInvalid,
                     "pydantic rejects the entry at start-up",
                 )
+            } else if path.first().map(String::as_str) == Some("prompts") {
+                (
+                    Code::PromptInvalid,
+                    "pydantic rejects the prompt and the proxy does not start",
+                )
             } else if path.first().map(String::as_str) == Some("model_list") {
                 (
                     Code::ModelEntryInvalid,
@@ -128,7 +133,11 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                 format!("{what} is missing `{key}`: {consequence}"),
             )
             .with_label(format!("needs `{key}`"))
-            .with_help(missing_help(key))
+            .with_help(if code == Code::PromptInvalid {
+                prompt_missing_help(key)
+            } else {
+                missing_help(key)
+            })
             .with_pointer(ptr)
         }
         Violation::WrongType { node, expected, .. } => {
@@ -269,6 +278,18 @@ fn missing_help(key: &str) -> String {
         }
         "model" => "add `model: <provider>/<model-id>`, e.g. `openai/gpt-4o`".into(),
         "credential_info" => "add `credential_info: {}` (required even when empty)".into(),
+        other => format!("add `{other}`"),
+    }
+}
+
+fn prompt_missing_help(key: &str) -> String {
+    match key {
+        "prompt_id" => "add `prompt_id: <id requests name>`".into(),
+        "litellm_params" => "add `litellm_params: {prompt_integration: dotprompt, ...}`".into(),
+        "prompt_integration" => {
+            "add `prompt_integration:` naming the prompt manager (dotprompt, langfuse, humanloop, ...)"
+                .into()
+        }
         other => format!("add `{other}`"),
     }
 }
