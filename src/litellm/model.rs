@@ -41,8 +41,9 @@ pub struct LiteLlmConfig {
     pub credential_list: Option<Vec<CredentialItem>>,
     /// Guardrails (v2): `{guardrail_name, litellm_params: {guardrail, mode, ...}}`.
     pub guardrails: Option<Vec<Value>>,
-    /// MCP servers: server name -> server config (older docs show a list of servers).
-    pub mcp_servers: Option<Value>,
+    /// MCP servers: server name -> server config. A list (as some docs show) stops the proxy at
+    /// start-up: LiteLLM calls `.items()` on it (AttributeError, 1.106 and 1.109).
+    pub mcp_servers: Option<BTreeMap<String, Value>>,
     /// MCP tool registry.
     pub mcp_tools: Option<Vec<Value>>,
     /// Providers and credentials for the `/files` endpoints (must be a list).

@@ -156,6 +156,20 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                     .with_pointer(ptr),
                 );
             }
+            if ptr == "/mcp_servers" && node.as_map().is_none() {
+                return Some(
+                    Diagnostic::new(
+                        Code::InvalidType,
+                        node.span,
+                        format!(
+                            "`mcp_servers` is {}, expected a mapping: LiteLLM stops at start-up (AttributeError: no attribute 'items')",
+                            node.type_name()
+                        ),
+                    )
+                    .with_help("key each server by its name: `mcp_servers: {internal-db: {url: ..., transport: http}}`")
+                    .with_pointer(ptr),
+                );
+            }
             let mut d = Diagnostic::new(
                 Code::InvalidType,
                 node.span,
