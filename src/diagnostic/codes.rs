@@ -124,6 +124,8 @@ codes! {
         "An entry of `litellm_settings.guardrails` (the legacy list of `{name: {callbacks, default_on, ...}}`) whose guardrail is not a mapping, or an entry that is not a mapping: start-up fails with TypeError/AttributeError. The `guardrail_name` + `litellm_params` shape belongs in the top-level `guardrails:` list.");
     PromptInvalid = ("LL070", "prompt-invalid", Error,
         "A `prompts` entry without `prompt_id` or `litellm_params.prompt_integration`: pydantic rejects the `PromptSpec` and the proxy does not start.");
+    JwtAuthUnpaired = ("LL071", "jwt-auth-unpaired", Error,
+        "`litellm_jwtauth` sets one of a pair LiteLLM_JWTAuth requires together (`user_roles_jwt_field` and `user_allowed_roles`; `object_id_jwt_field` needs `role_mappings`; `scope_mappings` needs `enforce_scope_based_access: true`): ValueError at start-up.");
     // ---- OpenClaw: reading the file ---------------------------------------------------------
     OcJson5Syntax = ("OC001", "json5-syntax", Error,
         "The file is not valid JSON5 (or breaks a size or nesting limit): `openclaw config validate` reports `JSON5 parse failed` and the gateway refuses to start.");

@@ -11,6 +11,71 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     allowed_fails_ignored(ctx, out);
     master_key(ctx, out);
     legacy_guardrails(ctx, out);
+    jwt_auth_pairs(ctx, out);
+}
+
+/// The pairs `LiteLLM_JWTAuth.__init__` checks (1.80 and 1.109), raising ValueError.
+fn jwt_auth_pairs(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(jwt_auth) = ctx
+        .section("general_settings")
+        .and_then(|g| g.get("litellm_jwtauth"))
+        .filter(|j| j.as_map().is_some())
+    else {
+        return;
+    };
+    // Python's `is not None`: a key written with a null value counts as unset.
+    let set = |key: &str| {
+        jwt_auth
+            .get(key)
+            .filter(|v| !matches!(v.kind, NodeKind::Null))
+    };
+    let truthy = |key: &str| {
+        set(key).is_some_and(|v| match &v.kind {
+            NodeKind::Bool(b) => *b,
+            NodeKind::Int(i) => *i != 0,
+            NodeKind::Str(s) => !s.is_empty(),
+            _ => true,
+        })
+    };
+    let mut unpaired = |present: &str, missing: &str, message: String| {
+        if let Some(node) = jwt_auth.get(present) {
+            let span = key_span(jwt_auth, present).unwrap_or(node.span);
+            out.push(
+                Diagnostic::new(Code::JwtAuthUnpaired, span, message)
+                    .with_label(format!("needs `{missing}`"))
+                    .with_help(format!("set `{missing}` beside it, or remove `{present}`"))
+                    .with_pointer(pointer(["general_settings", "litellm_jwtauth", present])),
+            );
+        }
+    };
+    match (set("user_roles_jwt_field"), set("user_allowed_roles")) {
+        (Some(_), None) => unpaired(
+            "user_roles_jwt_field",
+            "user_allowed_roles",
+            "`user_roles_jwt_field` without `user_allowed_roles`: LiteLLM stops at start-up (ValueError)".into(),
+        ),
+        (None, Some(_)) => unpaired(
+            "user_allowed_roles",
+            "user_roles_jwt_field",
+            "`user_allowed_roles` without `user_roles_jwt_field`: LiteLLM stops at start-up (ValueError)".into(),
+        ),
+        _ => {}
+    }
+    if set("object_id_jwt_field").is_some() && set("role_mappings").is_none() {
+        unpaired(
+            "object_id_jwt_field",
+            "role_mappings",
+            "`object_id_jwt_field` without `role_mappings`: LiteLLM stops at start-up (ValueError)"
+                .into(),
+        );
+    }
+    if set("scope_mappings").is_some() && !truthy("enforce_scope_based_access") {
+        unpaired(
+            "scope_mappings",
+            "enforce_scope_based_access: true",
+            "`scope_mappings` without `enforce_scope_based_access: true`: LiteLLM stops at start-up (ValueError)".into(),
+        );
+    }
 }
 
 /// `litellm_settings.guardrails` is read by LiteLLM's legacy `initialize_guardrails`: every entry
