@@ -6,6 +6,7 @@
 
 use super::{BoxFuture, ChatCall, ChatReply, Provider};
 use crate::proxy::error::{ErrorKind, ProxyError};
+use crate::proxy::sse::event_end;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde_json::{json, Map, Value};
@@ -1308,22 +1309,6 @@ fn sse_bytes(chunks: &[Value]) -> BytesMut {
         out.extend_from_slice(b"\n\n");
     }
     out
-}
-
-/// Offset of the end of the first complete SSE event in `buffer` (past its blank line).
-fn event_end(buffer: &[u8]) -> Option<(usize, usize)> {
-    let lf = buffer
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|p| (p, p + 2));
-    let crlf = buffer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| (p, p + 4));
-    match (lf, crlf) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
 }
 
 /// The JSON of an event's `data:` lines (joined), if it has any.

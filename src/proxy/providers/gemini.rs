@@ -12,6 +12,7 @@ use super::http::{self, describe};
 use super::{BoxFuture, ChatCall, ChatReply, EventStream, Provider, UpstreamBody};
 use crate::proxy::config::DeploymentConfig;
 use crate::proxy::error::{ErrorKind, ProxyError};
+use crate::proxy::sse::event_end;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use serde_json::{json, Map, Value};
@@ -992,22 +993,6 @@ fn push_event(out: &mut Vec<u8>, chunk: &Value) {
     out.extend_from_slice(b"data: ");
     out.extend_from_slice(chunk.to_string().as_bytes());
     out.extend_from_slice(b"\n\n");
-}
-
-/// (end of the event's text, start of the next event) for the first complete event.
-fn event_end(bytes: &[u8]) -> Option<(usize, usize)> {
-    let lf = bytes
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|p| (p, p + 2));
-    let crlf = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| (p, p + 4));
-    match (lf, crlf) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
 }
 
 type Upstream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
