@@ -961,6 +961,9 @@ async fn the_mock_rejects_what_anthropic_rejects() {
 /// Anthropic request, and each recorded Anthropic answer (whole or streamed) to the recorded
 /// OpenAI answer.
 mod recorded_pairs {
+    use crate::proxy_support::RecordedPairs;
+
+    const PAIRS: RecordedPairs = RecordedPairs("anthropic");
     use bytes::Bytes;
     use futures_util::StreamExt;
     use litellm_check::proxy::error::ProxyError;
@@ -968,41 +971,16 @@ mod recorded_pairs {
         to_anthropic, to_openai, translate_stream, StreamTranslator,
     };
     use serde_json::Value;
-    use std::path::{Path, PathBuf};
 
     const CREATED: u64 = 1_700_000_000;
 
-    fn dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers/anthropic")
-    }
-
-    fn read(name: &str) -> String {
-        std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    fn json(name: &str) -> Value {
-        serde_json::from_str(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    /// The case names having a file ending in `suffix`.
-    fn cases(suffix: &str) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir())
-            .unwrap_or_else(|e| panic!("{e}"))
-            .filter_map(|entry| entry.ok())
-            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
-            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
-            .collect();
-        names.sort();
-        names
-    }
-
     #[test]
     fn each_recorded_openai_request_becomes_the_recorded_anthropic_request() {
-        let names = cases(".openai-request.json");
+        let names = PAIRS.cases(".openai-request.json");
         assert!(names.len() >= 6, "{names:?}");
         for name in names {
-            let request = json(&format!("{name}.openai-request.json"));
-            let expected = json(&format!("{name}.anthropic-request.json"));
+            let request = PAIRS.json(&format!("{name}.openai-request.json"));
+            let expected = PAIRS.json(&format!("{name}.anthropic-request.json"));
             let translated = to_anthropic(request.as_object().unwrap_or(&Default::default()))
                 .unwrap_or_else(|e| panic!("{name}: {}", e.message));
             assert_eq!(Value::Object(translated.body), expected, "{name}");
@@ -1011,11 +989,11 @@ mod recorded_pairs {
 
     #[test]
     fn each_recorded_anthropic_answer_becomes_the_recorded_openai_answer() {
-        let names = cases(".anthropic-response.json");
+        let names = PAIRS.cases(".anthropic-response.json");
         assert!(names.len() >= 7, "{names:?}");
         for name in names {
-            let message = json(&format!("{name}.anthropic-response.json"));
-            let expected = json(&format!("{name}.openai-response.json"));
+            let message = PAIRS.json(&format!("{name}.anthropic-response.json"));
+            let expected = PAIRS.json(&format!("{name}.openai-response.json"));
             let translated = to_openai(&message, CREATED, false)
                 .unwrap_or_else(|e| panic!("{name}: {}", e.message));
             assert_eq!(translated, expected, "{name}");
@@ -1042,11 +1020,11 @@ mod recorded_pairs {
 
     #[tokio::test]
     async fn each_recorded_anthropic_stream_becomes_the_recorded_openai_stream() {
-        let names = cases(".anthropic-stream.txt");
+        let names = PAIRS.cases(".anthropic-stream.txt");
         assert!(names.len() >= 2, "{names:?}");
         for name in names {
-            let upstream = read(&format!("{name}.anthropic-stream.txt"));
-            let expected = read(&format!("{name}.openai-stream.txt"));
+            let upstream = PAIRS.read(&format!("{name}.anthropic-stream.txt"));
+            let expected = PAIRS.read(&format!("{name}.openai-stream.txt"));
             // Arbitrary network boundaries must not change the result.
             for piece in [3usize, 64, upstream.len()] {
                 let pieces: Vec<Result<Bytes, ProxyError>> = upstream

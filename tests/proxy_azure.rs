@@ -261,6 +261,9 @@ async fn the_mock_refuses_what_azure_refuses() {
 /// credential header, body), and each recorded Azure answer, error or stream reaches the client
 /// as recorded.
 mod recorded_pairs {
+    use crate::proxy_support::RecordedPairs;
+
+    const PAIRS: RecordedPairs = RecordedPairs("azure");
     use bytes::Bytes;
     use futures_util::StreamExt;
     use litellm_check::env::Environment;
@@ -271,31 +274,7 @@ mod recorded_pairs {
     };
     use litellm_check::proxy::providers::UpstreamBody;
     use serde_json::{json, Map, Value};
-    use std::path::{Path, PathBuf};
     use std::time::Duration;
-
-    fn dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers/azure")
-    }
-
-    fn read(name: &str) -> String {
-        std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    fn json(name: &str) -> Value {
-        serde_json::from_str(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    fn cases(suffix: &str) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir())
-            .unwrap_or_else(|e| panic!("{e}"))
-            .filter_map(|entry| entry.ok())
-            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
-            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
-            .collect();
-        names.sort();
-        names
-    }
 
     fn deployment(params: &Value) -> DeploymentConfig {
         let config = json!({"model_list": [{"model_name": "m", "litellm_params": params}]});
@@ -306,18 +285,18 @@ mod recorded_pairs {
     }
 
     fn expected_error(name: &str) -> (u16, String) {
-        let error = json(&format!("{name}.openai-error.json"));
+        let error = PAIRS.json(&format!("{name}.openai-error.json"));
         let status = error["status"].as_u64().unwrap_or(0) as u16;
         (status, error["message"].as_str().unwrap_or("").to_string())
     }
 
     #[test]
     fn each_recorded_openai_request_becomes_the_recorded_azure_call() {
-        let names = cases(".openai-request.json");
+        let names = PAIRS.cases(".openai-request.json");
         assert!(names.len() >= 2, "{names:?}");
         for name in names {
-            let request = json(&format!("{name}.openai-request.json"));
-            let recorded = json(&format!("{name}.azure-request.json"));
+            let request = PAIRS.json(&format!("{name}.openai-request.json"));
+            let recorded = PAIRS.json(&format!("{name}.azure-request.json"));
             let config = deployment(&recorded["deployment"]);
             let url = Azure::new(&config)
                 .url(&config.upstream_model)
@@ -342,14 +321,14 @@ mod recorded_pairs {
 
     #[test]
     fn each_recorded_azure_answer_and_error_reaches_the_client_as_recorded() {
-        let answers = cases(".azure-response.json");
+        let answers = PAIRS.cases(".azure-response.json");
         assert!(answers.len() >= 2, "{answers:?}");
         for name in answers {
-            let body = read(&format!("{name}.azure-response.json"));
+            let body = PAIRS.read(&format!("{name}.azure-response.json"));
             match filtered_completion(body.as_bytes()) {
                 None => assert_eq!(
                     serde_json::from_str::<Value>(&body).ok(),
-                    Some(json(&format!("{name}.openai-response.json"))),
+                    Some(PAIRS.json(&format!("{name}.openai-response.json"))),
                     "{name}"
                 ),
                 Some(error) => {
@@ -361,10 +340,10 @@ mod recorded_pairs {
                 }
             }
         }
-        let errors = cases(".azure-error.json");
+        let errors = PAIRS.cases(".azure-error.json");
         assert!(errors.len() >= 3, "{errors:?}");
         for name in errors {
-            let recorded = json(&format!("{name}.azure-error.json"));
+            let recorded = PAIRS.json(&format!("{name}.azure-error.json"));
             let status = recorded["status"].as_u64().unwrap_or(0) as u16;
             let error = map_error(status, recorded["body"].to_string().as_bytes(), None);
             assert_eq!(
@@ -377,10 +356,10 @@ mod recorded_pairs {
 
     #[tokio::test]
     async fn each_recorded_azure_stream_reaches_the_client_as_recorded() {
-        let names = cases(".azure-stream.txt");
+        let names = PAIRS.cases(".azure-stream.txt");
         assert!(!names.is_empty());
         for name in names {
-            let upstream = read(&format!("{name}.azure-stream.txt"));
+            let upstream = PAIRS.read(&format!("{name}.azure-stream.txt"));
             let mut pieces: Vec<Result<Bytes, ProxyError>> = upstream
                 .as_bytes()
                 .chunks(50)
@@ -407,7 +386,11 @@ mod recorded_pairs {
                 .collect::<Vec<_>>()
                 .await
                 .concat();
-            assert_eq!(text, read(&format!("{name}.openai-stream.txt")), "{name}");
+            assert_eq!(
+                text,
+                PAIRS.read(&format!("{name}.openai-stream.txt")),
+                "{name}"
+            );
         }
     }
 }

@@ -462,23 +462,13 @@ async fn the_mock_refuses_what_google_refuses() {
 /// request, and each recorded Gemini answer (whole or streamed) to the recorded OpenAI answer or
 /// error.
 mod recorded_pairs {
+    use crate::proxy_support::RecordedPairs;
+
+    const PAIRS: RecordedPairs = RecordedPairs("gemini");
     use litellm_check::proxy::providers::gemini::{
         to_gemini_request, to_openai_response, ResponseMeta, StreamTranslator,
     };
     use serde_json::Value;
-    use std::path::{Path, PathBuf};
-
-    fn dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers/gemini")
-    }
-
-    fn read(name: &str) -> String {
-        std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    fn json(name: &str) -> Value {
-        serde_json::from_str(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
 
     fn meta() -> ResponseMeta {
         ResponseMeta {
@@ -488,32 +478,20 @@ mod recorded_pairs {
         }
     }
 
-    /// The case names having a file ending in `suffix`.
-    fn cases(suffix: &str) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir())
-            .unwrap_or_else(|e| panic!("{e}"))
-            .filter_map(|entry| entry.ok())
-            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
-            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
-            .collect();
-        names.sort();
-        names
-    }
-
     /// The recorded error of a case: (status, message).
     fn expected_error(name: &str) -> (u64, String) {
-        let error = json(&format!("{name}.openai-error.json"));
+        let error = PAIRS.json(&format!("{name}.openai-error.json"));
         let status = error["status"].as_u64().unwrap_or(0);
         (status, error["message"].as_str().unwrap_or("").to_string())
     }
 
     #[test]
     fn each_recorded_openai_request_becomes_the_recorded_gemini_request() {
-        let names = cases(".openai-request.json");
+        let names = PAIRS.cases(".openai-request.json");
         assert!(names.len() >= 5, "{names:?}");
         for name in names {
-            let request = json(&format!("{name}.openai-request.json"));
-            let expected = json(&format!("{name}.gemini-request.json"));
+            let request = PAIRS.json(&format!("{name}.openai-request.json"));
+            let expected = PAIRS.json(&format!("{name}.gemini-request.json"));
             let translated = to_gemini_request(request.as_object().unwrap_or(&Default::default()))
                 .unwrap_or_else(|e| panic!("{name}: {}", e.message));
             assert_eq!(translated, expected, "{name}");
@@ -522,13 +500,13 @@ mod recorded_pairs {
 
     #[test]
     fn each_recorded_gemini_answer_becomes_the_recorded_openai_answer_or_error() {
-        let names = cases(".gemini-response.json");
+        let names = PAIRS.cases(".gemini-response.json");
         assert!(names.len() >= 7, "{names:?}");
         for name in names {
-            let answer = json(&format!("{name}.gemini-response.json"));
+            let answer = PAIRS.json(&format!("{name}.gemini-response.json"));
             match to_openai_response(&answer, &meta()) {
                 Ok(translated) => {
-                    let expected = json(&format!("{name}.openai-response.json"));
+                    let expected = PAIRS.json(&format!("{name}.openai-response.json"));
                     assert_eq!(translated, expected, "{name}");
                 }
                 Err(error) => {
@@ -562,10 +540,10 @@ mod recorded_pairs {
 
     #[test]
     fn each_recorded_gemini_stream_becomes_the_recorded_openai_stream_or_error() {
-        let names = cases(".gemini-stream.txt");
+        let names = PAIRS.cases(".gemini-stream.txt");
         assert!(names.len() >= 3, "{names:?}");
         for name in names {
-            let upstream = read(&format!("{name}.gemini-stream.txt"));
+            let upstream = PAIRS.read(&format!("{name}.gemini-stream.txt"));
             // Arbitrary network boundaries must not change the result.
             for piece in [1usize, 7, 64, upstream.len()] {
                 let mut translator = StreamTranslator::new(meta());
@@ -588,7 +566,7 @@ mod recorded_pairs {
                 }
                 match failure {
                     None => {
-                        let expected = read(&format!("{name}.openai-stream.txt"));
+                        let expected = PAIRS.read(&format!("{name}.openai-stream.txt"));
                         assert_eq!(
                             events(&String::from_utf8_lossy(&out)),
                             events(&expected),

@@ -231,3 +231,35 @@ pub async fn run_sdk_script(h: &Harness, script: &str, env: &[(&str, String)]) {
         "{script}: SDK checks failed:\n{stdout}\n{stderr}"
     );
 }
+
+/// One provider's recorded request/response pairs, `tests/data/providers/<provider>/`: files named
+/// `<case>.<kind>` (e.g. `tools.openai-request.json`).
+pub struct RecordedPairs(pub &'static str);
+
+impl RecordedPairs {
+    fn dir(&self) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/providers")
+            .join(self.0)
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn json(&self, name: &str) -> Value {
+        serde_json::from_str(&self.read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// The case names having a file ending in `suffix`, sorted.
+    pub fn cases(&self, suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+}
