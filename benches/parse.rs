@@ -1,6 +1,7 @@
 //! Parse time of a large LiteLLM config: 10,000 deployments (about 2 MB), read with the YAML
 //! reader. Prints the best of several runs, next to the bare saphyr-parser event stream (the
 //! floor our tree building adds to); `cargo bench --bench parse`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 use std::time::{Duration, Instant};
 

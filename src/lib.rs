@@ -8,13 +8,9 @@ pub mod diagnostic;
 pub mod env;
 pub mod fast_hash;
 pub mod litellm;
-#[cfg(feature = "proxy")]
-pub mod mock;
 pub mod openclaw;
 pub mod price_table;
 pub mod provider_routes;
-#[cfg(feature = "proxy")]
-pub mod proxy;
 pub mod published_schema;
 pub mod refs;
 pub mod schema_tidy;

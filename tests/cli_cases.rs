@@ -15,6 +15,7 @@
 //! The binary runs in the repository root with a cleared environment (plus `PATH` and the case's
 //! `env`), so results do not depend on the developer's shell or on CI's `GITHUB_ACTIONS`.
 //! Every failing case is reported, not only the first.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -1,5 +1,6 @@
 //! One folder per LiteLLM rule under fixtures/: `fail.yaml` must raise the folder's code,
 //! `pass.yaml` must come out clean. The human output of every `fail.yaml` is snapshot-tested.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 use std::path::{Path, PathBuf};
 

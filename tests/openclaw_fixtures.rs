@@ -2,6 +2,7 @@
 //! `fail.json5` must produce the folder's code, `pass.json5` must not. A `litellm_config.yaml`
 //! beside them turns on the cross-file checks. The human output of every `fail.json5` is
 //! snapshotted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 use std::path::{Path, PathBuf};
 

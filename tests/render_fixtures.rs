@@ -4,6 +4,7 @@
 //!
 //! (Exit codes and the binary's behaviour are covered by `tests/cases/*.toml`; running the binary
 //! four times per fixture here would cost about a minute on a 2-core machine.)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 use clap::Parser;
 use litellm_check::cli::{check, Cli, Command};

@@ -1,5 +1,6 @@
 //! Every output format rendered from the same hand-made findings, snapshotted, plus structural
 //! checks that hold whatever the snapshots say.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 use litellm_check::diagnostic::{render, Code, Diagnostic, Format, Severity};
 use litellm_check::syntax::{FileId, SourceFile, SourceMap, Span};

@@ -2,6 +2,7 @@
 //! generated ones, they are plain draft-07 that strict validators and SchemaStore accept, and they
 //! agree with the checker — what the checker passes, the schema (run by the `jsonschema` crate)
 //! accepts; what the checker rejects for a schema-expressible reason, the schema rejects too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 mod shared_corpus;
 

@@ -1,6 +1,7 @@
 //! A split read (several threads, `syntax::yaml_split`) must give exactly what one sequential
 //! read gives, or decline so that the sequential read runs: on generated configs, on every
 //! corpus file, on hand-written cases that straddle a cut, and on thousands of mutated files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 mod shared_corpus;
 

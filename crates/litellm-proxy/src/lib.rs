@@ -1,0 +1,237 @@
+//! `litellm-proxy`: a reference OpenAI-compatible proxy that runs LiteLLM configs.
+//!
+//! [`start`] serves a [`ProxyConfig`] on a bound listener and returns a handle whose
+//! [`RunningProxy::stop`] drains connections and flushes the spend log. The binary in
+//! `src/main.rs` only parses flags, loads the config through the checker and calls it.
+
+pub mod auth;
+pub mod config;
+pub mod dispatch;
+pub mod error;
+pub mod load;
+pub mod metrics;
+pub mod pricing;
+pub mod providers;
+pub mod router;
+pub mod server;
+pub mod spend;
+pub mod sse;
+pub mod tls;
+
+pub use config::ProxyConfig;
+
+use axum::serve::ListenerExt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+
+/// Provider prefixes stripped when matching fallback keys (section 8.2), beyond the served ones.
+pub const KNOWN_PREFIXES: &[&str] = &[
+    "anthropic",
+    "azure",
+    "gemini",
+    "vertex_ai",
+    "bedrock",
+    "cohere",
+    "ollama",
+];
+
+/// How long a stop waits for open requests before closing them.
+const DRAIN_LIMIT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, Default)]
+pub struct ProxyOptions {
+    /// Where spend rows go; overrides `general_settings.database_url: sqlite:///...`.
+    pub spend_db: Option<PathBuf>,
+    /// Serve on this many threads of their own, each a single-threaded runtime with its own
+    /// upstream connections (thread per core: a request and its upstream call stay on one
+    /// thread, with no work stealing or cross-thread wake-ups). `None`: serve on the caller's
+    /// runtime.
+    pub serving_threads: Option<usize>,
+}
+
+/// A serving proxy.
+pub struct RunningProxy {
+    addr: SocketAddr,
+    state: Arc<server::AppState>,
+    stop: watch::Sender<bool>,
+    /// One per serving loop: sent when it has ended.
+    finished: Vec<oneshot::Receiver<()>>,
+}
+
+impl RunningProxy {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets open requests finish (up to a limit), then writes every queued
+    /// spend row.
+    pub async fn stop(self) {
+        self.state.shutting_down.store(true, Ordering::Relaxed);
+        let _ = self.stop.send(true);
+        for finished in self.finished {
+            let _ = finished.await;
+        }
+        if let Some(spend) = self.state.spend.clone() {
+            let _ = tokio::task::spawn_blocking(move || spend.close()).await;
+        }
+    }
+}
+
+fn http_client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls::client_config()?)
+        .tcp_nodelay(true)
+        .no_proxy()
+        .pool_max_idle_per_host(256)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// Serves `config` on `listener`. Fails when the spend store cannot be opened, the HTTP client
+/// cannot be built or a serving thread cannot be started.
+pub async fn start(
+    config: ProxyConfig,
+    listener: TcpListener,
+    options: ProxyOptions,
+) -> Result<RunningProxy, String> {
+    // reqwest is built without a default crypto provider (no aws-lc-rs); ring serves HTTPS.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    pricing::warm_up();
+    let threads = options.serving_threads.filter(|&n| n > 0);
+    let thread_clients = (0..threads.unwrap_or(0))
+        .map(|_| http_client())
+        .collect::<Result<Vec<_>, _>>()?;
+    let spend_path = options.spend_db.clone().or_else(|| config.spend_db.clone());
+    let spend = match (config.disable_spend_logs, spend_path) {
+        (false, Some(path)) => Some(Arc::new(spend::SpendStore::open(&path)?)),
+        _ => None,
+    };
+    let metrics = Arc::new(metrics::Metrics::default());
+    let state = Arc::new(server::AppState {
+        dispatcher: dispatch::Dispatcher {
+            router: router::Router::new(config.deployments, config.router),
+            default_client: http_client()?,
+            thread_clients,
+            metrics: metrics.clone(),
+        },
+        metrics,
+        spend,
+        master_key_hash: config
+            .master_key
+            .as_ref()
+            .map(|key| Arc::from(auth::hash_key(key.expose()))),
+        master_key: config.master_key,
+        key_header: config.key_header_name,
+        return_wildcard_routes: config.return_wildcard_routes,
+        shutting_down: AtomicBool::new(false),
+    });
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = server::routes(state.clone());
+    let (stop, stopped) = watch::channel(false);
+    let mut finished = Vec::new();
+    match threads {
+        None => {
+            let (done, finished_rx) = oneshot::channel();
+            tokio::spawn(async move {
+                serve_until_stopped(app, listener, stopped).await;
+                let _ = done.send(());
+            });
+            finished.push(finished_rx);
+        }
+        Some(threads) => {
+            // Every thread accepts on the same socket: whichever is free takes the next
+            // connection.
+            let listener = listener.into_std().map_err(|e| e.to_string())?;
+            for index in 0..threads {
+                let listener = listener.try_clone().map_err(|e| e.to_string())?;
+                let (app, stopped) = (app.clone(), stopped.clone());
+                let (done, finished_rx) = oneshot::channel();
+                std::thread::Builder::new()
+                    .name(format!("proxy-serve-{index}"))
+                    .spawn(move || {
+                        serving_thread(index, app, listener, stopped);
+                        let _ = done.send(());
+                    })
+                    .map_err(|e| format!("cannot start serving thread {index}: {e}"))?;
+                finished.push(finished_rx);
+            }
+        }
+    }
+    Ok(RunningProxy {
+        addr,
+        state,
+        stop,
+        finished,
+    })
+}
+
+fn serving_thread(
+    index: usize,
+    app: axum::Router,
+    listener: std::net::TcpListener,
+    stopped: watch::Receiver<bool>,
+) {
+    dispatch::enter_serving_thread(index);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("litellm-proxy: serving thread {index} not started: {e}");
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        match TcpListener::from_std(listener) {
+            Ok(listener) => serve_until_stopped(app, listener, stopped).await,
+            Err(e) => eprintln!("litellm-proxy: serving thread {index} not started: {e}"),
+        }
+    });
+    // A blocking task (a `/spend/logs` query) gets a moment to end; the thread does not hang on it.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+/// Serves until `stopped` turns true (or its sender is gone), then lets open requests finish
+/// for up to [`DRAIN_LIMIT`] before closing them.
+async fn serve_until_stopped(
+    app: axum::Router,
+    listener: TcpListener,
+    stopped: watch::Receiver<bool>,
+) {
+    let listener = listener.tap_io(|tcp| {
+        // Without it, small writes wait on delayed ACKs: the 40 ms stall other gateways show.
+        let _ = tcp.set_nodelay(true);
+    });
+    let (mut graceful, mut limit) = (stopped.clone(), stopped);
+    let serve = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = graceful.wait_for(|stop| *stop).await;
+    });
+    let drain_limit = async move {
+        let _ = limit.wait_for(|stop| *stop).await;
+        tokio::time::sleep(DRAIN_LIMIT).await;
+    };
+    tokio::select! {
+        served = serve => {
+            if let Err(e) = served {
+                eprintln!("litellm-proxy: server error: {e}");
+            }
+        }
+        () = drain_limit => {}
+    }
+}

@@ -1,0 +1,144 @@
+//! `litellm-proxy --config litellm_config.yaml [--host 127.0.0.1] [--port 4000]`: serves a LiteLLM
+//! config as an OpenAI-compatible API. All the work is in `litellm_proxy`.
+
+use clap::Parser;
+use litellm_check::env::Environment;
+use litellm_proxy::{self as proxy, ProxyOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "litellm-proxy",
+    version,
+    about = "A fast reference proxy for LiteLLM configs"
+)]
+struct Args {
+    /// The LiteLLM proxy config.
+    #[arg(long, short = 'c')]
+    config: PathBuf,
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    #[arg(long, default_value_t = 4000)]
+    port: u16,
+    /// SQLite file for spend logs (created on start); overrides `database_url: sqlite://...`.
+    #[arg(long, env = "LITELLM_PROXY_SPEND_DB")]
+    spend_db: Option<PathBuf>,
+    /// A dotenv file whose variables `os.environ/` references may name.
+    #[arg(long)]
+    env_file: Option<PathBuf>,
+    /// Threads serving requests, each with its own event loop and upstream connections
+    /// [default: the number of CPUs].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+}
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let args = Args::parse();
+    let mut env = Environment::from_process();
+    if let Some(file) = &args.env_file {
+        if let Err(e) = env.load_env_file(file) {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    }
+    let color = litellm_check::diagnostic::format::color_for_env(std::io::stderr().is_terminal());
+    let config = match proxy::load::load(&args.config, &env, color) {
+        Ok(loaded) => {
+            eprint!("{}", loaded.warnings);
+            loaded.config
+        }
+        Err(findings) => {
+            eprint!("{findings}");
+            if !findings.ends_with('\n') {
+                eprintln!();
+            }
+            eprintln!("litellm-proxy: not started: the config has errors (the same `litellm-check check` reports)");
+            return ExitCode::FAILURE;
+        }
+    };
+    for note in &config.notes {
+        eprintln!("warning: {note}");
+    }
+    if let Some(reason) = config.weak_master_key() {
+        if !config.permit_weak_master_key {
+            eprintln!(
+                "error: {reason}; LiteLLM 1.109 refuses to start like this (set LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY=true to override)"
+            );
+            return ExitCode::FAILURE;
+        }
+        eprintln!("warning: {reason}; every request is accepted");
+    }
+    // This thread only starts, waits for a signal and stops; the serving threads do the work.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(args, config, started))
+}
+
+async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> ExitCode {
+    let address = format!("{}:{}", args.host, args.port);
+    let listener = match tokio::net::TcpListener::bind(&address).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {address}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let options = ProxyOptions {
+        spend_db: args.spend_db.clone(),
+        serving_threads: Some(threads),
+    };
+    let running = match proxy::start(config, listener, options).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!(
+        "litellm-proxy: listening on {} (ready in {:.1} ms)",
+        running.url(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    shutdown_signal().await;
+    eprintln!("litellm-proxy: shutting down");
+    running.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,707 @@
+//! Model groups, deployment selection (LiteLLM's strategies and `order` tiers) and cooldowns.
+//!
+//! Everything here is in memory and per process, like LiteLLM without Redis.
+
+use super::config::{DeploymentConfig, RouterConfig, RoutingStrategy};
+use super::error::{ErrorKind, ProxyError};
+use super::providers::{self, Provider};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Latencies kept per deployment for `latency-based-routing` (`max_latency_list_size`).
+const LATENCY_WINDOW: usize = 10;
+
+pub struct Deployment {
+    pub config: DeploymentConfig,
+    pub provider: Arc<dyn Provider>,
+    in_flight: AtomicU64,
+    /// Milliseconds since the router's epoch until which the deployment is cooling down; 0 = none.
+    cooldown_until_ms: AtomicU64,
+    counters: Mutex<Counters>,
+    latencies: Mutex<VecDeque<f64>>,
+}
+
+#[derive(Default)]
+struct Counters {
+    /// The minute the per-minute counters belong to.
+    minute: u64,
+    successes: u64,
+    failures: u64,
+    tokens: u64,
+    requests: u64,
+    /// Count-mode failures and when that count expires (TTL = cooldown time).
+    window_failures: u32,
+    window_expires_ms: u64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Deployment {
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+}
+
+/// Holds one in-flight slot of a deployment (for `least-busy`) until dropped.
+pub struct InFlight(Arc<Deployment>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A requested model name resolved to a group.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The group's name (the pattern, for wildcard groups).
+    pub group: String,
+    pub deployments: Vec<usize>,
+    /// What each `*` of a wildcard group matched.
+    pub captures: Option<Vec<String>>,
+    /// The name the client asked for.
+    pub requested: String,
+}
+
+pub struct Router {
+    pub deployments: Vec<Arc<Deployment>>,
+    pub config: RouterConfig,
+    exact: HashMap<String, Vec<usize>>,
+    /// Patterns, longest (then most `*`) first.
+    wildcards: Vec<(String, Vec<usize>)>,
+    /// Group names in config order (for listings).
+    pub group_names: Vec<String>,
+    epoch: Instant,
+}
+
+impl Router {
+    pub fn new(deployments: Vec<DeploymentConfig>, config: RouterConfig) -> Self {
+        let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut wildcards: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut group_names = Vec::new();
+        let mut built = Vec::new();
+        for config in deployments {
+            let Some(provider) = providers::for_deployment(&config) else {
+                continue;
+            };
+            let index = built.len();
+            if !group_names.contains(&config.model_name) {
+                group_names.push(config.model_name.clone());
+            }
+            if config.is_wildcard() {
+                match wildcards.iter_mut().find(|(p, _)| *p == config.model_name) {
+                    Some((_, list)) => list.push(index),
+                    None => wildcards.push((config.model_name.clone(), vec![index])),
+                }
+            } else {
+                exact
+                    .entry(config.model_name.clone())
+                    .or_default()
+                    .push(index);
+            }
+            built.push(Arc::new(Deployment {
+                config,
+                provider,
+                in_flight: AtomicU64::new(0),
+                cooldown_until_ms: AtomicU64::new(0),
+                counters: Mutex::new(Counters::default()),
+                latencies: Mutex::new(VecDeque::new()),
+            }));
+        }
+        wildcards.sort_by(|(a, _), (b, _)| {
+            b.len()
+                .cmp(&a.len())
+                .then(b.matches('*').count().cmp(&a.matches('*').count()))
+        });
+        Router {
+            deployments: built,
+            config,
+            exact,
+            wildcards,
+            group_names,
+            epoch: Instant::now(),
+        }
+    }
+
+    /// Exact `model_name`, then `model_group_alias`, then wildcard patterns (section 6.5/6.6).
+    pub fn resolve(&self, requested: &str) -> Option<Resolved> {
+        let direct = self.resolve_group(requested, requested);
+        if direct.is_some() {
+            return direct;
+        }
+        let (_, target, _) = self
+            .config
+            .model_group_alias
+            .iter()
+            .find(|(alias, ..)| alias == requested)?;
+        self.resolve_group(target, target)
+    }
+
+    fn resolve_group(&self, name: &str, requested: &str) -> Option<Resolved> {
+        if let Some(list) = self.exact.get(name) {
+            return Some(Resolved {
+                group: name.to_string(),
+                deployments: list.clone(),
+                captures: None,
+                requested: requested.to_string(),
+            });
+        }
+        self.wildcards.iter().find_map(|(pattern, list)| {
+            let captures = wildcard_captures(pattern, name)?;
+            Some(Resolved {
+                group: pattern.clone(),
+                deployments: list.clone(),
+                captures: Some(captures),
+                requested: requested.to_string(),
+            })
+        })
+    }
+
+    /// Served names for `/v1/models`: groups then visible aliases, wildcards only on request.
+    pub fn listed_models(&self, with_wildcards: bool) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .group_names
+            .iter()
+            .filter(|n| with_wildcards || !n.contains('*'))
+            .cloned()
+            .collect();
+        for (alias, _, hidden) in &self.config.model_group_alias {
+            if !hidden && !names.contains(alias) {
+                names.push(alias.clone());
+            }
+        }
+        names
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    fn minute(&self) -> u64 {
+        self.epoch.elapsed().as_secs() / 60
+    }
+
+    pub fn is_cooling(&self, index: usize) -> bool {
+        self.deployments
+            .get(index)
+            .is_some_and(|d| d.cooldown_until_ms.load(Ordering::Relaxed) > self.now_ms())
+    }
+
+    /// The deployments of `candidates` not cooling down.
+    pub fn healthy(&self, candidates: &[usize]) -> Vec<usize> {
+        candidates
+            .iter()
+            .copied()
+            .filter(|i| !self.is_cooling(*i))
+            .collect()
+    }
+
+    /// The `order` tiers of a group, lowest first; deployments without `order` come last when
+    /// others have one. A group without any `order` is one tier.
+    pub fn tiers(&self, candidates: &[usize]) -> Vec<Vec<usize>> {
+        let order = |i: &usize| self.deployments.get(*i).and_then(|d| d.config.order);
+        if candidates.iter().all(|i| order(i).is_none()) {
+            return vec![candidates.to_vec()];
+        }
+        let mut keys: Vec<Option<i64>> = candidates.iter().map(order).collect();
+        keys.sort_by_key(|k| (k.is_none(), *k));
+        keys.dedup();
+        keys.into_iter()
+            .map(|key| {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|i| order(i) == key)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Picks one of `healthy` with the configured strategy; `None` when nothing can serve.
+    pub fn pick(&self, healthy: &[usize]) -> Option<usize> {
+        match healthy {
+            [] => None,
+            [only] => (self.config.strategy != RoutingStrategy::UsageBased
+                || self.under_limits(*only))
+            .then_some(*only),
+            _ => match self.config.strategy {
+                RoutingStrategy::SimpleShuffle => self.pick_weighted(healthy),
+                RoutingStrategy::LeastBusy => self.pick_least_busy(healthy),
+                RoutingStrategy::LatencyBased => self.pick_lowest_latency(healthy),
+                RoutingStrategy::UsageBased => self.pick_lowest_usage(healthy),
+            },
+        }
+    }
+
+    /// `simple-shuffle` of LiteLLM 1.109: the first of `weight`, `rpm`, `tpm` that some candidate
+    /// has decides; candidates without it get weight 0; no metric at all means uniform.
+    fn pick_weighted(&self, healthy: &[usize]) -> Option<usize> {
+        let metrics: [fn(&DeploymentConfig) -> Option<f64>; 3] =
+            [|d| d.weight, |d| d.rpm, |d| d.tpm];
+        for metric in metrics {
+            let weights: Vec<f64> = healthy
+                .iter()
+                .map(|i| {
+                    self.deployments
+                        .get(*i)
+                        .and_then(|d| metric(&d.config))
+                        .filter(|w| *w > 0.0)
+                        .unwrap_or(0.0)
+                })
+                .collect();
+            let total: f64 = weights.iter().sum();
+            if total > 0.0 {
+                let mut target = random_unit() * total;
+                for (index, weight) in healthy.iter().zip(&weights) {
+                    if target < *weight {
+                        return Some(*index);
+                    }
+                    target -= weight;
+                }
+                return healthy
+                    .iter()
+                    .zip(&weights)
+                    .rev()
+                    .find(|(_, w)| **w > 0.0)
+                    .map(|(i, _)| *i);
+            }
+        }
+        healthy.get(random_below(healthy.len())).copied()
+    }
+
+    fn pick_least_busy(&self, healthy: &[usize]) -> Option<usize> {
+        let busy = |i: &usize| self.deployments.get(*i).map_or(u64::MAX, |d| d.in_flight());
+        let least = healthy.iter().map(busy).min()?;
+        let ties: Vec<usize> = healthy
+            .iter()
+            .copied()
+            .filter(|i| busy(i) == least)
+            .collect();
+        ties.get(random_below(ties.len())).copied()
+    }
+
+    /// Lowest average recent latency; no data counts as 0 (so new deployments get tried), and
+    /// `lowest_latency_buffer` widens the choice to those within that fraction of the best.
+    fn pick_lowest_latency(&self, healthy: &[usize]) -> Option<usize> {
+        let average = |i: &usize| -> f64 {
+            let Some(d) = self.deployments.get(*i) else {
+                return f64::MAX;
+            };
+            let list = lock(&d.latencies);
+            if list.is_empty() {
+                0.0
+            } else {
+                list.iter().sum::<f64>() / list.len() as f64
+            }
+        };
+        let scored: Vec<(usize, f64)> = healthy.iter().map(|i| (*i, average(i))).collect();
+        let best = scored.iter().map(|(_, s)| *s).fold(f64::MAX, f64::min);
+        let limit = best * (1.0 + self.config.latency_buffer.max(0.0));
+        let close: Vec<usize> = scored
+            .iter()
+            .filter(|(_, s)| *s <= limit)
+            .map(|(i, _)| *i)
+            .collect();
+        close.get(random_below(close.len())).copied()
+    }
+
+    fn under_limits(&self, index: usize) -> bool {
+        let Some(d) = self.deployments.get(index) else {
+            return false;
+        };
+        let minute = self.minute();
+        let counters = lock(&d.counters);
+        let (tokens, requests) = if counters.minute == minute {
+            (counters.tokens, counters.requests)
+        } else {
+            (0, 0)
+        };
+        d.config.tpm.is_none_or(|limit| (tokens as f64) < limit)
+            && d.config.rpm.is_none_or(|limit| (requests as f64) < limit)
+    }
+
+    /// `usage-based-routing`: the lowest current-minute token use among those under their limits.
+    fn pick_lowest_usage(&self, healthy: &[usize]) -> Option<usize> {
+        let minute = self.minute();
+        healthy
+            .iter()
+            .copied()
+            .filter(|i| self.under_limits(*i))
+            .min_by_key(|i| {
+                self.deployments.get(*i).map_or(u64::MAX, |d| {
+                    let c = lock(&d.counters);
+                    if c.minute == minute {
+                        c.tokens
+                    } else {
+                        0
+                    }
+                })
+            })
+    }
+
+    /// Marks a deployment busy until the returned guard is dropped.
+    pub fn start_call(&self, index: usize) -> Option<InFlight> {
+        let d = self.deployments.get(index)?;
+        d.in_flight.fetch_add(1, Ordering::Relaxed);
+        let minute = self.minute();
+        let mut counters = lock(&d.counters);
+        roll_minute(&mut counters, minute);
+        counters.requests += 1;
+        Some(InFlight(d.clone()))
+    }
+
+    pub fn record_success(&self, index: usize, latency: Duration, tokens: u64) {
+        let Some(d) = self.deployments.get(index) else {
+            return;
+        };
+        let minute = self.minute();
+        {
+            let mut counters = lock(&d.counters);
+            roll_minute(&mut counters, minute);
+            counters.successes += 1;
+            counters.tokens += tokens;
+        }
+        let mut list = lock(&d.latencies);
+        if list.len() == LATENCY_WINDOW {
+            list.pop_front();
+        }
+        list.push_back(latency.as_secs_f64());
+    }
+
+    /// Records a failed call and cools the deployment down when section 9.2 says so. Returns
+    /// whether it was cooled.
+    pub fn record_failure(
+        &self,
+        index: usize,
+        group_size: usize,
+        error: &ProxyError,
+        group_has_fallbacks: bool,
+    ) -> bool {
+        let Some(d) = self.deployments.get(index) else {
+            return false;
+        };
+        let now = self.now_ms();
+        let minute = self.minute();
+        let (successes, failures) = {
+            let mut counters = lock(&d.counters);
+            roll_minute(&mut counters, minute);
+            counters.failures += 1;
+            (counters.successes, counters.failures)
+        };
+        // Never cooled: wildcard deployments, disabled cooldowns, a per-deployment 0, and
+        // connection errors (LiteLLM skips "APIConnectionError").
+        if d.config.is_wildcard()
+            || self.config.disable_cooldowns
+            || d.config.cooldown_time == Some(0.0)
+            || error.connection
+            || error.kind == ErrorKind::NoDeployments
+        {
+            return false;
+        }
+        let status = error.status;
+        let qualifies =
+            matches!(status, 401 | 402 | 404 | 408 | 429) || !(400..500).contains(&status);
+        if !qualifies {
+            return false;
+        }
+        let cooldown_secs = d
+            .config
+            .cooldown_time
+            .filter(|t| *t > 0.0)
+            .or_else(|| {
+                error
+                    .retry_after
+                    .map(|r| r.as_secs_f64())
+                    .filter(|r| *r > 0.0)
+            })
+            .unwrap_or(self.config.cooldown_time);
+        let policy = &self.config.allowed_fails_policy;
+        let named_in_policy = error
+            .kind
+            .policy_names()
+            .iter()
+            .find_map(|name| policy.get(&format!("{name}AllowedFails")).copied());
+        // Count mode: a deployment or router `allowed_fails`, or any `allowed_fails_policy`
+        // (whose value for this error wins; LiteLLM's module default 3 otherwise).
+        let count_limit = d
+            .config
+            .allowed_fails
+            .or(named_in_policy)
+            .or(self.config.allowed_fails)
+            .or((!policy.is_empty()).then_some(3));
+        let cool = match count_limit {
+            Some(allowed) => {
+                let exempt = d.config.allowed_fails.is_none()
+                    && named_in_policy.is_none()
+                    && group_size == 1
+                    && !group_has_fallbacks;
+                let mut counters = lock(&d.counters);
+                if counters.window_expires_ms <= now {
+                    counters.window_failures = 0;
+                }
+                counters.window_failures += 1;
+                counters.window_expires_ms = now + (cooldown_secs * 1000.0) as u64;
+                !exempt && counters.window_failures > allowed
+            }
+            None => {
+                let total = successes + failures;
+                // A 429 on a multi-deployment group; 100 % failures over >= 1000 calls; over 50 %
+                // failures over >= 5 calls (multi-deployment only); or a status `should_retry`
+                // rejects (401, 404, ...), except a 402 on a single deployment.
+                let rate_limited = status == 429 && group_size > 1;
+                let all_failing = failures == total && total >= 1000;
+                let mostly_failing =
+                    group_size > 1 && total >= 5 && failures as f64 / total as f64 > 0.5;
+                let not_retryable = !(retryable_status(status) || status == 402 && group_size == 1);
+                rate_limited || all_failing || mostly_failing || not_retryable
+            }
+        };
+        if cool {
+            let until = now + (cooldown_secs * 1000.0) as u64;
+            d.cooldown_until_ms
+                .store(until.max(now + 1), Ordering::Relaxed);
+        }
+        cool
+    }
+
+    /// Deployments of `candidates` currently cooling, by id (for error messages).
+    pub fn cooling_ids(&self, candidates: &[usize]) -> Vec<String> {
+        candidates
+            .iter()
+            .filter(|i| self.is_cooling(**i))
+            .filter_map(|i| self.deployments.get(*i).map(|d| d.config.id.clone()))
+            .collect()
+    }
+}
+
+fn roll_minute(counters: &mut Counters, minute: u64) {
+    if counters.minute != minute {
+        counters.minute = minute;
+        counters.successes = 0;
+        counters.failures = 0;
+        counters.tokens = 0;
+        counters.requests = 0;
+    }
+}
+
+/// `should_retry` of the OpenAI SDK that LiteLLM reuses: 408, 409, 429 and 5xx.
+pub fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 409 | 429) || status >= 500
+}
+
+/// What each `*` of `pattern` captures in `name` under `re.match` with greedy `(.*)` groups
+/// (anchored at the start, not at the end); `None` when it does not match.
+pub fn wildcard_captures(pattern: &str, name: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first()?;
+    let remaining = name.strip_prefix(first)?;
+    let mut captures = Vec::with_capacity(rest.len());
+    capture_rest(rest, remaining, &mut captures).then_some(captures)
+}
+
+fn capture_rest(parts: &[&str], text: &str, captures: &mut Vec<String>) -> bool {
+    let Some((literal, rest)) = parts.split_first() else {
+        return true;
+    };
+    if rest.is_empty() && literal.is_empty() {
+        // A trailing `(.*)` takes everything.
+        captures.push(text.to_string());
+        return true;
+    }
+    // Greedy: the longest capture after which the rest still matches.
+    let mut ends: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    ends.reverse();
+    for end in ends {
+        let Some(after) = text[end..].strip_prefix(literal) else {
+            continue;
+        };
+        captures.push(text[..end].to_string());
+        if capture_rest(rest, after, captures) {
+            return true;
+        }
+        captures.pop();
+    }
+    false
+}
+
+/// The upstream model for a wildcard hit: each `*` of the deployment's model takes the next
+/// capture; with more captures than `*`, the requested name is used verbatim.
+pub fn substitute_captures(model: &str, captures: &[String], requested: &str) -> String {
+    let stars = model.matches('*').count();
+    if stars == 0 {
+        return model.to_string();
+    }
+    if captures.len() > stars {
+        return requested.to_string();
+    }
+    let mut out = String::with_capacity(model.len() + requested.len());
+    let mut captures = captures.iter();
+    for (i, piece) in model.split('*').enumerate() {
+        if i > 0 {
+            out.push_str(captures.next().map(String::as_str).unwrap_or(""));
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+thread_local! {
+    static RNG: std::cell::Cell<u64> = std::cell::Cell::new(seed());
+}
+
+fn seed() -> u64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
+    let time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    (time ^ COUNTER.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)) | 1
+}
+
+/// xorshift64*: load balancing needs spread, not cryptographic strength.
+pub fn random_u64() -> u64 {
+    RNG.with(|cell| {
+        let mut x = cell.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        cell.set(x);
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    })
+}
+
+/// Uniform in [0, 1).
+pub fn random_unit() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn random_below(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        (random_u64() % n as u64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ProxyConfig;
+    use litellm_check::env::Environment;
+    use serde_json::json;
+
+    fn router(config: serde_json::Value) -> Router {
+        let config = ProxyConfig::from_json(&config, &Environment::empty()).unwrap_or_default();
+        Router::new(config.deployments, config.router)
+    }
+
+    #[test]
+    fn captures_follow_greedy_re_match() {
+        assert_eq!(
+            wildcard_captures("my-openai/*", "my-openai/gpt-4o"),
+            Some(vec!["gpt-4o".to_string()])
+        );
+        assert_eq!(wildcard_captures("*", "x"), Some(vec!["x".to_string()]));
+        assert_eq!(
+            wildcard_captures("a/*-*", "a/b-c-d"),
+            Some(vec!["b-c".to_string(), "d".to_string()])
+        );
+        assert_eq!(
+            wildcard_captures("my-*-model", "my-big-model-v2"),
+            Some(vec!["big".to_string()])
+        );
+        assert_eq!(wildcard_captures("openai/*", "anthropic/x"), None);
+        assert_eq!(
+            substitute_captures("openai/*", &["gpt-4o".to_string()], "my/gpt-4o"),
+            "openai/gpt-4o"
+        );
+        assert_eq!(
+            substitute_captures("openai/x", &["a".to_string(), "b".to_string()], "r"),
+            "openai/x"
+        );
+        assert_eq!(
+            substitute_captures("openai/*", &["a".to_string(), "b".to_string()], "r"),
+            "r"
+        );
+    }
+
+    #[test]
+    fn weighted_shuffle_never_picks_a_deployment_without_the_metric() {
+        let r = router(json!({"model_list": [
+            {"model_name": "g", "litellm_params": {"model": "openai/a", "weight": 3}},
+            {"model_name": "g", "litellm_params": {"model": "openai/b"}},
+            {"model_name": "g", "litellm_params": {"model": "openai/c", "rpm": 100}},
+        ]}));
+        let all = vec![0, 1, 2];
+        for _ in 0..200 {
+            assert_eq!(
+                r.pick(&all),
+                Some(0),
+                "only `a` has a weight, so only `a` is drawn"
+            );
+        }
+        let uniform = router(json!({"model_list": [
+            {"model_name": "g", "litellm_params": {"model": "openai/a"}},
+            {"model_name": "g", "litellm_params": {"model": "openai/b"}},
+        ]}));
+        let picks: Vec<usize> = (0..200).filter_map(|_| uniform.pick(&[0, 1])).collect();
+        assert!(picks.contains(&0) && picks.contains(&1));
+    }
+
+    #[test]
+    fn tiers_put_unordered_deployments_last() {
+        let r = router(json!({"model_list": [
+            {"model_name": "g", "litellm_params": {"model": "openai/a"}},
+            {"model_name": "g", "litellm_params": {"model": "openai/b", "order": 2}},
+            {"model_name": "g", "litellm_params": {"model": "openai/c", "order": 1}},
+        ]}));
+        assert_eq!(r.tiers(&[0, 1, 2]), vec![vec![2], vec![1], vec![0]]);
+    }
+
+    #[test]
+    fn resolution_order_is_exact_alias_wildcard() {
+        let r = router(json!({
+            "model_list": [
+                {"model_name": "gpt-4o", "litellm_params": {"model": "openai/gpt-4o"}},
+                {"model_name": "my/*", "litellm_params": {"model": "openai/*"}},
+            ],
+            "router_settings": {"model_group_alias": {"fast": "gpt-4o", "hidden": {"model": "gpt-4o", "hidden": true}}},
+        }));
+        assert_eq!(
+            r.resolve("gpt-4o").map(|g| g.group),
+            Some("gpt-4o".to_string())
+        );
+        assert_eq!(
+            r.resolve("fast").map(|g| g.group),
+            Some("gpt-4o".to_string())
+        );
+        assert_eq!(
+            r.resolve("my/o3").and_then(|g| g.captures),
+            Some(vec!["o3".to_string()])
+        );
+        assert!(r.resolve("other").is_none());
+        assert_eq!(
+            r.listed_models(false),
+            vec!["gpt-4o".to_string(), "fast".to_string()]
+        );
+    }
+
+    #[test]
+    fn default_mode_cools_on_401_but_not_on_a_single_deployment_429() {
+        let r = router(json!({"model_list": [
+            {"model_name": "solo", "litellm_params": {"model": "openai/a"}},
+        ]}));
+        let rate_limited = ProxyError::new(429, ErrorKind::RateLimit, "slow down");
+        assert!(!r.record_failure(0, 1, &rate_limited, false));
+        let unauthorized = ProxyError::new(401, ErrorKind::Authentication, "bad key");
+        assert!(r.record_failure(0, 1, &unauthorized, false));
+        assert!(r.is_cooling(0));
+    }
+}

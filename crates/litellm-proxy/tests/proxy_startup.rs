@@ -1,0 +1,223 @@
+//! The `litellm-proxy` binary: refuses to start on a config it cannot run, starts on one it can.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
+
+mod proxy_support;
+
+use proxy_support::scratch;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_litellm-proxy");
+
+fn run_to_exit(config: &str, name: &str, envs: &[(&str, &str)]) -> (bool, String) {
+    let dir = scratch(name);
+    let path = dir.join("config.yaml");
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    let mut command = Command::new(BINARY);
+    command
+        .arg("--config")
+        .arg(&path)
+        .args(["--port", "0"])
+        .env_remove("LITELLM_MASTER_KEY");
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let output = command.output().unwrap_or_else(|e| panic!("run: {e}"));
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_config_that_cannot_be_read_stops_the_start_with_its_location() {
+    let (ok, stderr) = run_to_exit(
+        "model_list:\n  - model_name: a\n   bad: [\n",
+        "start-syntax",
+        &[],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("config.yaml:"), "{stderr}");
+    assert!(
+        stderr.contains("not started") || stderr.contains("error"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_weak_or_missing_master_key_is_refused_like_litellm_1_109() {
+    let config = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/a, api_base: 'http://127.0.0.1:9/v1'}\n";
+    let (ok, stderr) = run_to_exit(config, "start-nokey", &[]);
+    assert!(!ok && stderr.contains("no master key"), "{stderr}");
+    let demo = format!("{config}general_settings: {{master_key: sk-1234}}\n");
+    let (ok, stderr) = run_to_exit(&demo, "start-demokey", &[]);
+    assert!(!ok && stderr.contains("demo value"), "{stderr}");
+    let unset_env =
+        format!("{config}general_settings: {{master_key: os.environ/NOT_SET_ANYWHERE}}\n");
+    let (ok, _) = run_to_exit(&unset_env, "start-unsetkey", &[]);
+    assert!(
+        !ok,
+        "an os.environ/ reference to an unset variable leaves no key"
+    );
+}
+
+#[test]
+fn a_good_config_starts_and_says_where_it_listens() {
+    let dir = scratch("start-good");
+    let path = dir.join("config.yaml");
+    let config = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/a, api_base: 'http://127.0.0.1:9/v1'}\ngeneral_settings: {master_key: sk-a-real-key}\n";
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    let mut child = Command::new(BINARY)
+        .arg("--config")
+        .arg(&path)
+        .args(["--port", "0", "--spend-db"])
+        .arg(dir.join("spend.sqlite"))
+        // Without a key for the provider the checker warns (LL067) before the listening line.
+        .env("OPENAI_API_KEY", "sk-test-startup")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let mut first = String::new();
+    let read = BufReader::new(stderr).read_line(&mut first);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(read.is_ok());
+    assert!(
+        first.starts_with("litellm-proxy: listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    assert!(
+        dir.join("spend.sqlite").exists(),
+        "the spend store is created on start"
+    );
+}
+
+#[test]
+fn a_config_with_checker_errors_is_refused_with_the_checkers_own_findings() {
+    let dir = scratch("start-findings");
+    let path = dir.join("config.yaml");
+    let config = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/a}\n  - model_name: b\n    litellm_params: {modle: openai/b}\ngeneral_settings: {master_key: sk-a-real-key}\nrouter_settings:\n  fallbacks: [{a: [nowhere]}]\n";
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    // The checker's own reading of the file, rendered as `litellm-check check` prints it.
+    let mut sources = litellm_check::syntax::SourceMap::new();
+    let outcome = litellm_check::litellm::check_file(&path, &Default::default(), &mut sources)
+        .unwrap_or_else(|e| panic!("check: {e}"));
+    assert!(outcome.has_errors(), "the checker finds errors here");
+    let findings = litellm_check::diagnostic::format::render(
+        litellm_check::diagnostic::format::Format::Human,
+        &sources,
+        &outcome.diagnostics,
+        false,
+    );
+    let proxy = Command::new(BINARY)
+        .arg("--config")
+        .arg(&path)
+        .args(["--port", "0"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(!proxy.status.success());
+    let stderr = String::from_utf8_lossy(&proxy.stderr);
+    let first_finding = findings.lines().next().unwrap_or("");
+    assert!(
+        !first_finding.is_empty() && stderr.contains(first_finding),
+        "checker:\n{findings}\nproxy:\n{stderr}"
+    );
+    assert!(stderr.contains("not started"), "{stderr}");
+}
+
+/// A started binary that a failing test does not leave behind.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The binary end to end: serving threads answer, and SIGTERM stops it with every spend row of
+/// the answered requests on disk.
+#[tokio::test]
+async fn sigterm_stops_the_binary_with_every_spend_row_written() {
+    let mock = mock_upstream::MockUpstream::start()
+        .await
+        .unwrap_or_else(|e| panic!("mock: {e}"));
+    let dir = scratch("start-sigterm");
+    let path = dir.join("config.yaml");
+    let spend_db = dir.join("spend.sqlite");
+    let config = format!(
+        "model_list:\n  - model_name: gpt-4o\n    litellm_params: {{model: openai/gpt-4o, api_base: '{}', api_key: sk-upstream}}\ngeneral_settings: {{master_key: sk-a-real-key}}\n",
+        mock.api_base()
+    );
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    let mut child = Command::new(BINARY)
+        .arg("--config")
+        .arg(&path)
+        .args(["--port", "0", "--threads", "2", "--spend-db"])
+        .arg(&spend_db)
+        .stderr(Stdio::piped())
+        .spawn()
+        .map(KillOnDrop)
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let stderr = child.0.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let mut lines = BufReader::new(stderr).lines();
+    let listening = lines
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("no listening line"));
+    let url = listening
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {listening}"))
+        .to_string();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    const REQUESTS: usize = 40;
+    let calls = (0..REQUESTS).map(|_| {
+        client
+            .post(format!("{url}/v1/chat/completions"))
+            .bearer_auth("sk-a-real-key")
+            .header("content-type", "application/json")
+            .body(r#"{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}"#)
+            .send()
+    });
+    for reply in futures_util::future::join_all(calls).await {
+        let status = reply.map(|r| r.status().as_u16()).unwrap_or(0);
+        assert_eq!(status, 200);
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()), "kill -TERM failed");
+    let exit = child.0.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+    assert!(exit.success(), "a clean stop exits 0: {exit:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
+    let rows = litellm_proxy::spend::query(&spend_db, &litellm_proxy::spend::SpendQuery::default())
+        .unwrap_or_else(|e| panic!("query: {e}"));
+    assert_eq!(
+        rows.as_array().map(Vec::len),
+        Some(REQUESTS),
+        "every answered request has its row after the stop"
+    );
+}
+
+#[test]
+fn zero_serving_threads_is_a_usage_error() {
+    let output = Command::new(BINARY)
+        .args(["--config", "unused.yaml", "--threads", "0"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "clap's usage-error exit code"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--threads"), "{stderr}");
+}

@@ -1,0 +1,265 @@
+//! Shared by the `proxy_*` tests: the in-repo mock upstream and the proxy, both in-process on
+//! 127.0.0.1 port 0, and a small HTTP client.
+#![allow(dead_code)]
+
+use litellm_check::env::Environment;
+use litellm_proxy::{self as proxy, ProxyOptions, RunningProxy};
+use mock_upstream::MockUpstream;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const KEY: &str = "sk-test-master-key";
+
+pub struct Harness {
+    pub mock: MockUpstream,
+    pub proxy: RunningProxy,
+    pub client: reqwest::Client,
+    pub dir: PathBuf,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("litellm-proxy-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Starts a mock and a proxy serving `yaml`, in which `API_BASE` stands for the mock's base URL.
+/// The config goes through the same loader as the binary.
+pub async fn start(name: &str, yaml: &str) -> Harness {
+    start_with_env(name, yaml, Environment::empty()).await
+}
+
+pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness {
+    let mock = MockUpstream::start()
+        .await
+        .unwrap_or_else(|e| panic!("mock: {e}"));
+    let dir = scratch(name);
+    let path = dir.join("config.yaml");
+    std::fs::write(&path, yaml.replace("API_BASE", &mock.api_base()))
+        .unwrap_or_else(|e| panic!("write config: {e}"));
+    let config = proxy::load::load(&path, &env, false)
+        .unwrap_or_else(|e| panic!("load: {e}"))
+        .config;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    // Two serving threads of their own, as the binary runs on this machine.
+    let options = ProxyOptions {
+        spend_db: Some(dir.join("spend.sqlite")),
+        serving_threads: Some(2),
+    };
+    let proxy = proxy::start(config, listener, options)
+        .await
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    Harness {
+        mock,
+        proxy,
+        client,
+        dir,
+    }
+}
+
+impl Harness {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.proxy.url())
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.post_with(path, body, &[("authorization", &format!("Bearer {KEY}"))])
+            .await
+    }
+
+    pub async fn post_with(&self, path: &str, body: Value, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        reply(response).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.get_with(path, &[("authorization", &format!("Bearer {KEY}"))])
+            .await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        reply(response).await
+    }
+
+    /// A chat completion for `model` with one user message.
+    pub async fn chat(&self, model: &str) -> Reply {
+        self.post("/v1/chat/completions", chat_body(model)).await
+    }
+
+    /// Polls `/spend/logs` until it holds `count` rows (the writer is off the request path).
+    pub async fn spend_rows(&self, query: &str, count: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let rows = self.get(&format!("/spend/logs{query}")).await.json();
+            let rows = rows.as_array().cloned().unwrap_or_default();
+            if rows.len() >= count {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("spend logs never reached {count} rows for `{query}`");
+    }
+}
+
+async fn reply(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        text,
+    }
+}
+
+pub fn chat_body(model: &str) -> Value {
+    serde_json::json!({"model": model, "messages": [{"role": "user", "content": "Say hello to the test suite"}]})
+}
+
+/// The `data:` payloads of an SSE body.
+pub fn sse_data(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .filter_map(|event| event.strip_prefix("data: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An error body in OpenAI's shape, checked field by field.
+pub fn assert_openai_error(reply: &Reply, status: u16) -> Value {
+    assert_eq!(reply.status, status, "status; body: {}", reply.text);
+    let body = reply.json();
+    let error = body
+        .get("error")
+        .unwrap_or_else(|| panic!("no `error` object: {}", reply.text))
+        .clone();
+    for field in ["message", "type", "param", "code"] {
+        assert!(
+            error.get(field).is_some(),
+            "error lacks `{field}`: {}",
+            reply.text
+        );
+    }
+    assert_eq!(error["code"], status.to_string());
+    error
+}
+
+/// Whether the official OpenAI Python SDK can be imported. Outside CI a missing SDK skips the
+/// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs it.
+pub fn openai_sdk_installed() -> bool {
+    let import = std::process::Command::new("python3")
+        .args(["-c", "import openai"])
+        .output();
+    if import.is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install the SDK: python3 -m pip install openai"
+    );
+    eprintln!(
+        "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
+    );
+    false
+}
+
+/// Runs `tests/python/{script}` against the harness's proxy (`PROXY_URL`, `PROXY_KEY`, and the
+/// given variables) and asserts that every check in it passed.
+pub async fn run_sdk_script(h: &Harness, script: &str, env: &[(&str, String)]) {
+    let path = format!("{}/tests/python/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut command = std::process::Command::new("python3");
+    command
+        .arg(&path)
+        .env("PROXY_URL", h.proxy.url())
+        .env("PROXY_KEY", KEY)
+        .env("NO_PROXY", "*");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap_or_else(|e| panic!("join: {e}"))
+        .unwrap_or_else(|e| panic!("cannot run python3: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("passed, 0 failed"),
+        "{script}: SDK checks failed:\n{stdout}\n{stderr}"
+    );
+}
+
+/// One provider's recorded request/response pairs, `tests/data/providers/<provider>/`: files named
+/// `<case>.<kind>` (e.g. `tools.openai-request.json`).
+pub struct RecordedPairs(pub &'static str);
+
+impl RecordedPairs {
+    fn dir(&self) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/providers")
+            .join(self.0)
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn json(&self, name: &str) -> Value {
+        serde_json::from_str(&self.read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// The case names having a file ending in `suffix`, sorted.
+    pub fn cases(&self, suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+            .filter_map(|name| name.strip_suffix(suffix).map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+}
