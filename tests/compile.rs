@@ -33,7 +33,7 @@ fn compile_checked(path: &Path, sources: &SourceMap, outcome: &CheckOutcome) -> 
     compile(
         name,
         root,
-        &outcome.groups,
+        &outcome.resolved,
         sources,
         &[],
         &CompileOptions::default(),
@@ -159,7 +159,7 @@ fn every_corpus_file_the_checker_passes_compiles_and_round_trips() {
 /// for OpenClaw), not a failure.
 fn compile_file_lenient(path: &Path) -> Option<Compiled> {
     let (sources, outcome) = check_clean(path)?;
-    outcome.groups.exact_names().next()?;
+    outcome.resolved.groups.exact_names().next()?;
     Some(compile_checked(path, &sources, &outcome))
 }
 

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use litellm_check::diagnostic::{human, Code, Diagnostic, Severity};
 use litellm_check::env::Environment;
-use litellm_check::litellm::{ModelGroup, ModelGroups};
+use litellm_check::litellm::ModelGroups;
 use litellm_check::openclaw;
-use litellm_check::syntax::{yaml, Limits, Node, SourceFile, SourceMap};
+use litellm_check::syntax::{yaml, Limits, SourceFile, SourceMap};
 
 /// The model groups of a small LiteLLM config: `model_list[].model_name` and
 /// `router_settings.model_group_alias` (built here until the LiteLLM side exposes its own).
@@ -22,34 +22,8 @@ fn groups_of(path: &Path, sources: &mut SourceMap) -> ModelGroups {
     let root = doc
         .root
         .unwrap_or_else(|| panic!("empty {}", path.display()));
-    let mut groups = ModelGroups::default();
-    for entry in root
-        .get("model_list")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-    {
-        if let Some(name) = entry.get("model_name") {
-            groups.groups.push(ModelGroup {
-                name: name.scalar_text(),
-                span: name.span,
-                deployments: 1,
-                model: None,
-            });
-        }
-    }
-    for alias in root
-        .get("router_settings")
-        .and_then(|r| r.get("model_group_alias"))
-        .and_then(Node::as_map)
-        .unwrap_or_default()
-    {
-        groups.aliases.push((
-            alias.key.scalar_text(),
-            alias.value.scalar_text(),
-            alias.key.span,
-        ));
-    }
-    ModelGroups::new(groups.groups, groups.aliases)
+    // The checker's own reading of the LiteLLM config: the one resolved model.
+    litellm_check::litellm::resolved::ResolvedConfig::from_root(&root).groups
 }
 
 /// Checks `path`, with the cross-file checks when a LiteLLM config is given.

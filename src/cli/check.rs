@@ -45,7 +45,8 @@ pub struct Report {
     /// The merged LiteLLM tree (includes applied), when `--config` was given and could be read.
     pub litellm_root: Option<crate::syntax::Node>,
     /// What the LiteLLM config serves.
-    pub groups: Option<crate::litellm::ModelGroups>,
+    /// The LiteLLM config as it will run (the one resolved model), when one was read.
+    pub resolved: Option<crate::litellm::resolved::ResolvedConfig>,
 }
 
 /// The environment the configs are checked against: the process plus `--env-file`s.
@@ -98,7 +99,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
     let env = environment(&args.env_file)?;
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
-    let mut groups = None;
+    let mut resolved = None;
     let mut litellm_root = None;
     for config in &configs {
         let options = CheckOptions {
@@ -110,7 +111,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         diagnostics.extend(outcome.diagnostics);
         // Refs are only checked against a config that could be read.
         if outcome.root.is_some() {
-            groups = Some(outcome.groups);
+            resolved = Some(outcome.resolved);
             litellm_root = outcome.root;
         }
     }
@@ -119,7 +120,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
             openclaw,
             &env,
             &mut sources,
-            groups.as_ref(),
+            resolved.as_ref().map(|r| &r.groups),
             args.require_env,
         )
         .map_err(|e| e.to_string())?;
@@ -130,7 +131,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         sources,
         diagnostics,
         litellm_root,
-        groups,
+        resolved,
     })
 }
 

@@ -73,7 +73,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    let (Some(root), Some(groups)) = (&report.litellm_root, &report.groups) else {
+    let (Some(root), Some(resolved)) = (&report.litellm_root, &report.resolved) else {
         eprintln!("error: the LiteLLM config could not be read");
         return ExitCode::from(2);
     };
@@ -90,7 +90,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
     let compiled = match compile(
         &source_name,
         root,
-        groups,
+        resolved,
         &report.sources,
         &extra_env,
         &options,

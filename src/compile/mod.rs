@@ -8,7 +8,7 @@ pub mod yaml_emit;
 use serde_json::{json, Map, Value};
 
 use crate::litellm::env_value::ENV_PREFIX;
-use crate::litellm::ModelGroups;
+use crate::litellm::resolved::{FallbackKind, ResolvedConfig};
 use crate::syntax::{Node, NodeKind, SourceMap};
 
 /// The first line of every generated file: how the tool recognises files it may overwrite.
@@ -50,7 +50,7 @@ pub struct EnvUse {
 pub fn compile(
     source_name: &str,
     root: &Node,
-    groups: &ModelGroups,
+    resolved: &ResolvedConfig,
     sources: &SourceMap,
     extra_env: &[EnvUse],
     options: &CompileOptions,
@@ -60,7 +60,8 @@ pub fn compile(
         "# {GENERATED_MARKER} from {source_name}.\n# Edit the source and compile again; `os.environ/` references are kept, never resolved.\n{}",
         yaml_emit::emit(&normalized)
     );
-    let (fragment, fragment_notes) = openclaw_fragment(source_name, &normalized, groups, options)?;
+    let (fragment, fragment_notes) =
+        openclaw_fragment(source_name, &normalized, resolved, options)?;
     notes.extend(fragment_notes);
     let mut uses = litellm_env_uses(root, sources);
     uses.extend(extra_env.iter().cloned());
@@ -141,9 +142,10 @@ fn env_example(source_name: &str, uses: &[EnvUse]) -> String {
 fn openclaw_fragment(
     source_name: &str,
     root: &Node,
-    groups: &ModelGroups,
+    resolved: &ResolvedConfig,
     options: &CompileOptions,
 ) -> Result<(String, Vec<String>), String> {
+    let groups = &resolved.groups;
     let mut notes = Vec::new();
     let mut models = Vec::new();
     for group in &groups.groups {
@@ -173,9 +175,13 @@ fn openclaw_fragment(
             ),
         },
     };
-    let fallbacks: Vec<Value> = fallbacks_of(root, &primary)
+    // What the router tries when the primary group fails: the one fallback reader's answer.
+    let fallbacks: Vec<Value> = resolved
+        .fallbacks
+        .targets_for(FallbackKind::General, &primary, &primary)
+        .unwrap_or_default()
         .into_iter()
-        .filter(|t| exact.contains(&t.as_str()))
+        .filter(|t| t != &primary && exact.contains(&t.as_str()))
         .map(|t| Value::String(format!("litellm/{t}")))
         .collect();
     let mut model = Map::new();
@@ -267,35 +273,6 @@ fn model_definition(root: &Node, group: &str) -> Value {
 /// Per-million prices rounded to 6 decimals, so float noise never changes the bytes.
 fn round_cost(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
-}
-
-/// The effective fallback targets of `group`: the router's list when it is non-empty, else the
-/// `litellm_settings` one (section 7), exact key first, else `*`.
-fn fallbacks_of(root: &Node, group: &str) -> Vec<String> {
-    let list = ["router_settings", "litellm_settings"]
-        .iter()
-        .filter_map(|s| {
-            root.get(s)
-                .and_then(|s| s.get("fallbacks"))
-                .and_then(Node::as_seq)
-        })
-        .find(|l| !l.is_empty());
-    let Some(list) = list else { return Vec::new() };
-    let rule = |key: &str| {
-        list.iter()
-            .find_map(|item| item.get(key).and_then(Node::as_seq))
-    };
-    rule(group)
-        .or_else(|| rule("*"))
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|t| {
-            t.as_str()
-                .map(str::to_string)
-                .or_else(|| t.get("model").and_then(Node::as_str).map(str::to_string))
-        })
-        .filter(|t| t != group)
-        .collect()
 }
 
 /// Every `${NAME}` in the string values of an OpenClaw file (upper-case names, `$${X}` escapes

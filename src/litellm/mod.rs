@@ -1,14 +1,14 @@
 //! The LiteLLM proxy config: typed model, loading (includes, env) and rules.
 pub mod groups;
 
-pub use groups::{ModelGroup, ModelGroups, Resolution};
+pub use groups::{Alias, ModelGroup, ModelGroups, Resolution, Via};
 pub mod check;
 pub mod env_value;
 pub mod load;
 pub mod model;
 pub mod model_settings;
 pub mod providers;
-pub mod resolve;
+pub mod resolved;
 pub mod rules;
 pub mod schema;
 pub mod schema_walk;

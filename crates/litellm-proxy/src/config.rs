@@ -1,9 +1,14 @@
 //! The proxy's runtime configuration: what it needs from a LiteLLM config, already resolved
 //! (`os.environ/` looked up, defaults applied), so request handling never re-reads the config.
 //!
-//! Built from the config as JSON ([`ProxyConfig::from_json`]) after the checker accepted it.
+//! Built from the checker's resolved model of the config ([`ProxyConfig::from_resolved`]) after
+//! the checker accepted it: the proxy adds only what it alone needs, the values of `os.environ/`
+//! references and the providers' default keys and bases, read once at start-up.
 
 use litellm_check::env::Environment;
+use litellm_check::litellm::env_value::{resolve_json, Env};
+use litellm_check::litellm::resolved::{self, Fallbacks, ResolvedConfig};
+use litellm_check::litellm::Alias;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -36,6 +41,8 @@ pub struct DeploymentConfig {
     pub id: String,
     /// The public name (`model_name`); may contain `*`.
     pub model_name: String,
+    /// Where the config names it.
+    pub name_span: litellm_check::syntax::Span,
     /// `litellm_params.model` as written (`openai/gpt-4o`).
     pub model: String,
     /// The provider prefix (`openai`), or the one inferred for a bare id.
@@ -64,6 +71,8 @@ pub struct DeploymentConfig {
     pub cooldown_time: Option<f64>,
     /// `model_info.allowed_fails`: switches this deployment to count-mode cooldowns.
     pub allowed_fails: Option<u32>,
+    /// `model_info.mode` (`chat`, `embedding`, `completion`, ...).
+    pub mode: Option<String>,
     /// OpenAI request parameters set in `litellm_params` (`temperature`, `max_tokens`, ...) and
     /// `extra_body`: defaults the request may override.
     pub default_params: Map<String, Value>,
@@ -100,13 +109,6 @@ impl RoutingStrategy {
     }
 }
 
-/// One fallback rule: when group `key` fails, try `targets` in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FallbackRule {
-    pub key: String,
-    pub targets: Vec<String>,
-}
-
 #[derive(Debug, Clone)]
 pub struct RouterConfig {
     pub strategy: RoutingStrategy,
@@ -128,11 +130,8 @@ pub struct RouterConfig {
     pub model_group_retry_policy: HashMap<String, HashMap<String, u32>>,
     /// `allowed_fails_policy`: `RateLimitErrorAllowedFails` etc.; setting it switches to count mode.
     pub allowed_fails_policy: HashMap<String, u32>,
-    pub fallbacks: Vec<FallbackRule>,
-    pub context_window_fallbacks: Vec<FallbackRule>,
-    pub content_policy_fallbacks: Vec<FallbackRule>,
-    /// alias -> (target group, hidden from listings).
-    pub model_group_alias: Vec<(String, String, bool)>,
+    /// Every fallback list, read by the checker's one fallback reader.
+    pub fallbacks: Fallbacks,
 }
 
 impl Default for RouterConfig {
@@ -151,10 +150,7 @@ impl Default for RouterConfig {
             retry_policy: HashMap::new(),
             model_group_retry_policy: HashMap::new(),
             allowed_fails_policy: HashMap::new(),
-            fallbacks: Vec::new(),
-            context_window_fallbacks: Vec::new(),
-            content_policy_fallbacks: Vec::new(),
-            model_group_alias: Vec::new(),
+            fallbacks: Fallbacks::default(),
         }
     }
 }
@@ -162,6 +158,8 @@ impl Default for RouterConfig {
 #[derive(Debug, Clone, Default)]
 pub struct ProxyConfig {
     pub deployments: Vec<DeploymentConfig>,
+    /// `router_settings.model_group_alias`, as the checker read it.
+    pub aliases: Vec<Alias>,
     pub router: RouterConfig,
     /// Never printed or logged.
     pub master_key: Option<Secret>,
@@ -183,68 +181,57 @@ pub struct ProxyConfig {
 pub const DEMO_MASTER_KEY: &str = "sk-1234";
 
 impl ProxyConfig {
-    /// Builds the runtime config from a loaded LiteLLM config. `os.environ/` references are
-    /// resolved here (section 5.1 of the reference) against `env`.
-    pub fn from_json(config: &Value, env: &Environment) -> Result<Self, String> {
-        let mut config = config.clone();
-        resolve_env_refs(&mut config, env, 0);
-        Self::from_resolved_json(&config, env)
-    }
-
-    /// As [`ProxyConfig::from_json`], for a config whose references are already resolved (the
-    /// checker's `resolved_json`). `env` still supplies the providers' default keys and bases.
-    pub fn from_resolved_json(config: &Value, env: &Environment) -> Result<Self, String> {
-        let Some(root) = config.as_object() else {
-            return Err("the config must be a mapping".into());
-        };
-        let empty = Map::new();
-        let section = |name: &str| root.get(name).and_then(Value::as_object).unwrap_or(&empty);
-        let router_settings = section("router_settings");
-        let litellm_settings = section("litellm_settings");
-        let general_settings = section("general_settings");
-
+    /// The runtime config of a resolved LiteLLM config: references resolved against `env` (the
+    /// one resolver, [`Env::resolve`]), providers' default keys and bases filled in, deployments
+    /// this proxy cannot call left out with a note.
+    pub fn from_resolved(config: &ResolvedConfig, env: &Environment) -> Result<Self, String> {
+        let general = &config.general;
         let mut proxy = ProxyConfig {
-            router: router_config(router_settings, litellm_settings)?,
+            router: router_config(config, env)?,
             ..ProxyConfig::default()
         };
-        proxy.master_key = match general_settings.get("master_key") {
-            Some(Value::String(key)) => Some(Secret::new(key.clone())),
-            Some(_) => None,
+        proxy.master_key = match &general.master_key {
+            Some(Some(key)) => key.resolve(env).map(Secret::new),
+            Some(None) => None,
             None => env.get("LITELLM_MASTER_KEY").map(Secret::new),
         };
-        proxy.key_header_name = general_settings
-            .get("litellm_key_header_name")
-            .and_then(Value::as_str)
+        proxy.key_header_name = general
+            .litellm_key_header_name
+            .as_deref()
             .map(str::to_ascii_lowercase);
-        proxy.return_wildcard_routes = truthy(general_settings.get("return_wildcard_routes"));
-        proxy.permit_weak_master_key =
-            truthy(general_settings.get("dangerously_permit_weak_or_unset_master_key"))
-                || env
-                    .get("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY")
-                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        proxy.disable_spend_logs = truthy(general_settings.get("disable_spend_logs"));
-        proxy.spend_db = general_settings
-            .get("database_url")
-            .and_then(Value::as_str)
-            .and_then(|url| url.strip_prefix("sqlite://"))
-            .map(PathBuf::from);
-
-        let models = root
-            .get("model_list")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let credentials = credential_values(root.get("credential_list"));
-        for (index, entry) in models.iter().enumerate() {
-            let entry = with_credentials(entry, &credentials);
-            match deployment(&entry, index, env) {
-                Ok(d) => proxy.deployments.push(d),
-                Err(note) => proxy
-                    .notes
-                    .push(format!("model_list[{index}]: {note}; deployment skipped")),
+        proxy.return_wildcard_routes = general.return_wildcard_routes;
+        proxy.permit_weak_master_key = general.dangerously_permit_weak_or_unset_master_key
+            || env
+                .get("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        proxy.disable_spend_logs = general.disable_spend_logs;
+        proxy.spend_db = general
+            .database_url
+            .as_ref()
+            .and_then(|url| url.resolve(env))
+            .and_then(|url| url.strip_prefix("sqlite://").map(PathBuf::from));
+        for d in &config.deployments {
+            match deployment(d, env) {
+                Ok(built) => proxy.deployments.push(built),
+                Err(Skip::Reported) => {}
+                Err(Skip::Note(note)) => proxy.notes.push(format!(
+                    "model_list[{}]: {note}; deployment skipped",
+                    d.index
+                )),
             }
         }
+        proxy.aliases = config.groups.aliases.clone();
         Ok(proxy)
+    }
+
+    /// A config given as YAML (or JSON) text, read by the checker's reader without includes or
+    /// checks: for tests and embedding.
+    pub fn from_text(text: &str, env: &Environment) -> Result<Self, String> {
+        use litellm_check::syntax::{yaml, FileId, Limits};
+        let document = yaml::read(text, FileId(0), &Limits::default())
+            .map_err(|e| format!("the config does not read as YAML: {}", e.message))?;
+        let root = document.root.ok_or("the config is empty")?;
+        Self::from_resolved(&ResolvedConfig::from_root(&root), env)
     }
 
     /// Why LiteLLM 1.109 would refuse to boot with this master key, if it would.
@@ -260,172 +247,64 @@ impl ProxyConfig {
     }
 }
 
-/// A mapping of names to non-negative counts (`retry_policy`, `allowed_fails_policy`).
-fn counts(value: Option<&Value>) -> HashMap<String, u32> {
-    value
-        .and_then(Value::as_object)
-        .map(|map| {
-            map.iter()
-                .filter_map(|(k, v)| Some((k.clone(), number(Some(v))?.max(0.0) as u32)))
-                .collect()
-        })
-        .unwrap_or_default()
+/// A count from a number of the config (negative counts as 0).
+fn count(value: &Option<Env<f64>>, env: &Environment) -> Option<u32> {
+    value.as_ref()?.resolve(env).map(|n| n.max(0.0) as u32)
 }
 
-fn truthy(value: Option<&Value>) -> bool {
-    matches!(value, Some(Value::Bool(true)))
+fn number(value: &Option<Env<f64>>, env: &Environment) -> Option<f64> {
+    value.as_ref()?.resolve(env)
 }
 
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        // pydantic coerces numeric strings in typed fields (`rpm: os.environ/RPM` gives "100").
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn seconds(value: Option<&Value>) -> Option<Duration> {
-    number(value)
+fn seconds(value: &Option<Env<f64>>, env: &Environment) -> Option<Duration> {
+    number(value, env)
         .filter(|s| s.is_finite() && *s > 0.0)
         .map(Duration::from_secs_f64)
 }
 
-fn string(value: Option<&Value>) -> Option<String> {
-    value.and_then(Value::as_str).map(str::to_string)
+fn counts(policy: &[(String, Env<f64>)], env: &Environment) -> HashMap<String, u32> {
+    policy
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.resolve(env)?.max(0.0) as u32)))
+        .collect()
 }
 
-/// Router settings with `litellm_settings` as the fallback for each key, as `PythonCore.__init__`
-/// does: the router's own value when truthy/non-null, else the module attribute.
-fn router_config(
-    router: &Map<String, Value>,
-    litellm: &Map<String, Value>,
-) -> Result<RouterConfig, String> {
-    let pick = |key: &str| -> Option<&Value> {
-        match router.get(key) {
-            Some(Value::Null) | None => litellm.get(key),
-            Some(Value::Array(a)) if a.is_empty() => litellm.get(key),
-            Some(v) => Some(v),
-        }
-    };
-    let mut config = RouterConfig::default();
-    if let Some(name) = router.get("routing_strategy").and_then(Value::as_str) {
-        config.strategy = RoutingStrategy::parse(name).ok_or_else(|| {
-            format!("routing_strategy `{name}` is not supported by litellm-proxy")
+fn router_config(config: &ResolvedConfig, env: &Environment) -> Result<RouterConfig, String> {
+    let settings = &config.router;
+    let mut router = RouterConfig::default();
+    if let Some(name) = &settings.routing_strategy {
+        router.strategy = RoutingStrategy::parse(&name.name).ok_or_else(|| {
+            format!(
+                "routing_strategy `{}` is not supported by litellm-proxy",
+                name.name
+            )
         })?;
     }
-    config.latency_buffer = number(
-        router
-            .get("routing_strategy_args")
-            .and_then(|a| a.get("lowest_latency_buffer")),
-    )
-    .unwrap_or(0.0);
-    if let Some(n) = number(pick("num_retries")) {
-        config.num_retries = n.max(0.0) as u32;
+    router.latency_buffer = number(&settings.lowest_latency_buffer, env).unwrap_or(0.0);
+    if let Some(n) = count(&settings.num_retries, env) {
+        router.num_retries = n;
     }
-    if let Some(n) = number(pick("max_fallbacks")) {
-        config.max_fallbacks = n.max(0.0) as usize;
+    if let Some(n) = count(&settings.max_fallbacks, env) {
+        router.max_fallbacks = n as usize;
     }
-    config.timeout =
-        seconds(router.get("timeout")).or_else(|| seconds(litellm.get("request_timeout")));
-    config.stream_timeout = seconds(router.get("stream_timeout"));
-    config.retry_after = number(router.get("retry_after")).unwrap_or(0.0).max(0.0);
-    // Only the router's own `allowed_fails` switches to count mode (section 9.2).
-    config.allowed_fails = number(router.get("allowed_fails")).map(|n| n.max(0.0) as u32);
+    router.timeout = seconds(&settings.timeout, env);
+    router.stream_timeout = seconds(&settings.stream_timeout, env);
+    router.retry_after = number(&settings.retry_after, env).unwrap_or(0.0).max(0.0);
+    router.allowed_fails = count(&settings.allowed_fails, env);
     // `cooldown_time: 0` is falsy in Python and becomes the 5 s default.
-    config.cooldown_time = number(router.get("cooldown_time"))
+    router.cooldown_time = number(&settings.cooldown_time, env)
         .filter(|t| *t > 0.0)
         .unwrap_or(5.0);
-    config.disable_cooldowns = truthy(router.get("disable_cooldowns"));
-    config.retry_policy = counts(router.get("retry_policy"));
-    config.allowed_fails_policy = counts(router.get("allowed_fails_policy"));
-    if let Some(groups) = router
-        .get("model_group_retry_policy")
-        .and_then(Value::as_object)
-    {
-        for (group, policy) in groups {
-            config
-                .model_group_retry_policy
-                .insert(group.clone(), counts(Some(policy)));
-        }
+    router.disable_cooldowns = settings.disable_cooldowns;
+    router.retry_policy = counts(&settings.retry_policy, env);
+    router.allowed_fails_policy = counts(&settings.allowed_fails_policy, env);
+    for (group, policy) in &settings.model_group_retry_policy {
+        router
+            .model_group_retry_policy
+            .insert(group.clone(), counts(policy, env));
     }
-    config.fallbacks = fallback_rules(pick("fallbacks"))?;
-    config.context_window_fallbacks = fallback_rules(pick("context_window_fallbacks"))?;
-    config.content_policy_fallbacks = fallback_rules(pick("content_policy_fallbacks"))?;
-    if let Some(defaults) = pick("default_fallbacks").and_then(Value::as_array) {
-        let targets: Vec<String> = defaults
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect();
-        if !targets.is_empty() {
-            config.fallbacks.push(FallbackRule {
-                key: "*".into(),
-                targets,
-            });
-        }
-    }
-    if let Some(aliases) = router.get("model_group_alias").and_then(Value::as_object) {
-        for (alias, target) in aliases {
-            match target {
-                Value::String(t) => {
-                    config
-                        .model_group_alias
-                        .push((alias.clone(), t.clone(), false))
-                }
-                Value::Object(o) => {
-                    if let Some(t) = o.get("model").and_then(Value::as_str) {
-                        config.model_group_alias.push((
-                            alias.clone(),
-                            t.to_string(),
-                            truthy(o.get("hidden")),
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(config)
-}
-
-/// Standard form `[{group: [targets]}]`; a bare string item is a rule for every group.
-fn fallback_rules(value: Option<&Value>) -> Result<Vec<FallbackRule>, String> {
-    let Some(Value::Array(items)) = value else {
-        return Ok(Vec::new());
-    };
-    let mut rules = Vec::new();
-    for item in items {
-        match item {
-            Value::String(target) => rules.push(FallbackRule {
-                key: "*".into(),
-                targets: vec![target.clone()],
-            }),
-            Value::Object(map) => {
-                for (key, targets) in map {
-                    let targets = match targets {
-                        Value::Array(t) => t
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect(),
-                        Value::String(t) => vec![t.clone()],
-                        _ => {
-                            return Err(format!(
-                                "fallbacks for `{key}` must be a list of model names"
-                            ))
-                        }
-                    };
-                    rules.push(FallbackRule {
-                        key: key.clone(),
-                        targets,
-                    });
-                }
-            }
-            _ => return Err("each fallback rule must be a mapping".into()),
-        }
-    }
-    Ok(rules)
+    router.fallbacks = config.fallbacks.clone();
+    Ok(router)
 }
 
 /// The OpenAI chat parameters a deployment's `litellm_params` may set as request defaults. Only
@@ -459,92 +338,69 @@ const REQUEST_DEFAULTS: &[&str] = &[
     "user",
 ];
 
-/// `credential_list`: credential name -> its `credential_values`.
-fn credential_values(list: Option<&Value>) -> HashMap<String, Map<String, Value>> {
-    list.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|item| {
-            let name = item.get("credential_name")?.as_str()?;
-            let values = item.get("credential_values")?.as_object()?;
-            Some((name.to_string(), values.clone()))
-        })
-        .collect()
+/// Why a deployment is not served.
+enum Skip {
+    /// The checker's findings already say so (LL066: a provider this proxy cannot route).
+    Reported,
+    /// Only known at start-up (a model read from the environment): printed as a note.
+    Note(String),
 }
 
-/// A deployment naming `litellm_credential_name` takes the credential's values for every
-/// parameter it does not set itself (section 6.8).
-fn with_credentials(entry: &Value, credentials: &HashMap<String, Map<String, Value>>) -> Value {
-    let name = entry
-        .get("litellm_params")
-        .and_then(|p| p.get("litellm_credential_name"))
-        .and_then(Value::as_str);
-    let Some(values) = name.and_then(|n| credentials.get(n)) else {
-        return entry.clone();
+fn deployment(d: &resolved::Deployment, env: &Environment) -> Result<DeploymentConfig, Skip> {
+    let note = |text: &str| Skip::Note(text.to_string());
+    let model = d
+        .model
+        .as_ref()
+        .ok_or_else(|| note("`litellm_params.model` is missing"))?
+        .resolve(env)
+        .ok_or_else(|| note("`litellm_params.model` names an unset variable"))?;
+    // The provider of a model read from the environment is only known now; the inference is
+    // the checker's (`provider_routes::deployment_provider`).
+    let provider = match &d.provider {
+        Some(p) => p.clone(),
+        None => litellm_check::provider_routes::deployment_provider(
+            &model,
+            d.custom_llm_provider.as_deref(),
+        )
+        .to_string(),
     };
-    let mut entry = entry.clone();
-    if let Some(Value::Object(params)) = entry.get_mut("litellm_params") {
-        for (key, value) in values {
-            params.entry(key.clone()).or_insert_with(|| value.clone());
-        }
-    }
-    entry
-}
-
-fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<DeploymentConfig, String> {
-    let model_name = entry
-        .get("model_name")
-        .and_then(Value::as_str)
-        .ok_or("`model_name` is missing or not a string")?;
-    let params = entry
-        .get("litellm_params")
-        .and_then(Value::as_object)
-        .ok_or("`litellm_params` is missing")?;
-    let model = params
-        .get("model")
-        .and_then(Value::as_str)
-        .ok_or("`litellm_params.model` is missing")?;
-    let empty = Map::new();
-    let info = entry
-        .get("model_info")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-
-    let (provider, upstream_model) = match (
-        params.get("custom_llm_provider").and_then(Value::as_str),
-        model.split_once('/'),
-    ) {
-        (Some(p), _) => (
-            p.to_string(),
-            model
-                .strip_prefix(&format!("{p}/"))
-                .unwrap_or(model)
-                .to_string(),
-        ),
-        (None, Some((prefix, rest))) => (prefix.to_string(), rest.to_string()),
-        // A bare id (`gpt-4o`, `claude-3-haiku-20240307`) or `*`: LiteLLM infers the provider
-        // from the price table, and `*` is OpenAI's.
-        (None, None) => (
-            litellm_check::provider_routes::bare_model_provider(model).to_string(),
-            model.to_string(),
-        ),
+    let upstream_model = match &d.custom_llm_provider {
+        Some(p) => model
+            .strip_prefix(&format!("{p}/"))
+            .unwrap_or(&model)
+            .to_string(),
+        None => match model.split_once('/') {
+            Some((_, rest)) => rest.to_string(),
+            // A bare id (`gpt-4o`, `claude-3-haiku-20240307`) or `*`.
+            None => model.clone(),
+        },
     };
     if !super::providers::is_supported(&provider) {
-        return Err(format!(
-            "provider `{provider}` is not served by litellm-proxy yet"
-        ));
+        return Err(match d.provider {
+            Some(_) => Skip::Reported,
+            None => Skip::Note(format!(
+                "provider `{provider}` is not served by litellm-proxy yet"
+            )),
+        });
     }
-    let api_base = string(params.get("api_base"))
-        .or_else(|| string(params.get("base_url")))
-        .or_else(|| super::providers::default_api_base(&provider, env));
-    let api_key = string(params.get("api_key"))
+    let text = |value: &Option<Env<String>>| value.as_ref().and_then(|v| v.resolve(env));
+    let api_base = text(&d.api_base).or_else(|| super::providers::default_api_base(&provider, env));
+    let api_key = text(&d.api_key)
         .or_else(|| super::providers::default_api_key(&provider, env).map(str::to_string))
         .map(Secret::new);
-    let api_version = string(params.get("api_version"))
-        .or_else(|| super::providers::default_api_version(&provider, env));
-    let azure_ad_token = string(params.get("azure_ad_token"))
+    let api_version =
+        text(&d.api_version).or_else(|| super::providers::default_api_version(&provider, env));
+    let azure_ad_token = text(&d.azure_ad_token)
         .or_else(|| super::providers::default_ad_token(&provider, env))
         .map(Secret::new);
+    // The pass-through parts (headers, request defaults, `extra_body`) are resolved as LiteLLM
+    // resolves the whole `litellm_params` mapping.
+    let mut params = Value::Object(d.params.clone());
+    resolve_json(&mut params, env);
+    let params = match params {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
     let mut headers = Vec::new();
     for key in ["headers", "extra_headers"] {
         if let Some(map) = params.get(key).and_then(Value::as_object) {
@@ -578,42 +434,34 @@ fn deployment(entry: &Value, index: usize, env: &Environment) -> Result<Deployme
                 .or_insert_with(|| value.clone());
         }
     }
-    let id = match info.get("id") {
-        Some(Value::String(id)) => id.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => format!("{index}-{}", stable_hash(model_name, model)),
-    };
-    let cooldown_time =
-        number(info.get("cooldown_time")).or_else(|| number(params.get("cooldown_time")));
+    let id =
+        d.id.clone()
+            .unwrap_or_else(|| format!("{}-{}", d.index, stable_hash(&d.model_name, &model)));
     Ok(DeploymentConfig {
         id,
-        model_name: model_name.to_string(),
-        model: model.to_string(),
+        model_name: d.model_name.clone(),
+        name_span: d.model_name_span,
+        model,
         provider,
         upstream_model,
         api_base,
         api_key,
         headers,
-        timeout: seconds(params.get("timeout")).or_else(|| seconds(params.get("request_timeout"))),
-        stream_timeout: seconds(params.get("stream_timeout")),
-        rpm: number(params.get("rpm")).or_else(|| number(entry.get("rpm"))),
-        tpm: number(params.get("tpm")).or_else(|| number(entry.get("tpm"))),
-        weight: number(params.get("weight")),
-        order: number(params.get("order"))
-            .or_else(|| number(info.get("order")))
-            .map(|o| o as i64),
-        num_retries: number(params.get("num_retries")).map(|n| n.max(0.0) as u32),
-        input_cost_per_token: number(params.get("input_cost_per_token"))
-            .or_else(|| number(info.get("input_cost_per_token"))),
-        output_cost_per_token: number(params.get("output_cost_per_token"))
-            .or_else(|| number(info.get("output_cost_per_token"))),
-        cache_read_input_token_cost: number(params.get("cache_read_input_token_cost"))
-            .or_else(|| number(info.get("cache_read_input_token_cost"))),
-        cache_creation_input_token_cost: number(params.get("cache_creation_input_token_cost"))
-            .or_else(|| number(info.get("cache_creation_input_token_cost"))),
-        base_model: string(info.get("base_model")),
-        cooldown_time,
-        allowed_fails: number(info.get("allowed_fails")).map(|n| n.max(0.0) as u32),
+        timeout: seconds(&d.timeout, env),
+        stream_timeout: seconds(&d.stream_timeout, env),
+        rpm: number(&d.rpm, env),
+        tpm: number(&d.tpm, env),
+        weight: number(&d.weight, env),
+        order: number(&d.order, env).map(|o| o as i64),
+        num_retries: count(&d.num_retries, env),
+        input_cost_per_token: number(&d.input_cost_per_token, env),
+        output_cost_per_token: number(&d.output_cost_per_token, env),
+        cache_read_input_token_cost: number(&d.cache_read_input_token_cost, env),
+        cache_creation_input_token_cost: number(&d.cache_creation_input_token_cost, env),
+        base_model: d.base_model.clone(),
+        cooldown_time: number(&d.cooldown_time, env),
+        allowed_fails: count(&d.allowed_fails, env),
+        mode: d.mode.clone(),
         default_params,
         api_version,
         azure_ad_token,
@@ -630,66 +478,10 @@ fn stable_hash(model_name: &str, model: &str) -> String {
     format!("{hash:016x}")
 }
 
-/// Section 5.1: every string that is the value of a mapping key (at any depth, mappings inside
-/// lists included) and starts with `os.environ/` is replaced by the variable's value (`null` when
-/// unset, a boolean for `true`/`false`). Direct list elements and keys are left alone, as are
-/// `*_ref` pointer fields; the walk stops at depth 100 like LiteLLM's.
-pub fn resolve_env_refs(value: &mut Value, env: &Environment, depth: usize) {
-    if depth > 100 {
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                match item {
-                    Value::String(text)
-                        if text.starts_with("os.environ/") && !key.ends_with("_ref") =>
-                    {
-                        let name = text.replace("os.environ/", "");
-                        *item = match env.get(&name) {
-                            None => Value::Null,
-                            Some(v) if v.trim().eq_ignore_ascii_case("true") => Value::Bool(true),
-                            Some(v) if v.trim().eq_ignore_ascii_case("false") => Value::Bool(false),
-                            Some(v) => Value::String(v.to_string()),
-                        };
-                    }
-                    _ => resolve_env_refs(item, env, depth + 1),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for item in items.iter_mut().filter(|i| i.is_object()) {
-                resolve_env_refs(item, env, depth + 1);
-            }
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn resolves_env_refs_in_mapping_values_only() {
-        let mut env = Environment::empty();
-        env.set("KEY", "secret");
-        env.set("FLAG", " True ");
-        let mut config = json!({
-            "a": "os.environ/KEY",
-            "b": ["os.environ/KEY"],
-            "c": [{"d": "os.environ/FLAG"}],
-            "e": "os.environ/UNSET",
-            "x_ref": "os.environ/KEY",
-        });
-        resolve_env_refs(&mut config, &env, 0);
-        assert_eq!(config["a"], "secret");
-        assert_eq!(config["b"][0], "os.environ/KEY");
-        assert_eq!(config["c"][0]["d"], true);
-        assert_eq!(config["e"], Value::Null);
-        assert_eq!(config["x_ref"], "os.environ/KEY");
-    }
 
     #[test]
     fn router_settings_fall_back_to_litellm_settings() {
@@ -698,21 +490,18 @@ mod tests {
             "router_settings": {"fallbacks": [], "cooldown_time": 0, "default_fallbacks": ["b"]},
             "litellm_settings": {"fallbacks": [{"a": ["c"]}], "num_retries": 4},
         });
-        let proxy = ProxyConfig::from_json(&config, &Environment::empty()).unwrap_or_default();
+        let proxy =
+            ProxyConfig::from_text(&config.to_string(), &Environment::empty()).unwrap_or_default();
         assert_eq!(proxy.router.num_retries, 4);
         assert_eq!(proxy.router.cooldown_time, 5.0);
+        let general = litellm_check::litellm::resolved::FallbackKind::General;
         assert_eq!(
-            proxy.router.fallbacks,
-            vec![
-                FallbackRule {
-                    key: "a".into(),
-                    targets: vec!["c".into()]
-                },
-                FallbackRule {
-                    key: "*".into(),
-                    targets: vec!["b".into()]
-                }
-            ]
+            proxy.router.fallbacks.targets_for(general, "a", "a"),
+            Some(vec!["c".to_string()])
+        );
+        assert_eq!(
+            proxy.router.fallbacks.targets_for(general, "z", "z"),
+            Some(vec!["b".to_string()])
         );
         assert_eq!(proxy.deployments[0].rpm, Some(10.0));
         assert_eq!(
@@ -736,7 +525,8 @@ mod tests {
                 {"model_name": "b", "litellm_params": {"model": "openai/b", "litellm_credential_name": "shared", "api_base": "http://own/v1"}},
             ],
         });
-        let proxy = ProxyConfig::from_json(&config, &Environment::empty()).unwrap_or_default();
+        let proxy =
+            ProxyConfig::from_text(&config.to_string(), &Environment::empty()).unwrap_or_default();
         assert_eq!(
             proxy.deployments[0].api_key.as_ref().map(Secret::expose),
             Some("sk-shared")
@@ -755,20 +545,23 @@ mod tests {
     fn master_key_from_config_wins_over_env_and_demo_key_is_weak() {
         let mut env = Environment::empty();
         env.set("LITELLM_MASTER_KEY", "sk-from-env");
-        let from_env = ProxyConfig::from_json(&json!({}), &env).unwrap_or_default();
+        let from_env = ProxyConfig::from_text("{}", &env).unwrap_or_default();
         assert_eq!(
             from_env.master_key.as_ref().map(Secret::expose),
             Some("sk-from-env")
         );
         assert_eq!(format!("{:?}", from_env.master_key), "Some(Secret(***))");
-        let demo = ProxyConfig::from_json(
-            &json!({"general_settings": {"master_key": "sk-1234"}}),
+        let demo = ProxyConfig::from_text(
+            &json!({"general_settings": {"master_key": "sk-1234"}}).to_string(),
             &env,
         )
         .unwrap_or_default();
         assert!(demo.weak_master_key().is_some());
-        let null = ProxyConfig::from_json(&json!({"general_settings": {"master_key": null}}), &env)
-            .unwrap_or_default();
+        let null = ProxyConfig::from_text(
+            &json!({"general_settings": {"master_key": null}}).to_string(),
+            &env,
+        )
+        .unwrap_or_default();
         assert_eq!(null.master_key, None);
     }
 }

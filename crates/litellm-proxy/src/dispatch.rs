@@ -1,13 +1,13 @@
 //! One chat request through the router: retries within a group (section 9.1), `order` tiers,
 //! then fallbacks (section 8), with cooldown bookkeeping (section 9.2).
 
-use super::config::FallbackRule;
 use super::error::{ErrorKind, ProxyError};
 use super::metrics::Metrics;
 use super::providers::{ChatCall, ChatReply, EventStream, UpstreamBody};
 use super::router::{retryable_status, substitute_captures, InFlight, Resolved, Router};
 use bytes::Bytes;
 use futures_util::StreamExt;
+use litellm_check::litellm::resolved::FallbackKind;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -54,6 +54,9 @@ pub struct ChatRequest {
 /// A successful upstream answer and how it was reached.
 pub struct Success {
     pub deployment: usize,
+    /// The model group as LiteLLM names it in `x-litellm-model-group`, spend rows and metrics:
+    /// the name that was asked for (the client's, or the fallback target's), not the pattern or
+    /// the alias's target that served it.
     pub group: String,
     /// The model id sent upstream.
     pub upstream_model: String,
@@ -166,28 +169,32 @@ impl Dispatcher {
                 return Err(error);
             }
             let config = &self.router.config;
-            let targets = match (&request.fallbacks, error.kind) {
-                (Some(list), _) => list.clone(),
-                (None, ErrorKind::ContextWindowExceeded)
-                    if !config.context_window_fallbacks.is_empty() =>
-                {
-                    match matching_targets(&config.context_window_fallbacks, &target) {
+            let targets = match &request.fallbacks {
+                Some(list) => list.clone(),
+                None => {
+                    // A context-window or content-policy error uses its own list when the config
+                    // has one, else the general list.
+                    let kind = match error.kind {
+                        ErrorKind::ContextWindowExceeded
+                            if config.fallbacks.any(FallbackKind::ContextWindow) =>
+                        {
+                            FallbackKind::ContextWindow
+                        }
+                        ErrorKind::ContentPolicyViolation
+                            if config.fallbacks.any(FallbackKind::ContentPolicy) =>
+                        {
+                            FallbackKind::ContentPolicy
+                        }
+                        _ => FallbackKind::General,
+                    };
+                    match config
+                        .fallbacks
+                        .targets_for(kind, &target.requested, &target.group)
+                    {
                         Some(t) => t,
                         None => return Err(error),
                     }
                 }
-                (None, ErrorKind::ContentPolicyViolation)
-                    if !config.content_policy_fallbacks.is_empty() =>
-                {
-                    match matching_targets(&config.content_policy_fallbacks, &target) {
-                        Some(t) => t,
-                        None => return Err(error),
-                    }
-                }
-                (None, _) => match matching_targets(&config.fallbacks, &target) {
-                    Some(t) => t,
-                    None => return Err(error),
-                },
             };
             let mut last = error;
             for name in targets {
@@ -261,7 +268,8 @@ impl Dispatcher {
     ) -> Result<Success, ProxyError> {
         let router = &self.router;
         let group_size = target.deployments.len();
-        let has_fallbacks = !router.config.fallbacks.is_empty() || request.fallbacks.is_some();
+        let has_fallbacks =
+            router.config.fallbacks.any(FallbackKind::General) || request.fallbacks.is_some();
         let deployment_retries = tier.iter().find_map(|i| {
             router
                 .deployments
@@ -384,7 +392,7 @@ impl Dispatcher {
         };
         Ok(Success {
             deployment: index,
-            group: target.group.clone(),
+            group: target.requested.clone(),
             upstream_model,
             reply,
             retries: 0,
@@ -395,31 +403,6 @@ impl Dispatcher {
             stream_timeout,
         })
     }
-}
-
-/// Section 8.2: an exact key, else the key equal to the group without its provider prefix (the
-/// last such), else the generic `*` rules (merged in order).
-fn matching_targets(rules: &[FallbackRule], target: &Resolved) -> Option<Vec<String>> {
-    for name in [&target.requested, &target.group] {
-        if let Some(rule) = rules.iter().find(|r| &r.key == name) {
-            return Some(rule.targets.clone());
-        }
-    }
-    for name in [&target.requested, &target.group] {
-        if let Some((prefix, rest)) = name.split_once('/') {
-            if super::providers::is_supported(prefix) || crate::KNOWN_PREFIXES.contains(&prefix) {
-                if let Some(rule) = rules.iter().rev().find(|r| r.key == rest) {
-                    return Some(rule.targets.clone());
-                }
-            }
-        }
-    }
-    let generic: Vec<String> = rules
-        .iter()
-        .filter(|r| r.key == "*")
-        .flat_map(|r| r.targets.iter().cloned())
-        .collect();
-    (!generic.is_empty()).then_some(generic)
 }
 
 /// The retries `model_group_retry_policy` (for this group) or `retry_policy` gives this error.
@@ -452,10 +435,14 @@ fn should_retry(
         return false;
     }
     match error.kind {
-        ErrorKind::ContextWindowExceeded if !router.config.context_window_fallbacks.is_empty() => {
+        ErrorKind::ContextWindowExceeded
+            if router.config.fallbacks.any(FallbackKind::ContextWindow) =>
+        {
             return false
         }
-        ErrorKind::ContentPolicyViolation if !router.config.content_policy_fallbacks.is_empty() => {
+        ErrorKind::ContentPolicyViolation
+            if router.config.fallbacks.any(FallbackKind::ContentPolicy) =>
+        {
             return false
         }
         ErrorKind::NotFound | ErrorKind::NoDeployments => return false,

@@ -29,17 +29,6 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
-/// Provider prefixes stripped when matching fallback keys (section 8.2), beyond the served ones.
-pub const KNOWN_PREFIXES: &[&str] = &[
-    "anthropic",
-    "azure",
-    "gemini",
-    "vertex_ai",
-    "bedrock",
-    "cohere",
-    "ollama",
-];
-
 /// How long a stop waits for open requests before closing them.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
@@ -120,7 +109,7 @@ pub async fn start(
     let metrics = Arc::new(metrics::Metrics::default());
     let state = Arc::new(server::AppState {
         dispatcher: dispatch::Dispatcher {
-            router: router::Router::new(config.deployments, config.router),
+            router: router::Router::new(config.deployments, config.aliases, config.router),
             default_client: http_client()?,
             thread_clients,
             metrics: metrics.clone(),

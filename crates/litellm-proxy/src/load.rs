@@ -6,7 +6,6 @@ use super::config::ProxyConfig;
 use litellm_check::diagnostic::format::{render, Format};
 use litellm_check::diagnostic::Severity;
 use litellm_check::env::Environment;
-use litellm_check::litellm::resolve::resolved_json;
 use litellm_check::litellm::{check_file, CheckOptions};
 use litellm_check::syntax::SourceMap;
 use std::path::Path;
@@ -31,13 +30,13 @@ pub fn load(path: &Path, env: &Environment, color: bool) -> Result<Loaded, Strin
     if outcome.has_errors() {
         return Err(rendered);
     }
-    let Some(root) = &outcome.root else {
+    if outcome.root.is_none() {
         return Err(format!(
             "{}: Config cannot be None or Empty.",
             path.display()
         ));
-    };
-    let config = ProxyConfig::from_resolved_json(&resolved_json(root, env), env)
+    }
+    let config = ProxyConfig::from_resolved(&outcome.resolved, env)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let warnings = if outcome
         .diagnostics

@@ -5,7 +5,8 @@
 use super::config::{DeploymentConfig, RouterConfig, RoutingStrategy};
 use super::error::{ErrorKind, ProxyError};
 use super::providers::{self, Provider};
-use std::collections::{HashMap, VecDeque};
+use litellm_check::litellm::{Alias, ModelGroups};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -70,39 +71,25 @@ pub struct Resolved {
 pub struct Router {
     pub deployments: Vec<Arc<Deployment>>,
     pub config: RouterConfig,
-    exact: HashMap<String, Vec<usize>>,
-    /// Patterns, longest (then most `*`) first.
-    wildcards: Vec<(String, Vec<usize>)>,
-    /// Group names in config order (for listings).
-    pub group_names: Vec<String>,
+    /// The names served by `deployments` (members index it), with the config's aliases; resolved
+    /// by the checker's one name resolver.
+    pub groups: ModelGroups,
     epoch: Instant,
 }
 
 impl Router {
-    pub fn new(deployments: Vec<DeploymentConfig>, config: RouterConfig) -> Self {
-        let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut wildcards: Vec<(String, Vec<usize>)> = Vec::new();
-        let mut group_names = Vec::new();
+    /// A router over the deployments this proxy can call; `aliases` are the config's
+    /// `model_group_alias` entries.
+    pub fn new(
+        deployments: Vec<DeploymentConfig>,
+        aliases: Vec<Alias>,
+        config: RouterConfig,
+    ) -> Self {
         let mut built = Vec::new();
         for config in deployments {
             let Some(provider) = providers::for_deployment(&config) else {
                 continue;
             };
-            let index = built.len();
-            if !group_names.contains(&config.model_name) {
-                group_names.push(config.model_name.clone());
-            }
-            if config.is_wildcard() {
-                match wildcards.iter_mut().find(|(p, _)| *p == config.model_name) {
-                    Some((_, list)) => list.push(index),
-                    None => wildcards.push((config.model_name.clone(), vec![index])),
-                }
-            } else {
-                exact
-                    .entry(config.model_name.clone())
-                    .or_default()
-                    .push(index);
-            }
             built.push(Arc::new(Deployment {
                 config,
                 provider,
@@ -112,66 +99,48 @@ impl Router {
                 latencies: Mutex::new(VecDeque::new()),
             }));
         }
-        wildcards.sort_by(|(a, _), (b, _)| {
-            b.len()
-                .cmp(&a.len())
-                .then(b.matches('*').count().cmp(&a.matches('*').count()))
-        });
+        let groups = ModelGroups::from_deployments(
+            built.iter().map(|d| {
+                (
+                    d.config.model_name.as_str(),
+                    d.config.name_span,
+                    Some(d.config.model.as_str()),
+                )
+            }),
+            aliases,
+        );
         Router {
             deployments: built,
             config,
-            exact,
-            wildcards,
-            group_names,
+            groups,
             epoch: Instant::now(),
         }
     }
 
     /// Exact `model_name`, then `model_group_alias`, then wildcard patterns (section 6.5/6.6).
     pub fn resolve(&self, requested: &str) -> Option<Resolved> {
-        let direct = self.resolve_group(requested, requested);
-        if direct.is_some() {
-            return direct;
-        }
-        let (_, target, _) = self
-            .config
-            .model_group_alias
-            .iter()
-            .find(|(alias, ..)| alias == requested)?;
-        self.resolve_group(target, target)
-    }
-
-    fn resolve_group(&self, name: &str, requested: &str) -> Option<Resolved> {
-        if let Some(list) = self.exact.get(name) {
-            return Some(Resolved {
-                group: name.to_string(),
-                deployments: list.clone(),
-                captures: None,
-                requested: requested.to_string(),
-            });
-        }
-        self.wildcards.iter().find_map(|(pattern, list)| {
-            let captures = wildcard_captures(pattern, name)?;
-            Some(Resolved {
-                group: pattern.clone(),
-                deployments: list.clone(),
-                captures: Some(captures),
-                requested: requested.to_string(),
-            })
+        let hit = self.groups.resolve(requested)?;
+        Some(Resolved {
+            group: hit.group.name.clone(),
+            deployments: hit.group.members.clone(),
+            captures: hit.captures().map(<[String]>::to_vec),
+            requested: requested.to_string(),
         })
     }
 
     /// Served names for `/v1/models`: groups then visible aliases, wildcards only on request.
     pub fn listed_models(&self, with_wildcards: bool) -> Vec<String> {
         let mut names: Vec<String> = self
-            .group_names
+            .groups
+            .groups
             .iter()
+            .map(|g| &g.name)
             .filter(|n| with_wildcards || !n.contains('*'))
             .cloned()
             .collect();
-        for (alias, _, hidden) in &self.config.model_group_alias {
-            if !hidden && !names.contains(alias) {
-                names.push(alias.clone());
+        for alias in &self.groups.aliases {
+            if !alias.hidden && !names.contains(&alias.name) {
+                names.push(alias.name.clone());
             }
         }
         names
@@ -493,45 +462,6 @@ pub fn retryable_status(status: u16) -> bool {
     matches!(status, 408 | 409 | 429) || status >= 500
 }
 
-/// What each `*` of `pattern` captures in `name` under `re.match` with greedy `(.*)` groups
-/// (anchored at the start, not at the end); `None` when it does not match.
-pub fn wildcard_captures(pattern: &str, name: &str) -> Option<Vec<String>> {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let (first, rest) = parts.split_first()?;
-    let remaining = name.strip_prefix(first)?;
-    let mut captures = Vec::with_capacity(rest.len());
-    capture_rest(rest, remaining, &mut captures).then_some(captures)
-}
-
-fn capture_rest(parts: &[&str], text: &str, captures: &mut Vec<String>) -> bool {
-    let Some((literal, rest)) = parts.split_first() else {
-        return true;
-    };
-    if rest.is_empty() && literal.is_empty() {
-        // A trailing `(.*)` takes everything.
-        captures.push(text.to_string());
-        return true;
-    }
-    // Greedy: the longest capture after which the rest still matches.
-    let mut ends: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    ends.reverse();
-    for end in ends {
-        let Some(after) = text[end..].strip_prefix(literal) else {
-            continue;
-        };
-        captures.push(text[..end].to_string());
-        if capture_rest(rest, after, captures) {
-            return true;
-        }
-        captures.pop();
-    }
-    false
-}
-
 /// The upstream model for a wildcard hit: each `*` of the deployment's model takes the next
 /// capture; with more captures than `*`, the requested name is used verbatim.
 pub fn substitute_captures(model: &str, captures: &[String], requested: &str) -> String {
@@ -598,38 +528,9 @@ mod tests {
     use serde_json::json;
 
     fn router(config: serde_json::Value) -> Router {
-        let config = ProxyConfig::from_json(&config, &Environment::empty()).unwrap_or_default();
-        Router::new(config.deployments, config.router)
-    }
-
-    #[test]
-    fn captures_follow_greedy_re_match() {
-        assert_eq!(
-            wildcard_captures("my-openai/*", "my-openai/gpt-4o"),
-            Some(vec!["gpt-4o".to_string()])
-        );
-        assert_eq!(wildcard_captures("*", "x"), Some(vec!["x".to_string()]));
-        assert_eq!(
-            wildcard_captures("a/*-*", "a/b-c-d"),
-            Some(vec!["b-c".to_string(), "d".to_string()])
-        );
-        assert_eq!(
-            wildcard_captures("my-*-model", "my-big-model-v2"),
-            Some(vec!["big".to_string()])
-        );
-        assert_eq!(wildcard_captures("openai/*", "anthropic/x"), None);
-        assert_eq!(
-            substitute_captures("openai/*", &["gpt-4o".to_string()], "my/gpt-4o"),
-            "openai/gpt-4o"
-        );
-        assert_eq!(
-            substitute_captures("openai/x", &["a".to_string(), "b".to_string()], "r"),
-            "openai/x"
-        );
-        assert_eq!(
-            substitute_captures("openai/*", &["a".to_string(), "b".to_string()], "r"),
-            "r"
-        );
+        let config =
+            ProxyConfig::from_text(&config.to_string(), &Environment::empty()).unwrap_or_default();
+        Router::new(config.deployments, config.aliases, config.router)
     }
 
     #[test]

@@ -245,7 +245,8 @@ async fn handle_chat(
         .into_response();
     };
     let call_id = call_id();
-    let requested_group = target.group.clone();
+    // LiteLLM's model group is the name asked for (`gpt-x`), not the alias target or pattern.
+    let requested_group = model.clone();
     let outcome = state.dispatcher.run(target, &request).await;
     let success = match outcome {
         Ok(success) => success,

@@ -276,7 +276,7 @@ mod recorded_pairs {
 
     fn deployment(params: &Value) -> DeploymentConfig {
         let config = json!({"model_list": [{"model_name": "m", "litellm_params": params}]});
-        let mut proxy = ProxyConfig::from_json(&config, &Environment::empty())
+        let mut proxy = ProxyConfig::from_text(&config.to_string(), &Environment::empty())
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(proxy.deployments.len(), 1, "{:?}", proxy.notes);
         proxy.deployments.remove(0)

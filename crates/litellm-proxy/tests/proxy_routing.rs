@@ -1,10 +1,36 @@
-//! Load balancing inside a model group: simple-shuffle weights, `order` tiers, least-busy and
-//! latency-based routing.
+//! Name resolution (exact, `model_group_alias`, wildcard, in LiteLLM's order) and load balancing
+//! inside a model group: simple-shuffle weights, `order` tiers, least-busy and latency-based
+//! routing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
 mod proxy_support;
 
 use proxy_support::*;
+
+/// LiteLLM 1.80 with groups `a`, `gpt-*` (`openai/*`) and alias `gpt-x: a` sends `gpt-x` to
+/// `a`'s deployment (upstream `gpt-4o`), and names the group `gpt-x` in its headers: an alias is
+/// tried before wildcard patterns.
+#[tokio::test]
+async fn an_alias_wins_over_a_wildcard_that_also_matches() {
+    let config = r#"
+model_list:
+  - {model_name: a, litellm_params: {model: openai/gpt-4o, api_base: API_BASE}}
+  - {model_name: gpt-*, litellm_params: {model: openai/*, api_base: API_BASE}}
+router_settings:
+  model_group_alias: {gpt-x: a}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("route-alias-first", config).await;
+    let reply = h.chat("gpt-x").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(h.mock.hits("gpt-4o"), 1, "the alias's group served it");
+    assert_eq!(h.mock.hits("x"), 0, "not the wildcard's capture");
+    assert_eq!(reply.header("x-litellm-model-group"), Some("gpt-x"));
+
+    let reply = h.chat("gpt-y").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(h.mock.hits("y"), 1, "other names still reach the wildcard");
+}
 
 #[tokio::test]
 async fn simple_shuffle_weights_follow_litellm_1_109() {

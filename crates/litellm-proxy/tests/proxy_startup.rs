@@ -221,3 +221,29 @@ fn zero_serving_threads_is_a_usage_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--threads"), "{stderr}");
 }
+
+/// A deployment the proxy cannot route is reported once, by the checker's LL066 with its frame,
+/// not again as a plain start-up note; one whose provider is only known from the environment gets
+/// the note (the checker could not know).
+#[test]
+fn an_unroutable_deployment_is_reported_once() {
+    let dir = scratch("start-unroutable");
+    let path = dir.join("config.yaml");
+    let config = "model_list:\n  - model_name: a\n    litellm_params: {model: openai/a}\n  - model_name: b\n    litellm_params: {model: bedrock/anthropic.claude-v2}\n  - model_name: c\n    litellm_params: {model: os.environ/C_MODEL}\ngeneral_settings: {master_key: sk-a-real-key}\n";
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    let mut env = litellm_check::env::Environment::empty();
+    env.set("C_MODEL", "bedrock/anthropic.claude-v2");
+    let loaded =
+        litellm_proxy::load::load(&path, &env, false).unwrap_or_else(|e| panic!("loads: {e}"));
+    assert_eq!(
+        loaded.warnings.matches("LL066").count(),
+        1,
+        "{}",
+        loaded.warnings
+    );
+    assert_eq!(
+        loaded.config.notes,
+        vec!["model_list[2]: provider `bedrock` is not served by litellm-proxy yet; deployment skipped".to_string()],
+    );
+    assert_eq!(loaded.config.deployments.len(), 1);
+}

@@ -4,7 +4,7 @@
 //! Messages name variables, never their values.
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::litellm::env_value::ENV_PREFIX;
+use crate::litellm::env_value::{self, ENV_PREFIX};
 use crate::syntax::{Node, NodeKind};
 
 use super::{path_pointer, Context, Seg};
@@ -117,7 +117,11 @@ impl<'a> Walker<'a, '_> {
     fn reference(&mut self, node: &Node, value: &str) {
         let key = self.path.last().and_then(Seg::key).unwrap_or_default();
         // 1.109 leaves `*_ref` federation pointers unresolved on purpose.
-        if key.ends_with("_ref") {
+        if !env_value::resolves_under_key(key, value) {
+            return;
+        }
+        // The one resolver decides what LiteLLM reads; only the name is used here.
+        if env_value::lookup(value, self.ctx.env).is_some() {
             return;
         }
         // LiteLLM removes every occurrence of the prefix; the rest is the name.
@@ -125,9 +129,6 @@ impl<'a> Walker<'a, '_> {
             Some(rest) if !rest.contains(ENV_PREFIX) => rest.into(),
             _ => value.replace(ENV_PREFIX, "").into(),
         };
-        if self.ctx.env.is_set(&name) {
-            return;
-        }
         if self.defined_in_file.iter().any(|d| d == &name)
             && self.path.first().and_then(Seg::key) != Some("environment_variables")
         {
