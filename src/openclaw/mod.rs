@@ -109,8 +109,7 @@ fn check_tree(
     let substituted = env::substitute(root, &config_env, require_env, &mut Vec::new(), out);
     agents::migrate_legacy_list(root, out);
 
-    let schema = schema::generate();
-    let mut validator = schema::Validator::new(&schema, &substituted);
+    let mut validator = schema::Validator::new(schema::generated(), &substituted);
     validator.check_root(root);
     out.append(&mut validator.diagnostics);
 

@@ -15,6 +15,17 @@ use super::model::{ModelApi, OpenClawConfig};
 /// not nullable: zod's `.optional()` rejects `null`, so the `null` branches schemars adds for
 /// `Option` are removed.
 pub fn generate() -> Value {
+    generated().clone()
+}
+
+/// [`generate`]'s schema, built once per process (as LiteLLM's is): checking several files, or
+/// one file from the language server again and again, does not regenerate it.
+pub fn generated() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(build)
+}
+
+fn build() -> Value {
     let mut schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<OpenClawConfig>()
