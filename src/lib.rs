@@ -14,5 +14,6 @@ pub mod provider_routes;
 pub mod published_schema;
 pub mod refs;
 pub mod schema_tidy;
+pub mod schema_walk;
 pub mod suggest;
 pub mod syntax;

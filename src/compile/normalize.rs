@@ -3,7 +3,7 @@
 //! canonical order. `os.environ/` references stay references.
 
 use crate::litellm::rules::schema::misplaced_home;
-use crate::litellm::schema_walk::Violation;
+use crate::schema_walk::Violation;
 use crate::syntax::{Entry, Node, NodeKind, Span};
 
 /// Top-level sections first in this order; others keep their file order after them.

@@ -11,7 +11,6 @@ pub mod providers;
 pub mod resolved;
 pub mod rules;
 pub mod schema;
-pub mod schema_walk;
 
 pub use check::{check_file, CheckOptions, CheckOutcome};
 pub use load::LoadError;

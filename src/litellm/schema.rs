@@ -19,7 +19,7 @@ pub fn schema() -> &'static Value {
 }
 
 /// The walker over [`schema`], compiled once.
-pub fn walker() -> &'static super::schema_walk::SchemaWalker<'static> {
-    static WALKER: OnceLock<super::schema_walk::SchemaWalker<'static>> = OnceLock::new();
-    WALKER.get_or_init(|| super::schema_walk::SchemaWalker::new(schema()))
+pub fn walker() -> &'static crate::schema_walk::SchemaWalker<'static> {
+    static WALKER: OnceLock<crate::schema_walk::SchemaWalker<'static>> = OnceLock::new();
+    WALKER.get_or_init(|| crate::schema_walk::SchemaWalker::new(schema()))
 }

@@ -109,7 +109,7 @@ fn check_tree(
     let substituted = env::substitute(root, &config_env, require_env, &mut Vec::new(), out);
     agents::migrate_legacy_list(root, out);
 
-    let mut validator = schema::Validator::new(schema::generated(), &substituted);
+    let mut validator = schema::Validator::new(&substituted);
     validator.check_root(root);
     out.append(&mut validator.diagnostics);
 

@@ -1,12 +1,14 @@
 //! Checks a `Node` tree against the JSON Schema generated from the model types, reporting what
 //! OpenClaw's zod schema would: unknown keys (with did-you-mean), wrong types, values outside an
-//! enum or range, missing required fields.
+//! enum or range, missing required fields. The walking is the shared [`crate::schema_walk`];
+//! this file only words its findings as zod does.
 
 use std::collections::HashSet;
 
 use serde_json::Value;
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::schema_walk::{Bound, SchemaWalker, Violation};
 use crate::syntax::{Node, NodeKind, Span};
 
 use super::model::{ModelApi, OpenClawConfig};
@@ -81,7 +83,8 @@ pub fn resolve<'s>(root: &'s Value, mut schema: &'s Value) -> &'s Value {
     schema
 }
 
-/// Whether a schema leaves its value alone (an opaque section or `serde_json::Value`).
+/// Whether a schema leaves its value alone (an opaque section or `serde_json::Value`): the
+/// parts of a config OpenClaw checks that this model does not (the corpus test skips them).
 pub fn is_opaque(root: &Value, schema: &Value) -> bool {
     let schema = resolve(root, schema);
     match schema {
@@ -115,26 +118,32 @@ pub fn is_opaque(root: &Value, schema: &Value) -> bool {
     }
 }
 
+/// The walker over [`generated`], compiled once. zod's numbers are finite: NaN and `Infinity`
+/// (which JSON5 reads) are reported.
+fn walker() -> &'static SchemaWalker<'static> {
+    static WALKER: std::sync::OnceLock<SchemaWalker<'static>> = std::sync::OnceLock::new();
+    WALKER.get_or_init(|| SchemaWalker::new(generated()).finite_numbers(true))
+}
+
+/// Turns the schema walker's violations into what OpenClaw's zod schema reports, in zod's words.
 pub struct Validator<'a> {
-    root: &'a Value,
     /// String nodes whose value came from `${VAR}` substitution: never shown in a message.
     substituted: &'a HashSet<Span>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(root: &'a Value, substituted: &'a HashSet<Span>) -> Self {
+    pub fn new(substituted: &'a HashSet<Span>) -> Self {
         Validator {
-            root,
             substituted,
             diagnostics: Vec::new(),
         }
     }
 
     pub fn check_root(&mut self, node: &Node) {
-        let root = self.root;
-        let mut path = Vec::new();
-        self.check(node, root, &mut path);
+        for violation in walker().validate(node) {
+            self.report(violation);
+        }
     }
 
     fn push(
@@ -160,192 +169,99 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn check(&mut self, node: &Node, schema: &Value, path: &mut Vec<String>) {
-        let schema = resolve(self.root, schema);
-        let Value::Object(map) = schema else { return };
-        if let Some(Value::Array(branches)) = map.get("anyOf").or_else(|| map.get("oneOf")) {
-            self.check_union(node, branches, path);
-            return;
-        }
-        if let Some(Value::Array(allowed)) = map.get("enum") {
-            self.check_enum(node, allowed, path);
-            return;
-        }
-        if let Some(expected) = map.get("const") {
-            self.check_enum(node, std::slice::from_ref(expected), path);
-            return;
-        }
-        if let Some(types) = map.get("type") {
-            let accepted = type_names(types);
-            if !accepted.iter().any(|t| kind_matches(node, t)) {
-                let expected = accepted
+    fn report(&mut self, violation: Violation) {
+        match violation {
+            // OpenClaw's objects are strict where the schema closes them, and loose elsewhere.
+            Violation::UnknownKey {
+                entry,
+                known,
+                closed: true,
+                pointer,
+            } => {
+                let key = entry.key.scalar_text();
+                let mut path = pointer;
+                path.pop();
+                self.unknown_key(&entry.key, &key, &known, &path);
+            }
+            Violation::UnknownKey { closed: false, .. } | Violation::NonStringKey { .. } => {}
+            Violation::Missing {
+                map,
+                key,
+                expected,
+                mut pointer,
+            } => {
+                let expected = expected.unwrap_or_else(|| "value".into());
+                pointer.push(key.clone());
+                self.push(
+                    Code::OcMissingField,
+                    map.span,
+                    &pointer,
+                    format!("`{key}` is required: Invalid input: expected {expected}, received undefined"),
+                    None,
+                );
+            }
+            Violation::WrongType {
+                node,
+                expected,
+                pointer,
+            } => {
+                let expected = expected
                     .iter()
-                    .map(|t| if *t == "integer" { "int" } else { t })
+                    .map(|t| if t == "integer" { "int" } else { t.as_str() })
                     .collect::<Vec<_>>()
                     .join(" or ");
                 self.push(
                     Code::OcInvalidType,
                     node.span,
-                    path,
+                    &pointer,
                     format!(
                         "Invalid input: expected {expected}, received {}",
                         received(node)
                     ),
                     None,
                 );
-                return;
             }
-        }
-        match &node.kind {
-            NodeKind::Map(entries) => self.check_object(node, entries, map, path),
-            NodeKind::Seq(items) => {
-                if let Some(max) = map.get("maxItems").and_then(Value::as_u64) {
-                    if items.len() as u64 > max {
-                        self.push(
-                            Code::OcInvalidValue,
-                            node.span,
-                            path,
-                            format!("Too big: expected array to have <={max} items"),
-                            None,
-                        );
+            Violation::NotInEnum {
+                node,
+                allowed,
+                pointer,
+            } => self.not_in_enum(node, &allowed, &pointer),
+            Violation::OutOfRange {
+                node,
+                bound,
+                pointer,
+            } => {
+                let message = match bound {
+                    Bound::Minimum(n) => format!("Too small: expected number to be >={n}"),
+                    Bound::ExclusiveMinimum(n) => format!("Too small: expected number to be >{n}"),
+                    Bound::Maximum(n) => format!("Too big: expected number to be <={n}"),
+                    Bound::MinLength(n) => {
+                        format!("Too small: expected string to have >={n} characters")
                     }
-                }
-                if let Some(item_schema) = map.get("items") {
-                    for (i, item) in items.iter().enumerate() {
-                        path.push(i.to_string());
-                        self.check(item, item_schema, path);
-                        path.pop();
+                    Bound::MaxLength(n) => {
+                        format!("Too big: expected string to have <={n} characters")
                     }
-                }
+                    Bound::MaxItems(n) => format!("Too big: expected array to have <={n} items"),
+                };
+                self.push(Code::OcInvalidValue, node.span, &pointer, message, None);
             }
-            NodeKind::Int(_) | NodeKind::Float(_) => self.check_number(node, map, path),
-            NodeKind::Str(s) => {
-                let len = s.encode_utf16().count() as u64;
-                if let Some(min) = map.get("minLength").and_then(Value::as_u64) {
-                    if len < min {
-                        self.push(
-                            Code::OcInvalidValue,
-                            node.span,
-                            path,
-                            format!("Too small: expected string to have >={min} characters"),
-                            None,
-                        );
-                    }
-                }
-                if let Some(max) = map.get("maxLength").and_then(Value::as_u64) {
-                    if len > max {
-                        self.push(
-                            Code::OcInvalidValue,
-                            node.span,
-                            path,
-                            format!("Too big: expected string to have <={max} characters"),
-                            None,
-                        );
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn check_number(&mut self, node: &Node, map: &serde_json::Map<String, Value>, path: &[String]) {
-        let value = match node.kind {
-            NodeKind::Int(i) => i as f64,
-            NodeKind::Float(f) => f,
-            _ => return,
-        };
-        if !value.is_finite() {
-            let what = if value.is_nan() { "NaN" } else { "Infinity" };
-            self.push(
-                Code::OcInvalidType,
-                node.span,
-                path,
-                format!("Invalid input: expected number, received {what}"),
-                None,
-            );
-            return;
-        }
-        let bound = |k: &str| map.get(k).and_then(Value::as_f64);
-        let too_small = match (bound("minimum"), bound("exclusiveMinimum")) {
-            (Some(min), _) if value < min => {
-                Some(format!("Too small: expected number to be >={min}"))
-            }
-            (_, Some(min)) if value <= min => {
-                Some(format!("Too small: expected number to be >{min}"))
-            }
-            _ => None,
-        };
-        let message = too_small.or_else(|| match bound("maximum") {
-            Some(max) if value > max => Some(format!("Too big: expected number to be <={max}")),
-            _ => None,
-        });
-        if let Some(message) = message {
-            self.push(Code::OcInvalidValue, node.span, path, message, None);
-        }
-    }
-
-    fn check_object(
-        &mut self,
-        node: &Node,
-        entries: &[crate::syntax::Entry],
-        map: &serde_json::Map<String, Value>,
-        path: &mut Vec<String>,
-    ) {
-        let empty = serde_json::Map::new();
-        let properties = map
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let additional = map.get("additionalProperties");
-        for entry in entries {
-            let key = entry.key.scalar_text();
-            path.push(key.clone());
-            if let Some(prop) = properties.get(&key) {
-                self.check(&entry.value, prop, path);
-            } else {
-                match additional {
-                    Some(Value::Bool(false)) => {
-                        path.pop();
-                        self.unknown_key(&entry.key, &key, properties, path);
-                        continue;
-                    }
-                    Some(schema @ Value::Object(_)) => self.check(&entry.value, schema, path),
-                    _ => {}
-                }
-            }
-            path.pop();
-        }
-        if let Some(Value::Array(required)) = map.get("required") {
-            for name in required.iter().filter_map(Value::as_str) {
-                if !entries.iter().any(|e| e.key.as_str() == Some(name)) {
-                    let expected = properties
-                        .get(name)
-                        .map(|p| resolve(self.root, p))
-                        .and_then(|p| p.get("type"))
-                        .map(type_names)
-                        .and_then(|t| t.first().copied())
-                        .unwrap_or("value");
-                    path.push(name.to_string());
-                    self.push(
-                        Code::OcMissingField,
-                        node.span,
-                        path,
-                        format!("`{name}` is required: Invalid input: expected {expected}, received undefined"),
-                        None,
-                    );
-                    path.pop();
-                }
+            Violation::NotFinite { node, pointer } => {
+                let what = match node.kind {
+                    NodeKind::Float(f) if f.is_nan() => "NaN",
+                    _ => "Infinity",
+                };
+                self.push(
+                    Code::OcInvalidType,
+                    node.span,
+                    &pointer,
+                    format!("Invalid input: expected number, received {what}"),
+                    None,
+                );
             }
         }
     }
 
-    fn unknown_key(
-        &mut self,
-        key_node: &Node,
-        key: &str,
-        properties: &serde_json::Map<String, Value>,
-        path: &[String],
-    ) {
+    fn unknown_key(&mut self, key_node: &Node, key: &str, known: &[String], path: &[String]) {
         if path.len() == 1 && path[0] == "env" {
             let d = Diagnostic::new(Code::OcEnvFlatKey, key_node.span, format!("Unrecognized key: \"{key}\": flat `env` keys are not accepted by OpenClaw 2026.9.6"))
                 .with_pointer(pointer(path.iter().map(String::as_str).chain([key])))
@@ -353,7 +269,7 @@ impl<'a> Validator<'a> {
             self.diagnostics.push(d);
             return;
         }
-        let help = crate::suggest::did_you_mean(key, properties.keys().map(String::as_str));
+        let help = crate::suggest::did_you_mean(key, known.iter().map(String::as_str));
         let mut full = path.to_vec();
         full.push(key.to_string());
         self.push(
@@ -365,12 +281,8 @@ impl<'a> Validator<'a> {
         );
     }
 
-    fn check_enum(&mut self, node: &Node, allowed: &[Value], path: &[String]) {
-        let value = node.to_json();
-        if allowed.contains(&value) {
-            return;
-        }
-        let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+    fn not_in_enum(&mut self, node: &Node, allowed: &[String], path: &[String]) {
+        let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let listed = names
             .iter()
             .map(|n| format!("\"{n}\""))
@@ -400,55 +312,6 @@ impl<'a> Validator<'a> {
         }
         self.push(Code::OcInvalidValue, node.span, path, message, help);
     }
-
-    fn check_union(&mut self, node: &Node, branches: &[Value], path: &mut Vec<String>) {
-        let resolved: Vec<&Value> = branches.iter().map(|b| resolve(self.root, b)).collect();
-        let all_consts = resolved
-            .iter()
-            .all(|b| b.get("const").is_some() || b.get("enum").is_some());
-        if all_consts {
-            let allowed: Vec<Value> = resolved
-                .iter()
-                .flat_map(|b| match (b.get("const"), b.get("enum")) {
-                    (Some(c), _) => vec![c.clone()],
-                    (_, Some(Value::Array(e))) => e.clone(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            self.check_enum(node, &allowed, path);
-            return;
-        }
-        let matching: Vec<&Value> = resolved
-            .iter()
-            .copied()
-            .filter(|b| {
-                b.get("type")
-                    .map(type_names)
-                    .is_none_or(|types| types.iter().any(|t| kind_matches(node, t)))
-            })
-            .collect();
-        match matching.first() {
-            Some(branch) => self.check(node, branch, path),
-            None => {
-                let expected: Vec<&str> = resolved
-                    .iter()
-                    .filter_map(|b| b.get("type"))
-                    .flat_map(type_names)
-                    .collect();
-                self.push(
-                    Code::OcInvalidType,
-                    node.span,
-                    path,
-                    format!(
-                        "Invalid input: expected {}, received {}",
-                        expected.join(" or "),
-                        received(node)
-                    ),
-                    None,
-                );
-            }
-        }
-    }
 }
 
 /// What a misspelt or outdated `api` most likely meant.
@@ -467,28 +330,6 @@ fn api_replacement(text: &str) -> Option<&'static str> {
         "bedrock" => Some("bedrock-converse-stream"),
         "azure" | "azure-openai" => Some("azure-openai-responses"),
         _ => None,
-    }
-}
-
-fn type_names(types: &Value) -> Vec<&str> {
-    match types {
-        Value::String(t) => vec![t.as_str()],
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn kind_matches(node: &Node, json_type: &str) -> bool {
-    match (&node.kind, json_type) {
-        (NodeKind::Null, "null") => true,
-        (NodeKind::Bool(_), "boolean") => true,
-        (NodeKind::Int(_) | NodeKind::Float(_), "number") => true,
-        (NodeKind::Int(_), "integer") => true,
-        (NodeKind::Float(f), "integer") => f.is_finite() && f.fract() == 0.0,
-        (NodeKind::Str(_) | NodeKind::Timestamp(_), "string") => true,
-        (NodeKind::Seq(_), "array") => true,
-        (NodeKind::Map(_), "object") => true,
-        _ => false,
     }
 }
 

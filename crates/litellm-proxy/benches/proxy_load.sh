@@ -12,7 +12,10 @@
 # Prints, for the same mock and the same request: throughput at 32 connections straight to the
 # mock and through the proxy, p50/p99 at 1 connection both ways (the difference is the proxy's
 # added latency), the proxy's idle and post-load RSS, and its time to ready (process start to
-# the first answered /health/liveliness). Every process it starts is stopped on exit.
+# the first answered /health/liveliness), and the proxy's own CPU time per request at 32
+# connections with and without the spend store (CPU time of the proxy process over a run divided
+# by the requests answered: stable on a shared machine where throughput is not). Every process it
+# starts is stopped on exit.
 set -euo pipefail
 
 DURATION="${1:-10}"
@@ -70,6 +73,14 @@ READY_MS=$(( $(now_ms) - START ))
 sleep 0.5
 IDLE_RSS_KB="$(awk '/VmRSS/ {print $2}' /proc/$PROXY_PID/status)"
 
+# A second proxy on the same config without the spend store, for the CPU-per-request pair.
+BARE_PORT="$(free_port)"
+"${NICE[@]}" "$TARGET/release/litellm-proxy" --config "$WORK/config.yaml" --port "$BARE_PORT" \
+  >"$WORK/proxy-bare.log" 2>&1 &
+BARE_PID=$!
+PIDS+=($BARE_PID)
+wait_for "http://127.0.0.1:$BARE_PORT/health/liveliness"
+
 cat >"$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"model":"gpt-4o","messages":[{"role":"user","content":"Say hello to the benchmark"}]}'
@@ -102,6 +113,20 @@ MEDIAN="$(printf '%s\n' "${RATIOS[@]}" | sort -n | awk -v n="$PAIRS" 'NR == int(
 cp "$WORK/direct32_$MEDIAN.txt" "$WORK/direct32.txt"
 cp "$WORK/proxy32_$MEDIAN.txt" "$WORK/proxy32.txt"
 ALL_PAIRS="$(for i in $(seq 1 "$PAIRS"); do printf '%s/%s ' "$(rps "proxy32_$i")" "$(rps "direct32_$i")"; done)"
+cpu_ticks() { # pid -> utime + stime of every thread, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+requests() { awk '/requests in/ {print $1}' "$WORK/$1.txt"; }
+cpu_per_request() { # name pid url -> microseconds of proxy CPU per answered request
+  local before after
+  before="$(cpu_ticks "$2")"
+  run "$1" 32 2 "$3"
+  after="$(cpu_ticks "$2")"
+  awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$(requests "$1")" \
+    'BEGIN {printf "%.1f", t * 1e6 / hz / n}'
+}
+CPU_SPEND="$(cpu_per_request cpu_spend "$PROXY_PID" "$PROXIED")"
+CPU_BARE="$(cpu_per_request cpu_bare "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/chat/completions")"
 realtime() { # on|off: SCHED_FIFO for mock, proxy (all threads) during the latency runs
   [ -n "${BENCH_RT:-}" ] || return 0
   for pid in "${PIDS[@]}"; do
@@ -121,8 +146,9 @@ echo "litellm-proxy load benchmark ($(nproc) cores, ${DURATION}s per run, wrk, l
 printf "throughput  c=32: direct %s req/s, proxy %s req/s (%.0f%% of direct; median of %s pairs, proxy/direct: %s)\n" "$D32" "$P32" "$(echo "$P32 $D32" | awk '{print 100*$1/$2}')" "$PAIRS" "$ALL_PAIRS"
 printf "latency     c=1:  direct p50 %s ms p99 %s ms; proxy p50 %s ms p99 %s ms\n" "$D50" "$D99" "$P50" "$P99"
 printf "added       c=1:  p50 %.3f ms, p99 %.3f ms\n" "$(echo "$P50 $D50" | awk '{print $1-$2}')" "$(echo "$P99 $D99" | awk '{print $1-$2}')"
+printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests)\n" "$CPU_SPEND" "$CPU_BARE"
 printf "memory:     idle RSS %.1f MB, after load %.1f MB\n" "$(echo "$IDLE_RSS_KB" | awk '{print $1/1024}')" "$(echo "$LOADED_RSS_KB" | awk '{print $1/1024}')"
 printf "start:      ready in %s ms (process start to first /health/liveliness answer); %s\n" "$READY_MS" "$(grep -o 'ready in [0-9.]* ms' "$WORK/proxy.log" | head -1) inside the process"
-for run_name in direct32 proxy32 direct1 proxy1; do  # the reported runs
+for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare; do  # the reported runs
   e="$(errors "$run_name")"; [ -z "$e" ] || echo "errors in $run_name: $e"
 done

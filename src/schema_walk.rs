@@ -1,10 +1,13 @@
-//! Validates a spanned [`Node`] tree against the JSON Schema generated from our types.
+//! Validates a spanned [`Node`] tree against a JSON Schema generated from our types: the one
+//! schema walker of both formats (LiteLLM YAML and OpenClaw JSON5).
 //!
 //! The checker and the editor schema therefore cannot disagree on keys, types and enums: there is
-//! one definition, the Rust types. This walker implements the subset of draft-07 that schemars
-//! emits (`$ref`, `type`, `enum`, `properties`, `required`, `additionalProperties`, `items`,
-//! `anyOf`/`oneOf`/`allOf`, `minimum`/`maximum`, prefix `pattern`s) and reports violations with
-//! the node they concern; the rules decide codes and severities.
+//! one definition, the Rust types. This walker implements the subset of draft-07/2020-12 that
+//! schemars emits (`$ref`, `type`, `enum`, `const`, `properties`, `required`,
+//! `additionalProperties`, `items`, `anyOf`/`oneOf`/`allOf`, `minimum`/`exclusiveMinimum`/
+//! `maximum`, `minLength`/`maxLength`, `maxItems`, prefix `pattern`s), compiled once per schema,
+//! and reports violations with the node they concern; each format's rules decide codes, severities
+//! and wording (Python's for LiteLLM, zod's for OpenClaw).
 
 use serde_json::{Map, Value};
 
@@ -26,10 +29,11 @@ pub enum Violation<'n> {
         entry: &'n Entry,
         pointer: Vec<String>,
     },
-    /// A required key is absent.
+    /// A required key is absent. `expected` is the first type the key's schema names.
     Missing {
         map: &'n Node,
         key: String,
+        expected: Option<String>,
         pointer: Vec<String>,
     },
     /// The node's type is not among the accepted ones.
@@ -44,12 +48,43 @@ pub enum Violation<'n> {
         allowed: Vec<String>,
         pointer: Vec<String>,
     },
-    /// A number outside `minimum`/`maximum`.
+    /// A number, string length or list length outside its bound.
     OutOfRange {
         node: &'n Node,
-        bound: String,
+        bound: Bound,
         pointer: Vec<String>,
     },
+    /// NaN or an infinity where the format's numbers must be finite (see
+    /// [`SchemaWalker::finite_numbers`]).
+    NotFinite {
+        node: &'n Node,
+        pointer: Vec<String>,
+    },
+}
+
+/// Which bound a value broke.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Minimum(f64),
+    ExclusiveMinimum(f64),
+    Maximum(f64),
+    /// In UTF-16 code units, as JavaScript counts a string's length.
+    MinLength(u64),
+    MaxLength(u64),
+    MaxItems(u64),
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::Minimum(n) => write!(f, ">= {n}"),
+            Bound::ExclusiveMinimum(n) => write!(f, "> {n}"),
+            Bound::Maximum(n) => write!(f, "<= {n}"),
+            Bound::MinLength(n) => write!(f, "at least {n} characters"),
+            Bound::MaxLength(n) => write!(f, "at most {n} characters"),
+            Bound::MaxItems(n) => write!(f, "at most {n} items"),
+        }
+    }
 }
 
 impl Violation<'_> {
@@ -60,7 +95,8 @@ impl Violation<'_> {
             | Violation::Missing { pointer, .. }
             | Violation::WrongType { pointer, .. }
             | Violation::NotInEnum { pointer, .. }
-            | Violation::OutOfRange { pointer, .. } => pointer,
+            | Violation::OutOfRange { pointer, .. }
+            | Violation::NotFinite { pointer, .. } => pointer,
         }
     }
 }
@@ -71,6 +107,8 @@ pub struct SchemaWalker<'s> {
     root: &'s Value,
     nodes: Vec<Compiled>,
     root_index: usize,
+    /// NaN and infinities are not numbers (zod, JSON); Python's floats accept them.
+    finite_numbers: bool,
 }
 
 /// One schema, its keywords read once.
@@ -85,12 +123,19 @@ struct Compiled {
     enumeration: Option<Vec<Value>>,
     constant: Option<Value>,
     minimum: Option<f64>,
+    exclusive_minimum: Option<f64>,
     maximum: Option<f64>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    max_items: Option<u64>,
     properties: Option<crate::fast_hash::FastMap<String, usize>>,
     /// Property names in schema order, for "did you mean" and "known keys".
     known: Vec<String>,
     additional: Additional,
     required: Vec<String>,
+    /// The first type each required key's schema names (for "expected string, received
+    /// undefined").
+    required_types: Vec<Option<String>>,
     items: Option<usize>,
 }
 
@@ -109,10 +154,17 @@ impl<'s> SchemaWalker<'s> {
             root,
             nodes: Vec::new(),
             root_index: 0,
+            finite_numbers: false,
         };
         let mut refs = std::collections::HashMap::new();
         walker.root_index = walker.compile(root, &mut refs, 0);
         walker
+    }
+
+    /// Reports NaN and infinities as [`Violation::NotFinite`] where a number is expected.
+    pub fn finite_numbers(mut self, finite: bool) -> Self {
+        self.finite_numbers = finite;
+        self
     }
 
     /// Compiles `schema` (following `$ref`s, each definition once) and returns its index.
@@ -179,7 +231,11 @@ impl<'s> SchemaWalker<'s> {
         c.enumeration = object.get("enum").and_then(Value::as_array).cloned();
         c.constant = object.get("const").cloned();
         c.minimum = object.get("minimum").and_then(Value::as_f64);
+        c.exclusive_minimum = object.get("exclusiveMinimum").and_then(Value::as_f64);
         c.maximum = object.get("maximum").and_then(Value::as_f64);
+        c.min_length = object.get("minLength").and_then(Value::as_u64);
+        c.max_length = object.get("maxLength").and_then(Value::as_u64);
+        c.max_items = object.get("maxItems").and_then(Value::as_u64);
         if let Some(props) = object.get("properties").and_then(Value::as_object) {
             let mut map = crate::fast_hash::map_with_capacity(props.len());
             for (name, prop) in props {
@@ -205,6 +261,14 @@ impl<'s> SchemaWalker<'s> {
                     .collect()
             })
             .unwrap_or_default();
+        c.required_types = c
+            .required
+            .iter()
+            .map(|key| {
+                let schema = object.get("properties")?.get(key)?;
+                schema_types(self.resolve(schema))?.into_iter().next()
+            })
+            .collect();
         c.items = object
             .get("items")
             .map(|items| self.compile(items, refs, depth));
@@ -219,7 +283,11 @@ impl<'s> SchemaWalker<'s> {
             && c.additional == Additional::Absent
             && c.required.is_empty()
             && c.minimum.is_none()
-            && c.maximum.is_none();
+            && c.exclusive_minimum.is_none()
+            && c.maximum.is_none()
+            && c.min_length.is_none()
+            && c.max_length.is_none()
+            && c.max_items.is_none();
         c
     }
 
@@ -320,26 +388,6 @@ impl<'s> SchemaWalker<'s> {
             self.walk_alternatives(alts, node, path, out);
             return;
         }
-        if let Some(types) = &schema.types {
-            if !types.iter().any(|t| node_has_type(node, t)) {
-                out.push(Violation::WrongType {
-                    node,
-                    expected: types.clone(),
-                    pointer: path.to_vec(),
-                });
-                return;
-            }
-        }
-        if let (Some(pattern), NodeKind::Str(s)) = (&schema.pattern, &node.kind) {
-            if !prefix_pattern_matches(pattern, s) {
-                out.push(Violation::WrongType {
-                    node,
-                    expected: vec![describe_pattern(pattern)],
-                    pointer: path.to_vec(),
-                });
-                return;
-            }
-        }
         if let Some(allowed) = &schema.enumeration {
             if !enum_contains(allowed, node) {
                 let allowed = allowed
@@ -363,6 +411,26 @@ impl<'s> SchemaWalker<'s> {
                 });
             }
             return;
+        }
+        if let Some(types) = &schema.types {
+            if !types.iter().any(|t| node_has_type(node, t)) {
+                out.push(Violation::WrongType {
+                    node,
+                    expected: types.clone(),
+                    pointer: path.to_vec(),
+                });
+                return;
+            }
+        }
+        if let (Some(pattern), NodeKind::Str(s)) = (&schema.pattern, &node.kind) {
+            if !prefix_pattern_matches(pattern, s) {
+                out.push(Violation::WrongType {
+                    node,
+                    expected: vec![describe_pattern(pattern)],
+                    pointer: path.to_vec(),
+                });
+                return;
+            }
         }
         self.check_range(schema, node, path.as_slice(), out);
         match &node.kind {
@@ -517,11 +585,12 @@ impl<'s> SchemaWalker<'s> {
             }
             path.pop();
         }
-        for key in &schema.required {
+        for (i, key) in schema.required.iter().enumerate() {
             if !entries.iter().any(|e| e.key.as_str() == Some(key.as_str())) {
                 out.push(Violation::Missing {
                     map,
                     key: key.clone(),
+                    expected: schema.required_types.get(i).cloned().flatten(),
                     pointer: path.to_vec(),
                 });
             }
@@ -535,29 +604,50 @@ impl<'s> SchemaWalker<'s> {
         path: &[String],
         out: &mut Vec<Violation<'n>>,
     ) {
-        let value = match node.kind {
-            NodeKind::Int(i) => i as f64,
-            NodeKind::Float(f) => f,
-            _ => return,
+        let mut report = |bound| {
+            out.push(Violation::OutOfRange {
+                node,
+                bound,
+                pointer: path.to_vec(),
+            })
         };
-        if let Some(min) = schema.minimum {
-            if value < min {
-                out.push(Violation::OutOfRange {
-                    node,
-                    bound: format!(">= {min}"),
-                    pointer: path.to_vec(),
-                });
-                return;
+        match &node.kind {
+            NodeKind::Int(_) | NodeKind::Float(_) => {
+                let value = match node.kind {
+                    NodeKind::Int(i) => i as f64,
+                    NodeKind::Float(f) => f,
+                    _ => return,
+                };
+                if self.finite_numbers && !value.is_finite() {
+                    out.push(Violation::NotFinite {
+                        node,
+                        pointer: path.to_vec(),
+                    });
+                    return;
+                }
+                if let Some(min) = schema.minimum.filter(|min| value < *min) {
+                    report(Bound::Minimum(min));
+                } else if let Some(min) = schema.exclusive_minimum.filter(|min| value <= *min) {
+                    report(Bound::ExclusiveMinimum(min));
+                } else if let Some(max) = schema.maximum.filter(|max| value > *max) {
+                    report(Bound::Maximum(max));
+                }
             }
-        }
-        if let Some(max) = schema.maximum {
-            if value > max {
-                out.push(Violation::OutOfRange {
-                    node,
-                    bound: format!("<= {max}"),
-                    pointer: path.to_vec(),
-                });
+            NodeKind::Str(text) if schema.min_length.is_some() || schema.max_length.is_some() => {
+                let len = text.encode_utf16().count() as u64;
+                if let Some(min) = schema.min_length.filter(|min| len < *min) {
+                    report(Bound::MinLength(min));
+                }
+                if let Some(max) = schema.max_length.filter(|max| len > *max) {
+                    report(Bound::MaxLength(max));
+                }
             }
+            NodeKind::Seq(items) => {
+                if let Some(max) = schema.max_items.filter(|max| items.len() as u64 > *max) {
+                    report(Bound::MaxItems(max));
+                }
+            }
+            _ => {}
         }
     }
 }
