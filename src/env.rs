@@ -1,9 +1,24 @@
-//! The environment a config is checked against: the process environment plus `--env-file`.
+//! The environment a config is checked against, and the one resolver every rule, `compile` and
+//! `litellm-proxy` go through.
 //!
-//! Values are kept only to answer "is it set" and to run the proxy; no renderer ever receives one.
+//! Precedence, the same everywhere: the process environment wins, and each `--env-file` only adds
+//! the variables not set yet (so of two files naming a variable, the first wins; within one file
+//! the last assignment wins). This is what LiteLLM does with its `.env`: `proxy_cli.py` calls
+//! python-dotenv's `load_dotenv()` at import (in the default `LITELLM_MODE=DEV`), whose default
+//! `override=False` makes `DotEnv.set_as_environment_variables` skip every key already in
+//! `os.environ`; the file's own values are collected into a dict first, so a repeated key keeps
+//! its last value. OpenClaw's `env.vars` come after both (`openclaw::env`): they are exported only
+//! where this environment leaves the variable unset or empty.
+//!
+//! What "set" means is the reading tool's: an `os.environ/` reference to an empty variable
+//! resolves to `""` (`os.getenv`), while OpenClaw treats an empty variable as missing, and so do
+//! LiteLLM's provider clients looking for their default key (`api_key or os.getenv(...)`).
+//!
+//! Values are kept to answer "is it set" and to run the proxy. Rules of the LiteLLM checker see
+//! only [`Presence`], which cannot hand out a value.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
@@ -20,6 +35,17 @@ impl Environment {
         }
     }
 
+    /// The process environment plus `env_files`, in the precedence the module documents: the
+    /// one constructor `check`, `compile` and `litellm-proxy` use.
+    pub fn with_env_files(env_files: &[PathBuf]) -> Result<Self, String> {
+        let mut env = Self::from_process();
+        for file in env_files {
+            env.load_env_file(file)
+                .map_err(|e| format!("cannot read env file {}: {e}", file.display()))?;
+        }
+        Ok(env)
+    }
+
     /// An empty environment (tests).
     pub fn empty() -> Self {
         Self::default()
@@ -30,9 +56,11 @@ impl Environment {
     }
 
     /// Adds the variables of a dotenv file (`NAME=value`, `export NAME=value`, `#` comments,
-    /// single or double quotes). Variables already set keep their value, as dotenv loaders do.
+    /// single or double quotes) that are not set yet; a name repeated in the file keeps its last
+    /// value, as python-dotenv's dict does.
     pub fn load_env_file(&mut self, path: &Path) -> std::io::Result<()> {
         let text = std::fs::read_to_string(path)?;
+        let mut from_file: BTreeMap<&str, &str> = BTreeMap::new();
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -42,9 +70,9 @@ impl Environment {
             let Some((name, value)) = line.split_once('=') else {
                 continue;
             };
-            let name = name.trim();
-            let value = value.trim();
-            let value = strip_quotes(value);
+            from_file.insert(name.trim(), strip_quotes(value.trim()));
+        }
+        for (name, value) in from_file {
             self.vars
                 .entry(name.to_string())
                 .or_insert_with(|| value.to_string());
@@ -56,9 +84,49 @@ impl Environment {
         self.vars.contains_key(name)
     }
 
-    /// The value, for the proxy's start-up resolution only.
+    /// The value, for resolution only (the proxy's start-up, OpenClaw's substitution).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
+    }
+
+    /// Set and not empty: OpenClaw's test (an empty variable counts as missing), and the
+    /// provider-key test of LiteLLM's clients.
+    pub fn get_non_empty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+
+    /// A switch variable set to `true` (any case, surrounding white space ignored).
+    pub fn is_true(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    }
+
+    /// The view the checker's rules get.
+    pub fn presence(&self) -> Presence<'_> {
+        Presence(self)
+    }
+}
+
+/// Whether variables are set, without their values: all a checker rule may know.
+#[derive(Debug, Clone, Copy)]
+pub struct Presence<'a>(&'a Environment);
+
+impl Presence<'_> {
+    pub fn is_set(&self, name: &str) -> bool {
+        self.0.is_set(name)
+    }
+
+    pub fn is_set_non_empty(&self, name: &str) -> bool {
+        self.0.get_non_empty(name).is_some()
+    }
+
+    pub fn is_true(&self, name: &str) -> bool {
+        self.0.is_true(name)
+    }
+
+    /// An `os.environ/` reference names a set variable (LiteLLM's `get_secret` lookup).
+    pub fn resolves(&self, reference: &str) -> bool {
+        crate::litellm::env_value::lookup(reference, self.0).is_some()
     }
 }
 
@@ -70,4 +138,33 @@ fn strip_quotes(value: &str) -> &str {
     }
     // An unquoted value ends at an inline comment.
     value.split(" #").next().unwrap_or(value).trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_file(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("litellm-check-env-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_environment_wins_then_the_first_file_then_the_last_line() {
+        let mut env = Environment::empty();
+        env.set("KEY", "from-process");
+        env.set("EMPTY", "");
+        env.load_env_file(&env_file("a.env", "KEY=from-a\nEMPTY=from-a\nA=1\nA=2\n"))
+            .unwrap();
+        env.load_env_file(&env_file("b.env", "A=from-b\nB='b'\n"))
+            .unwrap();
+        assert_eq!(env.get("KEY"), Some("from-process"));
+        // An empty variable is set: dotenv does not replace it.
+        assert_eq!(env.get("EMPTY"), Some(""));
+        assert_eq!(env.get("A"), Some("2"));
+        assert_eq!(env.get("B"), Some("b"));
+    }
 }

@@ -56,7 +56,7 @@ pub fn check_file(
             root,
             sources,
             groups: &resolved.groups,
-            env: &options.env,
+            env: options.env.presence(),
             require_env: options.require_env,
         };
         run_all(&ctx, &mut diagnostics);

@@ -38,16 +38,15 @@ pub struct ConfigEnv<'a> {
 }
 
 impl ConfigEnv<'_> {
-    /// Set and non-empty (OpenClaw treats an empty variable as missing).
+    /// Set and non-empty (OpenClaw treats an empty variable as missing): the real environment
+    /// (process and `--env-file`, in `crate::env`'s precedence) first, then `env.vars`.
     fn lookup(&self, name: &str) -> Option<&str> {
-        match self.process.get(name) {
-            Some(v) if !v.is_empty() => Some(v),
-            _ => self
-                .exported
+        self.process.get_non_empty(name).or_else(|| {
+            self.exported
                 .get(name)
                 .map(String::as_str)
-                .filter(|v| !v.is_empty()),
-        }
+                .filter(|v| !v.is_empty())
+        })
     }
 
     pub fn is_set(&self, name: &str) -> bool {
@@ -102,7 +101,7 @@ pub fn export_vars<'a>(
             );
             continue;
         }
-        if process.get(&name).is_some_and(|v| !v.is_empty()) {
+        if process.get_non_empty(&name).is_some() {
             // The real environment wins over the file.
             continue;
         }
