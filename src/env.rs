@@ -10,15 +10,14 @@
 //! its last value. OpenClaw's `env.vars` come after both (`openclaw::env`): they are exported only
 //! where this environment leaves the variable unset or empty.
 //!
-//! What "set" means is the reading tool's: an `os.environ/` reference to an empty variable
-//! resolves to `""` (`os.getenv`), while OpenClaw treats an empty variable as missing, and so do
-//! LiteLLM's provider clients looking for their default key (`api_key or os.getenv(...)`).
-//!
 //! Values are kept to answer "is it set" and to run the proxy. Rules of the LiteLLM checker see
-//! only [`Presence`], which cannot hand out a value.
+//! only [`Presence`], which cannot hand out a value; OpenClaw's `${VAR}` substitution, which must
+//! put values into the tree, records each one ([`Redactions`]) so no finding can show it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
@@ -130,6 +129,57 @@ impl Presence<'_> {
     }
 }
 
+/// Values a substitution put into the tree, each with the reference text that stands for it
+/// (`${OPENAI_API_KEY}`). Findings are passed through [`Redactions::apply`] before anyone sees
+/// them, so a rule that quotes a substituted value shows the reference instead: the safety net
+/// under the rules' own display of substituted strings as written.
+#[derive(Debug, Clone, Default)]
+pub struct Redactions {
+    /// Longest value first, so a value containing another is replaced whole.
+    values: Vec<(String, String)>,
+}
+
+impl Redactions {
+    /// Values shorter than this are too common to find by their text (`1`, `true`, `gpt-4`):
+    /// replacing them everywhere would garble unrelated findings. Rules show substituted strings
+    /// as written whatever their length; this net catches the rest.
+    pub const MIN_LEN: usize = 6;
+
+    pub fn record(&mut self, value: &str, reference: String) {
+        if value.chars().count() < Self::MIN_LEN || self.values.iter().any(|(v, _)| v == value) {
+            return;
+        }
+        let at = self.values.partition_point(|(v, _)| v.len() >= value.len());
+        self.values.insert(at, (value.to_string(), reference));
+    }
+
+    /// Replaces every recorded value in the text of `diagnostics` (message, help, labels).
+    pub fn apply(&self, diagnostics: &mut [Diagnostic]) {
+        if self.values.is_empty() {
+            return;
+        }
+        for d in diagnostics {
+            self.scrub(&mut d.message);
+            if let Some(help) = &mut d.help {
+                self.scrub(help);
+            }
+            for label in std::iter::once(&mut d.primary).chain(d.secondary.iter_mut()) {
+                if let Some(message) = &mut label.message {
+                    self.scrub(message);
+                }
+            }
+        }
+    }
+
+    fn scrub(&self, text: &mut String) {
+        for (value, reference) in &self.values {
+            if text.contains(value.as_str()) {
+                *text = text.replace(value.as_str(), reference);
+            }
+        }
+    }
+}
+
 fn strip_quotes(value: &str) -> &str {
     for q in ['"', '\''] {
         if value.len() >= 2 && value.starts_with(q) && value.ends_with(q) {
@@ -166,5 +216,22 @@ mod tests {
         assert_eq!(env.get("EMPTY"), Some(""));
         assert_eq!(env.get("A"), Some("2"));
         assert_eq!(env.get("B"), Some("b"));
+    }
+
+    #[test]
+    fn redactions_replace_values_by_their_reference() {
+        let mut r = Redactions::default();
+        r.record("sk-secret-1", "${A}".into());
+        r.record("sk-secret-1-longer", "${B}".into());
+        r.record("gpt", "${SHORT}".into());
+        let mut d = vec![Diagnostic::new(
+            crate::diagnostic::Code::OcBareModelRef,
+            crate::syntax::Span::new(crate::syntax::FileId(0), 0, 0),
+            "`sk-secret-1-longer` and `sk-secret-1` via gpt",
+        )
+        .with_help("e.g. `openai/sk-secret-1`")];
+        r.apply(&mut d);
+        assert_eq!(d[0].message, "`${B}` and `${A}` via gpt");
+        assert_eq!(d[0].help.as_deref(), Some("e.g. `openai/${A}`"));
     }
 }

@@ -1,12 +1,14 @@
 //! `env.vars` export and `${VAR}` substitution, in OpenClaw's order: vars are exported first
 //! (unless already set, non-empty, in the real environment), then every string value is
-//! substituted. Resolved values live only inside the tree; messages name variables, never values.
+//! substituted. Resolved values live only inside the tree: every string substitution changed is
+//! recorded with its text as written ([`Substitutions`]), which is what a message shows, and every
+//! value put in is recorded for the redaction net applied to all findings.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
-use crate::env::Environment;
-use crate::syntax::{Node, NodeKind, Span};
+use crate::env::{Environment, Redactions};
+use crate::syntax::{Node, NodeKind, SourceMap, Span};
 
 /// Variables `env.vars` may not set (OpenClaw's own switches and loader-injection variables
 /// from its host-env security blocklist).
@@ -110,16 +112,62 @@ pub fn export_vars<'a>(
     ConfigEnv { process, exported }
 }
 
-/// Substitutes `${NAME}` in every string value (never keys). Returns the spans of the strings
-/// that changed, so no message ever shows their new text.
+/// Masks the values of `env.vars` in the source text, so no code frame shows them: they are the
+/// config's own environment, as secret as the real one. Values that are references themselves
+/// (`${OTHER}`, never exported) or empty stay visible: they hide nothing, and their findings are
+/// about what is written. Call it after every rule has run.
+pub fn mask_vars(root: &Node, sources: &mut SourceMap) {
+    let vars = root
+        .get("env")
+        .and_then(|e| e.get("vars"))
+        .and_then(Node::as_map)
+        .unwrap_or_default();
+    for entry in vars {
+        if entry
+            .value
+            .as_str()
+            .is_some_and(|v| !v.trim().is_empty() && !v.contains("${"))
+        {
+            sources.mask(entry.value.span);
+        }
+    }
+}
+
+/// The strings `${VAR}` substitution changed, with their text as written, and the values it put
+/// in. A rule that quotes a string value asks [`Substitutions::shown`] for it.
+#[derive(Debug, Default)]
+pub struct Substitutions {
+    written: HashMap<Span, String>,
+    /// Every value substituted, with the reference standing for it: applied to all findings.
+    pub redactions: Redactions,
+}
+
+impl Substitutions {
+    /// The string at `span` came from the environment.
+    pub fn contains(&self, span: Span) -> bool {
+        self.written.contains_key(&span)
+    }
+
+    /// The text as written (`"${OPENAI_MODEL}"`) of a substituted string.
+    pub fn written(&self, span: Span) -> Option<&str> {
+        self.written.get(&span).map(String::as_str)
+    }
+
+    /// A string value as a message may show it: as written when substitution changed it.
+    pub fn shown<'n>(&'n self, node: &'n Node) -> Option<&'n str> {
+        self.written(node.span).or_else(|| node.as_str())
+    }
+}
+
+/// Substitutes `${NAME}` in every string value (never keys), recording what changed.
 pub fn substitute(
     node: &mut Node,
     env: &ConfigEnv<'_>,
     require_env: bool,
     path: &mut Vec<String>,
     out: &mut Vec<Diagnostic>,
-) -> HashSet<Span> {
-    let mut changed = HashSet::new();
+) -> Substitutions {
+    let mut changed = Substitutions::default();
     walk(node, env, require_env, path, out, &mut changed);
     changed
 }
@@ -130,14 +178,14 @@ fn walk(
     require_env: bool,
     path: &mut Vec<String>,
     out: &mut Vec<Diagnostic>,
-    changed: &mut HashSet<Span>,
+    changed: &mut Substitutions,
 ) {
     match &mut node.kind {
         NodeKind::Str(text) => {
             if !text.contains('$') {
                 return;
             }
-            let (result, findings) = expand(text, env);
+            let (result, findings) = expand(text, env, &mut changed.redactions);
             for finding in findings {
                 let d = match finding {
                     Finding::Missing(name) => {
@@ -155,8 +203,8 @@ fn walk(
                 out.push(d.with_pointer(pointer(path.iter())));
             }
             if result != *text {
-                *text = result;
-                changed.insert(node.span);
+                let written = std::mem::replace(text, result);
+                changed.written.insert(node.span, written);
             }
         }
         NodeKind::Seq(items) => {
@@ -191,7 +239,7 @@ fn is_token_name(name: &str) -> bool {
 }
 
 /// One pass over a string: `$${NAME}` is the literal `${NAME}`, `${NAME}` is replaced when set.
-fn expand(text: &str, env: &ConfigEnv<'_>) -> (String, Vec<Finding>) {
+fn expand(text: &str, env: &ConfigEnv<'_>, redactions: &mut Redactions) -> (String, Vec<Finding>) {
     let mut out = String::with_capacity(text.len());
     let mut findings = Vec::new();
     let mut rest = text;
@@ -217,7 +265,10 @@ fn expand(text: &str, env: &ConfigEnv<'_>) -> (String, Vec<Finding>) {
                 let token = &after[..end + 3];
                 if is_token_name(name) {
                     match env.lookup(name) {
-                        Some(value) => out.push_str(value),
+                        Some(value) => {
+                            redactions.record(value, token.to_string());
+                            out.push_str(value);
+                        }
                         None => {
                             findings.push(Finding::Missing(name.to_string()));
                             out.push_str(token);
@@ -257,7 +308,12 @@ mod tests {
             process: &process,
             exported: BTreeMap::new(),
         };
-        let (s, f) = expand("pre-${A}-$${A}-${lower}-${X:-d}-${EMPTY}-$5", &env);
+        let mut redactions = Redactions::default();
+        let (s, f) = expand(
+            "pre-${A}-$${A}-${lower}-${X:-d}-${EMPTY}-$5",
+            &env,
+            &mut redactions,
+        );
         assert_eq!(s, "pre-1-${A}-${lower}-${X:-d}-${EMPTY}-$5");
         assert_eq!(f.len(), 3);
         assert!(matches!(&f[2], Finding::Missing(n) if n == "EMPTY"));

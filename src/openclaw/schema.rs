@@ -2,13 +2,12 @@
 //! OpenClaw's zod schema would: unknown keys (with did-you-mean), wrong types, values outside an
 //! enum or range, missing required fields.
 
-use std::collections::HashSet;
-
 use serde_json::Value;
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::syntax::{Node, NodeKind, Span};
 
+use super::env::Substitutions;
 use super::model::{ModelApi, OpenClawConfig};
 
 /// The JSON Schema of the OpenClaw config as modelled here. `Option` fields are optional but
@@ -117,13 +116,13 @@ pub fn is_opaque(root: &Value, schema: &Value) -> bool {
 
 pub struct Validator<'a> {
     root: &'a Value,
-    /// String nodes whose value came from `${VAR}` substitution: never shown in a message.
-    substituted: &'a HashSet<Span>,
+    /// String nodes whose value came from `${VAR}` substitution: shown as written.
+    substituted: &'a Substitutions,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(root: &'a Value, substituted: &'a HashSet<Span>) -> Self {
+    pub fn new(root: &'a Value, substituted: &'a Substitutions) -> Self {
         Validator {
             root,
             substituted,
@@ -152,10 +151,7 @@ impl<'a> Validator<'a> {
 
     fn shown(&self, node: &Node) -> String {
         match &node.kind {
-            NodeKind::Str(_) if self.substituted.contains(&node.span) => {
-                "a value from ${...}".into()
-            }
-            NodeKind::Str(s) => format!("\"{s}\""),
+            NodeKind::Str(s) => format!("\"{}\"", self.substituted.shown(node).unwrap_or(s)),
             _ => node.scalar_text(),
         }
     }
@@ -377,7 +373,8 @@ impl<'a> Validator<'a> {
             .collect::<Vec<_>>()
             .join("|");
         let text = node.as_str().unwrap_or_default();
-        let hidden = self.substituted.contains(&node.span);
+        // A suggestion computed from a substituted value would hint at it.
+        let hidden = self.substituted.contains(node.span);
         let mut help = if hidden {
             None
         } else {
