@@ -259,3 +259,85 @@ fn the_process_environment_wins_over_env_file_and_env_vars_in_every_rule() {
     );
     assert!(no_key(&emptied), "{emptied}");
 }
+/// An included file that cannot be a config (dotenv lines, NUL bytes, `KEY=VALUE`, not a mapping,
+/// not valid syntax) is reported at its include, by path, and none of its text is shown.
+#[test]
+fn included_files_that_cannot_be_configs_are_reported_by_path_only() {
+    const INCLUDED: &str = "sk-incl-SECRET-5e6f7a8b9c0d1e2f";
+    let d = dir("includes");
+    let contents: [(&str, Vec<u8>); 6] = [
+        (
+            "secrets.env",
+            format!("# keys\nOPENAI_API_KEY={INCLUDED}\nexport OTHER=1\n").into_bytes(),
+        ),
+        (
+            "environ",
+            format!("HOME=/root\0OPENAI_API_KEY={INCLUDED}\0PATH=/bin\0").into_bytes(),
+        ),
+        (
+            "shadow",
+            format!("root:{INCLUDED}:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+                .into_bytes(),
+        ),
+        ("list.yaml", format!("- {INCLUDED}\n").into_bytes()),
+        (
+            "keys.yaml",
+            format!("OPENAI_API_KEY: {INCLUDED}\nOTHER: 1\n").into_bytes(),
+        ),
+        (
+            "broken.yaml",
+            format!("key: [{INCLUDED}\n  other: {{\n").into_bytes(),
+        ),
+    ];
+    for (name, bytes) in &contents {
+        write(&d, name, bytes);
+        write(
+            &d,
+            "litellm.yaml",
+            format!("include: [{name}]\nmodel_list:\n  - model_name: a\n    litellm_params: {{model: openai/gpt-4o}}\n"),
+        );
+        write(
+            &d,
+            "openclaw.json5",
+            format!("{{ agents: {{ $include: \"./{name}\" }} }}"),
+        );
+        for (flag, file) in [
+            ("--config", "litellm.yaml"),
+            ("--openclaw", "openclaw.json5"),
+        ] {
+            for format in FORMATS {
+                let (code, text) = run(&["check", flag, file, "--format", format], &d, &[]);
+                // An error, or (a mapping of keys LiteLLM ignores) a warning.
+                assert!(code == 0 || code == 1, "{name} {flag} {format}: {text}");
+                assert!(
+                    text.contains(name),
+                    "{name} {flag} {format}: no path:\n{text}"
+                );
+                assert_no_secret(&format!("{name} {flag} {format}"), &text, &[INCLUDED]);
+            }
+        }
+    }
+}
+
+/// OpenClaw takes a file holding one JSON5 string as the included value: it is used, and the file
+/// is never shown (the literal-key finding points into it).
+#[test]
+fn an_included_scalar_is_used_but_never_shown() {
+    const KEY: &str = "sk-scalar-SECRET-77aa88bb99cc00dd";
+    let d = dir("scalar");
+    write(&d, "key.json5", format!("\"{KEY}\"\n"));
+    write(
+        &d,
+        "openclaw.json5",
+        r#"{ models: { providers: { openai: { apiKey: { $include: "./key.json5" } } } } }"#,
+    );
+    for format in FORMATS {
+        let (_, text) = run(
+            &["check", "--openclaw", "openclaw.json5", "--format", format],
+            &d,
+            &[],
+        );
+        assert!(text.contains("OC054"), "{format}: {text}");
+        assert_no_secret(format, &text, &[KEY]);
+    }
+}
