@@ -238,22 +238,28 @@ fn is_token_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// One pass over a string: `$${NAME}` is the literal `${NAME}`, `${NAME}` is replaced when set.
-fn expand(text: &str, env: &ConfigEnv<'_>, redactions: &mut Redactions) -> (String, Vec<Finding>) {
-    let mut out = String::with_capacity(text.len());
-    let mut findings = Vec::new();
+/// A string as OpenClaw's substitution reads it, in one pass: `$${NAME}` is the literal
+/// `${NAME}`, `${NAME}` (upper-case) a variable, any other `${...}` kept as written.
+enum Piece<'a> {
+    Text(&'a str),
+    Escaped(&'a str),
+    Variable { name: &'a str, token: &'a str },
+    NotAToken { inner: &'a str, token: &'a str },
+}
+
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut rest = text;
     while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
+        if pos > 0 {
+            out.push(Piece::Text(&rest[..pos]));
+        }
         let after = &rest[pos..];
-        // `$${NAME}` escape.
         if let Some(escaped) = after.strip_prefix("$${") {
             if let Some(end) = escaped.find('}') {
                 let name = &escaped[..end];
                 if is_token_name(name) {
-                    out.push_str("${");
-                    out.push_str(name);
-                    out.push('}');
+                    out.push(Piece::Escaped(name));
                     rest = &escaped[end + 1..];
                     continue;
                 }
@@ -263,29 +269,61 @@ fn expand(text: &str, env: &ConfigEnv<'_>, redactions: &mut Redactions) -> (Stri
             if let Some(end) = inner.find('}') {
                 let name = &inner[..end];
                 let token = &after[..end + 3];
-                if is_token_name(name) {
-                    match env.lookup(name) {
-                        Some(value) => {
-                            redactions.record(value, token.to_string());
-                            out.push_str(value);
-                        }
-                        None => {
-                            findings.push(Finding::Missing(name.to_string()));
-                            out.push_str(token);
-                        }
-                    }
+                out.push(if is_token_name(name) {
+                    Piece::Variable { name, token }
                 } else {
-                    findings.push(Finding::NotAToken(name.to_string()));
-                    out.push_str(token);
-                }
+                    Piece::NotAToken { inner: name, token }
+                });
                 rest = &inner[end + 1..];
                 continue;
             }
         }
-        out.push('$');
+        out.push(Piece::Text("$"));
         rest = &after[1..];
     }
-    out.push_str(rest);
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// The variables OpenClaw substitutes in `text` (what `compile` lists in `.env.example`).
+pub fn variables(text: &str) -> impl Iterator<Item = &str> {
+    pieces(text).into_iter().filter_map(|piece| match piece {
+        Piece::Variable { name, .. } => Some(name),
+        _ => None,
+    })
+}
+
+/// Substitutes one string: a set variable is replaced (and its value recorded for redaction),
+/// an unset one kept as written and reported.
+fn expand(text: &str, env: &ConfigEnv<'_>, redactions: &mut Redactions) -> (String, Vec<Finding>) {
+    let mut out = String::with_capacity(text.len());
+    let mut findings = Vec::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Escaped(name) => {
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
+            }
+            Piece::Variable { name, token } => match env.lookup(name) {
+                Some(value) => {
+                    redactions.record(value, token.to_string());
+                    out.push_str(value);
+                }
+                None => {
+                    findings.push(Finding::Missing(name.to_string()));
+                    out.push_str(token);
+                }
+            },
+            Piece::NotAToken { inner, token } => {
+                findings.push(Finding::NotAToken(inner.to_string()));
+                out.push_str(token);
+            }
+        }
+    }
     (out, findings)
 }
 
@@ -317,6 +355,12 @@ mod tests {
         assert_eq!(s, "pre-1-${A}-${lower}-${X:-d}-${EMPTY}-$5");
         assert_eq!(f.len(), 3);
         assert!(matches!(&f[2], Finding::Missing(n) if n == "EMPTY"));
+    }
+
+    #[test]
+    fn variables_are_the_tokens_substitution_replaces() {
+        let names: Vec<&str> = variables("a ${A} $${B} ${lower} ${C}-$${d} ${UNCLOSED").collect();
+        assert_eq!(names, ["A", "C"]);
     }
 
     #[test]
