@@ -341,3 +341,29 @@ fn an_included_scalar_is_used_but_never_shown() {
         assert_no_secret(format, &text, &[KEY]);
     }
 }
+
+/// A secret written into the file is pointed at, not shown: LL054 and OC054 mask what they
+/// underline.
+#[test]
+fn literal_secret_findings_do_not_show_the_secret() {
+    const LITERAL: &str = "sk-proj-LITERAL0SECRET0aa11bb22cc33dd";
+    let d = dir("literal");
+    write(
+        &d,
+        "litellm.yaml",
+        format!("model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/gpt-4o\n      api_key: {LITERAL}\n"),
+    );
+    write(
+        &d,
+        "openclaw.json5",
+        format!("{{ models: {{ providers: {{ openai: {{ apiKey: \"{LITERAL}\" }} }} }} }}"),
+    );
+    for (flag, file, code) in [
+        ("--config", "litellm.yaml", "LL054"),
+        ("--openclaw", "openclaw.json5", "OC054"),
+    ] {
+        let (_, text) = run(&["check", flag, file, "--format", "human"], &d, &[]);
+        assert!(text.contains(code), "{text}");
+        assert_no_secret(code, &text, &[LITERAL]);
+    }
+}

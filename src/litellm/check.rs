@@ -62,6 +62,7 @@ pub fn check_file(
         run_all(&ctx, &mut diagnostics);
     }
     drop_shadowed(&mut diagnostics);
+    diagnostic::mask_secrets(&diagnostics, sources);
     diagnostic::sort(&mut diagnostics);
     Ok(CheckOutcome {
         main_file: loaded.main_file,

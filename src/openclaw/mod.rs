@@ -71,6 +71,7 @@ pub fn check(
     }
     check_tree(&mut root, env, litellm, require_env, &mut out);
     env::mask_vars(&root, sources);
+    crate::diagnostic::mask_secrets(&out, sources);
     crate::diagnostic::sort(&mut out);
     Ok(out)
 }
