@@ -367,3 +367,22 @@ fn literal_secret_findings_do_not_show_the_secret() {
         assert_no_secret(code, &text, &[LITERAL]);
     }
 }
+
+/// Flat `env` keys are rejected by OpenClaw (OC024 points at the key), but their values were meant
+/// as variables: the frame masks them.
+#[test]
+fn flat_env_values_are_masked_in_frames() {
+    let d = dir("flat");
+    write(
+        &d,
+        "openclaw.json5",
+        format!("{{ env: {{ OPENAI_API_KEY: \"{FROM_VARS}\" }} }}"),
+    );
+    let (code, text) = run(&["check", "--openclaw", "openclaw.json5"], &d, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("OC024") && text.contains("OPENAI_API_KEY"),
+        "{text}"
+    );
+    assert_no_secret("flat env", &text, &[FROM_VARS]);
+}

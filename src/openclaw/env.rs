@@ -113,16 +113,18 @@ pub fn export_vars<'a>(
 }
 
 /// Masks the values of `env.vars` in the source text, so no code frame shows them: they are the
-/// config's own environment, as secret as the real one. Values that are references themselves
+/// config's own environment, as secret as the real one. So are flat `env.NAME` strings (which
+/// OpenClaw rejects, but which were meant as variables). Values that are references themselves
 /// (`${OTHER}`, never exported) or empty stay visible: they hide nothing, and their findings are
 /// about what is written. Call it after every rule has run.
 pub fn mask_vars(root: &Node, sources: &mut SourceMap) {
-    let vars = root
-        .get("env")
+    let env = root.get("env");
+    let flat = env.and_then(Node::as_map).unwrap_or_default();
+    let vars = env
         .and_then(|e| e.get("vars"))
         .and_then(Node::as_map)
         .unwrap_or_default();
-    for entry in vars {
+    for entry in vars.iter().chain(flat) {
         if entry
             .value
             .as_str()
