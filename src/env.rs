@@ -10,6 +10,10 @@
 //! its last value. OpenClaw's `env.vars` come after both (`openclaw::env`): they are exported only
 //! where this environment leaves the variable unset or empty.
 //!
+//! What "set" means is the reading tool's: an `os.environ/` reference to an empty variable
+//! resolves to `""` (`os.getenv`), while OpenClaw treats an empty variable as missing, and so do
+//! LiteLLM's provider clients looking for their default key (`api_key or os.getenv(...)`).
+//!
 //! Values are kept to answer "is it set" and to run the proxy. Rules of the LiteLLM checker see
 //! only [`Presence`], which cannot hand out a value; OpenClaw's `${VAR}` substitution, which must
 //! put values into the tree, records each one ([`Redactions`]) so no finding can show it.
