@@ -60,10 +60,12 @@ impl Environment {
 
     /// Adds the variables of a dotenv file (`NAME=value`, `export NAME=value`, `#` comments,
     /// single or double quotes) that are not set yet; a name repeated in the file keeps its last
-    /// value, as python-dotenv's dict does.
+    /// value, as python-dotenv's dict does. `${NAME}` and `${NAME:-default}` in values expand as
+    /// python-dotenv's `resolve_variables` does without `override`: the environment first, then
+    /// the file's earlier lines, then the default, else nothing.
     pub fn load_env_file(&mut self, path: &Path) -> std::io::Result<()> {
         let text = std::fs::read_to_string(path)?;
-        let mut from_file: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut from_file: BTreeMap<String, String> = BTreeMap::new();
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -73,12 +75,13 @@ impl Environment {
             let Some((name, value)) = line.split_once('=') else {
                 continue;
             };
-            from_file.insert(name.trim(), strip_quotes(value.trim()));
+            let value = interpolate(strip_quotes(value.trim()), |name| {
+                self.vars.get(name).or_else(|| from_file.get(name)).cloned()
+            });
+            from_file.insert(name.trim().to_string(), value);
         }
         for (name, value) in from_file {
-            self.vars
-                .entry(name.to_string())
-                .or_insert_with(|| value.to_string());
+            self.vars.entry(name).or_insert(value);
         }
         Ok(())
     }
@@ -184,6 +187,34 @@ impl Redactions {
     }
 }
 
+/// python-dotenv's expansion (`variables.py`): `${NAME}` or `${NAME:-default}`, the name up to
+/// the first `:` or `}`; a `${` that does not match stays as written.
+fn interpolate(value: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(':') {
+            None => (inner, None),
+            Some((name, tail)) => match tail.strip_prefix('-') {
+                Some(default) => (name, Some(default)),
+                None => {
+                    out.push_str(&rest[..start + 2]);
+                    rest = after;
+                    continue;
+                }
+            },
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&lookup(name).unwrap_or_else(|| default.unwrap_or_default().to_string()));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn strip_quotes(value: &str) -> &str {
     for q in ['"', '\''] {
         if value.len() >= 2 && value.starts_with(q) && value.ends_with(q) {
@@ -220,6 +251,22 @@ mod tests {
         assert_eq!(env.get("EMPTY"), Some(""));
         assert_eq!(env.get("A"), Some("2"));
         assert_eq!(env.get("B"), Some("b"));
+    }
+
+    #[test]
+    fn values_expand_with_the_environment_first() {
+        let mut env = Environment::empty();
+        env.set("KEY", "from-process");
+        env.load_env_file(&env_file(
+            "i.env",
+            "KEY=from-file\nBASE=http://h\nURL=${BASE}/v1\nK=${KEY}\nD=${NOPE:-dflt}\nE=${NOPE}x\nL=${A:b}\n",
+        ))
+        .unwrap();
+        assert_eq!(env.get("URL"), Some("http://h/v1"));
+        assert_eq!(env.get("K"), Some("from-process"));
+        assert_eq!(env.get("D"), Some("dflt"));
+        assert_eq!(env.get("E"), Some("x"));
+        assert_eq!(env.get("L"), Some("${A:b}"));
     }
 
     #[test]
