@@ -523,9 +523,7 @@ pub fn deployment_provider<'m>(model: &'m str, custom_llm_provider: Option<&'m s
 }
 
 fn first_set<'e>(env: &'e Environment, names: &[&str]) -> Option<&'e str> {
-    names
-        .iter()
-        .find_map(|name| env.get(name).filter(|v| !v.is_empty()))
+    names.iter().find_map(|name| env.get_non_empty(name))
 }
 
 impl Route {

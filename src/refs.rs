@@ -3,7 +3,8 @@
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::litellm::ModelGroups;
-use crate::openclaw::refs::{Catalog, ModelRef, RefPlace};
+use crate::openclaw::env::Substitutions;
+use crate::openclaw::refs::{suggest_unless_substituted, Catalog, ModelRef, RefPlace};
 use crate::syntax::Node;
 
 /// The adapters that speak LiteLLM's OpenAI-compatible routes.
@@ -14,6 +15,7 @@ pub fn check(
     refs: &[ModelRef],
     catalog: &Catalog,
     groups: &ModelGroups,
+    substituted: &Substitutions,
     out: &mut Vec<Diagnostic>,
 ) {
     for r in refs {
@@ -33,29 +35,22 @@ pub fn check(
         if groups.contains(&parsed.model) {
             continue;
         }
-        let shown = if r.substituted {
-            "a ref from ${...}".to_string()
-        } else {
-            format!("`{}`", r.text)
-        };
         let mut d = Diagnostic::new(
             Code::XrUnknownModelGroup,
             r.span,
             format!(
-                "{shown} names model group `{}`, which the LiteLLM config does not serve",
-                if r.substituted {
-                    "..."
-                } else {
-                    parsed.model.as_str()
-                }
+                "`{}` names model group `{}`, which the LiteLLM config does not serve",
+                r.shown(),
+                r.shown_parts(&parsed).model
             ),
         )
         .with_pointer(r.pointer.clone());
-        d.help = match groups.suggest(&parsed.model) {
+        let near = suggest_unless_substituted(r, || groups.suggest(&parsed.model));
+        d.help = match near {
             Some(near) => Some(format!("did you mean `litellm/{near}`?")),
             None => Some(served_list(groups)),
         };
-        if let Some(group) = groups.suggest(&parsed.model).and_then(|n| groups.group(n)) {
+        if let Some(group) = near.and_then(|n| groups.group(n)) {
             d = d.with_secondary(group.span, format!("`{}` is served here", group.name));
         }
         out.push(d);
@@ -111,7 +106,10 @@ pub fn check(
             let mut d = Diagnostic::new(
                 Code::XrModelNotServed,
                 model_id.span,
-                format!("model `{name}` is not served by the LiteLLM config"),
+                format!(
+                    "model `{}` is not served by the LiteLLM config",
+                    substituted.shown(model_id).unwrap_or(name)
+                ),
             )
             .with_pointer(pointer([
                 "models",
@@ -121,7 +119,11 @@ pub fn check(
                 index.as_str(),
                 "id",
             ]));
-            d.help = match groups.suggest(name) {
+            // A suggestion computed from a substituted value would hint at it.
+            let near = (!substituted.contains(model_id.span))
+                .then(|| groups.suggest(name))
+                .flatten();
+            d.help = match near {
                 Some(near) => Some(format!("did you mean `{near}`?")),
                 None => Some(served_list(groups)),
             };

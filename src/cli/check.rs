@@ -27,7 +27,7 @@ pub struct CheckArgs {
     /// Output format [default: github under GitHub Actions, else human].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Read variables from a dotenv file in addition to the environment (repeatable).
+    /// Read variables from a dotenv file; the environment and earlier files win (repeatable).
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
     /// Treat unset environment variables as errors.
@@ -47,16 +47,6 @@ pub struct Report {
     /// What the LiteLLM config serves.
     /// The LiteLLM config as it will run (the one resolved model), when one was read.
     pub resolved: Option<crate::litellm::resolved::ResolvedConfig>,
-}
-
-/// The environment the configs are checked against: the process plus `--env-file`s.
-pub fn environment(env_files: &[PathBuf]) -> Result<Environment, String> {
-    let mut env = Environment::from_process();
-    for file in env_files {
-        env.load_env_file(file)
-            .map_err(|e| format!("cannot read env file {}: {e}", file.display()))?;
-    }
-    Ok(env)
 }
 
 /// The LiteLLM and the OpenClaw configs to check: the flags' files, then the positional ones by
@@ -96,7 +86,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
                 .into(),
         );
     }
-    let env = environment(&args.env_file)?;
+    let env = Environment::with_env_files(&args.env_file)?;
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut resolved = None;

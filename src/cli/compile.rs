@@ -30,7 +30,7 @@ pub struct CompileArgs {
     /// Format of the findings printed when the check fails.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Read variables from a dotenv file in addition to the environment (repeatable).
+    /// Read variables from a dotenv file; the environment and earlier files win (repeatable).
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
     /// Treat unset environment variables as errors.

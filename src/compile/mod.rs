@@ -304,25 +304,11 @@ fn collect_shell_vars(node: &Node, source: &crate::syntax::SourceFile, out: &mut
             .for_each(|i| collect_shell_vars(i, source, out)),
         NodeKind::Str(value) => {
             let (line, _) = source.line_col(node.span.start);
-            let mut rest = value.as_str();
-            while let Some(pos) = rest.find("${") {
-                let escaped = rest[..pos].ends_with('$');
-                rest = &rest[pos + 2..];
-                let Some(end) = rest.find('}') else { break };
-                let name = &rest[..end];
-                let valid = name
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                if valid && !escaped {
-                    out.push(EnvUse {
-                        name: name.to_string(),
-                        location: format!("{}:{line}", source.display_path()),
-                    });
-                }
+            for name in crate::openclaw::env::variables(value) {
+                out.push(EnvUse {
+                    name: name.to_string(),
+                    location: format!("{}:{line}", source.display_path()),
+                });
             }
         }
         _ => {}

@@ -107,6 +107,17 @@ impl Diagnostic {
     }
 }
 
+/// Masks the underlined text of every finding that points at a secret written into a file
+/// (LL054, OC054), so its code frame shows where the secret is, not the secret. Call it after
+/// every rule has run.
+pub fn mask_secrets(diagnostics: &[Diagnostic], sources: &mut crate::syntax::SourceMap) {
+    for d in diagnostics {
+        if matches!(d.code, Code::LiteralSecret | Code::OcLiteralApiKey) {
+            sources.mask(d.primary.span);
+        }
+    }
+}
+
 /// Sorts findings by file, position and code so every output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

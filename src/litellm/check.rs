@@ -56,12 +56,13 @@ pub fn check_file(
             root,
             sources,
             groups: &resolved.groups,
-            env: &options.env,
+            env: options.env.presence(),
             require_env: options.require_env,
         };
         run_all(&ctx, &mut diagnostics);
     }
     drop_shadowed(&mut diagnostics);
+    diagnostic::mask_secrets(&diagnostics, sources);
     diagnostic::sort(&mut diagnostics);
     Ok(CheckOutcome {
         main_file: loaded.main_file,

@@ -196,7 +196,7 @@ fn resolve_includes(
                 continue;
             }
             seen.push(canonical_target);
-            let (file, included, mut found) = match read_yaml_file(&target, sources, limits) {
+            let (file, included, found) = match read_yaml_file(&target, sources, limits) {
                 Ok(read) => read,
                 Err(message) => {
                     diagnostics.push(Diagnostic::new(
@@ -207,27 +207,23 @@ fn resolve_includes(
                     continue;
                 }
             };
-            diagnostics.append(&mut found);
+            if let Some(finding) = not_a_config(
+                &target,
+                sources.get(file),
+                included.as_ref(),
+                &found,
+                item.span,
+            ) {
+                sources.withhold(file);
+                diagnostics.push(finding);
+                continue;
+            }
+            diagnostics.extend(found);
             let mut included = match included {
                 // An empty included file counts as `{}`.
                 None => continue,
                 Some(node) => node,
             };
-            if !matches!(included.kind, NodeKind::Map(_)) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::NotAMapping,
-                        included.span,
-                        format!(
-                            "included file is {}, but LiteLLM needs a mapping",
-                            included.type_name()
-                        ),
-                    )
-                    .with_secondary(item.span, "included here"),
-                );
-                let _ = file;
-                continue;
-            }
             if let Some(nested) = take_include(&mut included) {
                 queue.push_back((nested, target.clone()));
             }
@@ -235,6 +231,72 @@ fn resolve_includes(
         }
     }
     root
+}
+
+/// An included file is shown (code frames, quoted keys and values) only if it can be a LiteLLM
+/// config: valid YAML whose top level is empty or a mapping with at least one key LiteLLM reads.
+/// Anything else (a dotenv file, `/proc/self/environ`, `/etc/shadow`, a list, a mapping of
+/// unknown keys) is one finding at its `include` naming the path, and none of its text: a reader
+/// message may quote it, so only the position is kept. LiteLLM stops on the first three kinds and
+/// ignores the last, so leaving such a file out of the merged tree changes nothing else.
+fn not_a_config(
+    target: &Path,
+    file: &SourceFile,
+    root: Option<&Node>,
+    found: &[Diagnostic],
+    include: Span,
+) -> Option<Diagnostic> {
+    const NOT_SHOWN: &str =
+        "its content is not shown (an included file is shown only when it can be a LiteLLM config)";
+    const HELP: &str = "if it is a config fragment, fix it there; keys and `.env` files belong in the environment, not in `include`";
+    let path = target.display();
+    if let Some(error) = found.iter().find(|d| d.code == Code::YamlSyntax) {
+        let (line, column) = file.line_col(error.primary.span.start);
+        return Some(
+            Diagnostic::new(
+                Code::YamlSyntax,
+                include,
+                format!("included file {path} does not read as YAML (line {line}, column {column}): {NOT_SHOWN}"),
+            )
+            .with_label("LiteLLM cannot start with this include")
+            .with_help(HELP),
+        );
+    }
+    let root = root?;
+    let finding = match &root.kind {
+        NodeKind::Map(entries)
+            if entries.is_empty()
+                || entries
+                    .iter()
+                    .any(|e| e.key.as_str().is_some_and(is_top_level_key)) =>
+        {
+            return None
+        }
+        NodeKind::Map(entries) => Diagnostic::new(
+            Code::UnknownKey,
+            include,
+            format!(
+                "included file {path} has none of LiteLLM's top-level keys ({} unknown): LiteLLM ignores all of it, and {NOT_SHOWN}",
+                entries.len()
+            ),
+        ),
+        _ => Diagnostic::new(
+            Code::NotAMapping,
+            include,
+            format!(
+                "included file {path} is {}, but LiteLLM needs a mapping: {NOT_SHOWN}",
+                root.type_name()
+            ),
+        ),
+    };
+    Some(finding.with_help(HELP))
+}
+
+fn is_top_level_key(key: &str) -> bool {
+    super::schema::schema()
+        .get("properties")
+        .and_then(|p| p.get(key))
+        .is_some()
 }
 
 /// Removes and returns the `include` entry (LiteLLM drops the key from the merged config).

@@ -3,6 +3,8 @@
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::syntax::{Entry, Node, NodeKind};
 
+use super::env::Substitutions;
+
 /// Converts a legacy `agents.list: [{id, ...}]` into `agents.entries.<id>` as OpenClaw does
 /// before validation, and reports the migration.
 pub fn migrate_legacy_list(root: &mut Node, out: &mut Vec<Diagnostic>) {
@@ -90,11 +92,11 @@ fn valid_agent_id(id: &str) -> bool {
 }
 
 /// Roster ownership and agent-id rules on `agents`.
-pub fn check(root: &Node, out: &mut Vec<Diagnostic>) {
+pub fn check(root: &Node, substituted: &Substitutions, out: &mut Vec<Diagnostic>) {
     let Some(agents) = root.get("agents") else {
         return;
     };
-    check_heartbeat_owner(agents, out);
+    check_heartbeat_owner(agents, substituted, out);
     check_exact_only_settings(agents, out);
     let Some(entries) = agents.get("entries").and_then(Node::as_map) else {
         return;
@@ -158,7 +160,7 @@ pub fn check(root: &Node, out: &mut Vec<Diagnostic>) {
 
 /// `agents.defaults.heartbeat.agentId` must name a configured agent (the implicit `main` when
 /// there is no roster).
-fn check_heartbeat_owner(agents: &Node, out: &mut Vec<Diagnostic>) {
+fn check_heartbeat_owner(agents: &Node, substituted: &Substitutions, out: &mut Vec<Diagnostic>) {
     let Some(owner) = agents
         .get("defaults")
         .and_then(|d| d.get("heartbeat"))
@@ -177,11 +179,17 @@ fn check_heartbeat_owner(agents: &Node, out: &mut Vec<Diagnostic>) {
     let mut d = Diagnostic::new(
         Code::OcUnknownAgentId,
         owner.span,
-        format!("Unknown agent id \"{id}\" (not in agents.entries)"),
+        format!(
+            "Unknown agent id \"{}\" (not in agents.entries)",
+            substituted.shown(owner).unwrap_or(id)
+        ),
     )
     .with_pointer("/agents/defaults/heartbeat/agentId");
-    d.help = crate::suggest::did_you_mean(id, ids.iter().map(String::as_str))
-        .or_else(|| Some(format!("configured agents: {}", ids.join(", "))));
+    // A suggestion computed from a substituted value would hint at it.
+    let near = (!substituted.contains(owner.span))
+        .then(|| crate::suggest::did_you_mean(id, ids.iter().map(String::as_str)))
+        .flatten();
+    d.help = near.or_else(|| Some(format!("configured agents: {}", ids.join(", "))));
     out.push(d);
 }
 

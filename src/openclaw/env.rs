@@ -1,12 +1,14 @@
 //! `env.vars` export and `${VAR}` substitution, in OpenClaw's order: vars are exported first
 //! (unless already set, non-empty, in the real environment), then every string value is
-//! substituted. Resolved values live only inside the tree; messages name variables, never values.
+//! substituted. Resolved values live only inside the tree: every string substitution changed is
+//! recorded with its text as written ([`Substitutions`]), which is what a message shows, and every
+//! value put in is recorded for the redaction net applied to all findings.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
-use crate::env::Environment;
-use crate::syntax::{Node, NodeKind, Span};
+use crate::env::{Environment, Redactions};
+use crate::syntax::{Node, NodeKind, SourceMap, Span};
 
 /// Variables `env.vars` may not set (OpenClaw's own switches and loader-injection variables
 /// from its host-env security blocklist).
@@ -38,16 +40,15 @@ pub struct ConfigEnv<'a> {
 }
 
 impl ConfigEnv<'_> {
-    /// Set and non-empty (OpenClaw treats an empty variable as missing).
+    /// Set and non-empty (OpenClaw treats an empty variable as missing): the real environment
+    /// (process and `--env-file`, in `crate::env`'s precedence) first, then `env.vars`.
     fn lookup(&self, name: &str) -> Option<&str> {
-        match self.process.get(name) {
-            Some(v) if !v.is_empty() => Some(v),
-            _ => self
-                .exported
+        self.process.get_non_empty(name).or_else(|| {
+            self.exported
                 .get(name)
                 .map(String::as_str)
-                .filter(|v| !v.is_empty()),
-        }
+                .filter(|v| !v.is_empty())
+        })
     }
 
     pub fn is_set(&self, name: &str) -> bool {
@@ -102,7 +103,7 @@ pub fn export_vars<'a>(
             );
             continue;
         }
-        if process.get(&name).is_some_and(|v| !v.is_empty()) {
+        if process.get_non_empty(&name).is_some() {
             // The real environment wins over the file.
             continue;
         }
@@ -111,16 +112,64 @@ pub fn export_vars<'a>(
     ConfigEnv { process, exported }
 }
 
-/// Substitutes `${NAME}` in every string value (never keys). Returns the spans of the strings
-/// that changed, so no message ever shows their new text.
+/// Masks the values of `env.vars` in the source text, so no code frame shows them: they are the
+/// config's own environment, as secret as the real one. So are flat `env.NAME` strings (which
+/// OpenClaw rejects, but which were meant as variables). Values that are references themselves
+/// (`${OTHER}`, never exported) or empty stay visible: they hide nothing, and their findings are
+/// about what is written. Call it after every rule has run.
+pub fn mask_vars(root: &Node, sources: &mut SourceMap) {
+    let env = root.get("env");
+    let flat = env.and_then(Node::as_map).unwrap_or_default();
+    let vars = env
+        .and_then(|e| e.get("vars"))
+        .and_then(Node::as_map)
+        .unwrap_or_default();
+    for entry in vars.iter().chain(flat) {
+        if entry
+            .value
+            .as_str()
+            .is_some_and(|v| !v.trim().is_empty() && !v.contains("${"))
+        {
+            sources.mask(entry.value.span);
+        }
+    }
+}
+
+/// The strings `${VAR}` substitution changed, with their text as written, and the values it put
+/// in. A rule that quotes a string value asks [`Substitutions::shown`] for it.
+#[derive(Debug, Default)]
+pub struct Substitutions {
+    written: HashMap<Span, String>,
+    /// Every value substituted, with the reference standing for it: applied to all findings.
+    pub redactions: Redactions,
+}
+
+impl Substitutions {
+    /// The string at `span` came from the environment.
+    pub fn contains(&self, span: Span) -> bool {
+        self.written.contains_key(&span)
+    }
+
+    /// The text as written (`"${OPENAI_MODEL}"`) of a substituted string.
+    pub fn written(&self, span: Span) -> Option<&str> {
+        self.written.get(&span).map(String::as_str)
+    }
+
+    /// A string value as a message may show it: as written when substitution changed it.
+    pub fn shown<'n>(&'n self, node: &'n Node) -> Option<&'n str> {
+        self.written(node.span).or_else(|| node.as_str())
+    }
+}
+
+/// Substitutes `${NAME}` in every string value (never keys), recording what changed.
 pub fn substitute(
     node: &mut Node,
     env: &ConfigEnv<'_>,
     require_env: bool,
     path: &mut Vec<String>,
     out: &mut Vec<Diagnostic>,
-) -> HashSet<Span> {
-    let mut changed = HashSet::new();
+) -> Substitutions {
+    let mut changed = Substitutions::default();
     walk(node, env, require_env, path, out, &mut changed);
     changed
 }
@@ -131,14 +180,14 @@ fn walk(
     require_env: bool,
     path: &mut Vec<String>,
     out: &mut Vec<Diagnostic>,
-    changed: &mut HashSet<Span>,
+    changed: &mut Substitutions,
 ) {
     match &mut node.kind {
         NodeKind::Str(text) => {
             if !text.contains('$') {
                 return;
             }
-            let (result, findings) = expand(text, env);
+            let (result, findings) = expand(text, env, &mut changed.redactions);
             for finding in findings {
                 let d = match finding {
                     Finding::Missing(name) => {
@@ -156,8 +205,8 @@ fn walk(
                 out.push(d.with_pointer(pointer(path.iter())));
             }
             if result != *text {
-                *text = result;
-                changed.insert(node.span);
+                let written = std::mem::replace(text, result);
+                changed.written.insert(node.span, written);
             }
         }
         NodeKind::Seq(items) => {
@@ -191,22 +240,28 @@ fn is_token_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// One pass over a string: `$${NAME}` is the literal `${NAME}`, `${NAME}` is replaced when set.
-fn expand(text: &str, env: &ConfigEnv<'_>) -> (String, Vec<Finding>) {
-    let mut out = String::with_capacity(text.len());
-    let mut findings = Vec::new();
+/// A string as OpenClaw's substitution reads it, in one pass: `$${NAME}` is the literal
+/// `${NAME}`, `${NAME}` (upper-case) a variable, any other `${...}` kept as written.
+enum Piece<'a> {
+    Text(&'a str),
+    Escaped(&'a str),
+    Variable { name: &'a str, token: &'a str },
+    NotAToken { inner: &'a str, token: &'a str },
+}
+
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut rest = text;
     while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
+        if pos > 0 {
+            out.push(Piece::Text(&rest[..pos]));
+        }
         let after = &rest[pos..];
-        // `$${NAME}` escape.
         if let Some(escaped) = after.strip_prefix("$${") {
             if let Some(end) = escaped.find('}') {
                 let name = &escaped[..end];
                 if is_token_name(name) {
-                    out.push_str("${");
-                    out.push_str(name);
-                    out.push('}');
+                    out.push(Piece::Escaped(name));
                     rest = &escaped[end + 1..];
                     continue;
                 }
@@ -216,26 +271,61 @@ fn expand(text: &str, env: &ConfigEnv<'_>) -> (String, Vec<Finding>) {
             if let Some(end) = inner.find('}') {
                 let name = &inner[..end];
                 let token = &after[..end + 3];
-                if is_token_name(name) {
-                    match env.lookup(name) {
-                        Some(value) => out.push_str(value),
-                        None => {
-                            findings.push(Finding::Missing(name.to_string()));
-                            out.push_str(token);
-                        }
-                    }
+                out.push(if is_token_name(name) {
+                    Piece::Variable { name, token }
                 } else {
-                    findings.push(Finding::NotAToken(name.to_string()));
-                    out.push_str(token);
-                }
+                    Piece::NotAToken { inner: name, token }
+                });
                 rest = &inner[end + 1..];
                 continue;
             }
         }
-        out.push('$');
+        out.push(Piece::Text("$"));
         rest = &after[1..];
     }
-    out.push_str(rest);
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// The variables OpenClaw substitutes in `text` (what `compile` lists in `.env.example`).
+pub fn variables(text: &str) -> impl Iterator<Item = &str> {
+    pieces(text).into_iter().filter_map(|piece| match piece {
+        Piece::Variable { name, .. } => Some(name),
+        _ => None,
+    })
+}
+
+/// Substitutes one string: a set variable is replaced (and its value recorded for redaction),
+/// an unset one kept as written and reported.
+fn expand(text: &str, env: &ConfigEnv<'_>, redactions: &mut Redactions) -> (String, Vec<Finding>) {
+    let mut out = String::with_capacity(text.len());
+    let mut findings = Vec::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Escaped(name) => {
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
+            }
+            Piece::Variable { name, token } => match env.lookup(name) {
+                Some(value) => {
+                    redactions.record(value, token.to_string());
+                    out.push_str(value);
+                }
+                None => {
+                    findings.push(Finding::Missing(name.to_string()));
+                    out.push_str(token);
+                }
+            },
+            Piece::NotAToken { inner, token } => {
+                findings.push(Finding::NotAToken(inner.to_string()));
+                out.push_str(token);
+            }
+        }
+    }
     (out, findings)
 }
 
@@ -258,10 +348,21 @@ mod tests {
             process: &process,
             exported: BTreeMap::new(),
         };
-        let (s, f) = expand("pre-${A}-$${A}-${lower}-${X:-d}-${EMPTY}-$5", &env);
+        let mut redactions = Redactions::default();
+        let (s, f) = expand(
+            "pre-${A}-$${A}-${lower}-${X:-d}-${EMPTY}-$5",
+            &env,
+            &mut redactions,
+        );
         assert_eq!(s, "pre-1-${A}-${lower}-${X:-d}-${EMPTY}-$5");
         assert_eq!(f.len(), 3);
         assert!(matches!(&f[2], Finding::Missing(n) if n == "EMPTY"));
+    }
+
+    #[test]
+    fn variables_are_the_tokens_substitution_replaces() {
+        let names: Vec<&str> = variables("a ${A} $${B} ${lower} ${C}-$${d} ${UNCLOSED").collect();
+        assert_eq!(names, ["A", "C"]);
     }
 
     #[test]

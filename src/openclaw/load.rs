@@ -317,13 +317,25 @@ impl<'a> Includes<'a> {
             ));
         }
         let mut read_issues = Vec::new();
-        let node = parse_file(&lexical, text, self.sources, &mut read_issues).map_err(|inner| {
-            fail(
-                Code::OcIncludeUnreadable,
-                format!("Failed to parse include file: {written}"),
-            )
-            .with_secondary(inner.primary.span, inner.message)
-        })?;
+        let node = match parse_file(&lexical, text, self.sources, &mut read_issues) {
+            Ok(node) => node,
+            Err(inner) => {
+                // Not JSON5, so not a config: reported by path and position only (the reader's
+                // message may quote the text), and the file is never shown.
+                let file = self.sources.get(inner.primary.span.file);
+                let (line, column) = file.line_col(inner.primary.span.start);
+                self.sources.withhold(inner.primary.span.file);
+                return Err(fail(
+                    Code::OcIncludeUnreadable,
+                    format!("Failed to parse include file: {written} (not JSON5 at line {line}, column {column}; its content is not shown, as an included file is shown only when it can be an OpenClaw config)"),
+                ));
+            }
+        };
+        if !matches!(node.kind, NodeKind::Map(_) | NodeKind::Seq(_)) {
+            // OpenClaw takes a scalar as the included value; it may be a secret kept in its own
+            // file, so no code frame shows the file.
+            self.sources.withhold(node.span.file);
+        }
         self.diagnostics.extend(read_issues);
         chain.push(real.clone());
         let result = self.resolve(node, &lexical, chain, depth);

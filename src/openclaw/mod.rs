@@ -70,6 +70,8 @@ pub fn check(
         return Ok(out);
     }
     check_tree(&mut root, env, litellm, require_env, &mut out);
+    env::mask_vars(&root, sources);
+    crate::diagnostic::mask_secrets(&out, sources);
     crate::diagnostic::sort(&mut out);
     Ok(out)
 }
@@ -114,13 +116,14 @@ fn check_tree(
     out.append(&mut validator.diagnostics);
 
     providers::check(root, &substituted, out);
-    agents::check(root, out);
+    agents::check(root, &substituted, out);
 
     let refs = refs::collect(root, &substituted);
     let catalog = refs::Catalog::of(root);
     let served = |name: &str| litellm.is_some_and(|g| g.contains(name));
     refs::check(&refs, &catalog, &served, out);
     if let Some(groups) = litellm {
-        crate::refs::check(root, &refs, &catalog, groups, out);
+        crate::refs::check(root, &refs, &catalog, groups, &substituted, out);
     }
+    substituted.redactions.apply(out);
 }

@@ -1,10 +1,10 @@
 //! Provider rules beyond the schema: custom provider ids need `baseUrl` and `models`; API keys
 //! should not be literal secrets.
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{pointer, Code, Diagnostic};
-use crate::syntax::{Node, Span};
+use crate::syntax::Node;
+
+use super::env::Substitutions;
 
 /// `BUILT_IN_MODEL_PROVIDER_OVERLAY_IDS` of OpenClaw 2026.9.6: ids that may appear under
 /// `models.providers` without `baseUrl`/`models`.
@@ -144,7 +144,7 @@ const PLACEHOLDER_KEYS: &[&str] = &[
     "sk-no-key-required",
 ];
 
-pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>) {
+pub fn check(root: &Node, substituted: &Substitutions, out: &mut Vec<Diagnostic>) {
     if let Some(url) = root
         .get("models")
         .and_then(|m| m.get("catalogRefresh"))
@@ -186,7 +186,7 @@ pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>
         }
         let base = ["models", "providers", id.as_str()];
         if let Some(key) = provider.get("apiKey") {
-            check_secret_ref(key, &[&base[..], &["apiKey"]].concat(), out);
+            check_secret_ref(key, &[&base[..], &["apiKey"]].concat(), substituted, out);
         }
         let header_maps = [
             (provider.get("headers"), vec!["headers"]),
@@ -204,12 +204,12 @@ pub fn check(root: &Node, substituted: &HashSet<Span>, out: &mut Vec<Diagnostic>
                     .copied()
                     .chain([name.as_str()])
                     .collect();
-                check_secret_ref(&header.value, &path, out);
+                check_secret_ref(&header.value, &path, substituted, out);
             }
         }
         if let Some(key) = provider.get("apiKey") {
             if let Some(text) = key.as_str() {
-                let from_env = substituted.contains(&key.span) || text.contains("${");
+                let from_env = substituted.contains(key.span) || text.contains("${");
                 if !from_env
                     && !text.trim().is_empty()
                     && !PLACEHOLDER_KEYS.contains(&text.to_ascii_lowercase().as_str())
@@ -236,7 +236,12 @@ fn matches_pattern(
 }
 
 /// SecretRef shape rules beyond the schema: the provider alias and, for `env`/`store`, the id.
-fn check_secret_ref(node: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
+fn check_secret_ref(
+    node: &Node,
+    path: &[&str],
+    substituted: &Substitutions,
+    out: &mut Vec<Diagnostic>,
+) {
     if node.as_map().is_none() {
         return;
     }
@@ -250,8 +255,15 @@ fn check_secret_ref(node: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
             );
             if !ok {
                 out.push(
-                    Diagnostic::new(Code::OcInvalidValue, provider.span, format!("secret provider alias `{alias}` must match /^[a-z][a-z0-9_-]{{0,63}}$/"))
-                        .with_pointer(pointer(path.iter().copied().chain(["provider"]))),
+                    Diagnostic::new(
+                        Code::OcInvalidValue,
+                        provider.span,
+                        format!(
+                            "secret provider alias `{}` must match /^[a-z][a-z0-9_-]{{0,63}}$/",
+                            substituted.shown(provider).unwrap_or(alias)
+                        ),
+                    )
+                    .with_pointer(pointer(path.iter().copied().chain(["provider"]))),
                 );
             }
         }
@@ -270,7 +282,7 @@ fn check_secret_ref(node: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
             );
             if !ok {
                 out.push(
-                    Diagnostic::new(Code::OcInvalidValue, id.span, format!("secret reference id `{text}` must match /^[A-Z][A-Z0-9_]{{0,127}}$/ (example: \"OPENAI_API_KEY\")"))
+                    Diagnostic::new(Code::OcInvalidValue, id.span, format!("secret reference id `{}` must match /^[A-Z][A-Z0-9_]{{0,127}}$/ (example: \"OPENAI_API_KEY\")", substituted.shown(id).unwrap_or(text)))
                         .with_pointer(pointer(path.iter().copied().chain(["id"]))),
                 );
             }

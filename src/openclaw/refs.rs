@@ -1,11 +1,10 @@
 //! Model refs inside the OpenClaw config: where they are, how OpenClaw parses and resolves them
 //! (§5 of the reference), and the problems that make a ref fail when an agent runs.
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::syntax::{Node, NodeKind, Span};
 
+use super::env::Substitutions;
 use super::providers::is_bundled;
 
 /// What kind of place a ref sits in, which decides what forms it may take.
@@ -77,8 +76,35 @@ pub struct ModelRef {
     pub span: Span,
     pub pointer: String,
     pub place: RefPlace,
-    /// The value came from `${VAR}` substitution: never show it.
-    pub substituted: bool,
+    /// The ref as written, when it came from `${VAR}` substitution: messages show this, never
+    /// the value or a part of it.
+    pub written: Option<String>,
+}
+
+impl ModelRef {
+    pub fn substituted(&self) -> bool {
+        self.written.is_some()
+    }
+
+    /// The ref as a message may show it.
+    pub fn shown(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.text)
+    }
+
+    /// The provider and model of `parsed` (this ref's value) as a message may show them: for a
+    /// substituted ref, the parts of the text as written (the whole of it when it has no `/`).
+    pub fn shown_parts(&self, parsed: &ParsedRef) -> ParsedRef {
+        match &self.written {
+            None => parsed.clone(),
+            Some(written) => {
+                let (provider, model) = written.split_once('/').unwrap_or((written, written));
+                ParsedRef {
+                    provider: provider.to_string(),
+                    model: model.to_string(),
+                }
+            }
+        }
+    }
 }
 
 /// A ref split as `parseModelRef` does: provider lower-cased, model without an `@profile`.
@@ -120,7 +146,7 @@ fn is_model_suffix(suffix: &str) -> bool {
 
 /// Every ref in `agents.defaults` and `agents.entries.*`, after includes, substitution and the
 /// legacy roster migration.
-pub fn collect(root: &Node, substituted: &HashSet<Span>) -> Vec<ModelRef> {
+pub fn collect(root: &Node, substituted: &Substitutions) -> Vec<ModelRef> {
     let mut refs = Vec::new();
     let Some(agents) = root.get("agents") else {
         return refs;
@@ -146,7 +172,7 @@ pub fn collect(root: &Node, substituted: &HashSet<Span>) -> Vec<ModelRef> {
                 span: node.span,
                 pointer: pointer(path),
                 place,
-                substituted: substituted.contains(&node.span),
+                written: substituted.written(node.span).map(str::to_string),
             });
         }
     };
@@ -416,11 +442,7 @@ fn valid_policy_ref(text: &str) -> bool {
 const LITELLM_STATIC_MODELS: &[&str] = &["claude-opus-4-6"];
 
 fn shown(r: &ModelRef) -> String {
-    if r.substituted {
-        "a ref from ${...}".into()
-    } else {
-        format!("`{}`", r.text)
-    }
+    format!("`{}`", r.shown())
 }
 
 /// OpenClaw-internal ref checks (no LiteLLM config needed).
@@ -460,7 +482,7 @@ pub fn check(
                         Code::OcModelRefInvalid,
                         format!("invalid model policy ref: {}. Use a configured alias, an exact \"provider/model\" ref, or a trailing prefix wildcard such as \"provider/*\"", shown(r)),
                     )
-                    .with_help(bare_help(text, catalog, served_by_litellm)),
+                    .with_help(bare_help(r, catalog, served_by_litellm)),
                 );
                 continue;
             }
@@ -489,7 +511,7 @@ pub fn check(
                 RefPlace::SettingsKey => {
                     out.push(
                         diag(Code::OcBareModelRef, format!("model settings key {} has no provider: it matches no `provider/model` ref", shown(r)))
-                            .with_help(bare_help(text, catalog, served_by_litellm)),
+                            .with_help(bare_help(r, catalog, served_by_litellm)),
                     );
                     continue;
                 }
@@ -501,12 +523,13 @@ pub fn check(
         };
         if defaulted {
             out.push(
-                diag(Code::OcBareModelRef, format!("{} has no provider and is no alias or configured model id: OpenClaw falls back to `openai/{text}`", shown(r)))
-                    .with_help(bare_help(text, catalog, served_by_litellm)),
+                diag(Code::OcBareModelRef, format!("{} has no provider and is no alias or configured model id: OpenClaw falls back to `openai/{}`", shown(r), r.shown()))
+                    .with_help(bare_help(r, catalog, served_by_litellm)),
             );
             continue;
         }
         let configured = catalog.configured(&parsed.provider);
+        let parts = r.shown_parts(&parsed);
         if configured.is_none() && LEGACY_PROVIDERS.contains(&parsed.provider.as_str()) {
             out.push(
                 diag(
@@ -514,12 +537,12 @@ pub fn check(
                     format!(
                         "{} uses the legacy provider id \"{}\": Unknown model",
                         shown(r),
-                        parsed.provider
+                        parts.provider
                     ),
                 )
                 .with_help(format!(
                     "write `openai/{}` (what `openclaw doctor --fix` migrates it to)",
-                    parsed.model
+                    parts.model
                 )),
             );
             continue;
@@ -533,31 +556,36 @@ pub fn check(
                     format!(
                         "{} uses \"{}\", which is no bundled {}-generation provider",
                         shown(r),
-                        parsed.provider,
+                        parts.provider,
                         kind.name()
                     ),
                 );
-                d.help = crate::suggest::did_you_mean(&parsed.provider, known.iter().copied())
-                    .or_else(|| {
-                        Some(format!(
-                            "{}-generation providers: {}",
-                            kind.name(),
-                            known.join(", ")
-                        ))
-                    });
+                d.help = suggest_unless_substituted(r, || {
+                    crate::suggest::did_you_mean(&parsed.provider, known.iter().copied())
+                })
+                .or_else(|| {
+                    Some(format!(
+                        "{}-generation providers: {}",
+                        kind.name(),
+                        known.join(", ")
+                    ))
+                });
                 out.push(d);
             }
             continue;
         }
         if configured.is_none() && !is_bundled(&parsed.provider) {
             let known = catalog.known_providers();
-            let help = match crate::suggest::closest(&parsed.provider, known.iter().copied()) {
-                Some(p) => format!("did you mean `{p}`? Otherwise add `models.providers.{}` with `baseUrl` and `models`", parsed.provider),
-                None => format!("add `models.providers.{}` with `baseUrl` and `models`", parsed.provider),
+            let near = suggest_unless_substituted(r, || {
+                crate::suggest::closest(&parsed.provider, known.iter().copied())
+            });
+            let help = match near {
+                Some(p) => format!("did you mean `{p}`? Otherwise add `models.providers.{}` with `baseUrl` and `models`", parts.provider),
+                None => format!("add `models.providers.{}` with `baseUrl` and `models`", parts.provider),
             };
             out.push(diag(
                 Code::OcUnknownProvider,
-                format!("{} uses unknown provider \"{}\": no bundled plugin or `models.providers` entry declares it", shown(r), parsed.provider),
+                format!("{} uses unknown provider \"{}\": no bundled plugin or `models.providers` entry declares it", shown(r), parts.provider),
             ).with_help(help));
             continue;
         }
@@ -575,14 +603,31 @@ pub fn check(
     }
 }
 
-fn bare_help(text: &str, catalog: &Catalog, served_by_litellm: &dyn Fn(&str) -> bool) -> String {
+/// A "did you mean" computed from the ref's value, unless the value came from the environment:
+/// the nearest name would hint at it.
+pub fn suggest_unless_substituted<T>(
+    r: &ModelRef,
+    suggest: impl FnOnce() -> Option<T>,
+) -> Option<T> {
+    if r.substituted() {
+        None
+    } else {
+        suggest()
+    }
+}
+
+/// What to write instead of a bare ref; the lookups use the value, the text shows the ref as
+/// written.
+fn bare_help(r: &ModelRef, catalog: &Catalog, served_by_litellm: &dyn Fn(&str) -> bool) -> String {
+    let text = r.text.trim();
+    let shown = r.shown();
     if served_by_litellm(text) {
-        return format!("write `litellm/{text}` (the LiteLLM proxy serves `{text}`)");
+        return format!("write `litellm/{shown}` (the LiteLLM proxy serves `{shown}`)");
     }
     if let Some((provider, _)) = catalog.model_ids.iter().find(|(_, m)| m == text) {
-        return format!("write `{provider}/{text}`");
+        return format!("write `{provider}/{shown}`");
     }
-    format!("write the provider explicitly, e.g. `openai/{text}`")
+    format!("write the provider explicitly, e.g. `openai/{shown}`")
 }
 
 #[cfg(test)]

@@ -3,14 +3,13 @@
 //! enum or range, missing required fields. The walking is the shared [`crate::schema_walk`];
 //! this file only words its findings as zod does.
 
-use std::collections::HashSet;
-
 use serde_json::Value;
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
 use crate::schema_walk::{Bound, SchemaWalker, Violation};
 use crate::syntax::{Node, NodeKind, Span};
 
+use super::env::Substitutions;
 use super::model::{ModelApi, OpenClawConfig};
 
 /// The JSON Schema of the OpenClaw config as modelled here. `Option` fields are optional but
@@ -127,13 +126,13 @@ fn walker() -> &'static SchemaWalker<'static> {
 
 /// Turns the schema walker's violations into what OpenClaw's zod schema reports, in zod's words.
 pub struct Validator<'a> {
-    /// String nodes whose value came from `${VAR}` substitution: never shown in a message.
-    substituted: &'a HashSet<Span>,
+    /// String nodes whose value came from `${VAR}` substitution: shown as written.
+    substituted: &'a Substitutions,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(substituted: &'a HashSet<Span>) -> Self {
+    pub fn new(substituted: &'a Substitutions) -> Self {
         Validator {
             substituted,
             diagnostics: Vec::new(),
@@ -161,10 +160,7 @@ impl<'a> Validator<'a> {
 
     fn shown(&self, node: &Node) -> String {
         match &node.kind {
-            NodeKind::Str(_) if self.substituted.contains(&node.span) => {
-                "a value from ${...}".into()
-            }
-            NodeKind::Str(s) => format!("\"{s}\""),
+            NodeKind::Str(s) => format!("\"{}\"", self.substituted.shown(node).unwrap_or(s)),
             _ => node.scalar_text(),
         }
     }
@@ -289,7 +285,8 @@ impl<'a> Validator<'a> {
             .collect::<Vec<_>>()
             .join("|");
         let text = node.as_str().unwrap_or_default();
-        let hidden = self.substituted.contains(&node.span);
+        // A suggestion computed from a substituted value would hint at it.
+        let hidden = self.substituted.contains(node.span);
         let mut help = if hidden {
             None
         } else {

@@ -40,6 +40,30 @@ impl SourceFile {
     pub fn display_path(&self) -> String {
         self.path.display().to_string()
     }
+
+    /// Overwrites `range` with `*` (one per byte, line breaks kept) so no code frame can show what
+    /// was there: a secret, or a whole file that cannot be a config. Lines and byte offsets stay
+    /// valid; call it once the rules have run.
+    pub fn mask(&mut self, range: std::ops::Range<usize>) {
+        let text = &self.text;
+        let mut start = range.start.min(text.len());
+        let mut end = range.end.clamp(start, text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        for byte in &mut bytes[start..end] {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b'*';
+            }
+        }
+        // Whole characters were replaced by ASCII, so this is still UTF-8.
+        self.text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    }
 }
 
 /// Every file read during one run (the main config, its includes, the OpenClaw file...).
@@ -60,6 +84,20 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Masks the text under `span` in its file (see [`SourceFile::mask`]).
+    pub fn mask(&mut self, span: super::Span) {
+        if let Some(file) = self.files.get_mut(span.file.0 as usize) {
+            file.mask(span.start..span.end);
+        }
+    }
+
+    /// Masks a whole file: its content is never shown.
+    pub fn withhold(&mut self, id: FileId) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.mask(0..file.text.len());
+        }
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
@@ -125,5 +163,16 @@ mod tests {
         // A truncated sequence at the end covers the rest of the file.
         let error = decode_utf8(b"abc\xE2\x82", FileId(0)).err();
         assert_eq!(error.map(|e| (e.span.start, e.span.end)), Some((3, 5)));
+    }
+
+    #[test]
+    fn masking_keeps_lines_offsets_and_utf8() {
+        let mut file = SourceFile::new("x", "a: \"sécret\"\nb: 2\n".to_string());
+        // From inside `é` to the end of the line: whole characters are masked.
+        file.mask(5..13);
+        assert_eq!(file.text, "a: \"s*******\nb: 2\n");
+        assert_eq!(file.line_col(14), (2, 2));
+        file.mask(0..usize::MAX);
+        assert_eq!(file.text, "************\n****\n");
     }
 }

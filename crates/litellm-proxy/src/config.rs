@@ -201,9 +201,7 @@ impl ProxyConfig {
             .map(str::to_ascii_lowercase);
         proxy.return_wildcard_routes = general.return_wildcard_routes;
         proxy.permit_weak_master_key = general.dangerously_permit_weak_or_unset_master_key
-            || env
-                .get("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY")
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            || env.is_true("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY");
         proxy.disable_spend_logs = general.disable_spend_logs;
         proxy.spend_db = general
             .database_url

@@ -26,7 +26,7 @@ struct Args {
     /// SQLite file for spend logs (created on start); overrides `database_url: sqlite://...`.
     #[arg(long, env = "LITELLM_PROXY_SPEND_DB")]
     spend_db: Option<PathBuf>,
-    /// A dotenv file whose variables `os.environ/` references may name.
+    /// A dotenv file whose variables `os.environ/` references may name; the environment wins.
     #[arg(long)]
     env_file: Option<PathBuf>,
     /// Threads serving requests, each with its own event loop and upstream connections
@@ -38,13 +38,13 @@ struct Args {
 fn main() -> ExitCode {
     let started = Instant::now();
     let args = Args::parse();
-    let mut env = Environment::from_process();
-    if let Some(file) = &args.env_file {
-        if let Err(e) = env.load_env_file(file) {
-            eprintln!("error: cannot read {}: {e}", file.display());
+    let env = match Environment::with_env_files(args.env_file.as_slice()) {
+        Ok(env) => env,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
-    }
+    };
     let color = litellm_check::diagnostic::format::color_for_env(std::io::stderr().is_terminal());
     let config = match proxy::load::load(&args.config, &env, color) {
         Ok(loaded) => {

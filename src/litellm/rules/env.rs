@@ -121,7 +121,7 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         // The one resolver decides what LiteLLM reads; only the name is used here.
-        if env_value::lookup(value, self.ctx.env).is_some() {
+        if self.ctx.env.resolves(value) {
             return;
         }
         // LiteLLM removes every occurrence of the prefix; the rest is the name.

@@ -10,7 +10,7 @@ pub mod settings;
 pub mod yaml11;
 
 use crate::diagnostic::Diagnostic;
-use crate::env::Environment;
+use crate::env::Presence;
 use crate::syntax::{Node, SourceMap};
 
 use super::groups::ModelGroups;
@@ -20,7 +20,8 @@ pub struct Context<'a> {
     pub root: &'a Node,
     pub sources: &'a SourceMap,
     pub groups: &'a ModelGroups,
-    pub env: &'a Environment,
+    /// Whether variables are set: rules never see a value, so no finding can print one.
+    pub env: Presence<'a>,
     /// `--require-env`: unset variables are errors.
     pub require_env: bool,
 }

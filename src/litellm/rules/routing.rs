@@ -93,7 +93,7 @@ fn key_unset(ctx: &Context, params: &Node, route: &Route, index: &str, out: &mut
     {
         return;
     }
-    let set = |name: &&str| ctx.env.get(name).is_some_and(|v| !v.is_empty());
+    let set = |name: &&str| ctx.env.is_set_non_empty(name);
     if route.key_env.iter().any(set) {
         return;
     }

@@ -206,8 +206,7 @@ fn master_key(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .is_some_and(|v| v.kind == NodeKind::Bool(true))
         || ctx
             .env
-            .get("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            .is_true("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY");
     if permitted {
         return;
     }
