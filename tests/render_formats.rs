@@ -398,11 +398,55 @@ fn default_format_follows_github_actions() {
 #[test]
 fn colour_only_on_a_terminal_without_no_color() {
     use litellm_check::diagnostic::format::color_for;
+    use litellm_check::diagnostic::format::{ColorChoice, ColorEnv};
     use std::ffi::OsStr;
-    assert!(color_for(true, None));
-    assert!(color_for(true, Some(OsStr::new(""))));
-    assert!(!color_for(true, Some(OsStr::new("1"))));
-    assert!(!color_for(false, None));
+    let env = |no: Option<&'static str>,
+               force: Option<&'static str>,
+               term: Option<&'static str>| ColorEnv {
+        no_color: no.map(OsStr::new),
+        force_color: force.map(OsStr::new),
+        clicolor_force: None,
+        term: term.map(OsStr::new),
+    };
+    let auto = ColorChoice::Auto;
+    assert!(color_for(auto, true, &env(None, None, None)));
+    assert!(
+        color_for(auto, true, &env(Some(""), None, None)),
+        "an empty NO_COLOR is unset"
+    );
+    assert!(!color_for(auto, true, &env(Some("1"), None, None)));
+    assert!(!color_for(auto, false, &env(None, None, None)));
+    assert!(
+        color_for(auto, false, &env(None, Some("1"), None)),
+        "FORCE_COLOR off a terminal"
+    );
+    assert!(
+        !color_for(auto, false, &env(None, Some("0"), None)),
+        "FORCE_COLOR=0 forces nothing"
+    );
+    assert!(
+        !color_for(auto, true, &env(Some("1"), Some("1"), None)),
+        "NO_COLOR wins"
+    );
+    assert!(
+        !color_for(auto, true, &env(None, None, Some("dumb"))),
+        "a dumb terminal"
+    );
+    assert!(color_for(
+        ColorChoice::Always,
+        false,
+        &env(Some("1"), None, Some("dumb"))
+    ));
+    assert!(!color_for(
+        ColorChoice::Never,
+        true,
+        &env(None, Some("1"), None)
+    ));
+    let clicolor = ColorEnv {
+        clicolor_force: Some(OsStr::new("1")),
+        ..ColorEnv::default()
+    };
+    assert!(color_for(auto, false, &clicolor));
 }
 
 fn strip_ansi(text: &str) -> String {

@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::output;
+
 use crate::diagnostic::format::{color_for_env, render, Format};
 use crate::diagnostic::{self, Diagnostic, Summary};
 use crate::env::Environment;
@@ -138,16 +140,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let report = match collect(&args) {
         Ok(report) => report,
         Err(message) => {
-            eprintln!("error: {message}");
+            super::usage_error(&format!("error: {message}"));
             return ExitCode::from(2);
         }
     };
     let format = args.format.unwrap_or_else(Format::default_for_env);
     let color = color_for_env(std::io::stdout().is_terminal());
-    print!(
-        "{}",
-        render(format, &report.sources, &report.diagnostics, color)
-    );
+    output::stdout(&render(format, &report.sources, &report.diagnostics, color));
     let code = exit_code(&report.diagnostics, args.strict);
     // The process ends here: freeing a large tree node by node would cost more than the whole
     // check of it, and the OS reclaims the memory at once.

@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::output;
+
 use super::check::{collect, CheckArgs};
 use crate::compile::{compile, openclaw_env_uses, CompileOptions, GENERATED_MARKER};
 use crate::diagnostic::format::{color_for_env, render, Format};
@@ -51,30 +53,27 @@ pub fn run(args: CompileArgs) -> ExitCode {
     let report = match collect(&check) {
         Ok(report) => report,
         Err(message) => {
-            eprintln!("error: {message}");
+            super::usage_error(&format!("error: {message}"));
             return ExitCode::from(2);
         }
     };
     let summary = Summary::of(&report.diagnostics);
     let format = args.format.unwrap_or_else(Format::default_for_env);
     if summary.errors > 0 {
-        print!(
-            "{}",
-            render(
-                format,
-                &report.sources,
-                &report.diagnostics,
-                color_for_env(std::io::stdout().is_terminal())
-            )
-        );
-        eprintln!(
-            "compile: the check found {} error(s); nothing was written",
+        output::stdout(&render(
+            format,
+            &report.sources,
+            &report.diagnostics,
+            color_for_env(std::io::stdout().is_terminal()),
+        ));
+        output::stderr(&format!(
+            "compile: the check found {} error(s); nothing was written\n",
             summary.errors
-        );
+        ));
         return ExitCode::from(1);
     }
     let (Some(root), Some(resolved)) = (&report.litellm_root, &report.resolved) else {
-        eprintln!("error: the LiteLLM config could not be read");
+        output::stderr("error: the LiteLLM config could not be read\n");
         return ExitCode::from(2);
     };
     let extra_env = args
@@ -97,7 +96,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
     ) {
         Ok(c) => c,
         Err(message) => {
-            eprintln!("error: {message}");
+            super::usage_error(&format!("error: {message}"));
             return ExitCode::from(2);
         }
     };
@@ -107,20 +106,20 @@ pub fn run(args: CompileArgs) -> ExitCode {
         (".env.example", &compiled.env_example),
     ];
     if let Err(message) = write_all(&args.out_dir, &outputs) {
-        eprintln!("error: {message}");
+        output::stderr(&format!("error: {message}\n"));
         return ExitCode::from(2);
     }
     if summary.warnings > 0 {
-        eprintln!(
-            "compile: {} warning(s) in the sources (run `litellm-check check` to see them)",
+        output::stderr(&format!(
+            "compile: {} warning(s) in the sources (run `litellm-check check` to see them)\n",
             summary.warnings
-        );
+        ));
     }
     for note in &compiled.notes {
-        println!("note: {note}");
+        output::stdout(&format!("note: {note}\n"));
     }
     for (name, _) in outputs {
-        println!("wrote {}", args.out_dir.join(name).display());
+        output::stdout(&format!("wrote {}\n", args.out_dir.join(name).display()));
     }
     ExitCode::SUCCESS
 }

@@ -1,15 +1,36 @@
 //! Thin clap commands over the library.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
+
+use crate::diagnostic::format::{set_color_choice, ColorChoice};
+
+/// Exit codes and environment variables, shown by `--help`.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no errors (warnings allowed unless --strict)
+  1  errors found (or warnings with --strict); `explain`: the model is not served
+  2  usage error, or a file that cannot be read
+
+Environment:
+  GITHUB_ACTIONS=true          `check --format` defaults to `github` (annotations)
+  NO_COLOR                     no colour (any non-empty value)
+  FORCE_COLOR, CLICOLOR_FORCE  colour even off a terminal (any value but empty or 0)
+  TERM=dumb                    no colour
+  <any variable>               `os.environ/NAME` and `${NAME}` are checked against the process
+                               environment plus --env-file files; values are never printed";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "litellm-check",
     version,
-    about = "Check LiteLLM proxy and OpenClaw configs before they ship"
+    about = "Check LiteLLM proxy and OpenClaw configs before they ship",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -27,10 +48,17 @@ pub enum Command {
         override_usage = "litellm-check schema <litellm|openclaw>\n       litellm-check schema --out-dir DIR"
     )]
     Schema(schema::SchemaArgs),
+    /// Print a shell completion script: `litellm-check completions bash > /etc/bash_completion.d/litellm-check`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 pub mod check;
 pub mod compile;
+pub mod output;
 pub mod rules;
 pub mod schema;
 
@@ -38,18 +66,46 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            if e.use_stderr() {
+                usage_error(&e.render().to_string());
+                return ExitCode::from(2);
+            }
+            // --help and --version: to standard output, quietly if the reader went away.
+            output::stdout(&e.render().to_string());
+            return ExitCode::SUCCESS;
         }
     };
+    set_color_choice(cli.color);
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Compile(args) => compile::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "litellm-check", &mut script);
+            output::stdout(&String::from_utf8_lossy(&script));
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Reports a usage error on standard error; under GitHub Actions also as an `::error::`
+/// annotation, so a misconfigured workflow step shows on the run's summary like a finding.
+pub fn usage_error(message: &str) {
+    output::stderr(message);
+    if !message.ends_with('\n') {
+        output::stderr("\n");
+    }
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        let first = message
+            .lines()
+            .map(|l| l.trim_start_matches("error: "))
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("usage error");
+        output::stdout(&format!(
+            "::error title=litellm-check::{}\n",
+            crate::diagnostic::github::escape_data(first)
+        ));
     }
 }

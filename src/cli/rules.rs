@@ -3,6 +3,8 @@
 use clap::Args;
 use std::process::ExitCode;
 
+use super::output;
+
 use crate::diagnostic::Code;
 
 #[derive(Debug, Args)]
@@ -29,16 +31,16 @@ pub fn markdown_table() -> String {
 
 pub fn run(args: RulesArgs) -> ExitCode {
     if args.markdown {
-        print!("{}", markdown_table());
+        output::stdout(&markdown_table());
     } else {
         for code in Code::ALL {
-            println!(
-                "{} {:<34} {:<8} {}",
+            output::stdout(&format!(
+                "{} {:<34} {:<8} {}\n",
                 code.as_str(),
                 code.name(),
                 code.default_severity().as_str(),
                 code.summary()
-            );
+            ));
         }
     }
     ExitCode::SUCCESS

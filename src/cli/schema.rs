@@ -4,6 +4,8 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::output;
+
 use crate::published_schema::{write_all, Target};
 
 #[derive(Debug, Args)]
@@ -21,23 +23,26 @@ pub fn run(args: SchemaArgs) -> ExitCode {
         return match write_all(dir) {
             Ok(paths) => {
                 for path in paths {
-                    eprintln!("wrote {}", path.display());
+                    output::stderr(&format!("wrote {}\n", path.display()));
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: cannot write schemas to {}: {e}", dir.display());
+                output::stderr(&format!(
+                    "error: cannot write schemas to {}: {e}\n",
+                    dir.display()
+                ));
                 ExitCode::from(2)
             }
         };
     }
     match args.target {
         Some(target) => {
-            print!("{}", target.text());
+            output::stdout(&target.text());
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: pass `litellm`, `openclaw` or --out-dir DIR");
+            output::stderr("error: pass `litellm`, `openclaw` or --out-dir DIR\n");
             ExitCode::from(2)
         }
     }

@@ -31,15 +31,69 @@ impl Format {
     }
 }
 
-/// Whether to colour output written to a stream: only on a terminal, and never when `NO_COLOR`
-/// is set to a non-empty value (<https://no-color.org>).
-pub fn color_for_env(stream_is_terminal: bool) -> bool {
-    color_for(stream_is_terminal, std::env::var_os("NO_COLOR").as_deref())
+/// `--color`: whether to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless the environment says otherwise.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-/// [`color_for_env`] with the value of `NO_COLOR` given.
-pub fn color_for(stream_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    stream_is_terminal && no_color.is_none_or(|v| v.is_empty())
+/// The `--color` given on the command line, for every later [`color_for_env`] of the process.
+static COLOR_CHOICE: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Records `--color` (once, at start-up).
+pub fn set_color_choice(choice: ColorChoice) {
+    let _ = COLOR_CHOICE.set(choice);
+}
+
+/// Whether to colour output written to a stream, from `--color` and the environment.
+pub fn color_for_env(stream_is_terminal: bool) -> bool {
+    let var = |name: &str| std::env::var_os(name);
+    color_for(
+        COLOR_CHOICE.get().copied().unwrap_or_default(),
+        stream_is_terminal,
+        &ColorEnv {
+            no_color: var("NO_COLOR").as_deref(),
+            force_color: var("FORCE_COLOR").as_deref(),
+            clicolor_force: var("CLICOLOR_FORCE").as_deref(),
+            term: var("TERM").as_deref(),
+        },
+    )
+}
+
+/// The environment variables that decide colour under `--color auto`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ColorEnv<'a> {
+    pub no_color: Option<&'a std::ffi::OsStr>,
+    pub force_color: Option<&'a std::ffi::OsStr>,
+    pub clicolor_force: Option<&'a std::ffi::OsStr>,
+    pub term: Option<&'a std::ffi::OsStr>,
+}
+
+/// [`color_for_env`] with its inputs given. `--color always|never` wins; under `auto`, a
+/// non-empty `NO_COLOR` turns colour off (<https://no-color.org>), then `FORCE_COLOR` or
+/// `CLICOLOR_FORCE` set to anything but empty or `0` turn it on (also off a terminal), then
+/// `TERM=dumb` turns it off, and otherwise a terminal gets colour.
+pub fn color_for(choice: ColorChoice, stream_is_terminal: bool, env: &ColorEnv) -> bool {
+    let set = |v: Option<&std::ffi::OsStr>| v.is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env.no_color.is_some_and(|v| !v.is_empty()) {
+                false
+            } else if set(env.force_color) || set(env.clicolor_force) {
+                true
+            } else if env.term.is_some_and(|t| t == "dumb") {
+                false
+            } else {
+                stream_is_terminal
+            }
+        }
+    }
 }
 
 /// Renders every finding in `format`. `color` only affects [`Format::Human`]; the machine formats

@@ -17,7 +17,8 @@ fn command(severity: Severity) -> &'static str {
     }
 }
 
-fn escape_data(text: &str) -> String {
+/// Escapes a message for a workflow command (`%`, CR and LF), as the Actions toolkit does.
+pub fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
