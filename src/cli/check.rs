@@ -23,8 +23,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub openclaw: Vec<PathBuf>,
     /// More files, as pre-commit passes them: `.yaml`/`.yml` are LiteLLM configs, `.json`/`.json5`
-    /// OpenClaw configs.
-    #[arg(value_name = "FILE")]
+    /// OpenClaw configs. A directory is searched for configs by name, honouring `.gitignore`;
+    /// with no file at all, the current directory is.
+    #[arg(value_name = "FILE|DIR")]
     pub files: Vec<PathBuf>,
     /// Output format [default: github under GitHub Actions, else human].
     #[arg(long, value_enum)]
@@ -52,11 +53,28 @@ pub struct Report {
 }
 
 /// The LiteLLM and the OpenClaw configs to check: the flags' files, then the positional ones by
-/// extension.
+/// extension, then what directories hold (or the current directory, when nothing was named).
 fn files_by_kind(args: &CheckArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
     let mut configs = args.config.clone();
     let mut openclaws = args.openclaw.clone();
-    for file in &args.files {
+    let mut files = Vec::new();
+    let mut directories = Vec::new();
+    for path in &args.files {
+        if path.is_dir() {
+            directories.push(path.clone());
+        } else {
+            files.push(path.clone());
+        }
+    }
+    if args.files.is_empty() && configs.is_empty() && openclaws.is_empty() {
+        directories.push(PathBuf::from("."));
+    }
+    for directory in &directories {
+        let found = super::discover::configs_in(directory)?;
+        configs.extend(found.litellm);
+        openclaws.extend(found.openclaw);
+    }
+    for file in &files {
         let extension = file
             .extension()
             .and_then(|e| e.to_str())
@@ -80,9 +98,19 @@ fn files_by_kind(args: &CheckArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Strin
 pub fn collect(args: &CheckArgs) -> Result<Report, String> {
     let (configs, openclaws) = files_by_kind(args)?;
     if configs.is_empty() && openclaws.is_empty() {
-        return Err("nothing to check: pass --config FILE and/or --openclaw FILE".into());
+        return Err(
+            "nothing to check: pass --config FILE and/or --openclaw FILE, or a directory holding \
+             litellm*config*.yaml, config.yaml with a model_list, or openclaw*.json files"
+                .into(),
+        );
     }
-    if configs.len() > 1 && !openclaws.is_empty() {
+    // Files found in a directory are checked each on its own when there is no single LiteLLM
+    // config to check OpenClaw refs against; files named on the command line must pair up.
+    let named_files = !args.config.is_empty()
+        || !args.openclaw.is_empty()
+        || args.files.iter().any(|f| !f.is_dir());
+    let cross_file = configs.len() == 1;
+    if configs.len() > 1 && !openclaws.is_empty() && named_files {
         return Err(
             "OpenClaw refs are checked against one LiteLLM config: pass a single --config FILE with --openclaw"
                 .into(),
@@ -112,7 +140,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
             openclaw,
             &env,
             &mut sources,
-            resolved.as_ref().map(|r| &r.groups),
+            resolved.as_ref().filter(|_| cross_file).map(|r| &r.groups),
             args.require_env,
         )
         .map_err(|e| e.to_string())?;

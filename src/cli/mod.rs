@@ -58,6 +58,7 @@ pub enum Command {
 
 pub mod check;
 pub mod compile;
+pub mod discover;
 pub mod output;
 pub mod rules;
 pub mod schema;
