@@ -246,6 +246,9 @@ fn sarif_snapshot() {
     let run = &mut log["runs"][0];
     run["tool"]["driver"]["rules"] = Value::from("[every Code, see sarif_structure]");
     run["tool"]["driver"]["version"] = Value::from("[CARGO_PKG_VERSION]");
+    // The working directory differs between machines.
+    run["originalUriBaseIds"]["%SRCROOT%"]["uri"] =
+        Value::from("[file:// URI of the working directory]");
     for result in run["results"].as_array_mut().expect("results") {
         result["ruleIndex"] = Value::from("[index of ruleId]");
     }
@@ -330,7 +333,101 @@ fn sarif_rules_describe_every_code() {
             Severity::Info => "note",
         };
         assert_eq!(rule["defaultConfiguration"]["level"], level);
+        // GitHub code scanning shows `help` on the alert and links `helpUri` (SARIF multitool
+        // rule GH2012 asks for both).
+        assert_eq!(rule["helpUri"], code.help_uri());
+        let help = rule["help"]["text"].as_str().expect("help text");
+        assert!(help.starts_with(code.summary()) && help.contains(&code.help_uri()));
+        let markdown = rule["help"]["markdown"].as_str().expect("help markdown");
+        assert!(markdown.contains(code.summary()) && markdown.contains(&code.help_uri()));
     }
+}
+
+/// Every rule's `helpUri` lands on a section of docs/rules.md, and that page is the one generated
+/// from the codes and their fixture pairs (set LITELLM_CHECK_UPDATE_DOCS=1 to rewrite it).
+#[test]
+fn rules_page_is_generated_and_every_help_uri_has_a_section() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let expected = rules_page(&root.join("fixtures"));
+    let path = root.join("docs/rules.md");
+    if std::env::var_os("LITELLM_CHECK_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).expect("write docs/rules.md");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is stale: run `LITELLM_CHECK_UPDATE_DOCS=1 cargo test --test render_formats`"
+    );
+    for code in Code::ALL {
+        let heading = format!("\n## {} {}\n", code.as_str(), code.name());
+        assert!(actual.contains(&heading), "{code:?} has no section");
+        // GitHub's anchor of that heading is the one helpUri names.
+        assert!(code
+            .help_uri()
+            .ends_with(&format!("#{}", code.doc_anchor())));
+    }
+}
+
+/// The rules page: per rule, what it guards against and its failing and passing fixtures.
+fn rules_page(fixtures: &std::path::Path) -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from src/diagnostic/codes.rs and fixtures/ by tests/render_formats.rs; do not edit. -->\n\n\
+         Every finding of `litellm-check check` has one of these codes. `LL` codes check the LiteLLM config, \
+         `OC` codes the OpenClaw config, `XR` codes the references between the two. Each rule shows a file \
+         that raises it and the same file fixed (from `fixtures/`).\n",
+    );
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures)
+        .expect("fixtures/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    dirs.sort();
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "\n## {} {}\n\n**{}**. {}\n",
+            code.as_str(),
+            code.name(),
+            code.default_severity().as_str(),
+            code.summary()
+        ));
+        let prefix = format!("{}-", code.as_str());
+        let Some(dir) = dirs.iter().find(|d| {
+            d.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix))
+        }) else {
+            continue;
+        };
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .expect("fixture dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for (stem, title) in [("fail", "Raises it"), ("pass", "Fixed")] {
+            for file in files
+                .iter()
+                .filter(|f| f.file_stem().and_then(|s| s.to_str()) == Some(stem))
+            {
+                let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+                let language = if extension == "yaml" || extension == "yml" {
+                    "yaml"
+                } else {
+                    "json5"
+                };
+                let text = std::fs::read_to_string(file).expect("fixture text");
+                let relative = file
+                    .strip_prefix(fixtures.parent().expect("repo"))
+                    .expect("under the repo");
+                out.push_str(&format!(
+                    "\n{title} (`{}`):\n\n```{language}\n{}{}```\n",
+                    relative.display(),
+                    text,
+                    if text.ends_with('\n') { "" } else { "\n" }
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A finding that names a file the map does not hold (a bug elsewhere) still renders everywhere.

@@ -5,6 +5,9 @@
 
 use super::Severity;
 
+/// Where the project lives (Cargo.toml's `repository`): rule documentation links point here.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $name:literal, $sev:ident, $summary:literal); )*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,6 +35,17 @@ macro_rules! codes {
             /// What the rule guards against: the real tool's behaviour it prevents.
             pub fn summary(self) -> &'static str {
                 match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// The anchor of the rule's section in `docs/rules.md` (GitHub's heading anchor of
+            /// "LL020 unknown-key").
+            pub fn doc_anchor(self) -> String {
+                format!("{}-{}", self.as_str().to_ascii_lowercase(), self.name())
+            }
+
+            /// A stable URL of the rule's documentation: its section of the rules page.
+            pub fn help_uri(self) -> String {
+                format!("{}/blob/main/docs/rules.md#{}", REPOSITORY, self.doc_anchor())
             }
 
             pub fn from_code(code: &str) -> Option<Code> {

@@ -44,12 +44,28 @@ fn short_description(summary: &str) -> &str {
 }
 
 fn rule(code: Code) -> Value {
+    let uri = code.help_uri();
     json!({
         "id": code.as_str(),
         "name": code.name(),
         "shortDescription": { "text": short_description(code.summary()) },
         "fullDescription": { "text": code.summary() },
         "defaultConfiguration": { "level": level(code.default_severity()) },
+        "helpUri": uri,
+        // What and why (the summary), and where the fix is shown: the rule's section of the rules
+        // page has a failing and a passing example side by side. Each finding's own `help` says
+        // the fix for that case.
+        "help": {
+            "text": format!("{}\nThe fix, with a failing and a passing example: {uri}", code.summary()),
+            "markdown": format!(
+                "**{} `{}`** ({})\n\n{}\n\nThe fix, with a failing and a passing example: [{} in the rules page]({uri}).",
+                code.as_str(),
+                code.name(),
+                code.default_severity().as_str(),
+                code.summary(),
+                code.as_str(),
+            ),
+        },
     })
 }
 
@@ -83,16 +99,52 @@ fn artifact_uri(path: &str) -> String {
     }
 }
 
-fn physical_location(sources: &SourceMap, label: &Label) -> Value {
-    let (uri, region) = match source_file(sources, label.span.file) {
+/// The directory relative paths are resolved against (`%SRCROOT%`): the working directory,
+/// where code scanning runs the tool from the repository's root.
+fn source_root() -> Option<String> {
+    let dir = std::env::current_dir().ok()?;
+    let text = dir.to_str()?.replace('\\', "/");
+    Some(if text.ends_with('/') {
+        text
+    } else {
+        format!("{text}/")
+    })
+}
+
+/// A file's location relative to `%SRCROOT%` when it lies under it (also when given as an
+/// absolute path), else its absolute `file://` URI.
+fn artifact_location(path: &str, root: Option<&str>) -> Value {
+    let relative = match root {
+        Some(root) => path.strip_prefix(root).or_else(|| {
+            // `./x.yaml` and `x.yaml` are the same file under the root.
+            (!path.starts_with('/') && !is_windows_absolute(path)).then_some(path)
+        }),
+        None => None,
+    };
+    match relative {
+        Some(relative) => json!({
+            "uri": artifact_uri(relative.trim_start_matches("./")),
+            "uriBaseId": "%SRCROOT%",
+        }),
+        None => json!({ "uri": artifact_uri(path) }),
+    }
+}
+
+fn is_windows_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/'
+}
+
+fn physical_location(sources: &SourceMap, label: &Label, root: Option<&str>) -> Value {
+    let (location, region) = match source_file(sources, label.span.file) {
         Some(file) => (
-            artifact_uri(&slash_path(file)),
+            artifact_location(&slash_path(file), root),
             Region::of(file, label.span.start, label.span.end),
         ),
-        None => (String::new(), Region::UNKNOWN),
+        None => (json!({ "uri": "" }), Region::UNKNOWN),
     };
     json!({
-        "artifactLocation": { "uri": uri },
+        "artifactLocation": location,
         "region": {
             "startLine": region.line,
             "startColumn": region.column,
@@ -102,7 +154,7 @@ fn physical_location(sources: &SourceMap, label: &Label) -> Value {
     })
 }
 
-fn result(sources: &SourceMap, diagnostic: &Diagnostic) -> Value {
+fn result(sources: &SourceMap, diagnostic: &Diagnostic, root: Option<&str>) -> Value {
     let mut text = diagnostic.message.clone();
     if let Some(help) = &diagnostic.help {
         text.push_str("\nhelp: ");
@@ -114,7 +166,7 @@ fn result(sources: &SourceMap, diagnostic: &Diagnostic) -> Value {
         "ruleIndex": rule_index,
         "level": level(diagnostic.severity),
         "message": { "text": text },
-        "locations": [{ "physicalLocation": physical_location(sources, &diagnostic.primary) }],
+        "locations": [{ "physicalLocation": physical_location(sources, &diagnostic.primary, root) }],
     });
     if !diagnostic.secondary.is_empty() {
         let related: Vec<Value> = diagnostic
@@ -123,7 +175,7 @@ fn result(sources: &SourceMap, diagnostic: &Diagnostic) -> Value {
             .enumerate()
             .map(|(id, label)| {
                 let mut location =
-                    json!({ "id": id, "physicalLocation": physical_location(sources, label) });
+                    json!({ "id": id, "physicalLocation": physical_location(sources, label, root) });
                 if let Some(message) = &label.message {
                     location["message"] = json!({ "text": message });
                 }
@@ -139,6 +191,22 @@ fn result(sources: &SourceMap, diagnostic: &Diagnostic) -> Value {
 }
 
 pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    render_with_root(sources, diagnostics, source_root().as_deref())
+}
+
+/// [`render`] with `%SRCROOT%` given (a directory URI path ending in `/`), for tests.
+pub fn render_with_root(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    root: Option<&str>,
+) -> String {
+    let mut run_bases = serde_json::Map::new();
+    if let Some(root) = root {
+        run_bases.insert(
+            "%SRCROOT%".into(),
+            json!({ "uri": artifact_uri(root), "description": { "text": "The directory litellm-check ran in." } }),
+        );
+    }
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -151,8 +219,9 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
                     "rules": Code::ALL.iter().map(|&c| rule(c)).collect::<Vec<_>>(),
                 }
             },
+            "originalUriBaseIds": run_bases,
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(|d| result(sources, d)).collect::<Vec<_>>(),
+            "results": diagnostics.iter().map(|d| result(sources, d, root)).collect::<Vec<_>>(),
         }],
     });
     // `Value`'s alternate Display is the pretty printer, and writing to a String cannot fail.
@@ -179,6 +248,24 @@ mod tests {
             artifact_uri("C:/litellm/config.yaml"),
             "file:///C:/litellm/config.yaml"
         );
+    }
+
+    #[test]
+    fn locations_are_relative_to_the_source_root() {
+        let root = Some("/work/repo/");
+        assert_eq!(
+            artifact_location("/work/repo/configs/a.yaml", root),
+            json!({"uri": "configs/a.yaml", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("./a.yaml", root),
+            json!({"uri": "a.yaml", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("/etc/litellm/a.yaml", root),
+            json!({"uri": "file:///etc/litellm/a.yaml"})
+        );
+        assert_eq!(artifact_location("a.yaml", None), json!({"uri": "a.yaml"}));
     }
 
     #[test]
