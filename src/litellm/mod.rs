@@ -9,6 +9,7 @@ pub mod model;
 pub mod model_settings;
 pub mod providers;
 pub mod resolved;
+pub mod routing;
 pub mod rules;
 pub mod schema;
 
