@@ -4,6 +4,7 @@ pub mod groups;
 pub use groups::{Alias, ModelGroup, ModelGroups, Resolution, Via};
 pub mod check;
 pub mod env_value;
+pub mod explain;
 pub mod load;
 pub mod model;
 pub mod model_settings;
