@@ -15,7 +15,7 @@
 pub mod render;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::env_value::{lookup, Env};
 use super::groups::{ModelGroups, Resolution, Via};
@@ -31,7 +31,7 @@ pub const DEFAULT_STRATEGY: &str = "simple-shuffle";
 
 /// At most this many steps of one fallback walk are listed (a hostile config could otherwise
 /// make the walk quadratic in its size); a longer walk is marked truncated.
-const MAX_WALK_STEPS: usize = 10_000;
+const MAX_WALK_STEPS: usize = 1_000;
 
 /// The whole config: every group, alias, wildcard route and fallback rule.
 #[derive(Debug, Clone, Serialize)]
@@ -60,11 +60,11 @@ pub struct RouterView {
     pub allowed_fails: Option<Value>,
     pub disable_cooldowns: bool,
     /// `retry_policy`: exception class -> retries.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub retry_policy: Vec<(String, Value)>,
-    /// Groups with their own `model_group_retry_policy`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub model_group_retry_policy: Vec<(String, Vec<(String, Value)>)>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub retry_policy: Map<String, Value>,
+    /// Groups with their own `model_group_retry_policy`: group -> exception class -> retries.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub model_group_retry_policy: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,8 +114,15 @@ pub struct WildcardRoute {
     /// 1 = tried first.
     pub rank: usize,
     pub pattern: String,
-    /// `litellm_params.model` of each deployment, by `model_list` position.
-    pub deployments: Vec<(usize, Option<String>)>,
+    pub deployments: Vec<PatternDeployment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PatternDeployment {
+    /// Its position in `model_list`.
+    pub index: usize,
+    /// `litellm_params.model` as written.
+    pub model: Option<String>,
 }
 
 /// One fallback rule: when `from` fails with an error of `kind`, try `to` in order.
@@ -198,8 +205,8 @@ pub struct RetriesView {
     /// over the router's.
     pub tiers: Vec<TierRetries>,
     /// `model_group_retry_policy` of the group, else `retry_policy`: retries by error class.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub policy: Vec<(String, Value)>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub policy: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -327,7 +334,10 @@ impl<'a> Explainer<'a> {
                 pattern: g.name.clone(),
                 deployments: config
                     .members(g)
-                    .map(|d| (d.index, d.model.as_ref().map(env_text)))
+                    .map(|d| PatternDeployment {
+                        index: d.index,
+                        model: d.model.as_ref().map(env_text),
+                    })
                     .collect(),
             })
             .collect();
@@ -405,7 +415,7 @@ impl<'a> Explainer<'a> {
             model_group_retry_policy: router
                 .model_group_retry_policy
                 .iter()
-                .map(|(group, p)| (group.clone(), policy(p)))
+                .map(|(group, p)| (group.clone(), Value::Object(policy(p))))
                 .collect(),
         }
     }
@@ -838,7 +848,7 @@ fn env_text(value: &Env<String>) -> String {
     }
 }
 
-fn policy(policy: &[(String, Env<f64>)]) -> Vec<(String, Value)> {
+fn policy(policy: &[(String, Env<f64>)]) -> Map<String, Value> {
     policy.iter().map(|(k, v)| (k.clone(), number(v))).collect()
 }
 

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use crate::fast_hash::{FastMap, FastSet};
+
+use serde_json::{Map, Value};
 
 use super::{Choice, ConfigExplanation, DeploymentView, FallbackChain, ModelExplanation, ViaView};
 
@@ -34,11 +36,13 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         let _ = writeln!(out, "  retry_policy: {}", pairs(&r.retry_policy));
     }
     for (group, policy) in &r.model_group_retry_policy {
-        let _ = writeln!(
-            out,
-            "  model_group_retry_policy `{group}`: {}",
-            pairs(policy)
-        );
+        if let Value::Object(policy) = policy {
+            let _ = writeln!(
+                out,
+                "  model_group_retry_policy `{group}`: {}",
+                pairs(policy)
+            );
+        }
     }
 
     let _ = writeln!(out, "\nModel groups ({}):", e.groups.len());
@@ -94,10 +98,11 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         let models: Vec<String> = w
             .deployments
             .iter()
-            .map(|(index, model)| {
+            .map(|d| {
                 format!(
-                    "model_list[{index}] {}",
-                    model.as_deref().unwrap_or("(model missing)")
+                    "model_list[{}] {}",
+                    d.index,
+                    d.model.as_deref().unwrap_or("(model missing)")
                 )
             })
             .collect();
@@ -344,34 +349,36 @@ fn value(v: &Value) -> String {
     }
 }
 
-fn pairs(list: &[(String, Value)]) -> String {
+fn pairs(list: &Map<String, Value>) -> String {
     list.iter()
         .map(|(k, v)| format!("{k} {}", value(v)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// A Mermaid flowchart of named nodes and labelled edges, each listed once.
+/// A Mermaid flowchart of named nodes and labelled edges, each listed once (hashed: a config
+/// may hold thousands of fallback rules).
 #[derive(Default)]
 struct Flowchart {
     nodes: Vec<String>,
-    edges: Vec<(usize, usize, String)>,
+    ids: FastMap<String, usize>,
+    edges: Vec<(usize, usize, &'static str)>,
+    seen: FastSet<(usize, usize, &'static str)>,
 }
 
 impl Flowchart {
     fn node(&mut self, label: &str) -> usize {
-        match self.nodes.iter().position(|n| n == label) {
-            Some(i) => i,
-            None => {
-                self.nodes.push(label.to_string());
-                self.nodes.len() - 1
-            }
+        if let Some(&id) = self.ids.get(label) {
+            return id;
         }
+        self.nodes.push(label.to_string());
+        self.ids.insert(label.to_string(), self.nodes.len() - 1);
+        self.nodes.len() - 1
     }
 
-    fn edge(&mut self, from: &str, to: &str, label: &str) {
-        let edge = (self.node(from), self.node(to), label.to_string());
-        if !self.edges.contains(&edge) {
+    fn edge(&mut self, from: &str, to: &str, label: &'static str) {
+        let edge = (self.node(from), self.node(to), label);
+        if self.seen.insert(edge) {
             self.edges.push(edge);
         }
     }
