@@ -84,7 +84,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
             args.config.display()
         ));
     }
-    let explainer = Explainer::new(&outcome.resolved, &env);
+    let explainer = Explainer::new(&outcome.resolved, env.presence());
     if args.models.is_empty() {
         let explanation = explainer.config();
         match args.format {

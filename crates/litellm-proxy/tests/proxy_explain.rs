@@ -139,7 +139,7 @@ impl Bench {
         let running = proxy::start(config, listener, ProxyOptions::default())
             .await
             .expect("start");
-        let explainer = Explainer::new(resolved, &env);
+        let explainer = Explainer::new(resolved, env.presence());
         let names: Vec<String> = match names {
             Some(list) => list.iter().map(|n| n.to_string()).collect(),
             None => sample_names(resolved, limit),
@@ -413,7 +413,7 @@ general_settings: {master_key: sk-test-master-key}
         &mut sources,
     )
     .expect("check");
-    let explainer = Explainer::new(&outcome.resolved, &env);
+    let explainer = Explainer::new(&outcome.resolved, env.presence());
     let explained = explainer.model("broken");
     let walked: Vec<(&str, &str)> = explained.fallbacks[0]
         .steps

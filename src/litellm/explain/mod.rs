@@ -9,21 +9,21 @@
 //!
 //! Nothing resolved from the environment is ever part of an explanation: `os.environ/NAME`
 //! values stay references, `api_base` is reduced to its host, and no key is read at all. The
-//! environment only says whether a reference is set (litellm-proxy skips a deployment whose
-//! model names an unset variable).
+//! explainer sees the environment through [`Presence`] only: whether a variable is set
+//! (litellm-proxy skips a deployment whose model names an unset variable), never its value.
 
 pub mod render;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::env_value::{lookup, Env};
+use super::env_value::Env;
 use super::groups::{ModelGroups, Resolution, Via};
 use super::resolved::{
     Deployment, FallbackKind, ResolvedConfig, DEFAULT_MAX_FALLBACKS, DEFAULT_NUM_RETRIES,
 };
 use super::routing::{self, ShuffleMetric};
-use crate::env::Environment;
+use crate::env::Presence;
 use crate::provider_routes;
 
 /// LiteLLM's default `routing_strategy`.
@@ -271,12 +271,12 @@ pub struct Explainer<'a> {
     proxy_groups: ModelGroups,
     /// Position in `proxy_groups`' member list -> position in `config.deployments`.
     proxy_positions: Vec<usize>,
-    env: &'a Environment,
+    env: Presence<'a>,
 }
 
 impl<'a> Explainer<'a> {
     /// `env` only tells which references are set; no value of it is ever part of an answer.
-    pub fn new(config: &'a ResolvedConfig, env: &'a Environment) -> Self {
+    pub fn new(config: &'a ResolvedConfig, env: Presence<'a>) -> Self {
         let skips: Vec<Option<String>> = config
             .deployments
             .iter()
@@ -603,10 +603,9 @@ impl<'a> Explainer<'a> {
             .router
             .max_fallbacks
             .as_ref()
-            .map_or(Some(DEFAULT_MAX_FALLBACKS), |m| {
-                m.resolve(self.env).map(|n| n.max(0.0) as usize)
-            })
-            .unwrap_or(DEFAULT_MAX_FALLBACKS);
+            // A value read from the environment is not known here: LiteLLM's default stands in.
+            .and_then(|m| m.value())
+            .map_or(DEFAULT_MAX_FALLBACKS, |n| n.max(0.0) as usize);
         let mut tried: crate::fast_hash::FastSet<String> = Default::default();
         let mut used = 0usize;
         let mut steps = Vec::new();
@@ -640,7 +639,9 @@ impl<'a> Explainer<'a> {
             if used >= max {
                 stopped = Some(match &self.config.router.max_fallbacks {
                     Some(Env::Reference(reference)) => {
-                        format!("max_fallbacks ({reference}) reached")
+                        format!(
+                            "max_fallbacks ({reference}, taken as the default {max} here) reached"
+                        )
                     }
                     _ => format!("max_fallbacks ({max}) reached"),
                 });
@@ -744,11 +745,7 @@ impl<'a> Explainer<'a> {
                 let Some(route) = d.provider.as_deref().and_then(provider_routes::route) else {
                     return (None, None);
                 };
-                if let Some(name) = route
-                    .base_env
-                    .iter()
-                    .find(|n| self.env.get(n).is_some_and(|v| !v.is_empty()))
-                {
+                if let Some(name) = route.base_env.iter().find(|n| self.env.is_set_non_empty(n)) {
                     return (None, Some((*name).to_string()));
                 }
                 if route.default_base.is_empty() {
@@ -765,34 +762,29 @@ impl<'a> Explainer<'a> {
 }
 
 /// Why litellm-proxy does not serve a deployment (its start-up rules: a model it can read, a
-/// provider it routes — rule LL066), or `None`.
-fn proxy_skip(d: &Deployment, env: &Environment) -> Option<String> {
+/// provider it routes — rule LL066), or `None`. A model read from the environment is served when
+/// the variable is set: its provider is only known at start-up, from a value explain never reads.
+fn proxy_skip(d: &Deployment, env: Presence<'_>) -> Option<String> {
     let model = match &d.model {
         None => return Some("`litellm_params.model` is missing".into()),
+        Some(Env::Reference(reference)) if env.resolves(reference) => return None,
+        Some(Env::Reference(reference)) => {
+            return Some(format!(
+                "`litellm_params.model` names an unset variable ({reference})"
+            ))
+        }
         Some(Env::Value(model)) => model.as_str(),
-        Some(Env::Reference(reference)) => match lookup(reference, env) {
-            None => {
-                return Some(format!(
-                    "`litellm_params.model` names an unset variable ({reference})"
-                ))
-            }
-            Some(value) => value,
-        },
     };
     let provider = match &d.provider {
         Some(p) => p.as_str(),
         None => provider_routes::deployment_provider(model, d.custom_llm_provider.as_deref()),
     };
-    if provider_routes::route(provider).is_some() {
-        return None;
+    match provider_routes::route(provider) {
+        Some(_) => None,
+        None => Some(format!(
+            "provider `{provider}` is not routed by litellm-proxy (LL066)"
+        )),
     }
-    Some(match &d.model {
-        // The provider of a model read from the environment is the variable's business.
-        Some(Env::Reference(reference)) => {
-            format!("the provider of {reference} is not routed by litellm-proxy")
-        }
-        _ => format!("provider `{provider}` is not routed by litellm-proxy (LL066)"),
-    })
 }
 
 /// The model id a deployment is called with for `requested` (captures substituted).

@@ -1,4 +1,5 @@
 use super::*;
+use crate::env::Environment;
 use crate::syntax::{yaml, FileId, Limits};
 
 fn config(text: &str) -> ResolvedConfig {
@@ -9,7 +10,7 @@ fn config(text: &str) -> ResolvedConfig {
 fn explain(text: &str, model: &str) -> ModelExplanation {
     let config = config(text);
     let env = Environment::empty();
-    Explainer::new(&config, &env).model(model)
+    Explainer::new(&config, env.presence()).model(model)
 }
 
 #[test]
@@ -134,7 +135,7 @@ fn nothing_secret_is_shown() {
     let mut env = Environment::empty();
     env.set("SECRET_MODEL", "openai/hidden-value");
     env.set("BASE", "https://hidden.example");
-    let explainer = Explainer::new(&config, &env);
+    let explainer = Explainer::new(&config, env.presence());
     let whole = serde_json::to_string(&explainer.config()).unwrap();
     let b = serde_json::to_string(&explainer.model("b")).unwrap();
     let a = serde_json::to_string(&explainer.model("a")).unwrap();
