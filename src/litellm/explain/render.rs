@@ -45,10 +45,8 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         }
     }
 
-    let _ = writeln!(out, "\nModel groups ({}):", e.groups.len());
-    if e.groups.is_empty() {
-        out.push_str("  none\n");
-    }
+    let title = format!("Model groups ({})", e.groups.len());
+    section(&mut out, &title, e.groups.is_empty(), "none");
     for g in &e.groups {
         let _ = writeln!(
             out,
@@ -63,10 +61,8 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         }
     }
 
-    let _ = writeln!(out, "\nAliases ({}):", e.aliases.len());
-    if e.aliases.is_empty() {
-        out.push_str("  none\n");
-    }
+    let title = format!("Aliases ({})", e.aliases.len());
+    section(&mut out, &title, e.aliases.is_empty(), "none");
     for a in &e.aliases {
         let hidden = if a.hidden { " (hidden)" } else { "" };
         match &a.group {
@@ -90,10 +86,8 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         }
     }
 
-    out.push_str("\nWildcard routes, in the order tried:\n");
-    if e.wildcard_routes.is_empty() {
-        out.push_str("  none\n");
-    }
+    let title = "Wildcard routes, in the order tried";
+    section(&mut out, title, e.wildcard_routes.is_empty(), "none");
     for w in &e.wildcard_routes {
         let models: Vec<String> = w
             .deployments
@@ -109,10 +103,7 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         let _ = writeln!(out, "  {}. {}  -> {}", w.rank, w.pattern, models.join(", "));
     }
 
-    out.push_str("\nFallbacks:\n");
-    if e.fallbacks.is_empty() {
-        out.push_str("  none\n");
-    }
+    section(&mut out, "Fallbacks", e.fallbacks.is_empty(), "none");
     for f in &e.fallbacks {
         let from = match (f.kind, f.from.as_str()) {
             ("default", _) => "every group without its own rule".to_string(),
@@ -128,10 +119,13 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         );
     }
 
-    out.push_str("\nlitellm-proxy skips:\n");
-    if e.proxy_skips.is_empty() {
-        out.push_str("  nothing: it serves every deployment\n");
-    }
+    let everything = "nothing: it serves every deployment";
+    section(
+        &mut out,
+        "litellm-proxy skips",
+        e.proxy_skips.is_empty(),
+        everything,
+    );
     for s in &e.proxy_skips {
         let _ = writeln!(
             out,
@@ -140,6 +134,14 @@ pub fn human_config(e: &ConfigExplanation) -> String {
         );
     }
     out
+}
+
+/// A heading after a blank line, and `when_empty` under it for an empty section.
+fn section(out: &mut String, title: &str, is_empty: bool, when_empty: &str) {
+    let _ = writeln!(out, "\n{title}:");
+    if is_empty {
+        let _ = writeln!(out, "  {when_empty}");
+    }
 }
 
 /// One requested name for a terminal.
