@@ -522,6 +522,19 @@ pub fn deployment_provider<'m>(model: &'m str, custom_llm_provider: Option<&'m s
     }
 }
 
+/// The model id a deployment's calls send upstream: `litellm_params.model` without its
+/// provider (the `custom_llm_provider/` prefix when that is set, else everything up to the first
+/// `/`); a bare id (`gpt-4o`) or `*` as written. May contain `*` (a wildcard deployment).
+pub fn upstream_model<'m>(model: &'m str, custom_llm_provider: Option<&str>) -> &'m str {
+    match custom_llm_provider {
+        Some(provider) => model
+            .strip_prefix(provider)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .unwrap_or(model),
+        None => model.split_once('/').map_or(model, |(_, rest)| rest),
+    }
+}
+
 fn first_set<'e>(env: &'e Environment, names: &[&str]) -> Option<&'e str> {
     names.iter().find_map(|name| env.get_non_empty(name))
 }

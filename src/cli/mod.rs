@@ -41,6 +41,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write a normalized proxy config, the matching OpenClaw fragment and an .env.example.
     Compile(compile::CompileArgs),
+    /// What the router will do: every group, alias, wildcard route and fallback, or how MODEL resolves.
+    Explain(explain::ExplainArgs),
     /// List every rule code with its severity and the real-tool behaviour it guards against.
     Rules(rules::RulesArgs),
     /// Print the JSON Schema (draft-07) of a LiteLLM or OpenClaw config, or write both with --out-dir.
@@ -59,6 +61,7 @@ pub enum Command {
 pub mod check;
 pub mod compile;
 pub mod discover;
+pub mod explain;
 pub mod output;
 pub mod rules;
 pub mod schema;
@@ -81,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();

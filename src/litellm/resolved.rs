@@ -22,6 +22,12 @@ use crate::syntax::{Node, NodeKind, Span};
 use super::env_value::{is_reference, Env};
 use super::groups::{Alias, ModelGroups};
 
+/// `num_retries` when neither `router_settings` nor `litellm_settings` sets it: the OpenAI SDK's
+/// `DEFAULT_MAX_RETRIES`, which `Router.__init__` falls back to.
+pub const DEFAULT_NUM_RETRIES: u32 = 2;
+/// `max_fallbacks` when unset (`Router.__init__`'s default).
+pub const DEFAULT_MAX_FALLBACKS: usize = 5;
+
 /// The whole config as the router and proxy will use it.
 #[derive(Debug, Clone, Default)]
 pub struct ResolvedConfig {

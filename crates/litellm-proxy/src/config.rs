@@ -139,8 +139,8 @@ impl Default for RouterConfig {
         RouterConfig {
             strategy: RoutingStrategy::SimpleShuffle,
             latency_buffer: 0.0,
-            num_retries: 2,
-            max_fallbacks: 5,
+            num_retries: resolved::DEFAULT_NUM_RETRIES,
+            max_fallbacks: resolved::DEFAULT_MAX_FALLBACKS,
             timeout: None,
             stream_timeout: None,
             retry_after: 0.0,
@@ -362,17 +362,9 @@ fn deployment(d: &resolved::Deployment, env: &Environment) -> Result<DeploymentC
         )
         .to_string(),
     };
-    let upstream_model = match &d.custom_llm_provider {
-        Some(p) => model
-            .strip_prefix(&format!("{p}/"))
-            .unwrap_or(&model)
-            .to_string(),
-        None => match model.split_once('/') {
-            Some((_, rest)) => rest.to_string(),
-            // A bare id (`gpt-4o`, `claude-3-haiku-20240307`) or `*`.
-            None => model.clone(),
-        },
-    };
+    let upstream_model =
+        litellm_check::provider_routes::upstream_model(&model, d.custom_llm_provider.as_deref())
+            .to_string();
     if !super::providers::is_supported(&provider) {
         return Err(match d.provider {
             Some(_) => Skip::Reported,

@@ -4,10 +4,11 @@
 use super::error::{ErrorKind, ProxyError};
 use super::metrics::Metrics;
 use super::providers::{ChatCall, ChatReply, EventStream, UpstreamBody};
-use super::router::{retryable_status, substitute_captures, InFlight, Resolved, Router};
+use super::router::{retryable_status, InFlight, Resolved, Router};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use litellm_check::litellm::resolved::FallbackKind;
+use litellm_check::litellm::routing::substitute_captures;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

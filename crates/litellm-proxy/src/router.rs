@@ -5,6 +5,7 @@
 use super::config::{DeploymentConfig, RouterConfig, RoutingStrategy};
 use super::error::{ErrorKind, ProxyError};
 use super::providers::{self, Provider};
+use litellm_check::litellm::routing::{self, ShuffleMetric};
 use litellm_check::litellm::{Alias, ModelGroups};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -169,25 +170,11 @@ impl Router {
             .collect()
     }
 
-    /// The `order` tiers of a group, lowest first; deployments without `order` come last when
-    /// others have one. A group without any `order` is one tier.
+    /// The `order` tiers of a group, lowest first (the checker's [`routing::order_tiers`]).
     pub fn tiers(&self, candidates: &[usize]) -> Vec<Vec<usize>> {
-        let order = |i: &usize| self.deployments.get(*i).and_then(|d| d.config.order);
-        if candidates.iter().all(|i| order(i).is_none()) {
-            return vec![candidates.to_vec()];
-        }
-        let mut keys: Vec<Option<i64>> = candidates.iter().map(order).collect();
-        keys.sort_by_key(|k| (k.is_none(), *k));
-        keys.dedup();
-        keys.into_iter()
-            .map(|key| {
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|i| order(i) == key)
-                    .collect()
-            })
-            .collect()
+        routing::order_tiers(candidates, |i| {
+            self.deployments.get(i).and_then(|d| d.config.order)
+        })
     }
 
     /// Picks one of `healthy` with the configured strategy; `None` when nothing can serve.
@@ -206,40 +193,34 @@ impl Router {
         }
     }
 
-    /// `simple-shuffle` of LiteLLM 1.109: the first of `weight`, `rpm`, `tpm` that some candidate
-    /// has decides; candidates without it get weight 0; no metric at all means uniform.
+    /// `simple-shuffle`: a draw by the weights of [`routing::shuffle_weights`], uniform when no
+    /// candidate has a weight, `rpm` or `tpm`.
     fn pick_weighted(&self, healthy: &[usize]) -> Option<usize> {
-        let metrics: [fn(&DeploymentConfig) -> Option<f64>; 3] =
-            [|d| d.weight, |d| d.rpm, |d| d.tpm];
-        for metric in metrics {
-            let weights: Vec<f64> = healthy
-                .iter()
-                .map(|i| {
-                    self.deployments
-                        .get(*i)
-                        .and_then(|d| metric(&d.config))
-                        .filter(|w| *w > 0.0)
-                        .unwrap_or(0.0)
-                })
-                .collect();
-            let total: f64 = weights.iter().sum();
-            if total > 0.0 {
-                let mut target = random_unit() * total;
-                for (index, weight) in healthy.iter().zip(&weights) {
-                    if target < *weight {
-                        return Some(*index);
-                    }
-                    target -= weight;
-                }
-                return healthy
-                    .iter()
-                    .zip(&weights)
-                    .rev()
-                    .find(|(_, w)| **w > 0.0)
-                    .map(|(i, _)| *i);
+        let metric = |i: usize, which: ShuffleMetric| {
+            let d = &self.deployments.get(i)?.config;
+            match which {
+                ShuffleMetric::Weight => d.weight,
+                ShuffleMetric::Rpm => d.rpm,
+                ShuffleMetric::Tpm => d.tpm,
             }
+        };
+        let Some((_, weights)) = routing::shuffle_weights(healthy, metric) else {
+            return healthy.get(random_below(healthy.len())).copied();
+        };
+        let total: f64 = weights.iter().sum();
+        let mut target = random_unit() * total;
+        for (index, weight) in healthy.iter().zip(&weights) {
+            if target < *weight {
+                return Some(*index);
+            }
+            target -= weight;
         }
-        healthy.get(random_below(healthy.len())).copied()
+        healthy
+            .iter()
+            .zip(&weights)
+            .rev()
+            .find(|(_, w)| **w > 0.0)
+            .map(|(i, _)| *i)
     }
 
     fn pick_least_busy(&self, healthy: &[usize]) -> Option<usize> {
@@ -460,27 +441,6 @@ fn roll_minute(counters: &mut Counters, minute: u64) {
 /// `should_retry` of the OpenAI SDK that LiteLLM reuses: 408, 409, 429 and 5xx.
 pub fn retryable_status(status: u16) -> bool {
     matches!(status, 408 | 409 | 429) || status >= 500
-}
-
-/// The upstream model for a wildcard hit: each `*` of the deployment's model takes the next
-/// capture; with more captures than `*`, the requested name is used verbatim.
-pub fn substitute_captures(model: &str, captures: &[String], requested: &str) -> String {
-    let stars = model.matches('*').count();
-    if stars == 0 {
-        return model.to_string();
-    }
-    if captures.len() > stars {
-        return requested.to_string();
-    }
-    let mut out = String::with_capacity(model.len() + requested.len());
-    let mut captures = captures.iter();
-    for (i, piece) in model.split('*').enumerate() {
-        if i > 0 {
-            out.push_str(captures.next().map(String::as_str).unwrap_or(""));
-        }
-        out.push_str(piece);
-    }
-    out
 }
 
 thread_local! {
