@@ -13,6 +13,7 @@ pub mod price_table;
 pub mod provider_routes;
 pub mod published_schema;
 pub mod refs;
+pub mod rule_control;
 pub mod schema_tidy;
 pub mod schema_walk;
 pub mod suggest;

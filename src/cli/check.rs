@@ -11,6 +11,8 @@ use crate::diagnostic::format::{color_for_env, render, Format};
 use crate::diagnostic::{self, Diagnostic, Summary};
 use crate::env::Environment;
 use crate::litellm::{check_file, CheckOptions};
+use crate::rule_control::selection::parse_list;
+use crate::rule_control::{suppression, RuleSelection, Settings};
 use crate::syntax::SourceMap;
 
 #[derive(Debug, Args)]
@@ -39,6 +41,24 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Report only these rules: codes or code prefixes (`LL05`, `OC`) or `ALL`; comma-separated
+    /// or repeated. Replaces the settings file's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Report these rules too, on top of `select`.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub extend_select: Vec<String>,
+    /// Do not report these rules (the most specific selector wins: `--ignore LL05
+    /// --extend-select LL050` keeps LL050).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Use this settings file (litellm-check.toml, or a pyproject.toml with
+    /// [tool.litellm-check]) instead of the one found upward from each checked file.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config_file: Option<PathBuf>,
+    /// Ignore every settings file.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 /// What a run found, before rendering.
@@ -50,6 +70,99 @@ pub struct Report {
     /// What the LiteLLM config serves.
     /// The LiteLLM config as it will run (the one resolved model), when one was read.
     pub resolved: Option<crate::litellm::resolved::ResolvedConfig>,
+    /// A settings file of a checked file asked for `strict`.
+    pub strict: bool,
+}
+
+/// Rule control for one run: the command line's selection and where settings come from.
+struct Control {
+    cli: RuleSelection,
+    explicit: Option<Settings>,
+    isolated: bool,
+}
+
+impl Control {
+    fn from_args(args: &CheckArgs) -> Result<Control, String> {
+        let cli = RuleSelection {
+            select: (!args.select.is_empty())
+                .then(|| parse_list(&args.select))
+                .transpose()?,
+            extend_select: parse_list(&args.extend_select)?,
+            ignore: parse_list(&args.ignore)?,
+        };
+        let explicit = match &args.config_file {
+            Some(path) => Some(
+                Settings::read(path)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("{}: no [tool.litellm-check] table", path.display()))?,
+            ),
+            None => None,
+        };
+        Ok(Control {
+            cli,
+            explicit,
+            isolated: args.isolated,
+        })
+    }
+
+    /// The settings that apply to a checked file.
+    fn settings_for(&self, file: &std::path::Path) -> Result<Settings, String> {
+        if self.isolated {
+            return Ok(Settings::default());
+        }
+        if let Some(explicit) = &self.explicit {
+            return Ok(explicit.clone());
+        }
+        Ok(Settings::discover(file)
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default())
+    }
+
+    /// Keeps the findings of one check that the selection, `per-file-ignores` and inline
+    /// suppressions (in the files the check read, `first_file` on) let through, and adds LC001
+    /// for suppressions that suppress nothing.
+    fn filter(
+        &self,
+        settings: &Settings,
+        sources: &SourceMap,
+        first_file: usize,
+        found: &mut Vec<Diagnostic>,
+    ) {
+        let selection = settings.selection.overridden_by(&self.cli);
+        let path_of = |d: &Diagnostic| {
+            sources
+                .iter()
+                .find(|(id, _)| *id == d.primary.span.file)
+                .map(|(_, f)| f.path.clone())
+        };
+        found.retain(|d| {
+            selection.enabled(d.code)
+                && !path_of(d).is_some_and(|p| settings.ignored_for_file(d.code, &p))
+        });
+        let mut suppressions: Vec<_> = sources
+            .iter()
+            .skip(first_file)
+            .flat_map(|(id, file)| suppression::scan(id, file))
+            .collect();
+        if suppressions.is_empty() {
+            return;
+        }
+        let line_of = |span: crate::syntax::Span| {
+            sources
+                .iter()
+                .find(|(id, _)| *id == span.file)
+                .map(|(_, f)| f.line_col(span.start).0.saturating_sub(1))
+        };
+        let on_in = |code, id| {
+            selection.enabled(code)
+                && !sources
+                    .iter()
+                    .find(|(file, _)| *file == id)
+                    .is_some_and(|(_, f)| settings.ignored_for_file(code, &f.path))
+        };
+        let unused = suppression::apply(found, &mut suppressions, line_of, on_in);
+        found.extend(unused.into_iter().filter(|d| selection.enabled(d.code)));
+    }
 }
 
 /// The LiteLLM and the OpenClaw configs to check: the flags' files, then the positional ones by
@@ -116,18 +229,34 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
                 .into(),
         );
     }
-    let env = Environment::with_env_files(&args.env_file)?;
+    let control = Control::from_args(args)?;
+    let mut environments: Vec<(Option<PathBuf>, Environment)> = Vec::new();
+    let mut environment_for = |settings: &Settings| -> Result<Environment, String> {
+        if let Some((_, env)) = environments.iter().find(|(s, _)| *s == settings.source) {
+            return Ok(env.clone());
+        }
+        let mut files = args.env_file.clone();
+        files.extend(settings.env_files.iter().cloned());
+        let env = Environment::with_env_files(&files)?;
+        environments.push((settings.source.clone(), env.clone()));
+        Ok(env)
+    };
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut resolved = None;
     let mut litellm_root = None;
+    let mut strict = false;
     for config in &configs {
+        let settings = control.settings_for(config)?;
+        strict |= settings.strict;
         let options = CheckOptions {
-            env: env.clone(),
-            require_env: args.require_env,
+            env: environment_for(&settings)?,
+            require_env: args.require_env || settings.require_env,
             ..CheckOptions::default()
         };
-        let outcome = check_file(config, &options, &mut sources).map_err(|e| e.to_string())?;
+        let first_file = sources.iter().count();
+        let mut outcome = check_file(config, &options, &mut sources).map_err(|e| e.to_string())?;
+        control.filter(&settings, &sources, first_file, &mut outcome.diagnostics);
         diagnostics.extend(outcome.diagnostics);
         // Refs are only checked against a config that could be read.
         if outcome.root.is_some() {
@@ -136,14 +265,19 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         }
     }
     for openclaw in &openclaws {
-        let found = crate::openclaw::check(
+        let settings = control.settings_for(openclaw)?;
+        strict |= settings.strict;
+        let env = environment_for(&settings)?;
+        let first_file = sources.iter().count();
+        let mut found = crate::openclaw::check(
             openclaw,
             &env,
             &mut sources,
             resolved.as_ref().filter(|_| cross_file).map(|r| &r.groups),
-            args.require_env,
+            args.require_env || settings.require_env,
         )
         .map_err(|e| e.to_string())?;
+        control.filter(&settings, &sources, first_file, &mut found);
         diagnostics.extend(found);
     }
     diagnostic::sort(&mut diagnostics);
@@ -152,6 +286,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         diagnostics,
         litellm_root,
         resolved,
+        strict,
     })
 }
 
@@ -175,7 +310,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let format = args.format.unwrap_or_else(Format::default_for_env);
     let color = color_for_env(std::io::stdout().is_terminal());
     output::stdout(&render(format, &report.sources, &report.diagnostics, color));
-    let code = exit_code(&report.diagnostics, args.strict);
+    let code = exit_code(&report.diagnostics, args.strict || report.strict);
     // The process ends here: freeing a large tree node by node would cost more than the whole
     // check of it, and the OS reclaims the memory at once.
     std::mem::forget(report);

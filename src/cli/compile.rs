@@ -49,6 +49,13 @@ pub fn run(args: CompileArgs) -> ExitCode {
         env_file: args.env_file.clone(),
         require_env: args.require_env,
         strict: false,
+        // The settings file found upward from the config (selection, suppressions) applies as
+        // it does to `check`: what check lets through, compile accepts.
+        select: Vec::new(),
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+        config_file: None,
+        isolated: false,
     };
     let report = match collect(&check) {
         Ok(report) => report,
