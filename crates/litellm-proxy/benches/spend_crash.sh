@@ -16,38 +16,11 @@ set -euo pipefail
 ROUNDS="${1:-5}"
 CRASH_AFTER="${CRASH_AFTER:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
-ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-WORK="$(mktemp -d)"
-KEY="sk-bench-master-key"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for tool in wrk sqlite3; do
-  command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y $tool)" >&2; exit 2; }
-done
-(cd "$ROOT" && cargo build --release --bin litellm-proxy --bin mock-upstream >&2)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url
-  for _ in $(seq 1 500); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    sleep 0.01
-  done
-  echo "timed out waiting for $1" >&2; exit 1
-}
-
-cat >"$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"model":"gpt-4o","messages":[{"role":"user","content":"Say hello to the benchmark"}]}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $KEY"
-LUA
+# shellcheck source=bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
+require_tools wrk sqlite3
+build_release
+write_post_lua
 
 echo "litellm-proxy spend store under SIGKILL ($(nproc) cores, wrk -c$CONNECTIONS, kill after ${CRASH_AFTER}s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for round in $(seq 1 "$ROUNDS"); do
