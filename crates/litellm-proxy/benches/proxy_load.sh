@@ -21,29 +21,11 @@ set -euo pipefail
 DURATION="${1:-10}"
 NICE=()
 if [ -n "${BENCH_NICE:-}" ]; then NICE=(nice -n "$BENCH_NICE"); fi
-ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-WORK="$(mktemp -d)"
-KEY="sk-bench-master-key"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench_common.sh
+source "$(dirname "$0")/bench_common.sh"
+require_tools wrk
+build_release
 
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 2; }
-(cd "$ROOT" && cargo build --release --bin litellm-proxy --bin mock-upstream >&2)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url
-  for _ in $(seq 1 500); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    sleep 0.01
-  done
-  echo "timed out waiting for $1" >&2; exit 1
-}
 now_ms() { date +%s%3N; }
 
 MOCK_PORT="$(free_port)"
@@ -81,12 +63,7 @@ BARE_PID=$!
 PIDS+=($BARE_PID)
 wait_for "http://127.0.0.1:$BARE_PORT/health/liveliness"
 
-cat >"$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"model":"gpt-4o","messages":[{"role":"user","content":"Say hello to the benchmark"}]}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $KEY"
-LUA
+write_post_lua
 
 run() { # name connections threads url
   "${NICE[@]}" wrk -t"$3" -c"$2" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$4" >"$WORK/$1.txt" 2>&1

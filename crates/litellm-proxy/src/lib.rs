@@ -36,6 +36,8 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 pub struct ProxyOptions {
     /// Where spend rows go; overrides `general_settings.database_url: sqlite:///...`.
     pub spend_db: Option<PathBuf>,
+    /// A cap on the spend file's size; rows past it are dropped and counted, as on a full disk.
+    pub spend_db_max_bytes: Option<u64>,
     /// Serve on this many threads of their own, each a single-threaded runtime with its own
     /// upstream connections (thread per core: a request and its upstream call stay on one
     /// thread, with no work stealing or cross-thread wake-ups). `None`: serve on the caller's
@@ -103,7 +105,10 @@ pub async fn start(
         .collect::<Result<Vec<_>, _>>()?;
     let spend_path = options.spend_db.clone().or_else(|| config.spend_db.clone());
     let spend = match (config.disable_spend_logs, spend_path) {
-        (false, Some(path)) => Some(Arc::new(spend::SpendStore::open(&path)?)),
+        (false, Some(path)) => Some(Arc::new(spend::SpendStore::open(
+            &path,
+            options.spend_db_max_bytes,
+        )?)),
         _ => None,
     };
     let metrics = Arc::new(metrics::Metrics::default());

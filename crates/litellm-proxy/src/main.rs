@@ -26,6 +26,10 @@ struct Args {
     /// SQLite file for spend logs (created on start); overrides `database_url: sqlite://...`.
     #[arg(long, env = "LITELLM_PROXY_SPEND_DB")]
     spend_db: Option<PathBuf>,
+    /// Cap the spend file at this many bytes (SQLite's `max_page_count`); rows past it are
+    /// dropped and counted, as on a full disk.
+    #[arg(long, value_name = "BYTES")]
+    spend_db_max_bytes: Option<u64>,
     /// A dotenv file whose variables `os.environ/` references may name; the environment wins.
     #[arg(long)]
     env_file: Option<PathBuf>,
@@ -101,6 +105,7 @@ async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> Exit
     );
     let options = ProxyOptions {
         spend_db: args.spend_db.clone(),
+        spend_db_max_bytes: args.spend_db_max_bytes,
         serving_threads: Some(threads),
     };
     let running = match proxy::start(config, listener, options).await {

@@ -2,6 +2,7 @@
 //! (total time minus time waiting on the upstream, as TensorZero's
 //! `tensorzero_inference_latency_overhead_seconds`).
 
+use super::spend::SpendStats;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::{Mutex, PoisonError};
@@ -120,8 +121,8 @@ impl Metrics {
         *inner.cooldowns.entry(model_group.to_string()).or_default() += 1;
     }
 
-    /// The Prometheus text exposition. `spend_rows_dropped` comes from the spend store.
-    pub fn render(&self, spend_rows_dropped: u64) -> String {
+    /// The Prometheus text exposition; `spend` is the spend store's, when there is one.
+    pub fn render(&self, spend: Option<&SpendStats>) -> String {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = String::with_capacity(4096);
         let header = |out: &mut String, name: &str, kind: &str, help: &str| {
@@ -226,17 +227,49 @@ impl Metrics {
                 escape(group)
             );
         }
-        header(
-            &mut out,
+        render_spend(&mut out, spend);
+        out
+    }
+}
+
+/// The spend store's counters: written, dropped (every lost row, whatever the cause), pending,
+/// and whether rows can be written now.
+fn render_spend(out: &mut String, spend: Option<&SpendStats>) {
+    let none = SpendStats::default();
+    let stats = spend.unwrap_or(&none);
+    let series: [(&str, &str, &str, u64); 3] = [
+        (
+            "litellm_proxy_spend_rows_written_total",
+            "counter",
+            "Spend rows committed to the spend store.",
+            stats.written,
+        ),
+        (
             "litellm_proxy_spend_rows_dropped_total",
             "counter",
-            "Spend rows dropped because the writer queue was full.",
-        );
+            "Spend rows lost: the writer queue was full, or the store could not write them after retries.",
+            stats.dropped,
+        ),
+        (
+            "litellm_proxy_spend_rows_pending",
+            "gauge",
+            "Spend rows queued or being written.",
+            stats.pending,
+        ),
+    ];
+    for (name, kind, help, value) in series {
         let _ = writeln!(
             out,
-            "litellm_proxy_spend_rows_dropped_total {spend_rows_dropped}"
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
         );
-        out
+    }
+    if spend.is_some() {
+        let name = "litellm_proxy_spend_store_up";
+        let _ = writeln!(
+            out,
+            "# HELP {name} 1 while spend rows can be written, 0 while writes fail.\n# TYPE {name} gauge\n{name} {}",
+            u8::from(stats.failure.is_none())
+        );
     }
 }
 
@@ -265,7 +298,7 @@ mod tests {
             retries: 1,
             fallbacks: 0,
         });
-        let text = metrics.render(0);
+        let text = metrics.render(None);
         assert!(text.contains("litellm_proxy_total_requests_metric{model_group=\"g\"} 1"));
         assert!(text
             .contains("litellm_overhead_latency_metric_bucket{model_group=\"g\",le=\"0.0025\"} 1"));

@@ -638,11 +638,14 @@ async fn liveliness(State(state): State<Arc<AppState>>) -> Response {
     Json(json!("I'm alive!")).into_response()
 }
 
+/// LiteLLM's readiness: 503 while shutting down, and (as LiteLLM does for its database) 503 with
+/// `"db": "disconnected"` while spend rows cannot be written, with the reason.
 async fn readiness(State(state): State<Arc<AppState>>) -> Response {
-    let db = if state.spend.is_some() {
-        "connected"
-    } else {
-        "Not connected"
+    let stats = state.spend.as_ref().map(|spend| spend.stats());
+    let db = match &stats {
+        None => "Not connected",
+        Some(stats) if stats.failure.is_some() => "disconnected",
+        Some(_) => "connected",
     };
     if state.shutting_down.load(Ordering::Relaxed) {
         return (
@@ -650,6 +653,17 @@ async fn readiness(State(state): State<Arc<AppState>>) -> Response {
             Json(json!({"status": "shutting_down", "db": db})),
         )
             .into_response();
+    }
+    if let Some(stats) = stats {
+        if let Some(reason) = stats.failure {
+            let body = json!({
+                "status": "unhealthy",
+                "db": db,
+                "db_error": format!("spend rows cannot be written: {reason}"),
+                "spend_rows_dropped": stats.dropped,
+            });
+            return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+        }
     }
     Json(json!({"status": "healthy", "db": db})).into_response()
 }
@@ -769,7 +783,7 @@ async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Resp
     if let Err(e) = authorize(&state, &headers) {
         return e.into_response();
     }
-    let dropped = state.spend.as_ref().map_or(0, |s| s.dropped_rows());
-    let text = state.metrics.render(dropped);
+    let spend = state.spend.as_ref().map(|s| s.stats());
+    let text = state.metrics.render(spend.as_ref());
     ([("content-type", "text/plain; version=0.0.4")], text).into_response()
 }

@@ -1,21 +1,37 @@
 //! Spend logs in an embedded SQLite file, in LiteLLM's `LiteLLM_SpendLogs` row shape.
 //!
 //! Requests never wait on the disk: rows go through a bounded channel to one writer thread that
-//! commits them in batches. A clean shutdown closes the channel and waits for the writer, so no
-//! queued row is lost; a full queue drops the row and counts it.
+//! commits them in batches. No row is lost without being counted:
+//! - at start-up a file that cannot hold the rows (not a regular file, not SQLite, read-only, or a
+//!   `LiteLLM_SpendLogs` table of another shape) is refused, so nothing is written into it;
+//! - a batch that cannot be written (disk full, I/O error, the table changed under the proxy) is
+//!   retried a bounded number of times on a fresh connection, then its rows are dropped and
+//!   counted; a full queue drops the row and counts it too;
+//! - while writes fail the store reports itself failing (readiness, `/metrics`) with the reason,
+//!   and the log says why once, then at most once a minute with the count since;
+//! - a clean shutdown closes the channel and waits for the writer, so no queued row is lost; a
+//!   crash loses the rows not yet committed: the batch being gathered or written, and the queue
+//!   behind it when the writer has fallen behind (`pending` in `/metrics`). A thread of its own
+//!   checkpoints the WAL, so a checkpoint's fsync never holds the writer.
+//!
+//! LiteLLM keeps these rows in Postgres through Prisma (`schema.prisma`, `LiteLLM_SpendLogs`) and
+//! its readiness answers 503 with `"db": "disconnected"` when that database fails
+//! (`proxy/health_endpoints/_health_endpoints.py`); the proxy does the same for its file.
 
 use super::router::Deployment;
 use super::sse::Usage;
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::mpsc::{
+    channel, sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError,
+};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Rows that may wait for the writer; beyond it rows are dropped (and counted), never unbounded.
 /// The channel preallocates its slots, so rows travel boxed: 16 bytes a slot, not a whole row.
@@ -26,6 +42,20 @@ const BATCH: usize = 4096;
 /// one per row keeps the writer's CPU small under load (a row is on disk well under a second
 /// after its request).
 const GATHER: Duration = Duration::from_millis(100);
+/// The waits before the second and third attempt at a batch that failed while the store was
+/// healthy. Once a batch has been dropped, later batches get one attempt each until one is
+/// written: a store that stays broken must not hold every batch for the whole back-off.
+const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_secs(1)];
+/// At most one log line about lost rows per interval (the first reason is logged at once).
+const REPORT_INTERVAL: Duration = Duration::from_secs(60);
+/// How often a thread of its own moves the WAL into the database file. The writer's connection
+/// does not checkpoint (`wal_autocheckpoint=0`): a checkpoint fsyncs, and on a busy disk that held
+/// the writer for 400 ms at a time while rows piled up in the queue, which is what a crash loses.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// How long a write waits for another connection's lock before it counts as failed.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The table the rows go to.
+const TABLE: &str = "LiteLLM_SpendLogs";
 
 /// One request's row. Built on a serving thread and written on the writer's, so it holds what is
 /// cheap to build there; the writer formats times, the metadata and the deployment's columns.
@@ -82,46 +112,65 @@ pub struct SpendStore {
     path: PathBuf,
     sender: Mutex<Option<SyncSender<Box<SpendRow>>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
-    dropped: Arc<AtomicU64>,
-    written: Arc<AtomicU64>,
+    shared: Arc<Shared>,
+}
+
+/// What the serving threads and the writer both see.
+#[derive(Default)]
+struct Shared {
+    written: AtomicU64,
+    dropped: AtomicU64,
+    /// Dropped because the queue was full (part of `dropped`).
+    overflowed: AtomicU64,
+    /// Queued or being written.
+    pending: AtomicU64,
+    /// Why the last attempt failed, until a batch is written again.
+    failure: Mutex<Option<String>>,
+}
+
+/// The spend store's counters, for `/metrics` and readiness.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpendStats {
+    pub written: u64,
+    /// Every row lost: the queue was full, or its batch could not be written.
+    pub dropped: u64,
+    pub pending: u64,
+    /// Why rows cannot be written now (no path in it: readiness is public).
+    pub failure: Option<String>,
 }
 
 impl SpendStore {
-    /// Creates the file now (so a bad path stops the start) and starts the writer, which sets up
-    /// the table off the start-up path: a new SQLite file costs several fsyncs.
-    pub fn open(path: &Path) -> Result<Self, String> {
+    /// Opens the file now and refuses one the rows cannot go to (see the module docs), then
+    /// starts the writer, which sets up the table off the start-up path: a new SQLite file costs
+    /// several fsyncs. `max_bytes` caps the file (SQLite's `max_page_count`); rows past it are
+    /// dropped and counted, as on a full disk.
+    pub fn open(path: &Path, max_bytes: Option<u64>) -> Result<Self, String> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| format!("cannot open spend log database {}: {e}", path.display()))?;
+        let connection = open_checked(path)
+            .map_err(|reason| format!("spend log database {}: {reason}", path.display()))?;
         let (sender, receiver) = sync_channel(QUEUE_CAPACITY);
-        let written = Arc::new(AtomicU64::new(0));
-        let dropped = Arc::new(AtomicU64::new(0));
-        let (counter, lost) = (written.clone(), dropped.clone());
-        let db_path = path.to_path_buf();
+        let shared = Arc::new(Shared::default());
+        let writer = Writer {
+            path: path.to_path_buf(),
+            max_bytes,
+            connection: Some(connection),
+            prepared: false,
+            checkpoints_elsewhere: false,
+            shared: shared.clone(),
+            reports: Reports::default(),
+        };
         let writer = std::thread::Builder::new()
             .name("spend-writer".into())
-            .spawn(move || match open_writer(&db_path) {
-                Ok(connection) => write_loop(connection, receiver, &counter),
-                Err(e) => {
-                    eprintln!("litellm-proxy: spend logs disabled: {e}");
-                    while receiver.recv().is_ok() {
-                        lost.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            })
+            .spawn(move || writer.run(&receiver))
             .map_err(|e| format!("cannot start the spend log writer: {e}"))?;
         Ok(SpendStore {
             path: path.to_path_buf(),
             sender: Mutex::new(Some(sender)),
             writer: Mutex::new(Some(writer)),
-            dropped,
-            written,
+            shared,
         })
     }
 
@@ -132,23 +181,32 @@ impl SpendStore {
     /// Queues a row; never blocks.
     pub fn record(&self, row: SpendRow) {
         let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(sender) = sender.as_ref() else {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-            return;
-        };
-        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
-            sender.try_send(Box::new(row))
-        {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+        // Counted before the send, so the writer never takes a row off `pending` before it is on.
+        self.shared.pending.fetch_add(1, Ordering::Relaxed);
+        let sent = sender.as_ref().map(|sender| sender.try_send(Box::new(row)));
+        if let None | Some(Err(TrySendError::Full(_) | TrySendError::Disconnected(_))) = sent {
+            self.shared.pending.fetch_sub(1, Ordering::Relaxed);
+            self.shared.overflowed.fetch_add(1, Ordering::Relaxed);
+            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
-    pub fn dropped_rows(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+    pub fn stats(&self) -> SpendStats {
+        SpendStats {
+            written: self.shared.written.load(Ordering::Relaxed),
+            dropped: self.shared.dropped.load(Ordering::Relaxed),
+            pending: self.shared.pending.load(Ordering::Relaxed),
+            failure: self.failure(),
+        }
     }
 
-    pub fn written_rows(&self) -> u64 {
-        self.written.load(Ordering::Relaxed)
+    /// Why rows cannot be written now; `None` while the store is healthy.
+    fn failure(&self) -> Option<String> {
+        self.shared
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Writes every queued row and stops the writer (blocking; call off the async runtime).
@@ -174,53 +232,444 @@ impl Drop for SpendStore {
     }
 }
 
-fn open_writer(path: &Path) -> Result<Connection, String> {
-    let connection = Connection::open(path)
-        .map_err(|e| format!("cannot open spend log database {}: {e}", path.display()))?;
-    connection
-        .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-        .and_then(|()| connection.execute_batch(SCHEMA))
-        .map_err(|e| {
-            format!(
-                "cannot create the spend log table in {}: {e}",
-                path.display()
-            )
+/// Opens `path` for writing and refuses what cannot hold the rows; does not write. The reason
+/// has no path in it.
+fn open_checked(path: &Path) -> Result<Connection, String> {
+    // A FIFO or a device would block the open or swallow the rows.
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if !metadata.is_file() {
+            return Err("not a regular file".into());
+        }
+    }
+    let connection = Connection::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let is_sqlite = |e: rusqlite::Error| {
+        match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => format!(
+            "is not an SQLite database ({e}). It is left as it is: move it away or choose another file"
+        ),
+        _ => format!("cannot read: {e}"),
+    }
+    };
+    let kind: Option<String> = connection
+        .query_row(
+            "SELECT type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE",
+            [TABLE],
+            |row| row.get(0),
+        )
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(is_sqlite(e)),
         })?;
+    if connection
+        .is_readonly(rusqlite::MAIN_DB)
+        .map_err(is_sqlite)?
+    {
+        return Err("is read-only".into());
+    }
+    match kind.as_deref() {
+        None => {}
+        Some("table") => check_columns(&connection)?,
+        Some(other) => return Err(format!("`{TABLE}` is a {other}, not a table")),
+    }
+    connection
+        .busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| format!("cannot set a busy timeout: {e}"))?;
     Ok(connection)
 }
 
-fn write_loop(mut connection: Connection, receiver: Receiver<Box<SpendRow>>, written: &AtomicU64) {
-    while let Ok(first) = receiver.recv() {
-        // Sleep rather than wait on the channel: a sleeping writer is not woken per row, so a
-        // request's send costs no futex wake-up and the writer no context switch per row.
-        std::thread::sleep(GATHER);
-        let mut batch = vec![first];
-        loop {
-            match receiver.try_recv() {
-                Ok(row) => batch.push(row),
-                Err(_) => break,
-            }
-            if batch.len() == BATCH {
-                commit(&mut connection, &mut batch, written);
-                batch.clear();
+/// One column as `PRAGMA table_info` describes it.
+struct Column {
+    name: String,
+    declared: String,
+    not_null: bool,
+    has_default: bool,
+}
+
+fn columns(connection: &Connection) -> rusqlite::Result<Vec<Column>> {
+    let mut info = connection.prepare(&format!("PRAGMA table_info(\"{TABLE}\")"))?;
+    let columns = info
+        .query_map([], |row| {
+            Ok(Column {
+                name: row.get(1)?,
+                declared: row.get(2)?,
+                not_null: row.get(3)?,
+                has_default: row.get::<_, Option<String>>(4)?.is_some(),
+            })
+        })?
+        .collect();
+    columns
+}
+
+/// Compares an existing table with the one [`SCHEMA`] makes (built in memory, so the schema is
+/// written once): every column the proxy writes or reads must be there with the same type
+/// affinity, and no other column may need a value the proxy does not give.
+fn check_columns(connection: &Connection) -> Result<(), String> {
+    let expected = Connection::open_in_memory()
+        .and_then(|memory| {
+            memory.execute_batch(SCHEMA)?;
+            columns(&memory)
+        })
+        .map_err(|e| format!("cannot build the expected table: {e}"))?;
+    let found = columns(connection).map_err(|e| format!("cannot read `{TABLE}`: {e}"))?;
+    let mut missing = Vec::new();
+    let mut problems = Vec::new();
+    for want in &expected {
+        match found
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&want.name))
+        {
+            None => missing.push(format!("`{}`", want.name)),
+            Some(have) => {
+                let (have_affinity, want_affinity) =
+                    (affinity(&have.declared), affinity(&want.declared));
+                if have_affinity != want_affinity {
+                    problems.push(format!(
+                        "column `{}` is {} ({have_affinity} affinity) where the proxy writes {want_affinity}",
+                        want.name,
+                        if have.declared.is_empty() { "untyped" } else { &have.declared },
+                    ));
+                }
+                if have.not_null && !want.not_null && !have.has_default {
+                    problems.push(format!(
+                        "column `{}` is NOT NULL without a default and the proxy may leave it empty",
+                        want.name
+                    ));
+                }
             }
         }
-        commit(&mut connection, &mut batch, written);
+    }
+    if !missing.is_empty() {
+        problems.insert(0, format!("missing columns {}", missing.join(", ")));
+    }
+    for extra in &found {
+        let known = expected
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&extra.name));
+        if !known && extra.not_null && !extra.has_default {
+            problems.push(format!(
+                "column `{}` is NOT NULL without a default and the proxy does not write it",
+                extra.name
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the table `{TABLE}` is not the proxy's: {}. Rename or drop the table, or choose another file",
+        problems.join("; ")
+    ))
+}
+
+/// SQLite's type affinity of a declared column type (section 3.1 of its datatype page).
+fn affinity(declared: &str) -> &'static str {
+    let declared = declared.to_ascii_uppercase();
+    if declared.contains("INT") {
+        "INTEGER"
+    } else if ["CHAR", "CLOB", "TEXT"]
+        .iter()
+        .any(|t| declared.contains(t))
+    {
+        "TEXT"
+    } else if declared.is_empty() || declared.contains("BLOB") {
+        "BLOB"
+    } else if ["REAL", "FLOA", "DOUB"]
+        .iter()
+        .any(|t| declared.contains(t))
+    {
+        "REAL"
+    } else {
+        "NUMERIC"
     }
 }
 
-fn commit(connection: &mut Connection, batch: &mut [Box<SpendRow>], written: &AtomicU64) {
-    if batch.is_empty() {
-        return;
+/// The journal mode, the size cap and the table, on a connection from [`open_checked`]; without
+/// automatic checkpoints when [`checkpoint_loop`] runs.
+fn prepare(
+    connection: &Connection,
+    max_bytes: Option<u64>,
+    checkpoints_elsewhere: bool,
+) -> rusqlite::Result<()> {
+    connection.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
+    if checkpoints_elsewhere {
+        connection.query_row("PRAGMA wal_autocheckpoint=0", [], |_| Ok(()))?;
     }
-    match insert_batch(connection, batch) {
-        Ok(()) => {
-            written.fetch_add(batch.len() as u64, Ordering::Relaxed);
+    if let Some(max_bytes) = max_bytes {
+        let page_size: i64 = connection.query_row("PRAGMA page_size", [], |row| row.get(0))?;
+        let pages = (max_bytes / page_size.max(1) as u64).max(1);
+        connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+    }
+    connection.execute_batch(SCHEMA)
+}
+
+/// Checkpoints the WAL every [`CHECKPOINT_EVERY`] until `stop` closes. A passive checkpoint
+/// does not block the writer; one that fails is tried again next time (a failing disk shows in
+/// the writer's own errors).
+fn checkpoint_loop(path: &Path, stop: &Receiver<()>) {
+    let mut connection = None;
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        if connection.is_none() {
+            // Never creates the file: a removed one is the writer's to handle.
+            connection = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .ok();
         }
-        Err(e) => eprintln!(
-            "litellm-proxy: could not write {} spend log rows: {e}",
-            batch.len()
-        ),
+        let checkpointed = connection.as_ref().map(|connection| {
+            connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        });
+        if let Some(Err(_)) = checkpointed {
+            connection = None;
+        }
+    }
+}
+
+/// The writer thread's state.
+struct Writer {
+    path: PathBuf,
+    max_bytes: Option<u64>,
+    /// `None` after a failure: the next attempt opens the file afresh (it may have been replaced).
+    connection: Option<Connection>,
+    /// Whether [`prepare`] ran on `connection`.
+    prepared: bool,
+    /// Whether [`checkpoint_loop`] runs beside the writer.
+    checkpoints_elsewhere: bool,
+    shared: Arc<Shared>,
+    reports: Reports,
+}
+
+impl Writer {
+    fn run(mut self, receiver: &Receiver<Box<SpendRow>>) {
+        let (stop_checkpoints, stopped) = channel::<()>();
+        std::thread::scope(|scope| {
+            let path = self.path.clone();
+            self.checkpoints_elsewhere = std::thread::Builder::new()
+                .name("spend-checkpoint".into())
+                .spawn_scoped(scope, move || checkpoint_loop(&path, &stopped))
+                .is_ok();
+            self.write_until_closed(receiver);
+            drop(stop_checkpoints);
+        });
+        // Dropping the writer's connection, the last one, checkpoints and removes the WAL.
+    }
+
+    fn write_until_closed(&mut self, receiver: &Receiver<Box<SpendRow>>) {
+        while let Ok(first) = receiver.recv() {
+            // Sleep rather than wait on the channel: a sleeping writer is not woken per row, so a
+            // request's send costs no futex wake-up and the writer no context switch per row.
+            std::thread::sleep(GATHER);
+            let mut batch = vec![first];
+            while let Ok(row) = receiver.try_recv() {
+                batch.push(row);
+                if batch.len() == BATCH {
+                    self.write(&mut batch);
+                    batch.clear();
+                }
+            }
+            self.write(&mut batch);
+        }
+        if let Some(line) = self.reports.closing(&self.counts(), Instant::now()) {
+            self.log(&line);
+        }
+    }
+
+    fn reason(&self) -> Option<String> {
+        self.shared
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn failing(&self) -> bool {
+        self.reason().is_some()
+    }
+
+    fn set_failure(&self, reason: Option<String>) {
+        *self
+            .shared
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = reason;
+    }
+
+    fn counts(&self) -> Counts {
+        Counts {
+            dropped: self.shared.dropped.load(Ordering::Relaxed),
+            overflowed: self.shared.overflowed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn log(&self, line: &str) {
+        eprintln!("litellm-proxy: spend log {}: {line}", self.path.display());
+    }
+
+    /// Writes the batch, retrying as [`RETRY_DELAYS`] says; counts its rows as written or
+    /// dropped either way.
+    fn write(&mut self, batch: &mut [Box<SpendRow>]) {
+        if batch.is_empty() {
+            return;
+        }
+        let rows = batch.len() as u64;
+        let attempts = if self.failing() {
+            1
+        } else {
+            1 + RETRY_DELAYS.len()
+        };
+        let mut written = false;
+        for attempt in 0..attempts {
+            if let Some(delay) = attempt.checked_sub(1).and_then(|i| RETRY_DELAYS.get(i)) {
+                std::thread::sleep(*delay);
+            }
+            match self.attempt(batch) {
+                Ok(()) => {
+                    written = true;
+                    break;
+                }
+                Err(reason) => {
+                    // A fresh connection for the next attempt: the file may have been replaced
+                    // or the connection left in a bad state.
+                    self.connection = None;
+                    let first = !self.failing();
+                    if let Some(line) = self.reports.failed(&reason, first, Instant::now()) {
+                        self.log(&line);
+                    }
+                    self.set_failure(Some(reason));
+                }
+            }
+        }
+        let counter = if written {
+            &self.shared.written
+        } else {
+            &self.shared.dropped
+        };
+        counter.fetch_add(rows, Ordering::Relaxed);
+        self.shared.pending.fetch_sub(rows, Ordering::Relaxed);
+        let counts = self.counts();
+        let now = Instant::now();
+        let line = if written && self.failing() {
+            self.set_failure(None);
+            self.reports.recovered(&counts, now)
+        } else {
+            self.reports.tick(&counts, now)
+        };
+        if let Some(line) = line {
+            self.log(&line);
+        }
+    }
+
+    fn attempt(&mut self, batch: &mut [Box<SpendRow>]) -> Result<(), String> {
+        let connection = match &mut self.connection {
+            Some(connection) => connection,
+            None => {
+                self.prepared = false;
+                self.connection.insert(open_checked(&self.path)?)
+            }
+        };
+        if !self.prepared {
+            prepare(connection, self.max_bytes, self.checkpoints_elsewhere)
+                .map_err(|e| e.to_string())?;
+            self.prepared = true;
+        }
+        insert_batch(connection, batch).map_err(|e| e.to_string())
+    }
+}
+
+/// Counters the log lines quote.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    dropped: u64,
+    overflowed: u64,
+}
+
+/// Decides the log lines about lost rows: the reason once when writes start failing, then at
+/// most one line per [`REPORT_INTERVAL`] with the rows dropped since the last line; never one
+/// per row or per batch.
+#[derive(Default)]
+struct Reports {
+    last_line: Option<Instant>,
+    /// Counts as of the last line.
+    reported: Counts,
+    /// Why the last failed attempt failed.
+    reason: Option<String>,
+}
+
+impl Reports {
+    fn may_speak(&self, now: Instant) -> bool {
+        self.last_line
+            .is_none_or(|last| now.duration_since(last) >= REPORT_INTERVAL)
+    }
+
+    /// An attempt failed; `first` when the store was healthy until now.
+    fn failed(&mut self, reason: &str, first: bool, now: Instant) -> Option<String> {
+        self.reason = Some(reason.to_string());
+        if !first || !self.may_speak(now) {
+            return None;
+        }
+        self.last_line = Some(now);
+        Some(format!(
+            "cannot write spend rows: {reason}; a batch is tried {} times, then its rows are dropped and counted in litellm_proxy_spend_rows_dropped_total (reported here at most once a minute)",
+            1 + RETRY_DELAYS.len()
+        ))
+    }
+
+    /// After a batch: rows dropped since the last line, if it is time.
+    fn tick(&mut self, counts: &Counts, now: Instant) -> Option<String> {
+        if counts.dropped == self.reported.dropped || !self.may_speak(now) {
+            return None;
+        }
+        Some(self.dropped_line(counts, now))
+    }
+
+    /// A batch was written after failures.
+    fn recovered(&mut self, counts: &Counts, now: Instant) -> Option<String> {
+        if !self.may_speak(now) {
+            return None;
+        }
+        let dropped = counts.dropped - self.reported.dropped;
+        self.last_line = Some(now);
+        self.reported = *counts;
+        Some(format!(
+            "writing spend rows again; {dropped} rows dropped since the last report ({} in all)",
+            counts.dropped
+        ))
+    }
+
+    /// The writer is stopping: drops not yet reported are reported now, whatever the interval.
+    fn closing(&mut self, counts: &Counts, now: Instant) -> Option<String> {
+        if counts.dropped == self.reported.dropped {
+            return None;
+        }
+        Some(self.dropped_line(counts, now))
+    }
+
+    /// Rows dropped since the last line and why: failed writes, a full queue, or both.
+    fn dropped_line(&mut self, counts: &Counts, now: Instant) -> String {
+        let dropped = counts.dropped - self.reported.dropped;
+        let overflowed = counts.overflowed - self.reported.overflowed;
+        let failed = dropped - overflowed;
+        let mut why = Vec::new();
+        if failed > 0 {
+            let reason = self.reason.as_deref().unwrap_or("unknown");
+            why.push(format!("{failed} could not be written ({reason})"));
+        }
+        if overflowed > 0 {
+            why.push(format!(
+                "{overflowed} found the queue of {QUEUE_CAPACITY} rows full"
+            ));
+        }
+        let since = self.last_line.map_or(String::new(), |last| {
+            format!(" in the last {} s", now.duration_since(last).as_secs())
+        });
+        self.last_line = Some(now);
+        self.reported = *counts;
+        format!(
+            "{dropped} spend rows dropped{since} ({} in all): {}",
+            counts.dropped,
+            why.join(", ")
+        )
     }
 }
 
@@ -521,38 +970,54 @@ mod tests {
         assert!(parse_date("2024-13-01").is_err());
     }
 
+    fn row(i: usize) -> SpendRow {
+        SpendRow {
+            request_id: format!("req-{i}"),
+            user: if i == 0 { "alice".into() } else { "bob".into() },
+            spend: 0.5,
+            start_time: SystemTime::now(),
+            end_time: SystemTime::now(),
+            api_key_hash: Arc::from(""),
+            usage: Usage {
+                prompt_tokens: 1,
+                completion_tokens: 2,
+                ..Usage::default()
+            },
+            completion_start_time: None,
+            model: "m".into(),
+            deployment: None,
+            model_group: "g".into(),
+            metadata: json!({}),
+            requester_ip_address: IpAddr::from([127, 0, 0, 1]),
+            status: "success",
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("litellm-spend-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("spend.sqlite")
+    }
+
+    fn open(path: &Path, max_bytes: Option<u64>) -> SpendStore {
+        SpendStore::open(path, max_bytes).unwrap_or_else(|e| panic!("open: {e}"))
+    }
+
     #[test]
     fn rows_survive_close_and_are_queried_back() {
-        let dir = std::env::temp_dir().join(format!("litellm-spend-test-{}", std::process::id()));
-        let path = dir.join("spend.sqlite");
-        let _ = std::fs::remove_file(&path);
-        let store = SpendStore::open(&path).map_err(|e| e.to_string());
-        let Ok(store) = store else {
-            panic!("open failed: {store:?}", store = store.err())
-        };
+        let path = scratch("close");
+        let store = open(&path, None);
         for i in 0..3 {
-            store.record(SpendRow {
-                request_id: format!("req-{i}"),
-                user: if i == 0 { "alice".into() } else { "bob".into() },
-                spend: 0.5,
-                start_time: SystemTime::now(),
-                end_time: SystemTime::now(),
-                api_key_hash: Arc::from(""),
-                usage: Usage {
-                    prompt_tokens: 1,
-                    completion_tokens: 2,
-                    ..Usage::default()
-                },
-                completion_start_time: None,
-                model: "m".into(),
-                deployment: None,
-                model_group: "g".into(),
-                metadata: json!({}),
-                requester_ip_address: IpAddr::from([127, 0, 0, 1]),
-                status: "success",
-            });
+            store.record(row(i));
         }
         store.close();
+        assert_eq!(
+            store.stats(),
+            SpendStats {
+                written: 3,
+                ..SpendStats::default()
+            }
+        );
         let all = query(&path, &SpendQuery::default()).unwrap_or_default();
         assert_eq!(all.as_array().map(Vec::len), Some(3));
         let alice = query(
@@ -564,6 +1029,183 @@ mod tests {
         )
         .unwrap_or_default();
         assert_eq!(alice[0]["request_id"], "req-0");
-        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn rows_that_do_not_fit_are_counted_exactly_and_the_store_says_why() {
+        let path = scratch("full");
+        let store = open(&path, Some(32 * 1024));
+        // In several batches: a batch is one transaction, written whole or dropped whole.
+        for batch in 0..30 {
+            for i in 0..10 {
+                store.record(row(batch * 10 + i));
+            }
+            while store.stats().pending > 0 {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        store.close();
+        let stats = store.stats();
+        let on_disk = query(&path, &SpendQuery::default())
+            .ok()
+            .and_then(|rows| rows.as_array().map(Vec::len))
+            .unwrap_or(0) as u64;
+        assert!(on_disk > 0 && stats.dropped > 0, "{stats:?}");
+        assert_eq!(
+            (stats.written, stats.written + stats.dropped, stats.pending),
+            (on_disk, 300, 0)
+        );
+        assert!(
+            stats.failure.as_deref().is_some_and(|f| f.contains("full")),
+            "{stats:?}"
+        );
+        store.record(row(0));
+        assert_eq!(
+            store.stats().dropped,
+            stats.dropped + 1,
+            "a row after the stop is counted too"
+        );
+    }
+
+    #[test]
+    fn the_wal_is_checkpointed_beside_the_writer_while_the_store_runs() {
+        let path = scratch("checkpoint");
+        let store = open(&path, None);
+        for i in 0..300 {
+            store.record(row(i));
+        }
+        while store.stats().written < 300 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // SQLite's own checkpoint waits for 1,000 WAL pages; these rows fill a few dozen.
+        let in_file = || std::fs::metadata(&path).map_or(0, |m| m.len()) > 16 * 4096;
+        let mut waited = Duration::ZERO;
+        while !in_file() && waited < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(50));
+            waited += Duration::from_millis(50);
+        }
+        assert!(
+            in_file(),
+            "the rows are in the database file, not only in the WAL"
+        );
+        store.close();
+    }
+
+    fn shape_error(create: &str) -> String {
+        let connection = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        connection
+            .execute_batch(create)
+            .unwrap_or_else(|e| panic!("{e}"));
+        check_columns(&connection).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_table_shape_is_compared_with_the_schema_by_affinity_and_nullability() {
+        assert_eq!(shape_error(SCHEMA), "", "the proxy's own table passes");
+        let widened = SCHEMA
+            .replace("spend REAL", "spend DOUBLE PRECISION")
+            .replace(
+                "status TEXT DEFAULT 'success'",
+                "status VARCHAR(16), team TEXT, region TEXT NOT NULL DEFAULT 'eu'",
+            );
+        assert_eq!(
+            shape_error(&widened),
+            "",
+            "same affinities, optional extras"
+        );
+        let wrong = SCHEMA
+            .replace("spend REAL NOT NULL DEFAULT 0", "spend TEXT")
+            .replace(
+                "\"completionStartTime\" TEXT,",
+                "\"completionStartTime\" TEXT NOT NULL,",
+            )
+            .replace(
+                "    status TEXT DEFAULT 'success'\n",
+                "    team TEXT NOT NULL\n",
+            );
+        let error = shape_error(&wrong);
+        for part in [
+            "the table `LiteLLM_SpendLogs` is not the proxy's: missing columns `status`; ",
+            "column `spend` is TEXT (TEXT affinity) where the proxy writes REAL",
+            "column `completionStartTime` is NOT NULL without a default and the proxy may leave it empty",
+            "column `team` is NOT NULL without a default and the proxy does not write it",
+        ] {
+            assert!(error.contains(part), "`{part}` in {error}");
+        }
+        assert_eq!(
+            [
+                affinity("BIGINT"),
+                affinity("varchar(5)"),
+                affinity(""),
+                affinity("FLOAT"),
+                affinity("DECIMAL(10,5)")
+            ],
+            ["INTEGER", "TEXT", "BLOB", "REAL", "NUMERIC"]
+        );
+    }
+
+    #[test]
+    fn a_view_in_the_tables_place_is_refused() {
+        let path = scratch("view");
+        let _ = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")));
+        let other = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        other
+            .execute_batch("CREATE VIEW \"LiteLLM_SpendLogs\" AS SELECT 1 AS request_id")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let refused = SpendStore::open(&path, None).err().unwrap_or_default();
+        assert!(refused.contains("is a view, not a table"), "{refused}");
+    }
+
+    #[test]
+    fn the_log_says_why_once_then_at_most_once_an_interval_with_the_count_since() {
+        let mut reports = Reports::default();
+        let start = Instant::now();
+        let at = |seconds: u64| start + Duration::from_secs(seconds);
+        let counts = |dropped, overflowed| Counts {
+            dropped,
+            overflowed,
+        };
+        let first = reports.failed("database or disk is full", true, at(0));
+        assert!(first.is_some_and(
+            |line| line.starts_with("cannot write spend rows: database or disk is full;")
+        ));
+        assert_eq!(
+            reports.failed("database or disk is full", false, at(1)),
+            None,
+            "not per attempt"
+        );
+        assert_eq!(reports.tick(&counts(4096, 0), at(2)), None, "not per batch");
+        assert_eq!(reports.tick(&counts(9000, 0), at(59)), None);
+        assert_eq!(
+            reports.tick(&counts(9000, 10), at(60)).as_deref(),
+            Some("9000 spend rows dropped in the last 60 s (9000 in all): 8990 could not be written (database or disk is full), 10 found the queue of 65536 rows full")
+        );
+        assert_eq!(
+            reports.tick(&counts(9000, 10), at(200)),
+            None,
+            "nothing new, nothing said"
+        );
+        assert_eq!(
+            reports.recovered(&counts(9100, 10), at(230)).as_deref(),
+            Some("writing spend rows again; 100 rows dropped since the last report (9100 in all)")
+        );
+        assert_eq!(
+            reports.failed("disk I/O error", true, at(240)),
+            None,
+            "a flapping store is not a line per flap"
+        );
+        assert_eq!(reports.closing(&counts(9100, 10), at(241)), None);
+        assert_eq!(
+            reports.closing(&counts(9150, 10), at(250)).as_deref(),
+            Some("50 spend rows dropped in the last 20 s (9150 in all): 50 could not be written (disk I/O error)"),
+            "the stop reports what is left, whatever the interval"
+        );
+        let mut quiet = Reports::default();
+        assert!(
+            quiet
+                .tick(&counts(3, 3), at(0))
+                .is_some_and(|line| line.ends_with("3 found the queue of 65536 rows full")),
+            "a full queue on a healthy store is said at once"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 mod proxy_support;
 
-use proxy_support::scratch;
+use proxy_support::{plain_client, scratch, start_binary, Binary, KEY};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -127,61 +127,21 @@ fn a_config_with_checker_errors_is_refused_with_the_checkers_own_findings() {
     assert!(stderr.contains("not started"), "{stderr}");
 }
 
-/// A started binary that a failing test does not leave behind.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// The binary end to end: serving threads answer, and SIGTERM stops it with every spend row of
 /// the answered requests on disk.
 #[tokio::test]
 async fn sigterm_stops_the_binary_with_every_spend_row_written() {
-    let mock = mock_upstream::MockUpstream::start()
-        .await
-        .unwrap_or_else(|e| panic!("mock: {e}"));
-    let dir = scratch("start-sigterm");
-    let path = dir.join("config.yaml");
-    let spend_db = dir.join("spend.sqlite");
-    let config = format!(
-        "model_list:\n  - model_name: gpt-4o\n    litellm_params: {{model: openai/gpt-4o, api_base: '{}', api_key: sk-upstream}}\ngeneral_settings: {{master_key: sk-a-real-key}}\n",
-        mock.api_base()
-    );
-    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
-    let mut child = Command::new(BINARY)
-        .arg("--config")
-        .arg(&path)
-        .args(["--port", "0", "--threads", "2", "--spend-db"])
-        .arg(&spend_db)
-        .stderr(Stdio::piped())
-        .spawn()
-        .map(KillOnDrop)
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
-    let stderr = child.0.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-    let mut lines = BufReader::new(stderr).lines();
-    let listening = lines
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_else(|| panic!("no listening line"));
-    let url = listening
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {listening}"))
-        .to_string();
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap_or_else(|e| panic!("client: {e}"));
+    let Binary {
+        mut proxy,
+        spend_db,
+        mock: _serving,
+    } = start_binary("start-sigterm", &[]).await;
+    let client = plain_client();
     const REQUESTS: usize = 40;
     let calls = (0..REQUESTS).map(|_| {
         client
-            .post(format!("{url}/v1/chat/completions"))
-            .bearer_auth("sk-a-real-key")
+            .post(format!("{}/v1/chat/completions", proxy.url))
+            .bearer_auth(KEY)
             .header("content-type", "application/json")
             .body(r#"{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}"#)
             .send()
@@ -190,13 +150,9 @@ async fn sigterm_stops_the_binary_with_every_spend_row_written() {
         let status = reply.map(|r| r.status().as_u16()).unwrap_or(0);
         assert_eq!(status, 200);
     }
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.0.id().to_string()])
-        .status();
-    assert!(killed.is_ok_and(|s| s.success()), "kill -TERM failed");
-    let exit = child.0.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+    proxy.signal("TERM");
+    let (exit, rest) = proxy.wait();
     assert!(exit.success(), "a clean stop exits 0: {exit:?}");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
     let rows = litellm_proxy::spend::query(&spend_db, &litellm_proxy::spend::SpendQuery::default())
         .unwrap_or_else(|e| panic!("query: {e}"));

@@ -68,6 +68,7 @@ pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness
     let options = ProxyOptions {
         spend_db: Some(dir.join("spend.sqlite")),
         serving_threads: Some(2),
+        ..ProxyOptions::default()
     };
     let proxy = proxy::start(config, listener, options)
         .await
@@ -262,4 +263,134 @@ impl RecordedPairs {
         names.sort();
         names
     }
+}
+
+/// The `litellm-proxy` binary, started on port 0; killed when dropped, so a failing test leaves
+/// no process behind.
+pub struct ProxyProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT` from the listening line.
+    pub url: String,
+    /// Standard error after the listening line.
+    stderr: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+}
+
+impl ProxyProcess {
+    /// Starts the binary on `config` with `args` and waits for its listening line. `Err` holds
+    /// its standard error when it exited instead (a refused start).
+    pub fn spawn(config: &std::path::Path, args: &[&std::ffi::OsStr]) -> Result<Self, String> {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_litellm-proxy"))
+            .arg("--config")
+            .arg(config)
+            .args(["--port", "0"])
+            .args(args)
+            .env_remove("LITELLM_MASTER_KEY")
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn: {e}"));
+        let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let mut before = Vec::new();
+        for line in lines.by_ref().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("litellm-proxy: listening on ") {
+                let url = rest.split_whitespace().next().unwrap_or("").to_string();
+                return Ok(ProxyProcess {
+                    child,
+                    url,
+                    stderr: lines,
+                });
+            }
+            before.push(line);
+        }
+        let status = child.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+        before.push(format!("(exit: {status})"));
+        Err(before.join("\n"))
+    }
+
+    /// Sends `kill -SIGNAL` (`TERM`, `KILL`).
+    pub fn signal(&self, signal: &str) {
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} failed");
+    }
+
+    /// Waits for the exit; returns it with the rest of standard error.
+    pub fn wait(&mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let rest = self.stderr.by_ref().map_while(Result::ok).collect();
+        let status = self.child.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+        (status, rest)
+    }
+}
+
+impl Drop for ProxyProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A config for the binary: one `gpt-4o` deployment at `api_base`, the master key [`KEY`].
+pub fn binary_config(dir: &std::path::Path, api_base: &str) -> PathBuf {
+    let path = dir.join("config.yaml");
+    let config = format!(
+        "model_list:\n  - model_name: gpt-4o\n    litellm_params: {{model: openai/gpt-4o, api_base: '{api_base}', api_key: sk-upstream}}\ngeneral_settings: {{master_key: {KEY}}}\n"
+    );
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("write: {e}"));
+    path
+}
+
+/// The binary in front of a fresh mock, as it runs on this machine (two serving threads), with
+/// its spend file in a scratch directory.
+pub struct Binary {
+    pub mock: MockUpstream,
+    pub proxy: ProxyProcess,
+    pub spend_db: PathBuf,
+}
+
+/// Starts [`Binary`] with `args` added to `--threads 2 --spend-db <scratch>/spend.sqlite`.
+pub async fn start_binary(name: &str, args: &[&str]) -> Binary {
+    let mock = MockUpstream::start()
+        .await
+        .unwrap_or_else(|e| panic!("mock: {e}"));
+    let dir = scratch(name);
+    let config = binary_config(&dir, &mock.api_base());
+    let spend_db = dir.join("spend.sqlite");
+    let mut all: Vec<&std::ffi::OsStr> = ["--threads", "2", "--spend-db"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .collect();
+    all.push(spend_db.as_os_str());
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    let proxy = ProxyProcess::spawn(&config, &all).unwrap_or_else(|e| panic!("{e}"));
+    Binary {
+        mock,
+        proxy,
+        spend_db,
+    }
+}
+
+/// A client for a proxy in another process (the in-process harness installs the TLS provider
+/// itself).
+pub fn plain_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"))
+}
+
+/// One value of a Prometheus text exposition (`name` with its labels, as written).
+pub fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
 }
