@@ -12,11 +12,13 @@ pub mod load;
 pub mod metrics;
 pub mod pricing;
 pub mod providers;
+pub mod redact;
 pub mod router;
 pub mod server;
 pub mod spend;
 pub mod sse;
 pub mod tls;
+pub mod validate;
 
 pub use config::ProxyConfig;
 

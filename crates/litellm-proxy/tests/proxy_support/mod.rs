@@ -56,8 +56,11 @@ pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness
         .unwrap_or_else(|e| panic!("mock: {e}"));
     let dir = scratch(name);
     let path = dir.join("config.yaml");
-    std::fs::write(&path, yaml.replace("API_BASE", &mock.api_base()))
-        .unwrap_or_else(|e| panic!("write config: {e}"));
+    // `API_BASE` is the mock's base URL; `MOCK_ADDR` its host:port, for URLs built around it.
+    let yaml = yaml
+        .replace("API_BASE", &mock.api_base())
+        .replace("MOCK_ADDR", &mock.addr().to_string());
+    std::fs::write(&path, yaml).unwrap_or_else(|e| panic!("write config: {e}"));
     let config = proxy::load::load(&path, &env, false)
         .unwrap_or_else(|e| panic!("load: {e}"))
         .config;
