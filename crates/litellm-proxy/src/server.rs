@@ -66,6 +66,9 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/spend/logs", get(spend_logs))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .layer(axum::middleware::map_response(
+            super::connection::json_errors,
+        ))
         .with_state(state)
 }
 

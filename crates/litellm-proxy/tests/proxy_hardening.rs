@@ -323,3 +323,241 @@ general_settings: {master_key: sk-test-master-key}
     assert_eq!(reply.header("x-litellm-attempted-retries"), Some("10"));
     assert_eq!(h.mock.total_hits(), 11);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slow clients, the connection cap, and the HTTP layer's own refusals
+// ---------------------------------------------------------------------------------------------
+
+use litellm_proxy::ConnectionLimits;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn limits(header_ms: u64, keepalive_ms: u64, max_connections: usize) -> ConnectionLimits {
+    ConnectionLimits {
+        header_timeout: Duration::from_millis(header_ms),
+        keepalive_timeout: Duration::from_millis(keepalive_ms),
+        max_connections,
+    }
+}
+
+async fn connect(h: &Harness) -> TcpStream {
+    TcpStream::connect(h.proxy.addr()).await.unwrap()
+}
+
+/// Sends `head` one byte every `pace` until the proxy closes the connection; how long it took.
+async fn trickle(mut tcp: TcpStream, head: &'static [u8], pace: Duration) -> Duration {
+    let started = Instant::now();
+    let mut sink = [0u8; 1024];
+    for byte in head.iter().cycle() {
+        if tcp.write_all(&[*byte]).await.is_err() {
+            break;
+        }
+        // The proxy closing shows as end-of-file (or a reset) on the next read.
+        match tokio::time::timeout(pace, tcp.read(&mut sink)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            _ => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "never closed");
+    }
+    started.elapsed()
+}
+
+/// Waits until the proxy closes `tcp` (end-of-file or a reset); how long it took.
+async fn until_closed(tcp: &mut TcpStream) -> Duration {
+    let started = Instant::now();
+    let mut sink = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), tcp.read(&mut sink)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return started.elapsed(),
+            Ok(Ok(_)) => {}
+            Err(_) => panic!("never closed"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_header_senders_are_cut_off_while_normal_requests_are_served() {
+    let h = start_with_limits("hard-slowloris", ONE_MODEL, limits(1000, 1000, 400)).await;
+    let head: &'static [u8] = b"POST /v1/chat/completions HTTP/1.1\r\nHost: proxy\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let tcp = connect(&h).await;
+        slow.push(tokio::spawn(trickle(tcp, head, Duration::from_millis(100))));
+    }
+    // The slow ones hold nothing a normal client needs.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let reply = h.chat("g").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    for task in slow {
+        let held = task.await.unwrap();
+        assert!(
+            held >= Duration::from_millis(900) && held < Duration::from_secs(4),
+            "a slow client was closed after {held:?} (header timeout 1 s)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed_after_the_keepalive_timeout_but_busy_ones_are_not() {
+    let config = r#"
+model_list:
+  - model_name: g
+    litellm_params: {model: openai/m, api_base: API_BASE}
+  - model_name: slow
+    litellm_params: {model: openai/slow, api_base: API_BASE}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start_with_limits("hard-keepalive", config, limits(500, 500, 400)).await;
+    // Connected, never a byte.
+    let mut silent = connect(&h).await;
+    let waited = until_closed(&mut silent).await;
+    assert!(
+        waited >= Duration::from_millis(400) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    // One request answered, then quiet: closed after the keep-alive timeout.
+    let mut tcp = connect(&h).await;
+    tcp.write_all(b"GET /health/liveliness HTTP/1.1\r\nHost: proxy\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 1024];
+    let n = tcp.read(&mut first).await.unwrap();
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+    let waited = until_closed(&mut tcp).await;
+    assert!(
+        waited >= Duration::from_millis(400) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    // A stream slower than both timeouts is being handled, not idle: it runs to its end.
+    h.mock.set_behaviour(
+        "slow",
+        Behaviour::parse("chunks=3,chunk_delay=400").unwrap(),
+    );
+    let mut body = chat_body("slow");
+    body["stream"] = json!(true);
+    let reply = h.post("/v1/chat/completions", body).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        sse_data(&reply.text).last().map(String::as_str),
+        Some("[DONE]")
+    );
+    assert!(reply.text.contains(" w2"), "{}", reply.text);
+}
+
+#[tokio::test]
+async fn at_the_connection_cap_a_new_connection_is_refused_at_once_in_json() {
+    let h = start_with_limits("hard-cap", ONE_MODEL, limits(30_000, 30_000, 4)).await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(connect(&h).await);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    let reply = h.chat("g").await;
+    let error = assert_openai_error(&reply, 503);
+    assert!(error["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("connection limit"));
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused promptly"
+    );
+    assert_eq!(h.mock.total_hits(), 0);
+    // Freed slots serve again.
+    drop(held);
+    let mut served = false;
+    for _ in 0..50 {
+        if h.chat("g").await.status == 200 {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    assert!(served, "a closed connection gives its slot back");
+}
+
+/// Sends `request` as is and reads the answer to its end: (status, body).
+async fn raw_exchange(h: &Harness, request: Vec<u8>) -> (u16, String) {
+    let mut tcp = connect(h).await;
+    let writer = async {
+        let _ = tcp.write_all(&request).await;
+    };
+    tokio::time::timeout(Duration::from_secs(10), writer)
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), tcp.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text:?}"));
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn assert_json_error(status: u16, body: &str, expected: u16) -> Value {
+    assert_eq!(status, expected, "{body}");
+    let value: Value = serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("{expected}: not JSON ({e}): {body:?}"));
+    for field in ["message", "type", "param", "code"] {
+        assert!(
+            value["error"].get(field).is_some(),
+            "{expected}: no `{field}`: {body}"
+        );
+    }
+    assert_eq!(value["error"]["code"], expected.to_string());
+    value
+}
+
+#[tokio::test]
+async fn every_refusal_of_the_http_layer_has_the_json_error_body() {
+    let h = start("hard-json-4xx", ONE_MODEL).await;
+    // 405: a known route, the wrong method.
+    let reply = h.get("/v1/chat/completions").await;
+    assert_openai_error(&reply, 405);
+    assert!(reply.header("allow").is_some_and(|a| a.contains("POST")));
+    // 413: a body over the limit.
+    let big = json!({"model": "g", "messages": [{"role": "user", "content": "x".repeat(3 << 20)}]});
+    let reply = h.post("/v1/chat/completions", big).await;
+    assert_openai_error(&reply, 413);
+    let auth = format!("authorization: Bearer {KEY}\r\n");
+    // 414: a URI over hyper's limit.
+    let uri = format!("/v1/models?pad={}", "a".repeat(70_000));
+    let request = format!("GET {uri} HTTP/1.1\r\nHost: proxy\r\n{auth}\r\n");
+    let (status, body) = raw_exchange(&h, request.into_bytes()).await;
+    assert_json_error(status, &body, 414);
+    // 431: headers over the limit.
+    let request = format!(
+        "GET /v1/models HTTP/1.1\r\nHost: proxy\r\n{auth}X-Pad: {}\r\n\r\n",
+        "b".repeat(200_000)
+    );
+    let (status, body) = raw_exchange(&h, request.into_bytes()).await;
+    assert_json_error(status, &body, 431);
+    // 400: a Content-Length that is not a number, or two that disagree.
+    for lengths in [
+        "Content-Length: abc\r\n",
+        "Content-Length: 5\r\nContent-Length: 6\r\n",
+    ] {
+        let request = format!(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: proxy\r\n{auth}{lengths}\r\nhello"
+        );
+        let (status, body) = raw_exchange(&h, request.into_bytes()).await;
+        let error = assert_json_error(status, &body, 400);
+        assert_eq!(error["error"]["message"], "Invalid HTTP request received.");
+    }
+    // A request line that is not HTTP.
+    let (status, body) = raw_exchange(&h, b"HELLO\r\n\r\n".to_vec()).await;
+    assert_json_error(status, &body, 400);
+    // The proxy still serves.
+    assert_eq!(h.chat("g").await.status, 200);
+    assert_eq!(h.mock.total_hits(), 1);
+}

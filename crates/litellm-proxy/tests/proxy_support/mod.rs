@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use litellm_check::env::Environment;
-use litellm_proxy::{self as proxy, ProxyOptions, RunningProxy};
+use litellm_proxy::{self as proxy, ConnectionLimits, ProxyOptions, RunningProxy};
 use mock_upstream::MockUpstream;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -51,6 +51,15 @@ pub async fn start(name: &str, yaml: &str) -> Harness {
 }
 
 pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness {
+    launch(name, yaml, env, ConnectionLimits::default()).await
+}
+
+/// [`start`] with these connection limits (timeouts short enough for a test).
+pub async fn start_with_limits(name: &str, yaml: &str, limits: ConnectionLimits) -> Harness {
+    launch(name, yaml, Environment::empty(), limits).await
+}
+
+async fn launch(name: &str, yaml: &str, env: Environment, limits: ConnectionLimits) -> Harness {
     let mock = MockUpstream::start()
         .await
         .unwrap_or_else(|e| panic!("mock: {e}"));
@@ -71,6 +80,7 @@ pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness
     let options = ProxyOptions {
         spend_db: Some(dir.join("spend.sqlite")),
         serving_threads: Some(2),
+        limits,
     };
     let proxy = proxy::start(config, listener, options)
         .await
