@@ -27,7 +27,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -245,9 +245,9 @@ struct Clock {
     opened: Instant,
     phase: AtomicU8,
     since_ms: AtomicU64,
-    /// Whether the request being read reached the service (its head was complete); hyper writes
-    /// while reading a request only to refuse it.
-    head_delivered: AtomicBool,
+    /// Response heads the service has been asked for and hyper has not written yet: a final
+    /// head written when none is owed is hyper's own refusal of a request it could not parse.
+    heads_owed: AtomicU32,
 }
 
 impl Clock {
@@ -256,7 +256,7 @@ impl Clock {
             opened: Instant::now(),
             phase: AtomicU8::new(IDLE),
             since_ms: AtomicU64::new(0),
-            head_delivered: AtomicBool::new(false),
+            heads_owed: AtomicU32::new(0),
         }
     }
 
@@ -269,7 +269,6 @@ impl Clock {
     /// A byte arrived: an idle connection starts reading a request.
     fn on_bytes(&self) {
         if self.phase.load(Ordering::Relaxed) == IDLE {
-            self.head_delivered.store(false, Ordering::Relaxed);
             self.enter(READING);
         }
     }
@@ -303,7 +302,7 @@ async fn serve_connection(
     let service_clock = clock.clone();
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let clock = service_clock.clone();
-        clock.head_delivered.store(true, Ordering::Relaxed);
+        clock.heads_owed.fetch_add(1, Ordering::Relaxed);
         if request.body().is_end_stream() {
             clock.enter(HANDLING);
         }
@@ -407,17 +406,46 @@ impl Watched {
         Poll::Ready(Ok(()))
     }
 
-    /// Whether `buf` starts hyper's own error answer: a 4xx head written while a request was
-    /// being read and before it reached the service.
-    fn starts_automatic_answer(&self, buf: &[u8]) -> Option<u16> {
-        if self.clock.phase.load(Ordering::Relaxed) != READING
-            || self.clock.head_delivered.load(Ordering::Relaxed)
-        {
-            return None;
-        }
+    /// The status of the final response head `buf` starts with, if it starts one.
+    fn final_head(buf: &[u8]) -> Option<u16> {
         let status = buf.strip_prefix(b"HTTP/1.1 ")?.get(..3)?;
         let status: u16 = std::str::from_utf8(status).ok()?.parse().ok()?;
-        (400..500).contains(&status).then_some(status)
+        (status >= 200).then_some(status)
+    }
+
+    /// Writes `buf` (of which `head` is the first slice), replacing hyper's own refusals and
+    /// counting the heads the service asked for.
+    fn poll_checked(
+        &mut self,
+        cx: &mut Context<'_>,
+        head: &[u8],
+        total: usize,
+        write: impl FnOnce(Pin<&mut TcpStream>, &mut Context<'_>) -> Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        if matches!(self.rewrite, Rewrite::Off) {
+            let owed = self.clock.heads_owed.load(Ordering::Relaxed);
+            match Self::final_head(head) {
+                Some(status) if owed == 0 && (400..500).contains(&status) => {
+                    self.rewrite = Rewrite::On {
+                        ours: raw_response(&automatic_error(status), &[]),
+                        at: 0,
+                    };
+                }
+                Some(_) if owed > 0 => {
+                    let written = write(Pin::new(&mut self.inner), cx);
+                    if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+                        self.clock.heads_owed.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    return written;
+                }
+                _ => return write(Pin::new(&mut self.inner), cx),
+            }
+        }
+        // The rest of hyper's answer is dropped; ours goes out as far as the socket takes it.
+        match self.poll_replacement(cx) {
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            _ => Poll::Ready(Ok(total)),
+        }
     }
 }
 
@@ -442,22 +470,7 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if matches!(self.rewrite, Rewrite::Off) {
-            match self.starts_automatic_answer(buf) {
-                None => return Pin::new(&mut self.inner).poll_write(cx, buf),
-                Some(status) => {
-                    self.rewrite = Rewrite::On {
-                        ours: raw_response(&automatic_error(status), &[]),
-                        at: 0,
-                    };
-                }
-            }
-        }
-        // The rest of hyper's answer is dropped; ours goes out as far as the socket takes it.
-        match self.poll_replacement(cx) {
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            _ => Poll::Ready(Ok(buf.len())),
-        }
+        self.poll_checked(cx, buf, buf.len(), |inner, cx| inner.poll_write(cx, buf))
     }
 
     fn poll_write_vectored(
@@ -466,18 +479,14 @@ impl AsyncWrite for Watched {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         // A head is always the first slice hyper writes.
-        let first = bufs
+        let head = bufs
             .iter()
             .find(|b| !b.is_empty())
             .map_or(&[][..], |b| &**b);
-        if matches!(self.rewrite, Rewrite::Off) && self.starts_automatic_answer(first).is_none() {
-            return Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        }
         let total = bufs.iter().map(|b| b.len()).sum();
-        match self.poll_write(cx, first) {
-            Poll::Ready(Ok(_)) => Poll::Ready(Ok(total)),
-            other => other,
-        }
+        self.poll_checked(cx, head, total, |inner, cx| {
+            inner.poll_write_vectored(cx, bufs)
+        })
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -230,8 +230,8 @@ mod tests {
             "extra_headers": {"Authorization": "Bearer tok-9", "X-Title": "my app"},
         }}]});
         let env = litellm_check::env::Environment::empty();
-        let proxy = crate::config::ProxyConfig::from_text(&config.to_string(), &env)
-            .unwrap_or_default();
+        let proxy =
+            crate::config::ProxyConfig::from_text(&config.to_string(), &env).unwrap_or_default();
         let credentials = Credentials::of(&proxy.deployments[0]);
         let echoed =
             "Incorrect API key provided: sk-live-123 (Bearer tok-9, eyJad, p4ss, qk) my app";

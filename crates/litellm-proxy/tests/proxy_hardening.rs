@@ -557,6 +557,17 @@ async fn every_refusal_of_the_http_layer_has_the_json_error_body() {
     // A request line that is not HTTP.
     let (status, body) = raw_exchange(&h, b"HELLO\r\n\r\n".to_vec()).await;
     assert_json_error(status, &body, 400);
+    // The routes' own 4xx answers pass untouched, pipelined on one connection too.
+    let one = "GET /v1/models HTTP/1.1\r\nHost: proxy\r\n\r\n";
+    let last = "GET /v1/models HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n";
+    let (status, answers) = raw_exchange(&h, format!("{one}{one}{last}").into_bytes()).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        answers.matches("No api key passed in").count(),
+        3,
+        "{answers}"
+    );
+    assert!(!answers.contains("Invalid HTTP request"), "{answers}");
     // The proxy still serves.
     assert_eq!(h.chat("g").await.status, 200);
     assert_eq!(h.mock.total_hits(), 1);
