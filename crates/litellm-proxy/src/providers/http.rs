@@ -76,18 +76,30 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<By
     {
         return Err(Capped::TooLarge(Bytes::new()));
     }
+    // Most answers are one piece: it is returned as is, without a copy.
+    let mut first: Option<Bytes> = None;
     let mut body = BytesMut::new();
     loop {
         match response.chunk().await {
             Ok(Some(piece)) => {
-                if body.len() + piece.len() > limit {
-                    let room = limit - body.len();
-                    body.extend_from_slice(&piece[..room]);
+                let held = first.as_ref().map_or(0, Bytes::len) + body.len();
+                if held + piece.len() > limit {
+                    if let Some(first) = first.take() {
+                        body.extend_from_slice(&first);
+                    }
+                    body.extend_from_slice(&piece[..limit - held]);
                     return Err(Capped::TooLarge(body.freeze()));
                 }
-                body.extend_from_slice(&piece);
+                match first.take() {
+                    None if body.is_empty() => first = Some(piece),
+                    None => body.extend_from_slice(&piece),
+                    Some(earlier) => {
+                        body.extend_from_slice(&earlier);
+                        body.extend_from_slice(&piece);
+                    }
+                }
             }
-            Ok(None) => return Ok(body.freeze()),
+            Ok(None) => return Ok(first.unwrap_or_else(|| body.freeze())),
             Err(e) => return Err(Capped::Failed(e)),
         }
     }
@@ -138,13 +150,39 @@ pub async fn completion(
     Ok(bytes)
 }
 
+/// Any JSON object, checked without building it (a completion is checked on every call).
+struct AnObject;
+
+impl<'de> serde::Deserialize<'de> for AnObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnObject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnObject, A::Error> {
+                use serde::de::IgnoredAny;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(AnObject)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 fn check_completion(bytes: &[u8], provider: &str) -> Result<(), ProxyError> {
     #[derive(serde::Deserialize)]
     struct Shape {
-        choices: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        choices: Option<Vec<AnObject>>,
         // Read only for its type: a `usage` that is not an object is a malformed answer.
         #[serde(default, rename = "usage")]
-        _usage: Option<serde_json::Map<String, serde_json::Value>>,
+        _usage: Option<AnObject>,
         #[serde(default)]
         error: Option<serde::de::IgnoredAny>,
     }
