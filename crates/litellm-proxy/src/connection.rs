@@ -10,9 +10,13 @@
 //! - handling (from the complete request to the end of the response): no limit here, the
 //!   upstream call has its own timeouts.
 //!
-//! At `max_connections` open connections, a new one is answered `503` with a JSON error body and
-//! closed at once, so a full proxy says so instead of leaving clients waiting in the backlog;
-//! running out of file descriptors is logged (at most every 10 s) instead of spinning.
+//! At `max_connections` open connections, a new one takes the place of the connection that has
+//! been idle or reading a request the longest (that one is closed), so clients that only hold
+//! connections (a thousand sending a header byte a second) cannot keep new ones out; when every
+//! connection is handling a request, the new one waits up to a second for a slot, then is
+//! answered `503` with a JSON error body and closed, so a full proxy says so instead of leaving
+//! clients in the backlog. Running out of file descriptors is logged (at most every 10 s)
+//! instead of spinning.
 //!
 //! hyper answers some malformed requests on its own (400 for a bad request line, header or
 //! `Content-Length`, 414 for a long URI, 431 for large headers) with an empty body; the
@@ -27,7 +31,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -58,8 +62,11 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 400;
 pub const MAX_REQUEST_HEAD: usize = 128 * 1024;
 /// The longest request URI (414 beyond): hyper's fixed limit.
 pub const MAX_REQUEST_URI: usize = 65_534;
-/// Refusals (the 503 at the cap) being written at once; beyond it a connection is just closed.
-const MAX_REFUSALS_IN_FLIGHT: usize = 64;
+/// Connections waiting at the cap for a slot (or being refused) at once; beyond it a new
+/// connection is just closed.
+const MAX_WAITING_AT_CAP: usize = 64;
+/// How long a connection waits at the cap for a slot before its 503.
+const WAIT_AT_CAP: Duration = Duration::from_secs(1);
 /// How long a refused or failed connection is read from (and discarded) before it is closed, so
 /// the client sees the answer rather than a reset.
 const LINGER: Duration = Duration::from_millis(500);
@@ -74,11 +81,14 @@ impl Default for ConnectionLimits {
     }
 }
 
-/// What every serving loop shares: the connection cap, counted across threads.
+/// What every serving loop shares: the connection cap, counted across threads, and the open
+/// connections' clocks, to pick one to close at the cap.
 pub struct Admission {
     limits: ConnectionLimits,
     open: Arc<Semaphore>,
-    refusing: Arc<Semaphore>,
+    waiting: Arc<Semaphore>,
+    clocks: std::sync::Mutex<std::collections::HashMap<u64, Arc<Clock>>>,
+    next_id: AtomicU64,
 }
 
 impl Admission {
@@ -86,8 +96,61 @@ impl Admission {
         Arc::new(Admission {
             limits,
             open: Arc::new(Semaphore::new(limits.max_connections.max(1))),
-            refusing: Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT)),
+            waiting: Arc::new(Semaphore::new(MAX_WAITING_AT_CAP)),
+            clocks: std::sync::Mutex::new(std::collections::HashMap::new()),
+            next_id: AtomicU64::new(0),
         })
+    }
+
+    fn clocks(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<u64, Arc<Clock>>> {
+        // A panic while holding it only left the map mid-update of one entry: keep using it.
+        self.clocks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a connection's clock until the returned guard is dropped.
+    fn register(self: &Arc<Self>, clock: Arc<Clock>) -> Registered {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.clocks().insert(id, clock);
+        Registered {
+            admission: self.clone(),
+            id,
+        }
+    }
+
+    /// Closes the connection that has been idle or reading a request the longest (a new one
+    /// that has not sent its request yet is the last choice); none when every connection is
+    /// handling a request.
+    fn evict_one(&self) -> bool {
+        let clocks = self.clocks();
+        let victim = clocks
+            .values()
+            .filter(|clock| !clock.evicted.load(Ordering::Relaxed))
+            .filter(|clock| clock.phase.load(Ordering::Relaxed) != HANDLING)
+            .min_by_key(|clock| {
+                clock.opened + Duration::from_millis(clock.since_ms.load(Ordering::Relaxed))
+            });
+        match victim {
+            Some(clock) => {
+                // Marked under the lock, so two new connections never pick the same one.
+                clock.evict();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Keeps a connection's clock in [`Admission`] while it is open.
+struct Registered {
+    admission: Arc<Admission>,
+    id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.admission.clocks().remove(&self.id);
     }
 }
 
@@ -109,20 +172,37 @@ pub async fn serve(
                     // Without it, small writes wait on delayed ACKs: the 40 ms stall other
                     // gateways show.
                     let _ = tcp.set_nodelay(true);
+                    let (app, stopping) = (app.clone(), stopping.clone());
+                    let admission = admission.clone();
                     match admission.open.clone().try_acquire_owned() {
                         Ok(permit) => {
-                            let (app, stopping) = (app.clone(), stopping.clone());
-                            let limits = admission.limits;
                             connections.spawn(async move {
-                                serve_connection(tcp, peer, app, limits, stopping).await;
+                                serve_connection(tcp, peer, app, &admission, stopping).await;
                                 drop(permit);
                             });
                         }
-                        Err(_) => match admission.refusing.clone().try_acquire_owned() {
-                            Ok(permit) => {
+                        Err(_) => match admission.waiting.clone().try_acquire_owned() {
+                            Ok(waiting) => {
                                 connections.spawn(async move {
-                                    refuse(tcp).await;
-                                    drop(permit);
+                                    let freed = admission.evict_one();
+                                    let open = admission.open.clone();
+                                    let slot = if freed {
+                                        tokio::time::timeout(WAIT_AT_CAP, open.acquire_owned())
+                                            .await
+                                            .ok()
+                                            .and_then(Result::ok)
+                                    } else {
+                                        None
+                                    };
+                                    drop(waiting);
+                                    match slot {
+                                        Some(permit) => {
+                                            serve_connection(tcp, peer, app, &admission, stopping)
+                                                .await;
+                                            drop(permit);
+                                        }
+                                        None => refuse(tcp).await,
+                                    }
                                 });
                             }
                             Err(_) => drop(tcp),
@@ -176,7 +256,7 @@ async fn refuse(mut tcp: TcpStream) {
     let error = ProxyError::new(
         503,
         ErrorKind::ServiceUnavailable,
-        "The proxy is at its connection limit (--max-connections); retry shortly.",
+        "The proxy is at its connection limit (--max-connections) with every connection handling a request; retry shortly.",
     )
     .with_type("service_unavailable");
     let bytes = raw_response(&error, &[("retry-after", "1")]);
@@ -248,6 +328,10 @@ struct Clock {
     /// Response heads the service has been asked for and hyper has not written yet: a final
     /// head written when none is owed is hyper's own refusal of a request it could not parse.
     heads_owed: AtomicU32,
+    /// Set to close the connection for a newer one at the cap.
+    evicted: AtomicBool,
+    /// The connection task, woken when evicted.
+    waker: futures_util::task::AtomicWaker,
 }
 
 impl Clock {
@@ -257,6 +341,8 @@ impl Clock {
             phase: AtomicU8::new(IDLE),
             since_ms: AtomicU64::new(0),
             heads_owed: AtomicU32::new(0),
+            evicted: AtomicBool::new(false),
+            waker: futures_util::task::AtomicWaker::new(),
         }
     }
 
@@ -271,6 +357,23 @@ impl Clock {
         if self.phase.load(Ordering::Relaxed) == IDLE {
             self.enter(READING);
         }
+    }
+
+    fn evict(&self) {
+        self.evicted.store(true, Ordering::Relaxed);
+        self.waker.wake();
+    }
+
+    /// Resolves when the connection is evicted.
+    fn evicted(&self) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(move |cx| {
+            self.waker.register(cx.waker());
+            if self.evicted.load(Ordering::Relaxed) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
     }
 
     /// When the current phase runs out, if it can.
@@ -290,10 +393,12 @@ async fn serve_connection(
     tcp: TcpStream,
     peer: SocketAddr,
     app: axum::Router,
-    limits: ConnectionLimits,
+    admission: &Arc<Admission>,
     mut stopping: watch::Receiver<bool>,
 ) {
+    let limits = admission.limits;
     let clock = Arc::new(Clock::new());
+    let _registered = admission.register(clock.clone());
     let io = Watched {
         inner: tcp,
         clock: clock.clone(),
@@ -353,6 +458,14 @@ async fn serve_connection(
                     // A stalled client: close without a word (as servers do for slow headers).
                     break None;
                 }
+            }
+            // Idle or slow, and a new connection needs the slot; one whose request began
+            // meanwhile keeps it.
+            () = clock.evicted() => {
+                if clock.phase.load(Ordering::Relaxed) != HANDLING {
+                    break None;
+                }
+                clock.evicted.store(false, Ordering::Relaxed);
             }
             () = stop_signal(&mut stopping), if !stop_requested => {
                 stop_requested = true;

@@ -40,7 +40,8 @@ struct Args {
     /// Seconds an idle connection (no request in progress) stays open [default: 5, uvicorn's].
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     keepalive_timeout: Option<Duration>,
-    /// Open client connections at most; past it new ones get a 503 at once
+    /// Open client connections at most; past it a new one replaces the longest idle or slowest
+    /// reading one, or gets a 503 within a second when all are busy
     /// [default: 400; keep it well under `ulimit -n` / 2].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_connections: Option<u32>,

@@ -447,14 +447,95 @@ general_settings: {master_key: sk-test-master-key}
     assert!(reply.text.contains(" w2"), "{}", reply.text);
 }
 
+/// Posts a chat request for `model` on a connection of its own; its status.
+async fn chat_on_new_connection(h: &Harness, model: &str) -> u16 {
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    client
+        .post(h.url("/v1/chat/completions"))
+        .header("authorization", format!("Bearer {KEY}"))
+        .header("content-type", "application/json")
+        .body(chat_body(model).to_string())
+        .send()
+        .await
+        .map_or(0, |r| r.status().as_u16())
+}
+
+const FAST_AND_SLOW: &str = r#"
+model_list:
+  - model_name: g
+    litellm_params: {model: openai/m, api_base: API_BASE}
+  - model_name: slow
+    litellm_params: {model: openai/slow-delay-1500, api_base: API_BASE}
+general_settings: {master_key: sk-test-master-key}
+"#;
+
 #[tokio::test]
-async fn at_the_connection_cap_a_new_connection_is_refused_at_once_in_json() {
-    let h = start_with_limits("hard-cap", ONE_MODEL, limits(30_000, 30_000, 4)).await;
-    let mut held = Vec::new();
-    for _ in 0..4 {
-        held.push(connect(&h).await);
+async fn at_the_cap_slow_and_idle_connections_give_way_to_new_ones() {
+    let h = start_with_limits("hard-cap-evict", FAST_AND_SLOW, limits(30_000, 30_000, 4)).await;
+    // An idle connection gives way first.
+    let mut idle = connect(&h).await;
+    let head: &'static [u8] = b"POST /v1/chat/completions HTTP/1.1\r\nHost: proxy\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut slow = Vec::new();
+    for _ in 0..3 {
+        slow.push(tokio::spawn(trickle(
+            connect(&h).await,
+            head,
+            Duration::from_millis(100),
+        )));
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    assert_eq!(chat_on_new_connection(&h, "g").await, 200);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(until_closed(&mut idle).await < Duration::from_secs(1));
+    // Then the slow readers: four requests that stay busy each take the place of one (the
+    // header timeout of 30 s never comes into it).
+    let started = Instant::now();
+    let busy: Vec<_> = (0..4)
+        .map(|_| {
+            let h = &h;
+            async move { chat_on_new_connection(h, "slow").await }
+        })
+        .collect();
+    let statuses = futures_util::future::join_all(busy).await;
+    assert_eq!(statuses, vec![200; 4]);
+    for task in slow {
+        let held = task.await.unwrap();
+        assert!(
+            held < Duration::from_secs(5),
+            "a slow client held its slot {held:?}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn at_the_cap_with_every_connection_busy_a_new_one_gets_a_prompt_json_503() {
+    let config = r#"
+model_list:
+  - model_name: g
+    litellm_params: {model: openai/m, api_base: API_BASE}
+  - model_name: slow
+    litellm_params: {model: openai/slow-delay-2500, api_base: API_BASE}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start_with_limits("hard-cap-busy", config, limits(30_000, 30_000, 4)).await;
+    let mut busy = Vec::new();
+    for _ in 0..4 {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let url = h.url("/v1/chat/completions");
+        busy.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .header("authorization", format!("Bearer {KEY}"))
+                .header("content-type", "application/json")
+                .body(chat_body("slow").to_string())
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let started = Instant::now();
     let reply = h.chat("g").await;
     let error = assert_openai_error(&reply, 503);
@@ -464,12 +545,14 @@ async fn at_the_connection_cap_a_new_connection_is_refused_at_once_in_json() {
         .contains("connection limit"));
     assert_eq!(reply.header("retry-after"), Some("1"));
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(2),
         "refused promptly"
     );
-    assert_eq!(h.mock.total_hits(), 0);
-    // Freed slots serve again.
-    drop(held);
+    assert_eq!(h.mock.hits("m"), 0);
+    // The busy ones were never cut, and their slots serve again once they are done.
+    for task in busy {
+        assert_eq!(task.await.unwrap().unwrap(), 200);
+    }
     let mut served = false;
     for _ in 0..50 {
         if h.chat("g").await.status == 200 {
