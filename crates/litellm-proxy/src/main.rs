@@ -37,8 +37,9 @@ struct Args {
     /// slower one is disconnected [default: 30].
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     header_timeout: Option<Duration>,
-    /// Seconds an idle connection (no request in progress) stays open [default: 5, uvicorn's].
-    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    /// Seconds an idle connection (no request in progress) stays open [default: 5, uvicorn's];
+    /// LiteLLM's `--keepalive_timeout` spelling is accepted too.
+    #[arg(long, alias = "keepalive_timeout", value_name = "SECONDS", value_parser = seconds)]
     keepalive_timeout: Option<Duration>,
     /// Open client connections at most; past it a new one replaces the longest idle or slowest
     /// reading one, or gets a 503 within a second when all are busy
