@@ -447,11 +447,12 @@ general_settings: {master_key: sk-test-master-key}
     assert!(reply.text.contains(" w2"), "{}", reply.text);
 }
 
-/// Posts a chat request for `model` on a connection of its own; its status.
-async fn chat_on_new_connection(h: &Harness, model: &str) -> u16 {
+/// Posts a chat request for `model` to the proxy at `url` on a connection of its own; its
+/// status (0 when it could not be sent).
+async fn chat_on_new_connection(url: String, model: &'static str) -> u16 {
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     client
-        .post(h.url("/v1/chat/completions"))
+        .post(format!("{url}/v1/chat/completions"))
         .header("authorization", format!("Bearer {KEY}"))
         .header("content-type", "application/json")
         .body(chat_body(model).to_string())
@@ -485,17 +486,14 @@ async fn at_the_cap_slow_and_idle_connections_give_way_to_new_ones() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
-    assert_eq!(chat_on_new_connection(&h, "g").await, 200);
+    assert_eq!(chat_on_new_connection(h.proxy.url(), "g").await, 200);
     assert!(started.elapsed() < Duration::from_secs(1));
     assert!(until_closed(&mut idle).await < Duration::from_secs(1));
     // Then the slow readers: four requests that stay busy each take the place of one (the
     // header timeout of 30 s never comes into it).
     let started = Instant::now();
     let busy: Vec<_> = (0..4)
-        .map(|_| {
-            let h = &h;
-            async move { chat_on_new_connection(h, "slow").await }
-        })
+        .map(|_| chat_on_new_connection(h.proxy.url(), "slow"))
         .collect();
     let statuses = futures_util::future::join_all(busy).await;
     assert_eq!(statuses, vec![200; 4]);
@@ -520,21 +518,9 @@ model_list:
 general_settings: {master_key: sk-test-master-key}
 "#;
     let h = start_with_limits("hard-cap-busy", config, limits(30_000, 30_000, 4)).await;
-    let mut busy = Vec::new();
-    for _ in 0..4 {
-        let client = reqwest::Client::builder().no_proxy().build().unwrap();
-        let url = h.url("/v1/chat/completions");
-        busy.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .header("authorization", format!("Bearer {KEY}"))
-                .header("content-type", "application/json")
-                .body(chat_body("slow").to_string())
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-        }));
-    }
+    let busy: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(chat_on_new_connection(h.proxy.url(), "slow")))
+        .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let started = Instant::now();
     let reply = h.chat("g").await;
@@ -551,7 +537,7 @@ general_settings: {master_key: sk-test-master-key}
     assert_eq!(h.mock.hits("m"), 0);
     // The busy ones were never cut, and their slots serve again once they are done.
     for task in busy {
-        assert_eq!(task.await.unwrap().unwrap(), 200);
+        assert_eq!(task.await.unwrap(), 200);
     }
     let mut served = false;
     for _ in 0..50 {
