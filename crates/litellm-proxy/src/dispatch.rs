@@ -371,25 +371,21 @@ impl Dispatcher {
             stream: request.stream,
             timeout: call_timeout,
         };
-        let reply = deployment.provider.chat(self.client(), call).await?;
+        let reply = deployment
+            .provider
+            .chat(self.client(), call)
+            .await
+            .map_err(|e| e.redacted(&deployment.credentials))?;
         let reply = match reply {
             ChatReply::Complete(bytes) => Reply::Complete(bytes),
-            // The first piece with bytes for the client; empty ones (keep-alives) only show
-            // the upstream is alive and restart the idle limit.
-            ChatReply::Stream(mut rest) => loop {
-                match tokio::time::timeout(stream_timeout, rest.next()).await {
-                    Err(_) => return Err(ProxyError::timeout(&config.provider, stream_timeout)),
-                    Ok(None) => {
-                        return Err(ProxyError::connection(
-                            &config.provider,
-                            "the stream ended before its first chunk",
-                        ))
-                    }
-                    Ok(Some(Err(e))) => return Err(e),
-                    Ok(Some(Ok(first))) if first.is_empty() => {}
-                    Ok(Some(Ok(first))) => break Reply::Stream { first, rest },
-                }
-            },
+            ChatReply::Stream(rest) if !deployment.credentials.is_empty() => {
+                let answering = deployment.clone();
+                let rest: EventStream = Box::pin(
+                    rest.map(move |piece| piece.map_err(|e| e.redacted(&answering.credentials))),
+                );
+                first_piece(rest, stream_timeout, &config.provider).await?
+            }
+            ChatReply::Stream(rest) => first_piece(rest, stream_timeout, &config.provider).await?,
         };
         Ok(Success {
             deployment: index,
@@ -403,6 +399,29 @@ impl Dispatcher {
             in_flight,
             stream_timeout,
         })
+    }
+}
+
+/// The first piece with bytes for the client; empty ones (keep-alives) only show the upstream is
+/// alive and restart the idle limit.
+async fn first_piece(
+    mut rest: EventStream,
+    stream_timeout: Duration,
+    provider: &str,
+) -> Result<Reply, ProxyError> {
+    loop {
+        match tokio::time::timeout(stream_timeout, rest.next()).await {
+            Err(_) => return Err(ProxyError::timeout(provider, stream_timeout)),
+            Ok(None) => {
+                return Err(ProxyError::connection(
+                    provider,
+                    "the stream ended before its first chunk",
+                ))
+            }
+            Ok(Some(Err(e))) => return Err(e),
+            Ok(Some(Ok(first))) if first.is_empty() => {}
+            Ok(Some(Ok(first))) => return Ok(Reply::Stream { first, rest }),
+        }
     }
 }
 

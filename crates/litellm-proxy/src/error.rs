@@ -243,6 +243,31 @@ impl ProxyError {
         error
     }
 
+    /// A successful status with an answer its protocol does not allow (not JSON, the wrong
+    /// shape, too large, not server-sent events): LiteLLM's 500 class, so it is retried, falls
+    /// back and cools the deployment down like any 5xx, and its spend row is a failure.
+    pub fn bad_answer(provider: &str, what: &str) -> Self {
+        ProxyError::new(
+            500,
+            ErrorKind::InternalServer,
+            format!(
+                "litellm.InternalServerError: {} - the upstream answered with {what}",
+                provider_exception_name(provider)
+            ),
+        )
+    }
+
+    /// The error with every credential of `credentials` masked: an upstream may echo the key
+    /// or token it was sent.
+    pub fn redacted(mut self, credentials: &crate::redact::Credentials) -> Self {
+        if !credentials.is_empty() {
+            self.message = credentials.redact(&self.message);
+            self.param = self.param.map(|p| credentials.redact(&p));
+            self.error_type = self.error_type.map(|t| credentials.redact(&t));
+        }
+        self
+    }
+
     pub fn timeout(provider: &str, after: Duration) -> Self {
         ProxyError::new(
             408,

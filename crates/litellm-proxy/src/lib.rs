@@ -6,21 +6,24 @@
 
 pub mod auth;
 pub mod config;
+pub mod connection;
 pub mod dispatch;
 pub mod error;
 pub mod load;
 pub mod metrics;
 pub mod pricing;
 pub mod providers;
+pub mod redact;
 pub mod router;
 pub mod server;
 pub mod spend;
 pub mod sse;
 pub mod tls;
+pub mod validate;
 
 pub use config::ProxyConfig;
+pub use connection::ConnectionLimits;
 
-use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +46,8 @@ pub struct ProxyOptions {
     /// thread, with no work stealing or cross-thread wake-ups). `None`: serve on the caller's
     /// runtime.
     pub serving_threads: Option<usize>,
+    /// Slow and idle clients' timeouts and the connection cap.
+    pub limits: ConnectionLimits,
 }
 
 /// A serving proxy.
@@ -132,13 +137,14 @@ pub async fn start(
     });
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let app = server::routes(state.clone());
+    let admission = connection::Admission::new(options.limits);
     let (stop, stopped) = watch::channel(false);
     let mut finished = Vec::new();
     match threads {
         None => {
             let (done, finished_rx) = oneshot::channel();
             tokio::spawn(async move {
-                serve_until_stopped(app, listener, stopped).await;
+                connection::serve(app, listener, admission, stopped, DRAIN_LIMIT).await;
                 let _ = done.send(());
             });
             finished.push(finished_rx);
@@ -150,11 +156,12 @@ pub async fn start(
             for index in 0..threads {
                 let listener = listener.try_clone().map_err(|e| e.to_string())?;
                 let (app, stopped) = (app.clone(), stopped.clone());
+                let admission = admission.clone();
                 let (done, finished_rx) = oneshot::channel();
                 std::thread::Builder::new()
                     .name(format!("proxy-serve-{index}"))
                     .spawn(move || {
-                        serving_thread(index, app, listener, stopped);
+                        serving_thread(index, app, listener, admission, stopped);
                         let _ = done.send(());
                     })
                     .map_err(|e| format!("cannot start serving thread {index}: {e}"))?;
@@ -174,6 +181,7 @@ fn serving_thread(
     index: usize,
     app: axum::Router,
     listener: std::net::TcpListener,
+    admission: Arc<connection::Admission>,
     stopped: watch::Receiver<bool>,
 ) {
     dispatch::enter_serving_thread(index);
@@ -189,43 +197,10 @@ fn serving_thread(
     };
     runtime.block_on(async move {
         match TcpListener::from_std(listener) {
-            Ok(listener) => serve_until_stopped(app, listener, stopped).await,
+            Ok(listener) => connection::serve(app, listener, admission, stopped, DRAIN_LIMIT).await,
             Err(e) => eprintln!("litellm-proxy: serving thread {index} not started: {e}"),
         }
     });
     // A blocking task (a `/spend/logs` query) gets a moment to end; the thread does not hang on it.
     runtime.shutdown_timeout(Duration::from_secs(1));
-}
-
-/// Serves until `stopped` turns true (or its sender is gone), then lets open requests finish
-/// for up to [`DRAIN_LIMIT`] before closing them.
-async fn serve_until_stopped(
-    app: axum::Router,
-    listener: TcpListener,
-    stopped: watch::Receiver<bool>,
-) {
-    let listener = listener.tap_io(|tcp| {
-        // Without it, small writes wait on delayed ACKs: the 40 ms stall other gateways show.
-        let _ = tcp.set_nodelay(true);
-    });
-    let (mut graceful, mut limit) = (stopped.clone(), stopped);
-    let serve = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = graceful.wait_for(|stop| *stop).await;
-    });
-    let drain_limit = async move {
-        let _ = limit.wait_for(|stop| *stop).await;
-        tokio::time::sleep(DRAIN_LIMIT).await;
-    };
-    tokio::select! {
-        served = serve => {
-            if let Err(e) = served {
-                eprintln!("litellm-proxy: server error: {e}");
-            }
-        }
-        () = drain_limit => {}
-    }
 }

@@ -7,7 +7,7 @@ use litellm_proxy::{self as proxy, ProxyOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +37,29 @@ struct Args {
     /// [default: the number of CPUs].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
+    /// Seconds a client has, from a request's first byte, to send its headers and body; a
+    /// slower one is disconnected [default: 30].
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    header_timeout: Option<Duration>,
+    /// Seconds an idle connection (no request in progress) stays open [default: 5, uvicorn's];
+    /// LiteLLM's `--keepalive_timeout` spelling is accepted too.
+    #[arg(long, alias = "keepalive_timeout", value_name = "SECONDS", value_parser = seconds)]
+    keepalive_timeout: Option<Duration>,
+    /// Open client connections at most; past it a new one replaces the longest idle or slowest
+    /// reading one, or gets a 503 within a second when all are busy
+    /// [default: 400; keep it well under `ulimit -n` / 2].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: Option<u32>,
+}
+
+/// A positive number of seconds, up to a day.
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -103,10 +126,18 @@ async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> Exit
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    let defaults = proxy::ConnectionLimits::default();
     let options = ProxyOptions {
         spend_db: args.spend_db.clone(),
         spend_db_max_bytes: args.spend_db_max_bytes,
         serving_threads: Some(threads),
+        limits: proxy::ConnectionLimits {
+            header_timeout: args.header_timeout.unwrap_or(defaults.header_timeout),
+            keepalive_timeout: args.keepalive_timeout.unwrap_or(defaults.keepalive_timeout),
+            max_connections: args
+                .max_connections
+                .map_or(defaults.max_connections, |n| n as usize),
+        },
     };
     let running = match proxy::start(config, listener, options).await {
         Ok(running) => running,

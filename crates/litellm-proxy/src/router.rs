@@ -18,6 +18,10 @@ const LATENCY_WINDOW: usize = 10;
 pub struct Deployment {
     pub config: DeploymentConfig,
     pub provider: Arc<dyn Provider>,
+    /// `api_base` as it may be shown (headers, `/health`, spend rows): credentials masked.
+    pub shown_api_base: String,
+    /// What the deployment sends upstream, masked in the upstream's answers.
+    pub credentials: crate::redact::Credentials,
     in_flight: AtomicU64,
     /// Milliseconds since the router's epoch until which the deployment is cooling down; 0 = none.
     cooldown_until_ms: AtomicU64,
@@ -92,6 +96,12 @@ impl Router {
                 continue;
             };
             built.push(Arc::new(Deployment {
+                shown_api_base: config
+                    .api_base
+                    .as_deref()
+                    .map(crate::redact::url_for_display)
+                    .unwrap_or_default(),
+                credentials: crate::redact::Credentials::of(&config),
                 config,
                 provider,
                 in_flight: AtomicU64::new(0),

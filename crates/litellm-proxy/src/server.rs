@@ -22,6 +22,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+/// The most retries a request may ask for (`num_retries` in the body or
+/// `x-litellm-num-retries`); more is served as this many. LiteLLM has no cap, so one request
+/// could keep a failing deployment busy for ever.
+pub const MAX_REQUEST_RETRIES: u32 = 10;
+
 /// `created` of every `/v1/models` entry (LiteLLM's `DEFAULT_MODEL_CREATED_AT_TIME`).
 const MODEL_CREATED_AT: u64 = 1_677_610_602;
 
@@ -61,6 +66,9 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/spend/logs", get(spend_logs))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .layer(axum::middleware::map_response(
+            super::connection::json_errors,
+        ))
         .with_state(state)
 }
 
@@ -158,6 +166,7 @@ fn parse_request(
             }
         },
     };
+    super::validate::chat_request(&body)?;
     let seconds = |v: Option<&Value>| {
         v.and_then(Value::as_f64)
             .filter(|s| *s > 0.0 && s.is_finite())
@@ -166,12 +175,10 @@ fn parse_request(
     let header_retries = headers
         .get("x-litellm-num-retries")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u32>().ok());
-    let num_retries = header_retries.or_else(|| {
-        body.get("num_retries")
-            .and_then(Value::as_u64)
-            .map(|n| n as u32)
-    });
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let num_retries = header_retries
+        .or_else(|| body.get("num_retries").and_then(Value::as_u64))
+        .map(|n| n.min(u64::from(MAX_REQUEST_RETRIES)) as u32);
     let fallbacks = body.get("fallbacks").and_then(Value::as_array).map(|list| {
         list.iter()
             .filter_map(|v| {
@@ -335,7 +342,7 @@ async fn handle_chat(
     set_header(
         &mut response_headers,
         "x-litellm-model-api-base",
-        deployment.config.api_base.as_deref().unwrap_or(""),
+        &deployment.shown_api_base,
     );
     set_header(
         &mut response_headers,
@@ -717,13 +724,13 @@ async fn health(
         };
         let result = d.provider.chat(client, call).await;
         let mut entry = json!({"model": d.config.model, "model_name": d.config.model_name, "model_id": d.config.id});
-        if let Some(base) = &d.config.api_base {
-            entry["api_base"] = json!(base);
+        if d.config.api_base.is_some() {
+            entry["api_base"] = json!(d.shown_api_base);
         }
         match result {
             Ok(_) => (true, entry),
             Err(e) => {
-                entry["error"] = json!(e.message);
+                entry["error"] = json!(d.credentials.redact(&e.message));
                 (false, entry)
             }
         }

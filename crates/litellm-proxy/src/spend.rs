@@ -715,7 +715,9 @@ fn insert_batch(connection: &mut Connection, rows: &mut [Box<SpendRow>]) -> rusq
                 config.map_or("", |c| c.id.as_str()),
                 row.model_group,
                 config.map_or("", |c| c.provider.as_str()),
-                config.and_then(|c| c.api_base.as_deref()).unwrap_or(""),
+                row.deployment
+                    .as_ref()
+                    .map_or("", |d| d.shown_api_base.as_str()),
                 row.user,
                 metadata,
                 row.requester_ip_address.to_string(),

@@ -37,10 +37,15 @@ enum Count {
     Other(serde::de::IgnoredAny),
 }
 
+/// The most tokens one count may claim: far above any real call, low enough that sums and the
+/// spend store's signed columns cannot overflow whatever an upstream writes.
+const MAX_COUNT: u64 = u32::MAX as u64;
+
+/// A count, or `None` for a negative or non-numeric one (a negative count is never recorded).
 fn count(value: Option<Count>) -> Option<u64> {
     match value? {
-        Count::Integer(n) => Some(n),
-        Count::Float(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
+        Count::Integer(n) => Some(n.min(MAX_COUNT)),
+        Count::Float(f) if f.is_finite() && f >= 0.0 => Some((f as u64).min(MAX_COUNT)),
         _ => None,
     }
 }
@@ -292,7 +297,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Offset just past the last blank line that closes an event.
-fn last_event_end(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn last_event_end(bytes: &[u8]) -> Option<usize> {
     let lf = bytes.windows(2).rposition(|w| w == b"\n\n").map(|p| p + 2);
     let crlf = bytes
         .windows(4)
@@ -432,5 +437,18 @@ mod tests {
         assert_eq!(end.usage.map(|u| u.prompt_tokens), Some(5));
         let (kept, _) = events(vec![last, "data: [DONE]\n\n"], true).await;
         assert!(kept.contains("\"usage\""));
+    }
+
+    #[test]
+    fn negative_and_absurd_counts_are_not_recorded_as_such() {
+        let usage: Usage = serde_json::from_str(
+            r#"{"prompt_tokens": -5, "completion_tokens": 18446744073709551615, "prompt_tokens_details": {"cached_tokens": -1.5}}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(usage.prompt_tokens, 0);
+        assert_eq!(usage.completion_tokens, MAX_COUNT);
+        assert_eq!(usage.cached_tokens, 0);
+        // Sums of counts and the spend store's signed columns stay in range.
+        assert!(i64::try_from(usage.prompt_tokens + usage.completion_tokens).is_ok());
     }
 }

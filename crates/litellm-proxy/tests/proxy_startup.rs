@@ -178,6 +178,25 @@ fn zero_serving_threads_is_a_usage_error() {
     assert!(stderr.contains("--threads"), "{stderr}");
 }
 
+#[test]
+fn connection_limits_out_of_range_are_usage_errors() {
+    for (flag, value) in [
+        ("--header-timeout", "0"),
+        ("--header-timeout", "soon"),
+        ("--keepalive-timeout", "-1"),
+        ("--keepalive_timeout", "inf"),
+        ("--max-connections", "0"),
+    ] {
+        let output = Command::new(BINARY)
+            .args(["--config", "unused.yaml", flag, value])
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(value), "{flag} {value}: {stderr}");
+    }
+}
+
 /// A deployment the proxy cannot route is reported once, by the checker's LL066 with its frame,
 /// not again as a plain start-up note; one whose provider is only known from the environment gets
 /// the note (the checker could not know).

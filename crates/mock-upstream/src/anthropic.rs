@@ -81,6 +81,13 @@ pub(super) async fn messages(
     if let Err(message) = validate(&request) {
         return error(400, "invalid_request_error", &message, None);
     }
+    let streaming = request
+        .get("stream")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if let Some(reply) = super::server::untrusted_reply(&behaviour, streaming) {
+        return reply;
+    }
     if behaviour.context_length {
         return error(
             400,

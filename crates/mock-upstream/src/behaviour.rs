@@ -29,6 +29,33 @@ pub struct Behaviour {
     pub thoughts_tokens: Option<u64>,
     /// Keep-alive events sent after a stream's start, before its content (Anthropic's `ping`).
     pub pings: usize,
+    /// Answer 200 with something that is not the protocol's answer (an untrusted upstream).
+    pub broken: Option<Broken>,
+    /// Answer 401 with an error message that quotes the credential headers it was sent, as
+    /// some upstreams do (`Incorrect API key provided: sk-...`).
+    pub echo_key: bool,
+    /// Report negative token counts in `usage` (OpenAI protocol).
+    pub negative_usage: bool,
+    /// The credential headers of the request (`authorization`, `api-key`, `x-api-key`,
+    /// `x-goog-api-key`), filled in by the mock for `echo_key`.
+    pub echoed_credentials: String,
+}
+
+/// A successful status with an answer a client must not trust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// An HTML error page (a gateway in front of the model).
+    Html,
+    /// JSON cut off in the middle.
+    BadJson,
+    /// No body at all.
+    Empty,
+    /// Valid JSON that is not a completion.
+    WrongShape,
+    /// A body (or, streaming, one unterminated event) of this many bytes.
+    Huge(u64),
+    /// A stream request answered with a JSON body instead of server-sent events.
+    NotSse,
 }
 
 impl Behaviour {
@@ -78,6 +105,14 @@ impl Behaviour {
                 "cached" => behaviour.cached_tokens = Some(number(value)?),
                 "thoughts" => behaviour.thoughts_tokens = Some(number(value)?),
                 "pings" => behaviour.pings = number(value)? as usize,
+                "html" => behaviour.broken = Some(Broken::Html),
+                "badjson" => behaviour.broken = Some(Broken::BadJson),
+                "empty" => behaviour.broken = Some(Broken::Empty),
+                "wrongshape" => behaviour.broken = Some(Broken::WrongShape),
+                "huge" => behaviour.broken = Some(Broken::Huge(number(value)?)),
+                "notsse" => behaviour.broken = Some(Broken::NotSse),
+                "echo_key" => behaviour.echo_key = true,
+                "negative_usage" => behaviour.negative_usage = true,
                 other => return Err(format!("unknown mock behaviour `{other}`")),
             }
         }

@@ -112,6 +112,10 @@ pub(super) async fn handle(
         Err(message) => return error_response(400, &message, None, None),
     };
     keep_query(state, &model, query);
+    let streaming = path.contains(":streamGenerateContent");
+    if let Some(reply) = super::server::untrusted_reply(&behaviour, streaming) {
+        return reply;
+    }
     if behaviour.context_length {
         return google_error(
             400,

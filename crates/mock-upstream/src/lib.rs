@@ -3,7 +3,10 @@
 //! `POST /v1/chat/completions` (and `/chat/completions`) answers like OpenAI, streaming or not,
 //! with a `usage` block. What it does for a request is chosen, first match wins, by:
 //! 1. the `x-mock` request header (`status=500,delay=20,reset,context,policy,chunks=5,chunk_delay=10,
-//!    retry_after=1,break_after=1,cached=40,thoughts=5,pings=3`);
+//!    retry_after=1,break_after=1,cached=40,thoughts=5,pings=3`, and for an untrusted upstream
+//!    `html`, `badjson`, `empty`, `wrongshape`, `huge=BYTES`, `notsse` (200 answers that are not
+//!    the protocol's), `echo_key` (a 401 quoting the credential headers sent),
+//!    `negative_usage`);
 //! 2. a behaviour set at run time for the requested model ([`MockUpstream::set_behaviour`] or
 //!    `POST /mock/behaviour {"model": ..., "behaviour": "status=500"}`);
 //! 3. tokens in the model name itself (`fail-503`, `delay-20`, `reset`, `context-length`,
@@ -26,5 +29,5 @@ mod behaviour;
 mod gemini;
 mod server;
 
-pub use behaviour::Behaviour;
+pub use behaviour::{Behaviour, Broken};
 pub use server::{MockUpstream, RecordedRequest};

@@ -1,7 +1,7 @@
 //! The mock's HTTP server: plain hyper, so the direct baseline of the load benchmark is as cheap
 //! as a server can be.
 
-use super::Behaviour;
+use super::{Behaviour, Broken};
 use bytes::Bytes;
 use futures_util::stream;
 use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
@@ -323,13 +323,16 @@ pub(super) fn openai_reply(
             behaviour.retry_after,
         );
     }
-    let id = state.sequence.fetch_add(1, Ordering::Relaxed);
-    let prompt_tokens = count_prompt_tokens(request);
-    let words = behaviour.chunks.unwrap_or(3).max(1);
     let stream = request
         .get("stream")
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    if let Some(reply) = untrusted_reply(behaviour, stream) {
+        return reply;
+    }
+    let id = state.sequence.fetch_add(1, Ordering::Relaxed);
+    let prompt_tokens = count_prompt_tokens(request);
+    let words = behaviour.chunks.unwrap_or(3).max(1);
     if stream {
         let include_usage = request
             .pointer("/stream_options/include_usage")
@@ -355,6 +358,11 @@ pub(super) fn openai_reply(
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": words, "total_tokens": prompt_tokens + words as u64},
     });
+    let mut completion = completion;
+    if behaviour.negative_usage {
+        completion["usage"] =
+            json!({"prompt_tokens": -5, "completion_tokens": -7, "total_tokens": -12});
+    }
     json_response(200, &completion)
 }
 
@@ -376,6 +384,16 @@ pub(super) async fn admit(
         .iter()
         .find(|(n, _)| n == "x-mock")
         .map(|(_, v)| v.clone());
+    let credentials: Vec<String> = headers
+        .iter()
+        .filter(|(n, _)| {
+            matches!(
+                n.as_str(),
+                "authorization" | "api-key" | "x-api-key" | "x-goog-api-key"
+            )
+        })
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect();
     lock(&state.last).insert(
         model.to_string(),
         RecordedRequest {
@@ -385,7 +403,7 @@ pub(super) async fn admit(
             body: request.clone(),
         },
     );
-    let behaviour = match header_spec.map(|s| Behaviour::parse(&s)) {
+    let mut behaviour = match header_spec.map(|s| Behaviour::parse(&s)) {
         Some(Ok(b)) => b,
         Some(Err(e)) => return Err(e),
         None => lock(&state.behaviours)
@@ -408,7 +426,77 @@ pub(super) async fn admit(
         kill.notify_one();
         std::future::pending::<()>().await;
     }
+    if behaviour.echo_key {
+        behaviour.echoed_credentials = credentials.join(", ");
+    }
     Ok(behaviour)
+}
+
+/// The answer of an upstream that cannot be trusted (`broken`, `echo_key`), whatever protocol
+/// it was asked in; `None` for an ordinary behaviour.
+pub(super) fn untrusted_reply(behaviour: &Behaviour, stream: bool) -> Option<Response<Body>> {
+    if behaviour.echo_key {
+        return Some(error_response(
+            401,
+            &format!(
+                "Incorrect API key provided ({}). You can find your API key at https://example.invalid.",
+                behaviour.echoed_credentials
+            ),
+            Some("invalid_api_key"),
+            None,
+        ));
+    }
+    let (content_type, body) = match behaviour.broken? {
+        Broken::Html => (
+            "text/html",
+            full(Bytes::from_static(
+                b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+            )),
+        ),
+        Broken::BadJson => (
+            "application/json",
+            full(Bytes::from_static(b"{\"choices\": [{\"index\": 0, \"message\": ")),
+        ),
+        Broken::Empty => ("application/json", full(Bytes::new())),
+        Broken::WrongShape => (
+            "application/json",
+            full(Bytes::from_static(b"{\"id\": \"x\", \"object\": \"chat.completion\", \"result\": \"hi\"}")),
+        ),
+        Broken::NotSse if stream => (
+            "application/json",
+            full(Bytes::from_static(b"{\"id\": \"x\", \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"not a stream\"}}]}")),
+        ),
+        Broken::NotSse => return None,
+        Broken::Huge(bytes) => {
+            let (content_type, start) = if stream {
+                ("text/event-stream", &b"data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \""[..])
+            } else {
+                ("application/json", &b"{\"choices\": [{\"index\": 0, \"message\": {\"content\": \""[..])
+            };
+            (content_type, padded_body(start, bytes))
+        }
+    };
+    let mut response = Response::new(body);
+    response.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static(content_type),
+    );
+    Some(response)
+}
+
+/// `start` followed by `x`s up to `total` bytes, produced piece by piece (the mock never holds it).
+fn padded_body(start: &'static [u8], total: u64) -> Body {
+    const PIECE: usize = 64 * 1024;
+    let padding = Bytes::from(vec![b'x'; PIECE]);
+    let first = Bytes::from_static(start);
+    let rest = total.saturating_sub(first.len() as u64);
+    let pieces = std::iter::once(first)
+        .chain((0..rest.div_ceil(PIECE as u64)).map(move |i| {
+            let left = rest - i * PIECE as u64;
+            padding.slice(..(left.min(PIECE as u64) as usize))
+        }))
+        .map(|piece| Ok::<_, io::Error>(Frame::data(piece)));
+    BodyExt::boxed(StreamBody::new(stream::iter(pieces)))
 }
 
 /// Adds the query string to the request [`admit`] kept for `model`.

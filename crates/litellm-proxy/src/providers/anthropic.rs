@@ -24,8 +24,6 @@ const THINKING_ANSWER_TOKENS: u64 = 256;
 const JSON_TOOL: &str = "json_tool_call";
 /// LiteLLM's `MAX_EXCEPTION_MESSAGE_LENGTH`.
 const MAX_ERROR_TEXT: usize = 2000;
-/// A stream event larger than this is an upstream fault, not something to buffer.
-const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 
 /// OpenAI parameters Anthropic has no counterpart for: LiteLLM refuses them unless
 /// `drop_params` is set.
@@ -104,69 +102,16 @@ impl Provider for Anthropic {
             for (name, value) in &call.deployment.headers {
                 request = request.header(name.as_str(), value.as_str());
             }
-            let sent = if call.stream {
-                tokio::time::timeout(call.timeout, request.send()).await
-            } else {
-                Ok(request.timeout(call.timeout).send().await)
-            };
-            let response = match sent {
-                Err(_) => return Err(ProxyError::timeout(PROVIDER, call.timeout)),
-                Ok(Err(e)) if e.is_timeout() => {
-                    return Err(ProxyError::timeout(PROVIDER, call.timeout))
-                }
-                Ok(Err(e)) => {
-                    return Err(ProxyError::connection(
-                        PROVIDER,
-                        &super::openai::describe(e),
-                    ))
-                }
-                Ok(Ok(response)) => response,
-            };
-            let status = response.status().as_u16();
-            if !(200..300).contains(&status) {
-                let retry_after = response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    .filter(|s| s.is_finite() && *s >= 0.0)
-                    .map(Duration::from_secs_f64);
-                let body = response.bytes().await.unwrap_or_default();
-                return Err(error_from(status, &body, retry_after));
-            }
+            let response = super::http::send(request, &call, PROVIDER, error_from).await?;
             let created = unix_now();
             if call.stream {
-                let upstream = response.bytes_stream().map(|piece| {
-                    piece.map_err(|e| ProxyError::connection(PROVIDER, &super::openai::describe(e)))
-                });
+                let upstream = super::http::event_stream(response, PROVIDER);
                 let translator = StreamTranslator::new(created, translated.json_mode);
                 return Ok(ChatReply::Stream(Box::pin(translate_stream(
                     upstream, translator,
                 ))));
             }
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                Err(e) if e.is_timeout() => {
-                    return Err(ProxyError::timeout(PROVIDER, call.timeout))
-                }
-                Err(e) => {
-                    return Err(ProxyError::connection(
-                        PROVIDER,
-                        &super::openai::describe(e),
-                    ))
-                }
-            };
-            let message: Value = serde_json::from_slice(&body).map_err(|e| {
-                error_from(
-                    500,
-                    format!(
-                        "Unable to get json response - {e}, Original Response: {}",
-                        lossy(&body)
-                    )
-                    .as_bytes(),
-                    None,
-                )
-            })?;
+            let message = super::http::json_object(response, &call, PROVIDER).await?;
             let completion = to_openai(&message, created, translated.json_mode)?;
             serde_json::to_vec(&completion)
                 .map(|bytes| ChatReply::Complete(Bytes::from(bytes)))
@@ -1395,12 +1340,6 @@ where
             }
             if ended {
                 state.done = true;
-            }
-            if state.buffer.len() > MAX_EVENT_BYTES {
-                state.pending_error = Some(ProxyError::connection(
-                    PROVIDER,
-                    "a stream event exceeded 16 MiB",
-                ));
             }
             // A piece that translates to nothing (a `ping`) still goes out, empty: it shows
             // the consumer the upstream is alive, as any byte resets LiteLLM's read timeout.

@@ -6,11 +6,10 @@
 //! with code `content_filter` / `ResponsibleAIPolicyViolation`, or a completion that ends with
 //! `finish_reason: content_filter`) is a content-policy error, so `content_policy_fallbacks` apply.
 
-use super::http::{self, describe};
+use super::http;
 use super::{BoxFuture, ChatCall, ChatReply, Provider};
 use crate::config::DeploymentConfig;
 use crate::error::{ErrorKind, ProxyError};
-use futures_util::TryStreamExt;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -112,12 +111,10 @@ impl Provider for Azure {
             }
             let response = http::send(request, &call, PROVIDER, map_error).await?;
             if call.stream {
-                let stream = response
-                    .bytes_stream()
-                    .map_err(|e| ProxyError::connection(PROVIDER, &describe(e)));
+                let stream = http::event_stream(response, PROVIDER);
                 return Ok(ChatReply::Stream(Box::pin(stream)));
             }
-            let body = http::body(response, &call, PROVIDER).await?;
+            let body = http::completion(response, &call, PROVIDER).await?;
             if let Some(error) = filtered_completion(&body) {
                 return Err(error);
             }

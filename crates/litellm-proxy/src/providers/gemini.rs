@@ -8,7 +8,7 @@
 //! prompt, or a candidate stopped by a safety filter before any content, is a content-policy
 //! error, so `content_policy_fallbacks` apply.
 
-use super::http::{self, describe};
+use super::http;
 use super::{BoxFuture, ChatCall, ChatReply, EventStream, Provider, UpstreamBody};
 use crate::config::DeploymentConfig;
 use crate::error::{ErrorKind, ProxyError};
@@ -125,18 +125,11 @@ impl Provider for Gemini {
             let meta = ResponseMeta::fresh(model);
             if call.stream {
                 return Ok(ChatReply::Stream(translate_stream(
-                    response.bytes_stream(),
+                    http::event_stream(response, PROVIDER),
                     meta,
                 )));
             }
-            let bytes = http::body(response, &call, PROVIDER).await?;
-            let answer: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                ProxyError::new(
-                    500,
-                    ErrorKind::Api,
-                    format!("litellm.APIError: GeminiException - the answer is not JSON ({e})"),
-                )
-            })?;
+            let answer = http::json_object(response, &call, PROVIDER).await?;
             let completion = to_openai_response(&answer, &meta)?;
             let bytes =
                 serde_json::to_vec(&completion).map_err(|e| ProxyError::internal(e.to_string()))?;
@@ -995,10 +988,10 @@ fn push_event(out: &mut Vec<u8>, chunk: &Value) {
     out.extend_from_slice(b"\n\n");
 }
 
-type Upstream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+type Upstream = Pin<Box<dyn Stream<Item = Result<Bytes, ProxyError>> + Send>>;
 
 fn translate_stream(
-    upstream: impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
+    upstream: impl Stream<Item = Result<Bytes, ProxyError>> + Send + 'static,
     meta: ResponseMeta,
 ) -> EventStream {
     let upstream: Upstream = Box::pin(upstream);
@@ -1016,7 +1009,7 @@ fn translate_stream(
                         Ok(out) => (Ok(Bytes::from(out)), false),
                         Err(e) => (Err(e), true),
                     },
-                    Some(Err(e)) => (Err(ProxyError::connection(PROVIDER, &describe(e))), true),
+                    Some(Err(e)) => (Err(e), true),
                     None => (translator.finish().map(Bytes::from), true),
                 };
                 return Some((item, (upstream, translator, done)));

@@ -1,10 +1,7 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
-// Shared with the other providers as `super::openai::describe`.
-pub(super) use super::http::describe;
 use super::{BoxFuture, ChatCall, ChatReply, Provider};
 use crate::error::ProxyError;
-use futures_util::TryStreamExt;
 
 pub struct OpenAiCompatible {
     provider: &'static str,
@@ -74,12 +71,10 @@ impl Provider for OpenAiCompatible {
             })
             .await?;
             if call.stream {
-                let stream = response
-                    .bytes_stream()
-                    .map_err(move |e| ProxyError::connection(provider, &describe(e)));
+                let stream = super::http::event_stream(response, provider);
                 return Ok(ChatReply::Stream(Box::pin(stream)));
             }
-            super::http::body(response, &call, provider)
+            super::http::completion(response, &call, provider)
                 .await
                 .map(ChatReply::Complete)
         })

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use litellm_check::env::Environment;
-use litellm_proxy::{self as proxy, ProxyOptions, RunningProxy};
+use litellm_proxy::{self as proxy, ConnectionLimits, ProxyOptions, RunningProxy};
 use mock_upstream::MockUpstream;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -51,13 +51,25 @@ pub async fn start(name: &str, yaml: &str) -> Harness {
 }
 
 pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness {
+    launch(name, yaml, env, ConnectionLimits::default()).await
+}
+
+/// [`start`] with these connection limits (timeouts short enough for a test).
+pub async fn start_with_limits(name: &str, yaml: &str, limits: ConnectionLimits) -> Harness {
+    launch(name, yaml, Environment::empty(), limits).await
+}
+
+async fn launch(name: &str, yaml: &str, env: Environment, limits: ConnectionLimits) -> Harness {
     let mock = MockUpstream::start()
         .await
         .unwrap_or_else(|e| panic!("mock: {e}"));
     let dir = scratch(name);
     let path = dir.join("config.yaml");
-    std::fs::write(&path, yaml.replace("API_BASE", &mock.api_base()))
-        .unwrap_or_else(|e| panic!("write config: {e}"));
+    // `API_BASE` is the mock's base URL; `MOCK_ADDR` its host:port, for URLs built around it.
+    let yaml = yaml
+        .replace("API_BASE", &mock.api_base())
+        .replace("MOCK_ADDR", &mock.addr().to_string());
+    std::fs::write(&path, yaml).unwrap_or_else(|e| panic!("write config: {e}"));
     let config = proxy::load::load(&path, &env, false)
         .unwrap_or_else(|e| panic!("load: {e}"))
         .config;
@@ -68,6 +80,7 @@ pub async fn start_with_env(name: &str, yaml: &str, env: Environment) -> Harness
     let options = ProxyOptions {
         spend_db: Some(dir.join("spend.sqlite")),
         serving_threads: Some(2),
+        limits,
         ..ProxyOptions::default()
     };
     let proxy = proxy::start(config, listener, options)
