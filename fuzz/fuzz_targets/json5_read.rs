@@ -20,7 +20,7 @@ fn check_spans(node: &Node, len: usize, depth: usize, limits: &Limits) {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let limits = Limits { max_bytes: 1 << 20, max_depth: 64, max_nodes: 100_000 };
+    let limits = Limits { max_bytes: 1 << 20, max_depth: 64, max_nodes: 100_000, ..Limits::default() };
     match json5::read(text, FileId(0), &limits) {
         Ok(doc) => {
             if let Some(root) = &doc.root {
