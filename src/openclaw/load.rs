@@ -325,15 +325,16 @@ impl<'a> Includes<'a> {
             ));
         }
         let lexical_key = absolute(&lexical);
+        let over_budget = |message: String| {
+            fail(
+                Code::OcIncludeUnreadable,
+                format!("Include not read: {written} ({message})"),
+            )
+        };
         if let Some(done) = self.resolved.get(&lexical_key) {
             if chain.len() <= done.chain_len && depth <= done.depth {
                 let (node, nodes) = (done.node.clone(), done.nodes);
-                self.budget.spend_nodes(nodes).map_err(|message| {
-                    fail(
-                        Code::OcIncludeUnreadable,
-                        format!("Include not read: {written} ({message})"),
-                    )
-                })?;
+                self.budget.spend_nodes(nodes).map_err(over_budget)?;
                 return Ok(node);
             }
         }
@@ -360,12 +361,7 @@ impl<'a> Includes<'a> {
         parsed.copies += 1;
         if parsed.copies > 1 {
             let nodes = parsed.nodes;
-            self.budget.spend_nodes(nodes).map_err(|message| {
-                fail(
-                    Code::OcIncludeUnreadable,
-                    format!("Include not read: {written} ({message})"),
-                )
-            })?;
+            self.budget.spend_nodes(nodes).map_err(over_budget)?;
         }
         chain.push(real.clone());
         let result = self.resolve(node, &lexical, chain, depth);
