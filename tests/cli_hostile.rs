@@ -210,34 +210,6 @@ fn an_include_of_a_fifo_or_device_is_its_finding() {
     }
 }
 
-#[cfg(unix)]
-#[test]
-fn litellm_proxy_refuses_a_fifo_or_device_config_and_env_file() {
-    let exe = env!("CARGO_BIN_EXE_litellm-proxy");
-    let pipe = fifo("proxy-pipe.yaml");
-    let plain = write("proxy-plain.yaml", b"model_list: []\n");
-    let pipe = pipe.display().to_string();
-    let plain = plain.display().to_string();
-    let runs: Vec<Vec<&str>> = vec![
-        vec!["--config", &pipe, "--port", "0"],
-        vec!["--config", "/dev/zero", "--port", "0"],
-        vec!["--config", &plain, "--env-file", &pipe, "--port", "0"],
-        vec![
-            "--config",
-            &plain,
-            "--env-file",
-            "/dev/urandom",
-            "--port",
-            "0",
-        ],
-    ];
-    for args in runs {
-        let (code, text) = run_limited(exe, &args);
-        assert_ne!(code, 0, "{args:?}: {text}");
-        assert!(text.contains("not a regular file"), "{args:?}: {text}");
-    }
-}
-
 /// Twenty includes of 1.9 MB each are 38 MB together, over the 32 MiB budget of one config: the
 /// include that would pass it is refused at its entry, and the run stays within 512 MB.
 #[test]
