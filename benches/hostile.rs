@@ -16,6 +16,10 @@ use litellm_check::litellm::{check_file, CheckOptions};
 use litellm_check::openclaw;
 use litellm_check::syntax::SourceMap;
 
+#[path = "../tests/hostile_shapes/mod.rs"]
+mod hostile_shapes;
+use hostile_shapes::openclaw_fan_out;
+
 const RUNS: usize = 3;
 
 /// `{ key_000000: 0, ... }` with `keys` distinct keys, none of them known to OpenClaw.
@@ -57,27 +61,6 @@ pub fn litellm_includes(dir: &Path, files: usize, per_file: usize) -> PathBuf {
     main.push_str("general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n");
     let path = dir.join("litellm_config.yaml");
     write(&path, &main);
-    path
-}
-
-/// `openclaw.json5` includes `level-0.json5`, which includes `level-1.json5` twenty times, and so
-/// on `levels` deep: 20^levels includes unless each file is resolved once.
-pub fn openclaw_fan_out(dir: &Path, levels: usize) -> PathBuf {
-    write(&dir.join("leaf.json5"), "{ mode: 'merge' }");
-    for level in (0..levels).rev() {
-        let next = if level + 1 == levels {
-            "./leaf.json5".to_string()
-        } else {
-            format!("./level-{}.json5", level + 1)
-        };
-        let list = vec![format!("'{next}'"); 20].join(", ");
-        write(
-            &dir.join(format!("level-{level}.json5")),
-            &format!("{{ $include: [{list}] }}"),
-        );
-    }
-    let path = dir.join("openclaw.json5");
-    write(&path, "{ models: { $include: './level-0.json5' } }");
     path
 }
 
@@ -182,7 +165,7 @@ fn main() {
     for levels in levels {
         let fan_out = dir.join(format!("fan-out-{levels}"));
         std::fs::create_dir_all(&fan_out).expect("fan-out dir");
-        let path = openclaw_fan_out(&fan_out, levels);
+        let path = openclaw_fan_out(&fan_out, levels, "{ mode: 'merge' }");
         measure(
             &format!("OpenClaw $include fan-out, 20 per file, {levels} levels"),
             || check_openclaw(&path),

@@ -8,6 +8,11 @@ use litellm_check::env::Environment;
 use litellm_check::openclaw;
 use litellm_check::syntax::SourceMap;
 
+mod hostile_shapes;
+#[cfg(unix)]
+use hostile_shapes::make_fifo;
+use hostile_shapes::openclaw_fan_out;
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("oc-hostile-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -169,34 +174,11 @@ fn findings_guarded(path: &std::path::Path) -> Vec<(Code, String)> {
         .unwrap_or_else(|_| panic!("checking {} did not finish", path.display()))
 }
 
-/// `level-0.json5` includes `level-1.json5` twenty times, which includes `level-2.json5` twenty
-/// times, and so on down to `leaf.json5`.
-fn fan_out(dir: &std::path::Path, levels: usize, leaf: &str) -> PathBuf {
-    std::fs::write(dir.join("leaf.json5"), leaf).unwrap_or_else(|e| panic!("{e}"));
-    for level in (0..levels).rev() {
-        let next = if level + 1 == levels {
-            "./leaf.json5".to_string()
-        } else {
-            format!("./level-{}.json5", level + 1)
-        };
-        let list = vec![format!("'{next}'"); 20].join(", ");
-        std::fs::write(
-            dir.join(format!("level-{level}.json5")),
-            format!("{{ $include: [{list}] }}"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-    let path = dir.join("openclaw.json5");
-    std::fs::write(&path, "{ models: { $include: './level-0.json5' } }")
-        .unwrap_or_else(|e| panic!("{e}"));
-    path
-}
-
 #[test]
 fn include_fan_out_reads_and_resolves_each_file_once() {
     let dir = temp_dir("fan-out");
     // Objects merge key by key: twenty copies of `{mode: 'merge'}` are one.
-    let path = fan_out(&dir, 9, "{ mode: 'merge' }");
+    let path = openclaw_fan_out(&dir, 9, "{ mode: 'merge' }");
     assert_eq!(findings_guarded(&path), Vec::new());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -205,7 +187,7 @@ fn include_fan_out_reads_and_resolves_each_file_once() {
 fn include_fan_out_that_multiplies_nodes_stops_at_the_budget() {
     let dir = temp_dir("fan-out-lists");
     // Arrays concatenate: each level multiplies the list by twenty.
-    let path = fan_out(
+    let path = openclaw_fan_out(
         &dir,
         9,
         "{ providers: { a: { models: [{ id: 'm', name: 'm' }] } } }",
@@ -281,10 +263,7 @@ fn a_file_included_again_deeper_is_held_to_the_depth_limit() {
 #[test]
 fn an_include_of_a_fifo_is_refused_without_opening_it() {
     let dir = temp_dir("fifo");
-    let fifo = dir.join("pipe.json5");
-    let _ = std::fs::remove_file(&fifo);
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()));
+    make_fifo(&dir.join("pipe.json5"));
     let path = dir.join("openclaw.json5");
     std::fs::write(&path, "{ $include: './pipe.json5' }").unwrap_or_else(|e| panic!("{e}"));
     let found = findings_guarded(&path);
