@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::syntax::source::read_text_file;
+use crate::syntax::{Limits, ReadError};
 
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
@@ -63,8 +65,9 @@ impl Environment {
     /// value, as python-dotenv's dict does. `${NAME}` and `${NAME:-default}` in values expand as
     /// python-dotenv's `resolve_variables` does without `override`: the environment first, then
     /// the file's earlier lines, then the default, else nothing.
-    pub fn load_env_file(&mut self, path: &Path) -> std::io::Result<()> {
-        let text = std::fs::read_to_string(path)?;
+    /// Read through the one bounded reader: a FIFO or device is refused, the size is limited.
+    pub fn load_env_file(&mut self, path: &Path) -> Result<(), ReadError> {
+        let text = read_text_file(path, Limits::default().max_bytes)?;
         let mut from_file: BTreeMap<String, String> = BTreeMap::new();
         for line in text.lines() {
             let line = line.trim();

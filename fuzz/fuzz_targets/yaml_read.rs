@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let limits = Limits { max_bytes: 1 << 20, max_depth: 64, max_nodes: 100_000 };
+    let limits = Limits { max_bytes: 4 << 20, max_depth: 64, max_nodes: 400_000, ..Limits::default() };
     match read(&text, FileId(0), &limits) {
         Ok(doc) => {
             if let Some(root) = &doc.root {

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = format!("model_list:\n  - a: 1\n  - b: 2\n{fuzzed}\n  - c: 3\n  - d: 4\nother: 5\n");
-    let limits = Limits { max_bytes: 1 << 20, max_depth: 64, max_nodes: 100_000 };
+    let limits = Limits { max_bytes: 4 << 20, max_depth: 64, max_nodes: 400_000, ..Limits::default() };
     let Some(split) = read_split(&text, FileId(0), &limits, 2 + data.len() % 3) else {
         return;
     };

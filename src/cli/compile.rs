@@ -144,7 +144,9 @@ fn write_all(dir: &Path, outputs: &[(&str, &String)]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for (name, _) in outputs {
         let path = dir.join(name);
-        if let Ok(existing) = std::fs::read_to_string(&path) {
+        // Only the first lines matter; a FIFO or device put in the way is refused, not read.
+        let limit = crate::syntax::Limits::default().max_bytes;
+        if let Ok(existing) = crate::syntax::source::read_text_file(&path, limit) {
             let ours = existing
                 .lines()
                 .take(2)

@@ -279,7 +279,8 @@ fn round_cost(v: f64) -> f64 {
 /// skipped, as OpenClaw substitutes them), with file:line of each use. Read with the same JSON5
 /// reader as the checker, so commented-out text is not counted.
 pub fn openclaw_env_uses(path: &std::path::Path) -> Vec<EnvUse> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let limit = crate::syntax::Limits::default().max_bytes;
+    let Ok(text) = crate::syntax::source::read_text_file(path, limit) else {
         return Vec::new();
     };
     let file = crate::syntax::FileId(0);

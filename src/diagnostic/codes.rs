@@ -68,7 +68,7 @@ codes! {
     IncludeInvalid = ("LL010", "include-invalid", Error,
         "`include` is not a list of strings: LiteLLM raises `'include' must be a list of file paths`.");
     IncludeMissing = ("LL011", "include-missing", Error,
-        "An included file does not exist: LiteLLM raises `Included file not found`.");
+        "An included file does not exist (LiteLLM raises `Included file not found`), or cannot be read: not a regular file (a FIFO or device would hang or flood LiteLLM), or past the total size budget of a config and its includes.");
     IncludeCycle = ("LL012", "include-cycle", Warning,
         "An include names a file already included: LiteLLM skips it silently, so its content is not read twice.");
     IncludeOverrides = ("LL013", "include-overrides", Warning,
@@ -150,7 +150,7 @@ codes! {
     OcIncludeInvalid = ("OC010", "oc-include-invalid", Error,
         "`$include` is not a path or a list of paths, or sibling keys sit next to non-object content: OpenClaw refuses the config.");
     OcIncludeUnreadable = ("OC011", "include-unreadable", Error,
-        "An included file is missing, unreadable, not a regular file, hard-linked, over 2 MiB or not valid JSON5: OpenClaw refuses the config.");
+        "An included file is missing, unreadable, not a regular file, hard-linked, over 2 MiB or not valid JSON5: OpenClaw refuses the config. Also an include past the total budget (bytes read, values built) of a config and its includes.");
     OcIncludeEscapes = ("OC012", "include-escapes", Error,
         "An include resolves (or links) outside the config's directory and `OPENCLAW_INCLUDE_ROOTS`: `Include path escapes config directory`.");
     OcIncludeCycle = ("OC013", "oc-include-cycle", Error,

@@ -96,14 +96,16 @@ pub fn color_for(choice: ColorChoice, stream_is_terminal: bool, env: &ColorEnv) 
     }
 }
 
-/// Renders every finding in `format`. `color` only affects [`Format::Human`]; the machine formats
-/// never contain escape codes.
+/// Renders the findings in `format`, past [`super::MAX_PER_CODE_AND_FILE`] of one code in one file
+/// folded into one ([`super::fold_repeats`]) the same way in every format. `color` only affects
+/// [`Format::Human`]; the machine formats never contain escape codes.
 pub fn render(
     format: Format,
     sources: &SourceMap,
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> String {
+    let diagnostics: &[Diagnostic] = &super::fold_repeats(diagnostics);
     match format {
         Format::Human => human::render(sources, diagnostics, color),
         Format::Json => json::render(sources, diagnostics),

@@ -359,6 +359,18 @@ impl miette::Diagnostic for FrameDiagnostic {
     }
 }
 
+impl excerpt::LineIndex for SourceFile {
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_index(offset)
+    }
+    fn line_start(&self, offset: usize) -> usize {
+        self.line_bounds(offset).start
+    }
+    fn line_end(&self, offset: usize) -> usize {
+        self.line_bounds(offset).end
+    }
+}
+
 /// The code frames for `labels` (all in `file`; `true` marks the primary one): one box per group
 /// of nearby labels. A box miette cannot draw is left out.
 fn frame(file: &SourceFile, labels: &[(&Label, bool)], paint: Paint) -> String {
@@ -366,7 +378,6 @@ fn frame(file: &SourceFile, labels: &[(&Label, bool)], paint: Paint) -> String {
         .iter()
         .map(|(label, _)| clamp(&file.text, label))
         .collect();
-    let line_of = |offset: usize| file.line_col(offset).0 - 1;
     let theme = if paint.color {
         GraphicalTheme::ascii()
     } else {
@@ -381,7 +392,7 @@ fn frame(file: &SourceFile, labels: &[(&Label, bool)], paint: Paint) -> String {
         .tab_width(4);
 
     let mut out = String::new();
-    for excerpt in excerpt::excerpts(&file.text, &ranges, line_of) {
+    for excerpt in excerpt::excerpts(&file.text, &ranges, file) {
         let mut text = printable_source(&excerpt.text).into_owned();
         // miette draws a `^` for an empty span only inside a line, so a finding at the very end
         // of the file (an empty file, a missing key) gets a blank column to point at.

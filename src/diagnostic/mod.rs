@@ -136,6 +136,73 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// How many findings of one code in one file are reported; the rest are folded into one summary
+/// finding. Thousands of the same finding say nothing more than fifty, and printing them all
+/// would cost more than the check (README, "Limits").
+pub const MAX_PER_CODE_AND_FILE: usize = 50;
+
+/// The findings to print: `diagnostics` (sorted) with, for each code and file, the findings past
+/// the first [`MAX_PER_CODE_AND_FILE`] replaced by one finding of that code saying how many more
+/// there are. It sits where the first folded finding was and has the highest severity of those it
+/// stands for, so the exit code (computed from every finding) and the output agree.
+pub fn fold_repeats(diagnostics: &[Diagnostic]) -> std::borrow::Cow<'_, [Diagnostic]> {
+    use crate::fast_hash::FastMap;
+    use crate::syntax::FileId;
+    let mut seen: FastMap<(FileId, Code), usize> = FastMap::default();
+    if !diagnostics.iter().any(|d| {
+        let count = seen.entry((d.primary.span.file, d.code)).or_insert(0);
+        *count += 1;
+        *count > MAX_PER_CODE_AND_FILE
+    }) {
+        return std::borrow::Cow::Borrowed(diagnostics);
+    }
+    seen.clear();
+    // (file, code) -> index in `shown` of its summary, and how many it stands for.
+    let mut folded: FastMap<(FileId, Code), (usize, usize)> = FastMap::default();
+    let mut shown: Vec<Diagnostic> = Vec::new();
+    for d in diagnostics {
+        let key = (d.primary.span.file, d.code);
+        let count = seen.entry(key).or_insert(0);
+        *count += 1;
+        if *count <= MAX_PER_CODE_AND_FILE {
+            shown.push(d.clone());
+            continue;
+        }
+        match folded.get_mut(&key) {
+            Some((index, more)) => {
+                *more += 1;
+                let summary = &mut shown[*index];
+                summary.severity = summary.severity.max(d.severity);
+            }
+            None => {
+                folded.insert(key, (shown.len(), 1));
+                shown.push(Diagnostic {
+                    severity: d.severity,
+                    ..Diagnostic::new(
+                        d.code,
+                        Span::new(
+                            d.primary.span.file,
+                            d.primary.span.start,
+                            d.primary.span.start,
+                        ),
+                        "",
+                    )
+                });
+            }
+        }
+    }
+    for (&(_, code), &(index, more)) in &folded {
+        let summary = &mut shown[index];
+        summary.message = format!(
+            "... and {more} more {code} findings in this file (only the first {MAX_PER_CODE_AND_FILE} of each code per file are shown)"
+        );
+        summary.help = Some(format!(
+            "fix the {code} findings above and run again; the exit code counts all of them"
+        ));
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
 /// Counts of errors and warnings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {

@@ -6,8 +6,10 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::fast_hash::{map_with_capacity, FastMap, FastSet};
 use crate::syntax::{
-    yaml, Entry, FileId, Limits, Node, NodeKind, ReadIssue, SourceFile, SourceMap, Span,
+    yaml, Budget, Entry, FileId, Limits, Node, NodeKind, ReadError, ReadIssue, SourceFile,
+    SourceMap, Span,
 };
 
 /// The main file could not be read at all (exit code 2, not a finding).
@@ -34,26 +36,32 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads one YAML file into the source map, reporting syntax problems as findings.
+/// Reads one YAML file into the source map, reporting syntax problems as findings. `Err` is why
+/// the file could not be read at all (missing, not a regular file, over the budget of all the
+/// config's files): exit 2 for the main file, LL011 at the `include` entry for an include.
 pub fn read_yaml_file(
     path: &Path,
     sources: &mut SourceMap,
     limits: &Limits,
+    budget: &mut Budget,
 ) -> Result<(FileId, Option<Node>, Vec<Diagnostic>), String> {
-    // Refuse oversized files before reading them: memory stays bounded whatever the input.
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > limits.max_bytes as u64 {
-        let file = sources.add(SourceFile::new(path, String::new()));
-        let message = format!(
-            "the file is {size} bytes, over the limit of {} bytes",
-            limits.max_bytes
-        );
-        let d = Diagnostic::new(Code::YamlSyntax, Span::new(file, 0, 0), message).with_help(
-            "a LiteLLM config this large is almost certainly not a config: check the path",
-        );
-        return Ok((file, None, vec![d]));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = match budget.read_file(path, limits.max_bytes) {
+        Ok(bytes) => bytes,
+        // A file over its own limit is a finding in it (the config is unusable), not a usage error.
+        Err(ReadError::TooLarge { limit }) => {
+            let file = sources.add(SourceFile::new(path, String::new()));
+            let d = Diagnostic::new(
+                Code::YamlSyntax,
+                Span::new(file, 0, 0),
+                format!("the file is larger than the limit of {limit} bytes"),
+            )
+            .with_help(
+                "a LiteLLM config this large is almost certainly not a config: check the path",
+            );
+            return Ok((file, None, vec![d]));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     let mut diagnostics = Vec::new();
     let (text, decode_error) = match crate::syntax::source::decode_utf8(&bytes, FileId(0)) {
         Ok(text) => (text, None),
@@ -70,6 +78,9 @@ pub fn read_yaml_file(
     }
     match yaml::read(&sources.get(file).text, file, limits) {
         Ok(doc) => {
+            if let Some(root) = &doc.root {
+                budget.spend_nodes(root.count())?;
+            }
             for issue in doc.issues {
                 match issue {
                     ReadIssue::DuplicateKey { key, first, duplicate } => diagnostics.push(
@@ -94,8 +105,9 @@ pub fn read_yaml_file(
 
 /// Loads the main config and everything it includes.
 pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Loaded, LoadError> {
-    let (main_file, root, mut diagnostics) =
-        read_yaml_file(path, sources, limits).map_err(|message| LoadError {
+    let mut budget = Budget::new(limits);
+    let (main_file, root, mut diagnostics) = read_yaml_file(path, sources, limits, &mut budget)
+        .map_err(|message| LoadError {
             path: path.to_path_buf(),
             message,
         })?;
@@ -137,7 +149,7 @@ pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Loa
             diagnostics,
         });
     }
-    let merged = resolve_includes(root, path, sources, limits, &mut diagnostics);
+    let merged = resolve_includes(root, path, sources, limits, &mut budget, &mut diagnostics);
     Ok(Loaded {
         root: Some(merged),
         main_file,
@@ -151,9 +163,11 @@ fn resolve_includes(
     root_path: &Path,
     sources: &mut SourceMap,
     limits: &Limits,
+    budget: &mut Budget,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Node {
-    let mut seen: Vec<PathBuf> = vec![canonical(root_path)];
+    let mut seen: FastSet<PathBuf> = FastSet::default();
+    seen.insert(canonical(root_path));
     let mut queue: VecDeque<(Entry, PathBuf)> = VecDeque::new();
     if let Some(entry) = take_include(&mut root) {
         queue.push_back((entry, root_path.to_path_buf()));
@@ -171,7 +185,7 @@ fn resolve_includes(
                 continue;
             };
             let target = base_dir.join(relative);
-            if !target.is_file() {
+            if !target.exists() {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::IncludeMissing,
@@ -195,8 +209,8 @@ fn resolve_includes(
                 );
                 continue;
             }
-            seen.push(canonical_target);
-            let (file, included, found) = match read_yaml_file(&target, sources, limits) {
+            seen.insert(canonical_target);
+            let (file, included, found) = match read_yaml_file(&target, sources, limits, budget) {
                 Ok(read) => read,
                 Err(message) => {
                     diagnostics.push(Diagnostic::new(
@@ -343,17 +357,24 @@ fn merge(root: &mut Node, included: Node, include_span: Span, diagnostics: &mut 
     let (NodeKind::Map(base), NodeKind::Map(incoming)) = (&mut root.kind, included.kind) else {
         return;
     };
+    // Key -> position of its last entry in `base`: one lookup per incoming key, so a file with
+    // many top-level keys merges in linear time.
+    let mut positions: FastMap<String, usize> = map_with_capacity(base.len());
+    for (i, e) in base.iter().enumerate() {
+        if let Some(key) = e.key.as_str() {
+            positions.insert(key.to_string(), i);
+        }
+    }
     for entry in incoming {
         let Some(key) = entry.key.as_str().map(str::to_string) else {
             base.push(entry);
             continue;
         };
-        match base
-            .iter_mut()
-            .rev()
-            .find(|e| e.key.as_str() == Some(key.as_str()))
-        {
-            None => base.push(entry),
+        match positions.get(&key).map(|&i| &mut base[i]) {
+            None => {
+                positions.insert(key, base.len());
+                base.push(entry);
+            }
             Some(existing) => match (&mut existing.value.kind, entry.value.kind) {
                 (NodeKind::Seq(items), NodeKind::Seq(more)) => items.extend(more),
                 (_, incoming_kind) => {

@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::env::Environment;
-use crate::syntax::{json5, Entry, Limits, Node, NodeKind, ReadIssue, SourceFile, SourceMap, Span};
+use crate::fast_hash::{map_with_capacity, FastMap};
+use crate::syntax::{
+    json5, Budget, Entry, Limits, Node, NodeKind, ReadError, ReadIssue, SourceFile, SourceMap, Span,
+};
 
 /// OpenClaw's include limits (src/config/includes.ts).
 const MAX_INCLUDE_DEPTH: usize = 10;
-const MAX_INCLUDE_BYTES: u64 = 2 * 1024 * 1024;
+const MAX_INCLUDE_BYTES: usize = 2 * 1024 * 1024;
 const MAX_PATH_LEN: usize = 4096;
 
 /// Reads one JSON5 file into the source map, turning read issues into diagnostics.
@@ -60,10 +63,36 @@ pub struct Includes<'a> {
     real_roots: Vec<PathBuf>,
     sources: &'a mut SourceMap,
     pub diagnostics: Vec<Diagnostic>,
+    /// Bytes read and nodes built by all the includes together.
+    budget: Budget,
+    /// Each distinct file (by real path) is read and parsed once, however often it is included.
+    parsed: FastMap<PathBuf, Parsed>,
+    /// Each include target (by the path it was reached through, which places its own relative
+    /// includes) is resolved once; repeating it clones the result, and clones count in the budget.
+    resolved: FastMap<PathBuf, Resolved>,
+}
+
+/// A parsed include file, before its own includes are resolved.
+struct Parsed {
+    root: Node,
+    /// How deep its brackets nest.
+    nesting: usize,
+    /// `root.count()`: every copy after the first is spent from the budget.
+    nodes: usize,
+    copies: usize,
+}
+
+/// An include resolved without error at `chain_len` files deep and nesting `depth`; it resolves
+/// the same way wherever it is at most that deep (deeper, the depth limits must be checked again).
+struct Resolved {
+    node: Node,
+    nodes: usize,
+    chain_len: usize,
+    depth: usize,
 }
 
 impl<'a> Includes<'a> {
-    pub fn new(main: &Path, env: &Environment, sources: &'a mut SourceMap) -> Self {
+    pub fn new(main: &Path, env: &Environment, sources: &'a mut SourceMap, budget: Budget) -> Self {
         let mut roots = Vec::new();
         if let Some(dir) = main.parent() {
             let dir = if dir.as_os_str().is_empty() {
@@ -94,6 +123,9 @@ impl<'a> Includes<'a> {
             real_roots,
             sources,
             diagnostics: Vec::new(),
+            budget,
+            parsed: FastMap::default(),
+            resolved: FastMap::default(),
         }
     }
 
@@ -280,19 +312,10 @@ impl<'a> Includes<'a> {
                 format!("Failed to read include file: {written} ({e})"),
             )
         })?;
-        if !meta.is_file() {
+        if let Err(ReadError::NotRegular(kind)) = crate::syntax::source::refuse_non_regular(&meta) {
             return Err(fail(
                 Code::OcIncludeUnreadable,
-                format!("Include is not a regular file: {written}"),
-            ));
-        }
-        if meta.len() > MAX_INCLUDE_BYTES {
-            return Err(fail(
-                Code::OcIncludeUnreadable,
-                format!(
-                    "Include file is over 2 MiB: {written} ({} bytes)",
-                    meta.len()
-                ),
+                format!("Include is not a regular file: {written} ({kind})"),
             ));
         }
         if hard_linked(&meta) {
@@ -301,46 +324,131 @@ impl<'a> Includes<'a> {
                 format!("Include file has hard links, which OpenClaw refuses: {written}"),
             ));
         }
-        let text = std::fs::read_to_string(&real).map_err(|e| {
+        let lexical_key = absolute(&lexical);
+        let over_budget = |message: String| {
             fail(
                 Code::OcIncludeUnreadable,
-                format!("Failed to read include file: {written} ({e})"),
+                format!("Include not read: {written} ({message})"),
             )
-        })?;
+        };
+        if let Some(done) = self.resolved.get(&lexical_key) {
+            if chain.len() <= done.chain_len && depth <= done.depth {
+                let (node, nodes) = (done.node.clone(), done.nodes);
+                self.budget.spend_nodes(nodes).map_err(over_budget)?;
+                return Ok(node);
+            }
+        }
+        if !self.parsed.contains_key(&real) {
+            let parsed = self.read_and_parse(&real, &lexical, written, depth, &fail)?;
+            self.parsed.insert(real.clone(), parsed);
+        }
+        let Some(parsed) = self.parsed.get_mut(&real) else {
+            return Err(fail(
+                Code::OcIncludeUnreadable,
+                format!("Failed to read include file: {written}"),
+            ));
+        };
         // The included root sits at `depth`: refuse a file that would nest the merged tree past
-        // the limit before parsing it (the parser and the resolver both recurse).
+        // the limit before resolving it (the resolver recurses).
         let max_depth = Limits::default().max_depth;
-        if depth + json5::nesting_depth(&text) > max_depth {
+        if depth + parsed.nesting > max_depth {
+            return Err(fail(
+                Code::OcIncludeTooDeep,
+                format!("with {written} the config nests deeper than {max_depth} levels"),
+            ));
+        }
+        let node = parsed.root.clone();
+        parsed.copies += 1;
+        if parsed.copies > 1 {
+            let nodes = parsed.nodes;
+            self.budget.spend_nodes(nodes).map_err(over_budget)?;
+        }
+        chain.push(real.clone());
+        let result = self.resolve(node, &lexical, chain, depth);
+        chain.pop();
+        let node = result?;
+        let nodes = node.count();
+        self.resolved.insert(
+            lexical_key,
+            Resolved {
+                node: node.clone(),
+                nodes,
+                chain_len: chain.len(),
+                depth,
+            },
+        );
+        Ok(node)
+    }
+
+    /// Reads an include through the one bounded reader (2 MiB, OpenClaw's own limit, and what is
+    /// left of the budget) and parses it; its nodes are spent from the budget once.
+    fn read_and_parse(
+        &mut self,
+        real: &Path,
+        lexical: &Path,
+        written: &str,
+        depth: usize,
+        fail: &dyn Fn(Code, String) -> Diagnostic,
+    ) -> Result<Parsed, Diagnostic> {
+        let unreadable = |message: String| fail(Code::OcIncludeUnreadable, message);
+        let bytes = self
+            .budget
+            .read_file(real, MAX_INCLUDE_BYTES)
+            .map_err(|e| match e {
+                ReadError::TooLarge { .. } => {
+                    unreadable(format!("Include file is over 2 MiB: {written}"))
+                }
+                ReadError::NotRegular(kind) => {
+                    unreadable(format!("Include is not a regular file: {written} ({kind})"))
+                }
+                ReadError::OverBudget { .. } => {
+                    unreadable(format!("Include not read: {written} ({e})"))
+                }
+                e => unreadable(format!("Failed to read include file: {written} ({e})")),
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            unreadable(format!(
+                "Failed to read include file: {written} ({})",
+                ReadError::NotUtf8
+            ))
+        })?;
+        // Checked before parsing, as the parser recurses too.
+        let nesting = json5::nesting_depth(&text);
+        let max_depth = Limits::default().max_depth;
+        if depth + nesting > max_depth {
             return Err(fail(
                 Code::OcIncludeTooDeep,
                 format!("with {written} the config nests deeper than {max_depth} levels"),
             ));
         }
         let mut read_issues = Vec::new();
-        let node = match parse_file(&lexical, text, self.sources, &mut read_issues) {
-            Ok(node) => node,
+        let root = match parse_file(lexical, text, self.sources, &mut read_issues) {
+            Ok(root) => root,
             Err(inner) => {
                 // Not JSON5, so not a config: reported by path and position only (the reader's
                 // message may quote the text), and the file is never shown.
                 let file = self.sources.get(inner.primary.span.file);
                 let (line, column) = file.line_col(inner.primary.span.start);
                 self.sources.withhold(inner.primary.span.file);
-                return Err(fail(
-                    Code::OcIncludeUnreadable,
-                    format!("Failed to parse include file: {written} (not JSON5 at line {line}, column {column}; its content is not shown, as an included file is shown only when it can be an OpenClaw config)"),
-                ));
+                return Err(unreadable(format!("Failed to parse include file: {written} (not JSON5 at line {line}, column {column}; its content is not shown, as an included file is shown only when it can be an OpenClaw config)")));
             }
         };
-        if !matches!(node.kind, NodeKind::Map(_) | NodeKind::Seq(_)) {
+        if !matches!(root.kind, NodeKind::Map(_) | NodeKind::Seq(_)) {
             // OpenClaw takes a scalar as the included value; it may be a secret kept in its own
             // file, so no code frame shows the file.
-            self.sources.withhold(node.span.file);
+            self.sources.withhold(root.span.file);
         }
         self.diagnostics.extend(read_issues);
-        chain.push(real.clone());
-        let result = self.resolve(node, &lexical, chain, depth);
-        chain.pop();
-        result
+        let nodes = root.count();
+        self.budget
+            .spend_nodes(nodes)
+            .map_err(|message| unreadable(format!("Include not read: {written} ({message})")))?;
+        Ok(Parsed {
+            root,
+            nesting,
+            nodes,
+            copies: 0,
+        })
     }
 
     fn inside_roots(&self, path: &Path) -> bool {
@@ -386,21 +494,25 @@ fn normalize(path: &Path) -> PathBuf {
 pub fn merge(base: Node, over: Node) -> Node {
     match (base.kind, over.kind) {
         (NodeKind::Map(mut entries), NodeKind::Map(over_entries)) => {
+            // Key -> position, so merging large objects stays linear.
+            let mut positions: FastMap<String, usize> = map_with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                positions.entry(e.key.scalar_text()).or_insert(i);
+            }
             for entry in over_entries {
                 let name = entry.key.scalar_text();
-                match entries.iter().position(|e| e.key.scalar_text() == name) {
-                    Some(pos) => {
-                        let old = entries.remove(pos);
-                        let value = merge(old.value, entry.value);
-                        entries.insert(
-                            pos,
-                            Entry {
-                                key: entry.key,
-                                value,
-                            },
-                        );
+                match positions.get(&name) {
+                    Some(&pos) => {
+                        let slot = &mut entries[pos];
+                        let placeholder = Node::new(NodeKind::Null, slot.value.span);
+                        let old = std::mem::replace(&mut slot.value, placeholder);
+                        slot.value = merge(old, entry.value);
+                        slot.key = entry.key;
                     }
-                    None => entries.push(entry),
+                    None => {
+                        positions.insert(name, entries.len());
+                        entries.push(entry);
+                    }
                 }
             }
             Node::new(NodeKind::Map(entries), over.span)

@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::env::Environment;
 use crate::litellm::ModelGroups;
-use crate::syntax::{Node, SourceMap};
+use crate::syntax::{Budget, Limits, Node, ReadError, SourceFile, SourceMap, Span};
 
 /// The main file could not be read at all (missing, a directory, not UTF-8): exit 2. One type
 /// for both formats.
@@ -35,8 +35,13 @@ pub fn check(
     litellm: Option<&ModelGroups>,
     require_env: bool,
 ) -> Result<Vec<Diagnostic>, LoadError> {
-    let text = read_bounded(path, crate::syntax::Limits::default().max_bytes)?;
+    let limits = Limits::default();
+    let mut budget = Budget::new(&limits);
     let mut out = Vec::new();
+    let text = match read_main(path, &limits, &mut budget, sources)? {
+        Ok(text) => text,
+        Err(too_large) => return Ok(vec![too_large]),
+    };
     let root = match load::parse_file(path, text, sources, &mut out) {
         Ok(root) => root,
         Err(d) => {
@@ -44,8 +49,12 @@ pub fn check(
             return Ok(out);
         }
     };
+    if let Err(message) = budget.spend_nodes(root.count()) {
+        out.push(Diagnostic::new(Code::OcJson5Syntax, root.span, message));
+        return Ok(out);
+    }
     let main_real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut includes = load::Includes::new(path, env, sources);
+    let mut includes = load::Includes::new(path, env, sources, budget);
     let resolved = includes.resolve(root, path, &mut vec![main_real], 1);
     out.append(&mut includes.diagnostics);
     let mut root = match resolved {
@@ -76,27 +85,33 @@ pub fn check(
     Ok(out)
 }
 
-/// Reads the main file, refusing directories and stopping past `limit` bytes so a device or a
-/// huge file cannot exhaust memory (the JSON5 reader then reports the size).
-fn read_bounded(path: &Path, limit: usize) -> Result<String, LoadError> {
-    use std::io::Read;
+/// Reads the main file through the one bounded reader. `Ok(Err(finding))` when it is over the
+/// size limit (OC001: the config is unusable, as for a syntax error); `Err` when it cannot be
+/// read at all (missing, not a regular file, not UTF-8: exit 2).
+fn read_main(
+    path: &Path,
+    limits: &Limits,
+    budget: &mut Budget,
+    sources: &mut SourceMap,
+) -> Result<Result<String, Diagnostic>, LoadError> {
     let fail = |message: String| LoadError {
         path: path.to_path_buf(),
         message,
     };
-    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(fail("is a directory".into()));
+    match budget.read_file(path, limits.max_bytes) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Ok)
+            .map_err(|_| fail(ReadError::NotUtf8.to_string())),
+        Err(ReadError::TooLarge { limit }) => {
+            let file = sources.add(SourceFile::new(path, String::new()));
+            Ok(Err(Diagnostic::new(
+                Code::OcJson5Syntax,
+                Span::new(file, 0, 0),
+                format!("the file is larger than the limit of {limit} bytes"),
+            )))
+        }
+        Err(e) => Err(fail(e.to_string())),
     }
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() > limit {
-        // Over the limit: the reader reports the size; the cut may split a character.
-        return Ok(String::from_utf8_lossy(&bytes).into_owned());
-    }
-    String::from_utf8(bytes).map_err(|_| fail("the file is not UTF-8".into()))
 }
 
 /// The checks after reading: env, migration, schema, rules, refs.

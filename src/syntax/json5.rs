@@ -9,6 +9,8 @@
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions};
 
+use crate::fast_hash::{map_with_capacity, FastMap};
+
 use super::{
     Document, Entry, FileId, Limits, Node, NodeKind, ReadIssue, ScalarStyle, Span, SyntaxError,
 };
@@ -132,25 +134,27 @@ impl Builder<'_, '_> {
             Value::Object(object) => {
                 let span = self.span(object.range);
                 self.count(span)?;
-                let mut entries: Vec<Entry> = Vec::with_capacity(object.properties.len());
+                // A repeated key drops the earlier entry (json5 and JSON.parse keep the last
+                // value); dropped slots are emptied and removed at the end, and keys are found
+                // through an index, so an object with many keys reads in linear time.
+                let mut slots: Vec<Option<Entry>> = Vec::with_capacity(object.properties.len());
+                let mut positions: FastMap<String, usize> =
+                    map_with_capacity(object.properties.len());
                 for prop in object.properties {
                     let key = self.key(prop.name)?;
                     let value = self.node(prop.value)?;
                     let name = key.as_str().unwrap_or_default().to_string();
-                    // json5 and JSON.parse keep the last value of a repeated key.
-                    if let Some(pos) = entries
-                        .iter()
-                        .position(|e| e.key.as_str() == Some(name.as_str()))
-                    {
-                        let first = entries.remove(pos);
+                    let earlier = positions.insert(name.clone(), slots.len());
+                    if let Some(first) = earlier.and_then(|pos| slots[pos].take()) {
                         self.issues.push(ReadIssue::DuplicateKey {
                             key: name,
                             first: first.key.span,
                             duplicate: key.span,
                         });
                     }
-                    entries.push(Entry { key, value });
+                    slots.push(Some(Entry { key, value }));
                 }
+                let entries: Vec<Entry> = slots.into_iter().flatten().collect();
                 Ok(Node::new(NodeKind::Map(entries), span))
             }
         }

@@ -9,7 +9,7 @@ pub mod yaml;
 pub(crate) mod yaml_resolve;
 pub mod yaml_split;
 
-pub use source::{FileId, SourceFile, SourceMap};
+pub use source::{FileId, ReadError, SourceFile, SourceMap};
 
 /// Byte range of a node inside one source file, plus the 1-based line/column of its start and end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -187,13 +187,19 @@ pub struct Document {
     pub issues: Vec<ReadIssue>,
 }
 
-/// Limits that keep hostile input bounded.
+/// Limits that keep hostile input bounded. README "Limits" lists them; keep the two in step.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Bytes read from one file (counted while reading, not taken from `stat`).
     pub max_bytes: usize,
     pub max_depth: usize,
     /// Total nodes a document may expand to, aliases included (stops "billion laughs").
     pub max_nodes: usize,
+    /// Bytes read from all the files of one config together (the main file and every include).
+    pub max_total_bytes: usize,
+    /// Nodes built from all the files of one config together, includes merged (OpenClaw
+    /// `$include` can repeat a file; each repetition counts).
+    pub max_total_nodes: usize,
 }
 
 impl Default for Limits {
@@ -202,6 +208,82 @@ impl Default for Limits {
             max_bytes: 16 * 1024 * 1024,
             max_depth: 256,
             max_nodes: 2_000_000,
+            max_total_bytes: 32 * 1024 * 1024,
+            max_total_nodes: 2_000_000,
+        }
+    }
+}
+
+/// What is left of [`Limits::max_total_bytes`] and [`Limits::max_total_nodes`] while one config
+/// and its includes are read: however many includes there are, reading stops at the budget.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    bytes_left: usize,
+    nodes_left: usize,
+    limits: Limits,
+}
+
+impl Budget {
+    pub fn new(limits: &Limits) -> Self {
+        Budget {
+            bytes_left: limits.max_total_bytes,
+            nodes_left: limits.max_total_nodes,
+            limits: *limits,
+        }
+    }
+
+    /// Reads one more file of the config: at most `per_file` bytes, and no more than is left of
+    /// the budget ([`ReadError::OverBudget`] when that is what stopped the read).
+    pub fn read_file(
+        &mut self,
+        path: &std::path::Path,
+        per_file: usize,
+    ) -> Result<Vec<u8>, ReadError> {
+        let limit = per_file.min(self.bytes_left);
+        match source::read_file(path, limit) {
+            Ok(bytes) => {
+                self.bytes_left -= bytes.len();
+                Ok(bytes)
+            }
+            Err(ReadError::TooLarge { .. }) if limit < per_file => Err(ReadError::OverBudget {
+                limit: self.limits.max_total_bytes,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Counts `nodes` built; `Err` with the message to report once the budget is spent.
+    pub fn spend_nodes(&mut self, nodes: usize) -> Result<(), String> {
+        match self.nodes_left.checked_sub(nodes) {
+            Some(left) => {
+                self.nodes_left = left;
+                Ok(())
+            }
+            None => {
+                self.nodes_left = 0;
+                Err(self.nodes_exceeded())
+            }
+        }
+    }
+
+    fn nodes_exceeded(&self) -> String {
+        format!(
+            "the config and its includes together hold more than {} values",
+            self.limits.max_total_nodes
+        )
+    }
+}
+
+impl Node {
+    /// The number of nodes in this tree (keys count), for [`Budget::spend_nodes`].
+    pub fn count(&self) -> usize {
+        1 + match &self.kind {
+            NodeKind::Seq(items) => items.iter().map(Node::count).sum(),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .map(|e| e.key.count() + e.value.count())
+                .sum(),
+            _ => 0,
         }
     }
 }

@@ -1,5 +1,7 @@
-//! Source files, identified by a small id so spans stay `Copy`.
+//! Source files, identified by a small id so spans stay `Copy`, and the one bounded reader every
+//! config, include and env file goes through.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -12,29 +14,78 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,
+    /// For text that is not all ASCII: every [`CHAR_CHECKPOINT`] bytes (at a char boundary), the
+    /// byte offset and the number of chars before it. A column is then counted from the nearest
+    /// checkpoint, not from the line start: a megabyte-long line with many findings stays cheap.
+    /// Empty for ASCII text, where a column is a byte difference.
+    char_checkpoints: Vec<(usize, usize)>,
 }
+
+/// Bytes between two char-count checkpoints.
+const CHAR_CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let char_checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            char_checkpoints(&text)
+        };
         SourceFile {
             path: path.into(),
             text,
             line_starts,
+            char_checkpoints,
         }
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = self.chars_before(offset) - self.chars_before(start);
         (line + 1, col + 1)
+    }
+
+    /// 0-based line holding byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            .saturating_sub(1)
+    }
+
+    /// Byte range of the line holding `offset`, without its `\n`.
+    pub fn line_bounds(&self, offset: usize) -> std::ops::Range<usize> {
+        let line = self.line_index(offset);
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        start..end
+    }
+
+    /// The number of chars before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_checkpoints.is_empty() {
+            return offset;
+        }
+        let index = self
+            .char_checkpoints
+            .partition_point(|&(at, _)| at <= offset)
+            .saturating_sub(1);
+        let (at, chars) = self.char_checkpoints[index];
+        chars + self.text.get(at..offset).map_or(0, |s| s.chars().count())
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
     }
 
     pub fn display_path(&self) -> String {
@@ -64,6 +115,22 @@ impl SourceFile {
         self.text = String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     }
+}
+
+fn char_checkpoints(text: &str) -> Vec<(usize, usize)> {
+    let mut checkpoints = vec![(0, 0)];
+    let mut chars = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let mut next = (at + CHAR_CHECKPOINT).min(text.len());
+        while !text.is_char_boundary(next) {
+            next += 1;
+        }
+        chars += text[at..next].chars().count();
+        checkpoints.push((next, chars));
+        at = next;
+    }
+    checkpoints
 }
 
 /// Every file read during one run (the main config, its includes, the OpenClaw file...).
@@ -113,6 +180,124 @@ impl SourceMap {
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), f))
     }
+}
+
+/// Why a file could not be read by [`read_file`].
+#[derive(Debug)]
+pub enum ReadError {
+    /// Opening or reading failed (missing, permission denied, ...).
+    Io(std::io::Error),
+    /// A FIFO, device, socket or directory: what it is. Never read, so it cannot hang or stream
+    /// without end.
+    NotRegular(&'static str),
+    /// More than `limit` bytes were there to read (counted while reading: `/proc` files report a
+    /// size of 0 and a file may grow after `stat`).
+    TooLarge { limit: usize },
+    /// The files of one config together passed `limit` bytes ([`super::Budget`]).
+    OverBudget { limit: usize },
+    /// The bytes are not UTF-8 ([`read_text_file`] only).
+    NotUtf8,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::NotRegular(kind) => {
+                write!(
+                    f,
+                    "it is {kind}, not a regular file: only regular files are read"
+                )
+            }
+            ReadError::TooLarge { limit } => {
+                write!(f, "the file is larger than the limit of {limit} bytes")
+            }
+            ReadError::OverBudget { limit } => write!(
+                f,
+                "the config and its includes together are larger than the limit of {limit} bytes"
+            ),
+            ReadError::NotUtf8 => write!(f, "the file is not valid UTF-8"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Reads a whole file, at most `limit` bytes of it. Only regular files are read: the file is
+/// opened non-blocking (opening a FIFO with no writer would otherwise wait for one) and anything
+/// that is not a regular file is refused before a byte is read. The limit holds for what is read,
+/// whatever `stat` says.
+pub fn read_file(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    // Classify first: opening a socket fails with a confusing "No such device or address".
+    refuse_non_regular(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    // The path may have been replaced between the two looks: the open file is what counts.
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    refuse_non_regular(&metadata)?;
+    let expected = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+    let mut bytes = Vec::with_capacity(expected.min(limit).saturating_add(1));
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+/// [`read_file`] for text: the bytes must be UTF-8.
+pub fn read_text_file(path: &Path, limit: usize) -> Result<String, ReadError> {
+    String::from_utf8(read_file(path, limit)?).map_err(|_| ReadError::NotUtf8)
+}
+
+/// `Err(NotRegular)` unless `metadata` is a regular file's.
+pub fn refuse_non_regular(metadata: &std::fs::Metadata) -> Result<(), ReadError> {
+    if metadata.is_file() {
+        return Ok(());
+    }
+    Err(ReadError::NotRegular(file_kind(metadata)))
+}
+
+#[cfg(unix)]
+fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    if metadata.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Decodes a file's bytes as UTF-8, the way LiteLLM opens its config (text mode, UTF-8).

@@ -227,6 +227,7 @@ fn read_parts(text: &str, file: FileId, limits: &Limits, plan: &Plan) -> Option<
             limits.max_depth
         },
         max_nodes: limits.max_nodes / parts,
+        ..*limits
     };
     let read = |index: usize| -> Option<Part> {
         let (start, end) = ranges[index];

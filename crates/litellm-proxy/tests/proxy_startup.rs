@@ -222,3 +222,49 @@ fn an_unroutable_deployment_is_reported_once() {
     );
     assert_eq!(loaded.config.deployments.len(), 1);
 }
+
+/// A FIFO with no writer, a device or a socket as `--config` or `--env-file` is refused at once
+/// by the checker's one bounded reader: no hang (the 60 s guard kills a hung start), no
+/// unbounded read.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_as_config_or_env_file_is_refused_at_once() {
+    let dir = scratch("start-fifo");
+    let fifo = dir.join("pipe.yaml");
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let plain = dir.join("config.yaml");
+    std::fs::write(&plain, "model_list: []\n").unwrap_or_else(|e| panic!("write: {e}"));
+    let fifo = fifo.display().to_string();
+    let plain = plain.display().to_string();
+    let runs: [&[&str]; 4] = [
+        &["--config", &fifo],
+        &["--config", "/dev/zero"],
+        &["--config", &plain, "--env-file", &fifo],
+        &["--config", &plain, "--env-file", "/dev/urandom"],
+    ];
+    for args in runs {
+        let mut child = Command::new(BINARY)
+            .args(args)
+            .args(["--port", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn: {e}"));
+        let started = std::time::Instant::now();
+        while child.try_wait().ok().flatten().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("{args:?}: the start hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("wait: {e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}: started");
+        assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+    }
+}

@@ -30,13 +30,15 @@ pub struct Excerpt {
     pub labels: Vec<(usize, Range<usize>)>,
 }
 
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// Offset of the `\n` ending the line holding `offset` (or the end of the text).
-fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i)
+/// Where the lines of the text are. A source file answers from its line index, so a frame costs
+/// the same on a megabyte-long line as on a short one.
+pub trait LineIndex {
+    /// 0-based line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize;
+    /// Offset where the line holding `offset` starts.
+    fn line_start(&self, offset: usize) -> usize;
+    /// Offset of the `\n` ending the line holding `offset` (or the end of the text).
+    fn line_end(&self, offset: usize) -> usize;
 }
 
 /// Start of the last character a range covers (its start when empty).
@@ -61,30 +63,29 @@ struct Placed {
 }
 
 /// Splits `ranges` (byte ranges on character boundaries of `text`, start <= end) into excerpts.
-/// `line_of` gives the 0-based line of an offset (the caller's line index is faster than a scan).
-pub fn excerpts(
-    text: &str,
-    ranges: &[Range<usize>],
-    line_of: impl Fn(usize) -> usize,
-) -> Vec<Excerpt> {
+pub fn excerpts(text: &str, ranges: &[Range<usize>], lines: &impl LineIndex) -> Vec<Excerpt> {
     let mut placed: Vec<Placed> = ranges
         .iter()
         .enumerate()
         .map(|(index, range)| {
             let mut range = range.clone();
-            let start_line = line_of(range.start);
-            if line_of(last_byte(text, &range)).saturating_sub(start_line) >= MAX_LABEL_LINES {
-                range.end = line_end(text, range.start);
+            let start_line = lines.line_of(range.start);
+            if lines
+                .line_of(last_byte(text, &range))
+                .saturating_sub(start_line)
+                >= MAX_LABEL_LINES
+            {
+                range.end = lines.line_end(range.start);
             }
-            let own_start = line_start(text, range.start);
-            let own_end = line_end(text, last_byte(text, &range));
+            let own_start = lines.line_start(range.start);
+            let own_end = lines.line_end(last_byte(text, &range));
             let shown_start = if own_start > 0 {
-                line_start(text, own_start - 1)
+                lines.line_start(own_start - 1)
             } else {
                 0
             };
             let shown_end = if own_end < text.len() {
-                line_end(text, own_end + 1)
+                lines.line_end(own_end + 1)
             } else {
                 own_end
             };
@@ -111,7 +112,10 @@ pub fn excerpts(
             _ => groups.push(vec![p]),
         }
     }
-    groups.into_iter().map(|group| build(text, group)).collect()
+    groups
+        .into_iter()
+        .map(|group| build(text, group, lines))
+        .collect()
 }
 
 fn group_end(group: &[Placed]) -> usize {
@@ -124,7 +128,7 @@ struct Segment {
     new_start: usize,
 }
 
-fn build(text: &str, group: Vec<Placed>) -> Excerpt {
+fn build(text: &str, group: Vec<Placed>, lines: &impl LineIndex) -> Excerpt {
     let start = group.iter().map(|p| p.shown.start).min().unwrap_or(0);
     let end = group_end(&group);
     let first_line = group.iter().map(|p| p.first_line).min().unwrap_or(0);
@@ -134,7 +138,7 @@ fn build(text: &str, group: Vec<Placed>) -> Excerpt {
     let mut segments: Vec<Segment> = Vec::new();
     let mut line_begin = start;
     loop {
-        let line_stop = line_end(text, line_begin).min(end);
+        let line_stop = lines.line_end(line_begin).min(end);
         // Lines end in a bare `\n` in the excerpt: a `\r` left at its end would be printed raw.
         let content_stop = match text[line_begin..line_stop].ends_with('\r') {
             true => line_stop - 1,
@@ -241,14 +245,31 @@ fn window(text: &str, line: Range<usize>, anchors: &[usize]) -> Option<Range<usi
 mod tests {
     use super::*;
 
-    fn line_of(text: &str) -> impl Fn(usize) -> usize + '_ {
-        move |offset| text[..offset].matches('\n').count()
+    /// Lines found by scanning the text, to hold the line index to.
+    struct Scan<'t>(&'t str);
+
+    impl LineIndex for Scan<'_> {
+        fn line_of(&self, offset: usize) -> usize {
+            self.0[..offset].matches('\n').count()
+        }
+        fn line_start(&self, offset: usize) -> usize {
+            self.0[..offset].rfind('\n').map_or(0, |i| i + 1)
+        }
+        fn line_end(&self, offset: usize) -> usize {
+            self.0[offset..]
+                .find('\n')
+                .map_or(self.0.len(), |i| offset + i)
+        }
+    }
+
+    fn line_of(text: &str) -> Scan<'_> {
+        Scan(text)
     }
 
     #[test]
     fn shows_one_line_of_context_each_side() {
         let text = "a\nb\nc\nd\ne\n";
-        let got = excerpts(text, &[4..5], line_of(text));
+        let got = excerpts(text, &[4..5], &line_of(text));
         assert_eq!(
             got,
             vec![Excerpt {
@@ -262,7 +283,7 @@ mod tests {
     #[test]
     fn distant_labels_get_separate_excerpts_and_near_ones_share() {
         let text = "0\n1\n2\n3\n4\n5\n6\n7\n8\n9";
-        let got = excerpts(text, &[0..1, 4..5, 18..19], line_of(text));
+        let got = excerpts(text, &[0..1, 4..5, 18..19], &line_of(text));
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].text, "0\n1\n2\n3");
         assert_eq!(got[0].labels, vec![(0, 0..1), (1, 4..5)]);
@@ -275,7 +296,7 @@ mod tests {
         let line = format!("{}TARGET{}", "x".repeat(500), "y".repeat(500));
         let text = format!("before\n{line}\nafter");
         let start = text.find("TARGET").unwrap_or(0);
-        let got = excerpts(&text, &[start..start + 6], line_of(&text));
+        let got = excerpts(&text, &[start..start + 6], &line_of(&text));
         let excerpt = &got[0];
         let (_, range) = &excerpt.labels[0];
         assert_eq!(&excerpt.text[range.clone()], "TARGET");
@@ -287,7 +308,7 @@ mod tests {
     #[test]
     fn long_labels_are_cut_to_their_first_line() {
         let text = "k:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  f: 6\n  g: 7\nz: 0\n";
-        let got = excerpts(text, &[3..text.len() - 5], line_of(text));
+        let got = excerpts(text, &[3..text.len() - 5], &line_of(text));
         assert_eq!(got[0].text, "k:\n  a: 1\n  b: 2");
         assert_eq!(got[0].labels, vec![(0, 3..9)]);
     }
@@ -295,7 +316,7 @@ mod tests {
     #[test]
     fn crlf_line_ends_become_newlines() {
         let text = "a\r\nb: x\r\nc\r\n";
-        let got = excerpts(text, &[6..7], line_of(text));
+        let got = excerpts(text, &[6..7], &line_of(text));
         assert_eq!(got[0].text, "a\nb: x\nc");
         assert_eq!(got[0].labels, vec![(0, 5..6)]);
     }
@@ -303,7 +324,7 @@ mod tests {
     #[test]
     fn empty_text_and_end_of_file() {
         assert_eq!(
-            excerpts("", &[0..0], line_of("")),
+            excerpts("", &[0..0], &line_of("")),
             vec![Excerpt {
                 text: String::new(),
                 first_line: 0,
@@ -311,7 +332,7 @@ mod tests {
             }]
         );
         let text = "a\nb\n";
-        let got = excerpts(text, &[4..4], line_of(text));
+        let got = excerpts(text, &[4..4], &line_of(text));
         assert_eq!(got[0].text, "b\n");
         assert_eq!(got[0].first_line, 1);
         assert_eq!(got[0].labels, vec![(0, 2..2)]);

@@ -3,13 +3,15 @@
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::litellm::providers::{self, ProviderResolution};
-use crate::suggest::did_you_mean;
+use crate::suggest::Suggester;
 use crate::syntax::Node;
 
 use super::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let custom_providers = custom_providers(ctx);
+    // One search per distinct unknown provider, however many deployments repeat it.
+    let known_providers = Suggester::new(providers::providers().iter().copied());
     for (i, deployment) in ctx.deployments() {
         let index = i.to_string();
         if let Some(entry) = deployment.entry("model_info") {
@@ -29,7 +31,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        check_provider(deployment, &index, &custom_providers, out);
+        check_provider(deployment, &index, &custom_providers, &known_providers, out);
         check_environments(ctx, deployment, &index, out);
     }
     check_group_weights(ctx, out);
@@ -46,7 +48,13 @@ fn custom_providers(ctx: &Context) -> Vec<String> {
         .collect()
 }
 
-fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut Vec<Diagnostic>) {
+fn check_provider(
+    deployment: &Node,
+    index: &str,
+    custom: &[String],
+    known_providers: &Suggester,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(params) = deployment
         .get("litellm_params")
         .filter(|p| p.as_map().is_some())
@@ -86,7 +94,7 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
     if let Some(provider) = custom_provider {
         if !providers::is_provider(provider) && !custom.iter().any(|c| c == provider) {
             let node = params.get("custom_llm_provider").unwrap_or(model_node);
-            let help = did_you_mean(provider, providers::providers().iter().copied())
+            let help = known_providers.did_you_mean(provider)
                 .unwrap_or_else(|| "use a provider from LiteLLM's list (see README) or register it in `litellm_settings.custom_provider_map`".into());
             out.push(
                 Diagnostic::new(Code::UnknownProvider, node.span, format!("unknown provider `{provider}`: LiteLLM drops this deployment (`Unsupported provider`)"))
@@ -101,7 +109,7 @@ fn check_provider(deployment: &Node, index: &str, custom: &[String], out: &mut V
     match providers::resolve(model, None, api_base, custom) {
         ProviderResolution::Known => {}
         ProviderResolution::UnknownPrefix(prefix) => {
-            let help = match crate::suggest::closest(&prefix, providers::providers().iter().copied()) {
+            let help = match known_providers.closest(&prefix) {
                 Some(s) => format!("did you mean `{s}/`?"),
                 None => "prefix the model with a LiteLLM provider (`openai/`, `anthropic/`, `ollama/`, ...) or set `custom_llm_provider`".into(),
             };
