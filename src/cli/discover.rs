@@ -15,9 +15,8 @@ pub struct Found {
     pub openclaw: Vec<PathBuf>,
 }
 
-/// How much of a `config.yaml` is looked at for `model_list:`: a proxy config names it early,
-/// and a large unrelated file is not read whole.
-const SNIFF_BYTES: u64 = 256 * 1024;
+/// The most of a `config.yaml` read to look for `model_list:` (the checker's own size limit).
+const SNIFF_BYTES: usize = 16 * 1024 * 1024;
 
 pub fn configs_in(directory: &Path) -> Result<Found, String> {
     let mut found = Found::default();
@@ -70,14 +69,11 @@ fn kind_by_name(name: &str) -> Option<Kind> {
 
 /// Whether a line of the file's head starts the top-level `model_list` key.
 fn has_model_list(path: &Path) -> bool {
-    use std::io::Read;
-    let Ok(file) = std::fs::File::open(path) else {
+    // The one file reader: non-regular files are refused, and a file over the checker's size
+    // limit is no candidate (the check would refuse it anyway).
+    let Ok(head) = crate::syntax::source::read_file(path, SNIFF_BYTES) else {
         return false;
     };
-    let mut head = Vec::new();
-    if file.take(SNIFF_BYTES).read_to_end(&mut head).is_err() {
-        return false;
-    }
     String::from_utf8_lossy(&head).lines().any(|line| {
         let line = line.trim_end();
         line.strip_prefix("model_list")

@@ -79,7 +79,7 @@ const NAMES: [&str; 3] = [
 ];
 
 /// Settings files are small; a bigger one is not read.
-const MAX_BYTES: u64 = 1024 * 1024;
+const MAX_BYTES: usize = 1024 * 1024;
 
 impl Settings {
     /// Reads one settings file (a `pyproject.toml` only for its `[tool.litellm-check]` table:
@@ -186,16 +186,8 @@ impl Settings {
 }
 
 fn read_small(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut text = String::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| e.to_string())?;
-    if text.len() as u64 > MAX_BYTES {
-        return Err(format!("larger than {MAX_BYTES} bytes"));
-    }
-    Ok(text)
+    // The one file reader: a FIFO or device named as a settings file is refused, not read.
+    crate::syntax::source::read_text_file(path, MAX_BYTES).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
