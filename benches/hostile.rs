@@ -118,8 +118,13 @@ fn check_litellm(path: &Path) -> usize {
 
 fn check_openclaw(path: &Path) -> usize {
     let mut sources = SourceMap::new();
-    let found =
-        openclaw::check(path, &Environment::empty(), &mut sources, None, false).expect("readable");
+    let found = openclaw::check(
+        path,
+        &litellm_check::CheckOptions::default(),
+        &mut sources,
+        None,
+    )
+    .expect("readable");
     render(Format::Json, &sources, &found, false).len()
 }
 

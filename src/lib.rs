@@ -18,3 +18,5 @@ pub mod schema_tidy;
 pub mod schema_walk;
 pub mod suggest;
 pub mod syntax;
+
+pub use litellm::CheckOptions;

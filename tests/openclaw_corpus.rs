@@ -145,8 +145,13 @@ fn verdicts_agree_with_openclaw_config_validate() {
             .unwrap_or_default();
         let expected_valid = expected_issues.is_empty();
         let mut sources = SourceMap::new();
-        let diagnostics = openclaw::check(&path, &Environment::empty(), &mut sources, None, false)
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let diagnostics = openclaw::check(
+            &path,
+            &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
+            &mut sources,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
         let ours: Vec<String> = diagnostics
             .iter()
             .filter(|d| validate_level(d))
@@ -233,10 +238,9 @@ fn verdicts_agree_on_the_recorded_oracle_cases() {
         let mut sources = SourceMap::new();
         let diagnostics = openclaw::check(
             &dir.join(file),
-            &Environment::empty(),
+            &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
             &mut sources,
             None,
-            false,
         )
         .unwrap_or_else(|e| panic!("{file}: {e}"));
         let ours: Vec<String> = diagnostics
@@ -292,10 +296,9 @@ fn unknown_providers_agree_with_openclaw_doctor() {
         let mut sources = SourceMap::new();
         let diagnostics = openclaw::check(
             &dir.join(file),
-            &Environment::empty(),
+            &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
             &mut sources,
             None,
-            false,
         )
         .unwrap_or_else(|e| panic!("{file}: {e}"));
         let doctor_places = [

@@ -32,10 +32,9 @@ fn run(path: &Path, litellm: Option<&Path>) -> (Vec<Diagnostic>, SourceMap) {
     let groups = litellm.map(|l| groups_of(l, &mut sources));
     let diagnostics = openclaw::check(
         path,
-        &Environment::empty(),
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
         &mut sources,
         groups.as_ref(),
-        false,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     (diagnostics, sources)
@@ -178,8 +177,13 @@ fn resolved_secrets_never_appear_in_messages() {
         Path::new("fixtures/XR001-litellm-group-unknown/litellm_config.yaml"),
         &mut sources,
     );
-    let diagnostics = openclaw::check(&path, &env, &mut sources, Some(&groups), false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let diagnostics = openclaw::check(
+        &path,
+        &litellm_check::CheckOptions::with_env(&env, false),
+        &mut sources,
+        Some(&groups),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         diagnostics.iter().any(|d| d.code == Code::OcInvalidValue),
         "{diagnostics:#?}"
@@ -202,10 +206,20 @@ fn resolved_secrets_never_appear_in_messages() {
 fn require_env_turns_unset_variables_into_errors() {
     let path = Path::new("fixtures/OC050-oc-env-unset/fail.json5");
     let mut sources = SourceMap::new();
-    let lenient = openclaw::check(path, &Environment::empty(), &mut sources, None, false)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let strict = openclaw::check(path, &Environment::empty(), &mut sources, None, true)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lenient = openclaw::check(
+        path,
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
+        &mut sources,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let strict = openclaw::check(
+        path,
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), true),
+        &mut sources,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let severity = |ds: &[Diagnostic]| {
         ds.iter()
             .find(|d| d.code == Code::OcEnvUnset)
@@ -220,18 +234,16 @@ fn an_unreadable_main_file_is_a_load_error() {
     let mut sources = SourceMap::new();
     assert!(openclaw::check(
         Path::new("fixtures/does-not-exist.json5"),
-        &Environment::empty(),
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
         &mut sources,
-        None,
-        false
+        None
     )
     .is_err());
     assert!(openclaw::check(
         Path::new("fixtures"),
-        &Environment::empty(),
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
         &mut sources,
-        None,
-        false
+        None
     )
     .is_err());
 }

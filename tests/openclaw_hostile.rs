@@ -21,11 +21,16 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn codes_of(path: &std::path::Path) -> Vec<Code> {
     let mut sources = SourceMap::new();
-    openclaw::check(path, &Environment::empty(), &mut sources, None, false)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .iter()
-        .map(|d| d.code)
-        .collect()
+    openclaw::check(
+        path,
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
+        &mut sources,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .iter()
+    .map(|d| d.code)
+    .collect()
 }
 
 #[test]
@@ -111,8 +116,13 @@ fn openclaw_include_roots_widens_the_confinement() {
         format!("relative/ignored:{}", shared.display()),
     );
     let mut sources = SourceMap::new();
-    let found =
-        openclaw::check(&path, &env, &mut sources, None, false).unwrap_or_else(|e| panic!("{e}"));
+    let found = openclaw::check(
+        &path,
+        &litellm_check::CheckOptions::with_env(&env, false),
+        &mut sources,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert!(found.is_empty(), "{found:#?}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&shared);
@@ -160,8 +170,13 @@ fn findings_guarded(path: &std::path::Path) -> Vec<(Code, String)> {
     let owned = path.to_path_buf();
     std::thread::spawn(move || {
         let mut sources = SourceMap::new();
-        let found = openclaw::check(&owned, &Environment::empty(), &mut sources, None, false)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let found = openclaw::check(
+            &owned,
+            &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
+            &mut sources,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let _ = send.send(
             found
                 .into_iter()

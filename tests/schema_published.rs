@@ -334,8 +334,13 @@ fn openclaw_as_written(path: &Path) -> Option<Value> {
 
 fn openclaw_findings(path: &Path) -> Vec<Diagnostic> {
     let mut sources = SourceMap::new();
-    openclaw::check(path, &Environment::empty(), &mut sources, None, false)
-        .unwrap_or_else(|e| panic!("{e}"))
+    openclaw::check(
+        path,
+        &litellm_check::CheckOptions::with_env(&Environment::empty(), false),
+        &mut sources,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The checker passes it (no error, no unknown key) and the file is whole as written: no

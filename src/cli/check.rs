@@ -271,10 +271,9 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         let first_file = sources.iter().count();
         let mut found = crate::openclaw::check(
             openclaw,
-            &env,
+            &crate::CheckOptions::with_env(&env, args.require_env || settings.require_env),
             &mut sources,
             resolved.as_ref().filter(|_| cross_file).map(|r| &r.groups),
-            args.require_env || settings.require_env,
         )
         .map_err(|e| e.to_string())?;
         control.filter(&settings, &sources, first_file, &mut found);

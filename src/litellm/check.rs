@@ -11,12 +11,24 @@ use super::load::{load, LoadError};
 use super::resolved::ResolvedConfig;
 use super::rules::{run_all, Context};
 
+/// How a file is checked: one shape for both formats (`litellm::check_file`, `openclaw::check`).
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub env: Environment,
     /// Unset environment variables are errors, not warnings.
     pub require_env: bool,
     pub limits: Limits,
+}
+
+impl CheckOptions {
+    /// Options with the default limits.
+    pub fn with_env(env: &Environment, require_env: bool) -> Self {
+        CheckOptions {
+            env: env.clone(),
+            require_env,
+            limits: Limits::default(),
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::env::Environment;
-use crate::litellm::ModelGroups;
+use crate::litellm::{CheckOptions, ModelGroups};
 use crate::syntax::{Budget, Limits, Node, ReadError, SourceFile, SourceMap, Span};
 
 /// The main file could not be read at all (missing, a directory, not UTF-8): exit 2. One type
@@ -26,16 +26,16 @@ pub fn schema() -> serde_json::Value {
     schema::generate()
 }
 
-/// Checks one OpenClaw config. `litellm` adds the cross-file checks; `require_env` makes an
-/// unset `${VAR}` an error.
+/// Checks one OpenClaw config. `litellm` adds the cross-file checks; `options.require_env`
+/// makes an unset `${VAR}` an error.
 pub fn check(
     path: &Path,
-    env: &Environment,
+    options: &CheckOptions,
     sources: &mut SourceMap,
     litellm: Option<&ModelGroups>,
-    require_env: bool,
 ) -> Result<Vec<Diagnostic>, LoadError> {
-    let limits = Limits::default();
+    let (env, require_env) = (&options.env, options.require_env);
+    let limits = options.limits;
     let mut budget = Budget::new(&limits);
     let mut out = Vec::new();
     let text = match read_main(path, &limits, &mut budget, sources)? {
