@@ -8,24 +8,9 @@
 set -euo pipefail
 
 N="${1:-1100}"
-ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-WORK="$(mktemp -d)"
-KEY="sk-bench-master-key"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-(cd "$ROOT" && cargo build --release --bin litellm-proxy --bin mock-upstream >&2)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {
-  for _ in $(seq 1 500); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.01; done
-  echo "timed out waiting for $1" >&2; exit 1
-}
+# shellcheck source=bench_common.sh
+. "$(dirname "$0")/bench_common.sh"
+build_release
 
 MOCK_PORT="$(free_port)"
 "$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
