@@ -270,6 +270,91 @@ fn action_runs_the_checker_with_github_annotations() {
 }
 
 #[test]
+fn action_writes_sarif_and_keeps_the_verdict() {
+    let sarif =
+        std::env::temp_dir().join(format!("litellm-check-action-{}.sarif", std::process::id()));
+    let sarif_path = sarif.to_string_lossy().into_owned();
+    let out = run_action(&[
+        ("config", "fixtures/LL023-invalid-value/fail.yaml"),
+        ("format", "sarif"),
+        ("sarif-file", &sarif_path),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "errors still fail the step");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("the SARIF file"))
+            .expect("JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results.iter().any(|r| r["ruleId"] == "LL023"),
+        "{results:?}"
+    );
+    let _ = std::fs::remove_file(&sarif);
+    let out = run_action(&[
+        ("config", "fixtures/LL023-invalid-value/fail.yaml"),
+        ("format", "xml"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("::error title=litellm-check::format must be"));
+}
+
+#[test]
+fn action_checks_for_a_toolchain_and_caches_the_build() {
+    let action = read_yaml("action.yml");
+    let steps = action
+        .get("runs")
+        .and_then(|r| r.get("steps"))
+        .and_then(Node::as_seq)
+        .expect("runs.steps");
+    let toolchain = steps
+        .iter()
+        .find(|s| s.get("id").and_then(Node::as_str) == Some("toolchain"))
+        .expect("a toolchain step");
+    // Without cargo on PATH the step fails with an annotation, not "command not found".
+    // bash found on the test's PATH; the step then runs with a PATH that has no cargo.
+    let bash = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("bash"))
+        .find(|path| path.is_file())
+        .expect("bash on PATH");
+    let out = Command::new(bash)
+        .arg("-c")
+        .arg(field(toolchain, "run"))
+        .env_clear()
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("run bash");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no Rust toolchain"));
+    let cache = steps
+        .iter()
+        .find(|s| s.get("id").and_then(Node::as_str) == Some("cache"))
+        .expect("a cache step");
+    let key = cache
+        .get("with")
+        .and_then(|w| w.get("key"))
+        .and_then(Node::as_str)
+        .expect("key");
+    assert!(
+        key.contains("steps.toolchain.outputs.lock") && key.contains("github.action_ref"),
+        "{key}"
+    );
+    let install = steps
+        .iter()
+        .find(|s| s.get("id").and_then(Node::as_str) == Some("install"))
+        .expect("install");
+    assert_eq!(
+        install.get("if").and_then(Node::as_str),
+        Some("steps.cache.outputs.cache-hit != 'true'")
+    );
+}
+
+#[test]
 fn action_require_env_turns_unset_variables_into_errors() {
     let config = "fixtures/LL020-unknown-key/pass.yaml";
     let out = run_action(&[("config", config)]);
