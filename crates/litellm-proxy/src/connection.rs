@@ -174,7 +174,17 @@ pub async fn serve(
                     let _ = tcp.set_nodelay(true);
                     let (app, stopping) = (app.clone(), stopping.clone());
                     let admission = admission.clone();
-                    match admission.open.clone().try_acquire_owned() {
+                    // While others wait at the cap, a new connection queues behind them (the
+                    // semaphore serves waiters in order): taking a slot an eviction freed for an
+                    // earlier arrival would leave that one to time out.
+                    let nobody_waiting =
+                        admission.waiting.available_permits() == MAX_WAITING_AT_CAP;
+                    let free = if nobody_waiting {
+                        admission.open.clone().try_acquire_owned().ok()
+                    } else {
+                        None
+                    };
+                    match free.ok_or(()) {
                         Ok(permit) => {
                             connections.spawn(async move {
                                 serve_connection(tcp, peer, app, &admission, stopping).await;
@@ -184,16 +194,15 @@ pub async fn serve(
                         Err(_) => match admission.waiting.clone().try_acquire_owned() {
                             Ok(waiting) => {
                                 connections.spawn(async move {
-                                    let freed = admission.evict_one();
+                                    // Make room if a connection is idle or slow, then wait
+                                    // (in arrival order) for a slot, up to WAIT_AT_CAP.
+                                    admission.evict_one();
                                     let open = admission.open.clone();
-                                    let slot = if freed {
+                                    let slot =
                                         tokio::time::timeout(WAIT_AT_CAP, open.acquire_owned())
                                             .await
                                             .ok()
-                                            .and_then(Result::ok)
-                                    } else {
-                                        None
-                                    };
+                                            .and_then(Result::ok);
                                     drop(waiting);
                                     match slot {
                                         Some(permit) => {
