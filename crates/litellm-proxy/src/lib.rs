@@ -4,6 +4,7 @@
 //! [`RunningProxy::stop`] drains connections and flushes the spend log. The binary in
 //! `src/main.rs` only parses flags, loads the config through the checker and calls it.
 
+pub mod accounting;
 pub mod auth;
 pub mod config;
 pub mod connection;
@@ -19,6 +20,7 @@ pub mod server;
 pub mod spend;
 pub mod sse;
 pub mod tls;
+pub mod usage;
 pub mod validate;
 
 pub use config::ProxyConfig;

@@ -8,7 +8,7 @@
 //! `output_cost_per_reasoning_token` when the entry has one, else at the output price.
 
 use super::config::DeploymentConfig;
-use super::sse::Usage;
+use super::usage::Usage;
 use litellm_check::price_table;
 
 /// USD per token for one deployment and upstream model.

@@ -1,13 +1,15 @@
 //! The HTTP surface (section 15): chat completions, model list, health, spend logs, metrics.
 
+use super::accounting::{Accounting, Completed, Outcome};
 use super::auth;
 use super::dispatch::{ChatRequest, Dispatcher, Reply, Success, LITELLM_ONLY_KEYS};
 use super::error::ProxyError;
-use super::metrics::{Metrics, Observation};
+use super::metrics::Metrics;
 use super::pricing;
-use super::router::{random_u64, Deployment};
-use super::spend::{SpendQuery, SpendRow, SpendStore};
-use super::sse::{self, StreamEnd, Usage};
+use super::router::random_u64;
+use super::spend::{SpendQuery, SpendStore};
+use super::sse::{self, StreamEnd};
+use super::usage::Usage;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -17,7 +19,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -254,39 +256,35 @@ async fn handle_chat(
     let call_id = call_id();
     // LiteLLM's model group is the name asked for (`gpt-x`), not the alias target or pattern.
     let requested_group = model.clone();
+    // Who asked and when, for the one accounting stage every ending goes through.
+    let accounting = Accounting {
+        state: state.clone(),
+        call_id: call_id.clone(),
+        key_hash: key_hash(&state, key.as_deref()),
+        user: user.unwrap_or_default(),
+        metadata,
+        peer: peer.ip(),
+        start_time,
+        started,
+    };
     let outcome = state.dispatcher.run(target, &request).await;
     let success = match outcome {
         Ok(success) => success,
         Err(failure) => {
-            state.metrics.observe(&Observation {
-                model_group: &requested_group,
-                failed_status: Some(failure.error.status),
-                total: started.elapsed(),
-                upstream: None,
-                prompt_tokens: 0,
-                completion_tokens: 0,
-                spend: 0.0,
+            accounting.finish(Completed {
+                deployment: None,
+                group: &requested_group,
+                model: &model,
+                usage: Usage::default(),
+                cost: 0.0,
+                upstream_time: None,
+                outcome: Outcome::Failure {
+                    status: failure.error.status,
+                },
                 retries: failure.retries,
                 fallbacks: failure.fallbacks,
+                first_byte: None,
             });
-            if let Some(spend) = &state.spend {
-                spend.record(SpendRow {
-                    request_id: call_id.clone(),
-                    api_key_hash: key_hash(&state, key.as_deref()),
-                    spend: 0.0,
-                    usage: Usage::default(),
-                    start_time,
-                    end_time: SystemTime::now(),
-                    completion_start_time: None,
-                    model: model.clone(),
-                    deployment: None,
-                    model_group: requested_group.clone(),
-                    user: user.clone().unwrap_or_default(),
-                    metadata,
-                    requester_ip_address: peer.ip(),
-                    status: "failure",
-                });
-            }
             let mut response = failure
                 .error
                 .with_model_group(&requested_group)
@@ -306,16 +304,6 @@ async fn handle_chat(
             );
             return response;
         }
-    };
-    let record = RecordContext {
-        state: state.clone(),
-        call_id: call_id.clone(),
-        key_hash: key_hash(&state, key.as_deref()),
-        user: user.unwrap_or_default(),
-        metadata,
-        peer: peer.ip(),
-        start_time,
-        started,
     };
     let Some(deployment) = state
         .dispatcher
@@ -396,18 +384,18 @@ async fn handle_chat(
                 &format!("{:.3}", overhead.as_secs_f64() * 1000.0),
             );
             response_headers.insert("content-type", HeaderValue::from_static("application/json"));
-            record.finish(
-                &deployment,
-                &group,
-                &upstream_model,
+            accounting.finish(Completed {
+                deployment: Some(&deployment),
+                group: &group,
+                model: &upstream_model,
                 usage,
-                cost.unwrap_or(0.0),
-                Some(waited),
-                None,
+                cost: cost.unwrap_or(0.0),
+                upstream_time: Some(waited),
+                outcome: Outcome::Success,
                 retries,
                 fallbacks,
-                None,
-            );
+                first_byte: None,
+            });
             (StatusCode::OK, response_headers, Body::from(bytes)).into_response()
         }
         Reply::Stream { first, rest } => {
@@ -430,24 +418,26 @@ async fn handle_chat(
                         usage.prompt_tokens + usage.completion_tokens,
                     );
                 }
-                let status = match (&end.error, end.cancelled) {
-                    (Some(_), _) => Some("failure"),
-                    (None, true) => Some("cancelled"),
-                    (None, false) => None,
+                let outcome = match (&end.error, end.cancelled) {
+                    (Some(error), _) => Outcome::Failure {
+                        status: error.status,
+                    },
+                    (None, true) => Outcome::Cancelled,
+                    (None, false) => Outcome::Success,
                 };
                 // Streams report the upstream's time to first byte; the rest is the upstream's pace.
-                record.finish(
-                    &answered_by,
-                    &group,
-                    &upstream_model,
+                accounting.finish(Completed {
+                    deployment: Some(&answered_by),
+                    group: &group,
+                    model: &upstream_model,
                     usage,
                     cost,
-                    Some(waited),
-                    status,
+                    upstream_time: Some(waited),
+                    outcome,
                     retries,
                     fallbacks,
-                    Some(first_byte),
-                );
+                    first_byte: Some(first_byte),
+                });
             };
             let body = sse::passthrough(
                 first,
@@ -464,73 +454,6 @@ async fn handle_chat(
             response_headers.insert("cache-control", HeaderValue::from_static("no-cache"));
             (StatusCode::OK, response_headers, Body::from_stream(body)).into_response()
         }
-    }
-}
-
-/// What is needed to write the spend row and metrics once a request is over.
-struct RecordContext {
-    state: Arc<AppState>,
-    call_id: String,
-    key_hash: Arc<str>,
-    user: String,
-    /// The client's `metadata`.
-    metadata: Value,
-    peer: IpAddr,
-    start_time: SystemTime,
-    started: Instant,
-}
-
-impl RecordContext {
-    #[allow(clippy::too_many_arguments)]
-    fn finish(
-        self,
-        deployment: &Arc<Deployment>,
-        group: &str,
-        upstream_model: &str,
-        usage: Usage,
-        cost: f64,
-        upstream_time: Option<Duration>,
-        status: Option<&'static str>,
-        retries: u32,
-        fallbacks: u32,
-        first_byte: Option<Instant>,
-    ) {
-        let total = match first_byte {
-            Some(first) => first.duration_since(self.started),
-            None => self.started.elapsed(),
-        };
-        self.state.metrics.observe(&Observation {
-            model_group: group,
-            failed_status: (status == Some("failure")).then_some(500),
-            total,
-            upstream: upstream_time,
-            prompt_tokens: usage.prompt_tokens,
-            completion_tokens: usage.completion_tokens,
-            spend: cost,
-            retries,
-            fallbacks,
-        });
-        let Some(spend) = &self.state.spend else {
-            return;
-        };
-        let completion_start =
-            first_byte.map(|first| self.start_time + first.duration_since(self.started));
-        spend.record(SpendRow {
-            request_id: self.call_id,
-            api_key_hash: self.key_hash,
-            spend: cost,
-            usage,
-            start_time: self.start_time,
-            end_time: SystemTime::now(),
-            completion_start_time: completion_start,
-            model: upstream_model.to_string(),
-            deployment: Some(deployment.clone()),
-            model_group: group.to_string(),
-            user: self.user,
-            metadata: self.metadata,
-            requester_ip_address: self.peer,
-            status: status.unwrap_or("success"),
-        });
     }
 }
 

@@ -19,7 +19,7 @@
 //! (`proxy/health_endpoints/_health_endpoints.py`); the proxy does the same for its file.
 
 use super::router::Deployment;
-use super::sse::Usage;
+use super::usage::Usage;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use litellm_check::env::Environment;
 use litellm_proxy::pricing::{self, rates_for_model};
-use litellm_proxy::sse::Usage;
+use litellm_proxy::usage::Usage;
 use proxy_support::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
