@@ -1090,6 +1090,7 @@ impl<'t> Reader<'t> {
                 key: combined[duplicate].key.scalar_text(),
                 first: combined[first].key.span,
                 duplicate: combined[duplicate].key.span,
+                identical: combined[first].value.to_json() == combined[duplicate].value.to_json(),
             });
         }
         let mut keys: Vec<Option<Node>> = Vec::with_capacity(combined.len());
