@@ -275,7 +275,7 @@ pub struct ValidatedModelInfo {
     pub base_model: Option<String>,
     /// Tier for free/paid routing: `free` or `paid`.
     #[serde(default)]
-    pub tier: Option<ModelTier>,
+    pub tier: Option<Env<ModelTier>>,
     /// Team owning a team-scoped model.
     #[serde(default)]
     pub team_id: Option<String>,
@@ -315,7 +315,7 @@ pub enum ModelTier {
 pub struct ModelMetadata {
     /// What the deployment serves; used by health checks.
     #[serde(default)]
-    pub mode: Option<ModelMode>,
+    pub mode: Option<Env<ModelMode>>,
     /// Custom price per input token, USD.
     #[serde(default)]
     pub input_cost_per_token: Option<Env<f64>>,
@@ -464,6 +464,20 @@ pub struct ModelCapabilities {
     pub supports_reasoning: Option<Env<bool>>,
     pub supports_url_context: Option<Env<bool>>,
 }
+
+/// Enums written as text in mapping values, which may instead be `os.environ/` references
+/// (`Env<T>` reads them by their serde names).
+macro_rules! from_serde_name {
+    ($($enum:ty),*) => {$(
+        impl std::str::FromStr for $enum {
+            type Err = serde_json::Error;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                serde_json::from_value(Value::String(text.to_string()))
+            }
+        }
+    )*};
+}
+from_serde_name!(ModelTier, ModelMode, RoutingStrategy, DebugLevel);
 
 /// `model_info.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -621,7 +635,7 @@ pub struct RouterSettings {
     /// How a deployment is picked within a model group. Unknown values stop 1.109 at start-up and
     /// made every multi-deployment request fail in 1.80.
     #[schemars(extend("default" = "simple-shuffle"))]
-    pub routing_strategy: Option<RoutingStrategy>,
+    pub routing_strategy: Option<Env<RoutingStrategy>>,
     /// Strategy arguments (latency: `ttl`, `lowest_latency_buffer`, `max_latency_list_size`, `ttft_percentile`).
     pub routing_strategy_args: Option<BTreeMap<String, Value>>,
     /// Named subsets of model groups with their own strategy.
@@ -731,7 +745,7 @@ pub struct RouterSettings {
     /// Verbose logging.
     pub set_verbose: Option<Env<bool>>,
     /// `DEBUG` or `INFO`.
-    pub debug_level: Option<DebugLevel>,
+    pub debug_level: Option<Env<DebugLevel>>,
 }
 
 /// `router_settings.debug_level`.
