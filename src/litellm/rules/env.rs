@@ -39,6 +39,10 @@ struct UnsetUse {
     master_key: bool,
 }
 
+/// Related locations shown per variable: a key used in every deployment would otherwise print a
+/// code frame per deployment.
+const SHOWN_USES: usize = 4;
+
 /// LL050 once per variable: at its most consequential use (a crash, then the master key, then the
 /// first), the other uses as related locations.
 fn report_unset(ctx: &Context, uses: Vec<UnsetUse>, out: &mut Vec<Diagnostic>) {
@@ -79,6 +83,7 @@ fn report_unset(ctx: &Context, uses: Vec<UnsetUse>, out: &mut Vec<Diagnostic>) {
         let uses_note = match others {
             0 => String::new(),
             1 => " (used once more)".to_string(),
+            n if n > SHOWN_USES => format!(" (used {n} more times, the first {SHOWN_USES} shown)"),
             n => format!(" (used {n} more times)"),
         };
         let mut d = Diagnostic::new(
@@ -91,7 +96,11 @@ fn report_unset(ctx: &Context, uses: Vec<UnsetUse>, out: &mut Vec<Diagnostic>) {
             "export {name}=… where the proxy runs, or pass --env-file"
         ))
         .with_pointer(primary.pointer.clone());
-        for other in group.iter().filter(|u| !std::ptr::eq(**u, *primary)) {
+        for other in group
+            .iter()
+            .filter(|u| !std::ptr::eq(**u, *primary))
+            .take(SHOWN_USES)
+        {
             d = d.with_secondary(other.span, "also used here");
         }
         out.push(d);
