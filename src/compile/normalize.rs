@@ -122,13 +122,30 @@ fn drop_invalid_moves(
     };
     let mut found = Vec::new();
     crate::litellm::rules::run_all(&ctx, &mut found);
-    let mut invalid: Vec<(&Vec<String>, String)> = Vec::new();
-    for (destination, from, note) in moved {
-        let prefix = crate::diagnostic::pointer(destination);
-        let error = found.iter().find(|d| {
-            d.severity == Severity::Error
-                && (d.pointer == prefix || d.pointer.starts_with(&format!("{prefix}/")))
-        });
+    // The first error under each destination; a destination is one or two keys deep, so each
+    // finding is looked up by its first one and two pointer segments.
+    let destinations: crate::fast_hash::FastMap<String, usize> = moved
+        .iter()
+        .enumerate()
+        .map(|(i, (destination, _, _))| (crate::diagnostic::pointer(destination), i))
+        .collect();
+    let mut first_error: Vec<Option<&crate::diagnostic::Diagnostic>> = vec![None; moved.len()];
+    for d in found.iter().filter(|d| d.severity == Severity::Error) {
+        for depth in [1, 2] {
+            let prefix: String = d
+                .pointer
+                .split('/')
+                .skip(1)
+                .take(depth)
+                .flat_map(|segment| ["/", segment])
+                .collect();
+            if let Some(&i) = destinations.get(&prefix) {
+                first_error[i].get_or_insert(d);
+            }
+        }
+    }
+    let mut invalid: Vec<&Vec<String>> = Vec::new();
+    for ((destination, from, note), error) in moved.iter().zip(first_error) {
         if let (Some(error), Some(text)) = (error, notes.get_mut(*note)) {
             *text = format!(
                 "dropped `{from}`: LiteLLM ignores it there, and moved to `{}` it would be invalid ({}: {})",
@@ -136,10 +153,10 @@ fn drop_invalid_moves(
                 error.code,
                 error.message
             );
-            invalid.push((destination, from.clone()));
+            invalid.push(destination);
         }
     }
-    for (destination, _) in invalid {
+    for destination in invalid {
         remove_entry(tree, destination);
         // A section created only for this move goes too.
         if let (Some(section), NodeKind::Map(top)) = (destination.first(), &mut tree.kind) {
