@@ -115,6 +115,43 @@ fn normalization_drops_and_moves_keys_with_notes() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A key LiteLLM ignores where it is written is moved to where LiteLLM reads it only if it is
+/// valid there: a top-level `cache:` with `${REDIS_HOST}` would turn into a redis host named
+/// `${REDIS_HOST}`, so it is dropped (LiteLLM ignored it, the output ignores it too).
+#[test]
+fn a_move_that_would_bring_errors_is_a_drop() {
+    let dir = tempdir("invalid-move");
+    let path = dir.join("in.yaml");
+    std::fs::write(
+        &path,
+        "model_list:\n  - model_name: gpt\n    litellm_params:\n      model: openai/gpt-4o\n      api_key: os.environ/K\ncache:\n  type: redis\n  host: ${REDIS_HOST}\nnum_retries: 3\n",
+    )
+    .expect("write");
+    let compiled = compile_file(&path).expect("only warnings");
+    assert!(
+        !compiled.litellm_config.contains("REDIS_HOST") && !compiled.litellm_config.contains("cache"),
+        "{}",
+        compiled.litellm_config
+    );
+    assert!(
+        compiled.notes.iter().any(|n| n.starts_with(
+            "dropped `cache`: LiteLLM ignores it there, and moved to `litellm_settings.cache` it would be invalid (LL053"
+        )),
+        "{:?}",
+        compiled.notes
+    );
+    assert!(
+        compiled
+            .notes
+            .iter()
+            .any(|n| n == "moved `num_retries` to `litellm_settings`, where LiteLLM reads it"),
+        "{:?}",
+        compiled.notes
+    );
+    assert_round_trip("invalid-move", &compiled);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn output_is_deterministic() {
     let a = compile_file(Path::new("examples/litellm_config.yaml")).expect("clean");

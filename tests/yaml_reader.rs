@@ -307,7 +307,9 @@ fn duplicate_keys_keep_the_last_value_at_the_first_position() {
         key,
         first,
         duplicate,
+        identical,
     } = &doc.issues[0];
+    assert!(!identical, "3 and 2 differ");
     assert_eq!(key, "a");
     assert_eq!((first.start, duplicate.start), (0, 10));
 }

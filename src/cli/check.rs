@@ -59,6 +59,17 @@ pub struct CheckArgs {
     /// Ignore every settings file.
     #[arg(long)]
     pub isolated: bool,
+    /// Also report what only matters to another runner of the config: `litellm-proxy` adds the
+    /// deployments this project's reference proxy cannot route (LL066).
+    #[arg(long = "for", value_enum, value_name = "RUNNER")]
+    pub runner: Option<Runner>,
+}
+
+/// A program other than LiteLLM that runs the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Runner {
+    /// This project's reference proxy (`litellm-proxy`).
+    LitellmProxy,
 }
 
 /// What a run found, before rendering.
@@ -252,6 +263,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
         let options = CheckOptions {
             env: environment_for(&settings)?,
             require_env: args.require_env || settings.require_env,
+            for_proxy: args.runner == Some(Runner::LitellmProxy),
             ..CheckOptions::default()
         };
         let first_file = sources.iter().count();

@@ -56,6 +56,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
         ignore: Vec::new(),
         config_file: None,
         isolated: false,
+        runner: None,
     };
     let report = match collect(&check) {
         Ok(report) => report,

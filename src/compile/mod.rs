@@ -55,7 +55,7 @@ pub fn compile(
     extra_env: &[EnvUse],
     options: &CompileOptions,
 ) -> Result<Compiled, String> {
-    let (normalized, mut notes) = normalize::normalize(root);
+    let (normalized, mut notes) = normalize::normalize(root, sources);
     let litellm_config = format!(
         "# {GENERATED_MARKER} from {source_name}.\n# Edit the source and compile again; `os.environ/` references are kept, never resolved.\n{}",
         yaml_emit::emit(&normalized)

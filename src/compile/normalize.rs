@@ -4,7 +4,8 @@
 
 use crate::litellm::rules::schema::misplaced_home;
 use crate::schema_walk::Violation;
-use crate::syntax::{Entry, Node, NodeKind, Span};
+use crate::diagnostic::Severity;
+use crate::syntax::{Entry, Node, NodeKind, SourceMap, Span};
 
 /// Top-level sections first in this order; others keep their file order after them.
 const SECTION_ORDER: [&str; 6] = [
@@ -23,10 +24,13 @@ const FALLBACK_LISTS: [&str; 4] = [
     "default_fallbacks",
 ];
 
-/// Returns the normalized tree and a note for every change made.
-pub fn normalize(root: &Node) -> (Node, Vec<String>) {
+/// Returns the normalized tree and a note for every change made. `sources` holds the files the
+/// tree was read from (a moved key is checked where it lands).
+pub fn normalize(root: &Node, sources: &SourceMap) -> (Node, Vec<String>) {
     let mut notes = Vec::new();
     let mut tree = root.clone();
+    // Where moved keys landed, with the note that says so.
+    let mut moved: Vec<(Vec<String>, String, usize)> = Vec::new();
 
     // Keys LiteLLM ignores: collected first (the walker borrows the original tree).
     let walker = crate::litellm::schema::walker();
@@ -54,7 +58,9 @@ pub fn normalize(root: &Node) -> (Node, Vec<String>) {
         let from = display(&path);
         match home {
             Some(section) if section != "the top level" => {
+                let key = path.last().cloned().unwrap_or_default();
                 if insert_into_section(&mut tree, &section, entry) {
+                    moved.push((vec![section.clone(), key], from.clone(), notes.len()));
                     notes.push(format!(
                         "moved `{from}` to `{section}`, where LiteLLM reads it"
                     ));
@@ -69,6 +75,11 @@ pub fn normalize(root: &Node) -> (Node, Vec<String>) {
                 {
                     if let NodeKind::Map(entries) = &mut tree.kind {
                         entries.push(entry);
+                        moved.push((
+                            vec![path.last().cloned().unwrap_or_default()],
+                            from.clone(),
+                            notes.len(),
+                        ));
                         notes.push(format!(
                             "moved `{from}` to the top level, where LiteLLM reads it"
                         ));
@@ -81,9 +92,81 @@ pub fn normalize(root: &Node) -> (Node, Vec<String>) {
         }
     }
 
+    drop_invalid_moves(&mut tree, &moved, sources, &mut notes);
     drop_shadowed_fallbacks(&mut tree, &mut notes);
     reorder(&mut tree);
     (tree, notes)
+}
+
+/// A key LiteLLM ignored where it was written, moved to where LiteLLM reads it, must not bring
+/// errors along (a top-level `cache:` holding `${REDIS_HOST}`): such a move is undone and the key
+/// dropped, so the output runs as the source ran.
+fn drop_invalid_moves(
+    tree: &mut Node,
+    moved: &[(Vec<String>, String, usize)],
+    sources: &SourceMap,
+    notes: &mut [String],
+) {
+    if moved.is_empty() {
+        return;
+    }
+    let env = crate::env::Environment::empty();
+    let resolved = crate::litellm::resolved::ResolvedConfig::from_root(tree);
+    let ctx = crate::litellm::rules::Context {
+        root: tree,
+        sources,
+        groups: &resolved.groups,
+        env: env.presence(),
+        require_env: false,
+        for_proxy: false,
+    };
+    let mut found = Vec::new();
+    crate::litellm::rules::run_all(&ctx, &mut found);
+    // The first error under each destination; a destination is one or two keys deep, so each
+    // finding is looked up by its first one and two pointer segments.
+    let destinations: crate::fast_hash::FastMap<String, usize> = moved
+        .iter()
+        .enumerate()
+        .map(|(i, (destination, _, _))| (crate::diagnostic::pointer(destination), i))
+        .collect();
+    let mut first_error: Vec<Option<&crate::diagnostic::Diagnostic>> = vec![None; moved.len()];
+    for d in found.iter().filter(|d| d.severity == Severity::Error) {
+        for depth in [1, 2] {
+            let prefix: String = d
+                .pointer
+                .split('/')
+                .skip(1)
+                .take(depth)
+                .flat_map(|segment| ["/", segment])
+                .collect();
+            if let Some(&i) = destinations.get(&prefix) {
+                first_error[i].get_or_insert(d);
+            }
+        }
+    }
+    let mut invalid: Vec<&Vec<String>> = Vec::new();
+    for ((destination, from, note), error) in moved.iter().zip(first_error) {
+        if let (Some(error), Some(text)) = (error, notes.get_mut(*note)) {
+            *text = format!(
+                "dropped `{from}`: LiteLLM ignores it there, and moved to `{}` it would be invalid ({}: {})",
+                destination.join("."),
+                error.code,
+                error.message
+            );
+            invalid.push(destination);
+        }
+    }
+    for destination in invalid {
+        remove_entry(tree, destination);
+        // A section created only for this move goes too.
+        if let (Some(section), NodeKind::Map(top)) = (destination.first(), &mut tree.kind) {
+            top.retain(|e| {
+                !(e.key.as_str() == Some(section.as_str())
+                    && e.key.span == Span::default()
+                    && e.value.as_map().is_some_and(<[Entry]>::is_empty))
+            });
+        }
+    }
 }
 
 fn display(path: &[String]) -> String {

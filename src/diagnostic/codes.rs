@@ -64,7 +64,7 @@ codes! {
     NotAMapping = ("LL003", "not-a-mapping", Error,
         "The top level (or an included file) is not a mapping: LiteLLM crashes while processing includes.");
     DuplicateKey = ("LL004", "duplicate-key", Error,
-        "A mapping repeats a key: PyYAML keeps the last value silently, so the first one is lost.");
+        "A mapping repeats a key: PyYAML keeps the last value silently, so the first one is lost (a warning when both values are equal: nothing is lost).");
     IncludeInvalid = ("LL010", "include-invalid", Error,
         "`include` is not a list of strings: LiteLLM raises `'include' must be a list of file paths`.");
     IncludeMissing = ("LL011", "include-missing", Error,
@@ -79,14 +79,14 @@ codes! {
     MisplacedKey = ("LL021", "misplaced-key", Warning,
         "A known key in the wrong section (e.g. `master_key` under `litellm_settings`): LiteLLM never reads it there.");
     InvalidType = ("LL022", "invalid-type", Error,
-        "A value of the wrong type: LiteLLM crashes at start-up, drops the deployment or misbehaves at request time.");
+        "A value of the wrong type: LiteLLM crashes at start-up, drops the deployment (a `model_info` field pydantic validates) or misbehaves at request time. An `os.environ/NAME` reference is accepted wherever a scalar is typed.");
     InvalidValue = ("LL023", "invalid-value", Error,
         "A value outside the accepted set or range (e.g. an unknown `routing_strategy`): LiteLLM rejects it at start-up or fails requests.");
     Yaml11Surprise = ("LL024", "yaml11-surprise", Warning,
         "An unquoted scalar that YAML 1.1 (PyYAML) reads differently from how it looks (`on` is true, `0755` is 493, `1:30` is 90, `3e-06` is a string).");
     // ---- model_list ----------------------------------------------------------------------------
     ModelEntryInvalid = ("LL030", "model-entry-invalid", Error,
-        "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model`, or has `model_info: null`: LiteLLM fails to start (KeyError, AttributeError).");
+        "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model` (reported at a misspelling of it when there is one), or has `model_info: null`: LiteLLM fails to start (KeyError, AttributeError).");
     UnknownProvider = ("LL031", "unknown-provider", Error,
         "`litellm_params.model` has no provider LiteLLM knows: the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400.");
     InconsistentGroupWeights = ("LL032", "inconsistent-group-weights", Warning,
@@ -106,7 +106,7 @@ codes! {
         "Fallbacks set in both `router_settings` and `litellm_settings`: the router's list replaces the other wholesale.");
     // ---- environment and secrets ---------------------------------------------------------------
     EnvUnset = ("LL050", "env-unset", Warning,
-        "`os.environ/NAME` names a variable that is not set: LiteLLM silently uses null (no key, no master key).");
+        "`os.environ/NAME` names a variable that is not set: LiteLLM silently uses null (no key, no master key), or crashes at start-up where null is fatal (`litellm_params.model`, a redis cache host, a guardrail's key). One finding per variable; an error with `--require-env`.");
     EnvNotResolved = ("LL051", "env-not-resolved", Warning,
         "`os.environ/NAME` where LiteLLM never resolves it (a direct list item or a mapping key): the literal text is used.");
     EnvDefinedTooLate = ("LL052", "env-defined-too-late", Warning,
@@ -129,7 +129,7 @@ codes! {
     MasterKeyUnsafe = ("LL065", "master-key-unsafe", Warning,
         "No master key, an unset one, or the demo `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError); 1.80 ran unauthenticated.");
     ProxyCannotRoute = ("LL066", "proxy-cannot-route", Warning,
-        "A deployment's provider is not one `litellm-proxy` can call (it routes the OpenAI-compatible providers, Anthropic, Gemini and Azure): the reference proxy skips the deployment at start-up, so its model group has fewer (or no) deployments there than under LiteLLM.");
+        "A deployment's provider is not one `litellm-proxy` can call (it routes the OpenAI-compatible providers, Anthropic, Gemini and Azure): the reference proxy skips the deployment at start-up, so its model group has fewer (or no) deployments there than under LiteLLM. Reported by `litellm-proxy` at start-up and by `check --for litellm-proxy`.");
     ProviderKeyUnset = ("LL067", "provider-key-unset", Warning,
         "A deployment of a hosted provider gives no `api_key` and none of the provider's key variables (e.g. `GROQ_API_KEY`) is set: LiteLLM starts, but every request to it fails (the provider answers 401, or the client refuses to send without a key).");
     JwtAuthUnknownField = ("LL068", "jwt-auth-unknown-field", Error,

@@ -17,6 +17,9 @@ pub struct CheckOptions {
     pub env: Environment,
     /// Unset environment variables are errors, not warnings.
     pub require_env: bool,
+    /// The LiteLLM config is for `litellm-proxy`: also report deployments it cannot route (LL066).
+    /// OpenClaw checks ignore it.
+    pub for_proxy: bool,
     pub limits: Limits,
 }
 
@@ -26,6 +29,7 @@ impl CheckOptions {
         CheckOptions {
             env: env.clone(),
             require_env,
+            for_proxy: false,
             limits: Limits::default(),
         }
     }
@@ -70,6 +74,7 @@ pub fn check_file(
             groups: &resolved.groups,
             env: options.env.presence(),
             require_env: options.require_env,
+            for_proxy: options.for_proxy,
         };
         run_all(&ctx, &mut diagnostics);
     }

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::fast_hash::{map_with_capacity, FastMap, FastSet};
 use crate::syntax::{
     yaml, Budget, Entry, FileId, Limits, Node, NodeKind, ReadError, ReadIssue, SourceFile,
@@ -83,11 +83,19 @@ pub fn read_yaml_file(
             }
             for issue in doc.issues {
                 match issue {
-                    ReadIssue::DuplicateKey { key, first, duplicate } => diagnostics.push(
+                    ReadIssue::DuplicateKey { key, first, duplicate, identical: false } => diagnostics.push(
                         Diagnostic::new(Code::DuplicateKey, duplicate, format!("duplicate key `{key}`: LiteLLM silently keeps only this last value"))
                             .with_label("repeated here")
                             .with_secondary(first, "first defined here")
                             .with_help("remove one of the two, or merge their contents"),
+                    ),
+                    // PyYAML keeps the last copy, which equals the first: only the repetition is wrong.
+                    ReadIssue::DuplicateKey { key, first, duplicate, identical: true } => diagnostics.push(
+                        Diagnostic::new(Code::DuplicateKey, duplicate, format!("duplicate key `{key}` repeats the same value: nothing is lost, the copy is redundant"))
+                            .with_severity(Severity::Warning)
+                            .with_label("same value again")
+                            .with_secondary(first, "first defined here")
+                            .with_help("remove one of the two"),
                     ),
                 }
             }

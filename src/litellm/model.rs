@@ -238,18 +238,84 @@ pub struct LitellmParams {
     pub extra: BTreeMap<String, Value>,
 }
 
-/// `model_info`: metadata. Open: extra keys are kept and shown in `/model/info`.
+/// `model_info`: LiteLLM's `ModelInfo` (litellm/types/router.py), a pydantic model with
+/// `extra="allow"`. Open: extra keys are kept and shown in `/model/info`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ModelInfo {
-    /// Deployment id. Generated from a hash of the params when absent.
+    /// The fields pydantic validates when the Router builds the deployment.
+    #[serde(flatten)]
+    pub validated: ValidatedModelInfo,
+    /// Fields read by the router, the proxy and cost tracking without validation.
+    #[serde(flatten)]
+    pub metadata: ModelMetadata,
+    /// Every other key is kept as metadata.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// The fields of LiteLLM's `ModelInfo` model (litellm/types/router.py, 1.80 and 1.109): a value
+/// pydantic rejects fails `Deployment(...)`, and the Router drops the deployment ("Error creating
+/// deployment").
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ValidatedModelInfo {
+    /// Deployment id (a string; an integer is converted). Generated when absent.
     #[serde(default)]
-    pub id: Option<Value>,
-    /// What the deployment serves; used by health checks.
+    pub id: Option<ModelId>,
+    /// Set by the proxy for models stored in the database.
     #[serde(default)]
-    pub mode: Option<ModelMode>,
+    pub db_model: Option<Env<bool>>,
+    /// Who last updated a database model.
+    #[serde(default)]
+    pub updated_by: Option<String>,
+    /// Who created a database model.
+    #[serde(default)]
+    pub created_by: Option<String>,
     /// Model name to price with (e.g. the real model behind an Azure deployment name).
     #[serde(default)]
     pub base_model: Option<String>,
+    /// Tier for free/paid routing: `free` or `paid`.
+    #[serde(default)]
+    pub tier: Option<Env<ModelTier>>,
+    /// Team owning a team-scoped model.
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// The name team members use for a team-scoped model.
+    #[serde(default)]
+    pub team_public_model_name: Option<String>,
+    /// When a database model was last updated (a datetime).
+    #[serde(default)]
+    pub updated_at: Option<Value>,
+    /// When a database model was created (a datetime).
+    #[serde(default)]
+    pub created_at: Option<Value>,
+}
+
+/// `model_info.id`: `ModelInfo.__init__` turns an integer (a boolean is one in Python) into text.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ModelId {
+    Text(String),
+    Number(i64),
+    Flag(bool),
+}
+
+/// `model_info.tier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelTier {
+    Free,
+    Paid,
+}
+
+/// `model_info` keys LiteLLM reads but does not validate: the proxy's own (mode, health checks,
+/// environments, access groups) and the price-table fields of `ModelInfoBase` and
+/// `ProviderSpecificModelInfo` (litellm/types/utils.py, TypedDicts), which register custom prices
+/// and capabilities for the deployment.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ModelMetadata {
+    /// What the deployment serves; used by health checks.
+    #[serde(default)]
+    pub mode: Option<Env<ModelMode>>,
     /// Custom price per input token, USD.
     #[serde(default)]
     pub input_cost_per_token: Option<Env<f64>>,
@@ -258,13 +324,13 @@ pub struct ModelInfo {
     pub output_cost_per_token: Option<Env<f64>>,
     /// Maximum tokens (legacy field).
     #[serde(default)]
-    pub max_tokens: Option<u64>,
+    pub max_tokens: Option<Env<u64>>,
     /// Context window in tokens.
     #[serde(default)]
-    pub max_input_tokens: Option<u64>,
+    pub max_input_tokens: Option<Env<u64>>,
     /// Maximum output tokens.
     #[serde(default)]
-    pub max_output_tokens: Option<u64>,
+    pub max_output_tokens: Option<Env<u64>>,
     /// Access groups usable in key/team `models` lists.
     #[serde(default)]
     pub access_groups: Option<Vec<String>>,
@@ -285,29 +351,133 @@ pub struct ModelInfo {
     pub description: Option<String>,
     /// Skip this deployment in background health checks.
     #[serde(default)]
-    pub disable_background_health_check: Option<bool>,
+    pub disable_background_health_check: Option<Env<bool>>,
     /// Model used for its health check.
     #[serde(default)]
     pub health_check_model: Option<String>,
     /// Health check timeout, seconds.
     #[serde(default)]
     pub health_check_timeout: Option<Env<f64>>,
-    /// Supports images in the input.
+    /// Provider shown in listings and used for pricing.
     #[serde(default)]
-    pub supports_vision: Option<bool>,
-    /// Supports tool calls.
+    pub litellm_provider: Option<String>,
+    /// Price-table key of the model.
     #[serde(default)]
-    pub supports_function_calling: Option<bool>,
-    /// Supports reasoning.
+    pub key: Option<String>,
+    /// OpenAI parameters the model supports.
     #[serde(default)]
-    pub supports_reasoning: Option<bool>,
-    /// Team owning a team-scoped model.
+    pub supported_openai_params: Option<Vec<String>>,
+    /// Endpoints the model serves (`/chat/completions`, `/responses`, ...).
     #[serde(default)]
-    pub team_id: Option<String>,
-    /// Every other key is kept as metadata.
+    pub supported_endpoints: Option<Vec<String>>,
+    /// Input modalities (`text`, `image`, `audio`, ...).
+    #[serde(default)]
+    pub supported_modalities: Option<Vec<String>>,
+    /// Output modalities.
+    #[serde(default)]
+    pub supported_output_modalities: Option<Vec<String>>,
+    /// Tokens per minute of the model.
+    #[serde(default)]
+    pub tpm: Option<Env<u64>>,
+    /// Requests per minute of the model.
+    #[serde(default)]
+    pub rpm: Option<Env<u64>>,
+    /// Size of an embedding vector.
+    #[serde(default)]
+    pub output_vector_size: Option<Env<u64>>,
+    /// Web search cost per query, by context size (`search_context_size_low`, ...).
+    #[serde(default)]
+    pub search_context_cost_per_query: Option<BTreeMap<String, Env<f64>>>,
+    /// Tiered prices (e.g. Dashscope).
+    #[serde(default)]
+    pub tiered_pricing: Option<Vec<BTreeMap<String, Value>>>,
+    /// Custom prices for other units (USD): per character, image, second, audio token, query,
+    /// page, reasoning token, batch token, cache read and write, above 128k/200k tokens, ...
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    pub prices: ModelPrices,
+    /// Capabilities, as in the price table.
+    #[serde(flatten)]
+    pub capabilities: ModelCapabilities,
 }
+
+/// The price fields of `ModelInfoBase` beyond input and output per token, USD.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ModelPrices {
+    pub input_cost_per_token_flex: Option<Env<f64>>,
+    pub input_cost_per_token_priority: Option<Env<f64>>,
+    pub input_cost_per_token_batches: Option<Env<f64>>,
+    pub input_cost_per_token_above_128k_tokens: Option<Env<f64>>,
+    pub input_cost_per_token_above_200k_tokens: Option<Env<f64>>,
+    pub input_cost_per_character: Option<Env<f64>>,
+    pub input_cost_per_character_above_128k_tokens: Option<Env<f64>>,
+    pub input_cost_per_audio_token: Option<Env<f64>>,
+    pub input_cost_per_query: Option<Env<f64>>,
+    pub input_cost_per_image: Option<Env<f64>>,
+    pub input_cost_per_pixel: Option<Env<f64>>,
+    pub input_cost_per_audio_per_second: Option<Env<f64>>,
+    pub input_cost_per_video_per_second: Option<Env<f64>>,
+    pub input_cost_per_second: Option<Env<f64>>,
+    pub cache_creation_input_token_cost: Option<Env<f64>>,
+    pub cache_creation_input_token_cost_above_200k_tokens: Option<Env<f64>>,
+    pub cache_creation_input_token_cost_above_1hr: Option<Env<f64>>,
+    pub cache_read_input_token_cost: Option<Env<f64>>,
+    pub cache_read_input_token_cost_flex: Option<Env<f64>>,
+    pub cache_read_input_token_cost_priority: Option<Env<f64>>,
+    pub cache_read_input_token_cost_above_200k_tokens: Option<Env<f64>>,
+    pub output_cost_per_token_flex: Option<Env<f64>>,
+    pub output_cost_per_token_priority: Option<Env<f64>>,
+    pub output_cost_per_token_batches: Option<Env<f64>>,
+    pub output_cost_per_token_above_128k_tokens: Option<Env<f64>>,
+    pub output_cost_per_token_above_200k_tokens: Option<Env<f64>>,
+    pub output_cost_per_character: Option<Env<f64>>,
+    pub output_cost_per_character_above_128k_tokens: Option<Env<f64>>,
+    pub output_cost_per_audio_token: Option<Env<f64>>,
+    pub output_cost_per_image: Option<Env<f64>>,
+    pub output_cost_per_image_token: Option<Env<f64>>,
+    pub output_cost_per_reasoning_token: Option<Env<f64>>,
+    pub output_cost_per_video_per_second: Option<Env<f64>>,
+    pub output_cost_per_audio_per_second: Option<Env<f64>>,
+    pub output_cost_per_second: Option<Env<f64>>,
+    pub ocr_cost_per_page: Option<Env<f64>>,
+    pub annotation_cost_per_page: Option<Env<f64>>,
+    pub citation_cost_per_token: Option<Env<f64>>,
+}
+
+/// `ProviderSpecificModelInfo`: what the model supports.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ModelCapabilities {
+    pub supports_system_messages: Option<Env<bool>>,
+    pub supports_response_schema: Option<Env<bool>>,
+    pub supports_vision: Option<Env<bool>>,
+    pub supports_function_calling: Option<Env<bool>>,
+    pub supports_tool_choice: Option<Env<bool>>,
+    pub supports_assistant_prefill: Option<Env<bool>>,
+    pub supports_prompt_caching: Option<Env<bool>>,
+    pub supports_computer_use: Option<Env<bool>>,
+    pub supports_audio_input: Option<Env<bool>>,
+    pub supports_embedding_image_input: Option<Env<bool>>,
+    pub supports_audio_output: Option<Env<bool>>,
+    pub supports_pdf_input: Option<Env<bool>>,
+    pub supports_native_streaming: Option<Env<bool>>,
+    pub supports_parallel_function_calling: Option<Env<bool>>,
+    pub supports_web_search: Option<Env<bool>>,
+    pub supports_reasoning: Option<Env<bool>>,
+    pub supports_url_context: Option<Env<bool>>,
+}
+
+/// Enums written as text in mapping values, which may instead be `os.environ/` references
+/// (`Env<T>` reads them by their serde names).
+macro_rules! from_serde_name {
+    ($($enum:ty),*) => {$(
+        impl std::str::FromStr for $enum {
+            type Err = serde_json::Error;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                serde_json::from_value(Value::String(text.to_string()))
+            }
+        }
+    )*};
+}
+from_serde_name!(ModelTier, ModelMode, RoutingStrategy, DebugLevel);
 
 /// `model_info.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -372,7 +542,7 @@ pub struct PromptItem {
     pub environment: Option<String>,
     /// Version number.
     #[serde(default)]
-    pub version: Option<i64>,
+    pub version: Option<Env<i64>>,
     /// Other keys are kept as they are.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
@@ -397,10 +567,10 @@ pub struct PromptParams {
     pub dotprompt_content: Option<String>,
     /// Keep the request's model instead of the prompt's.
     #[serde(default)]
-    pub ignore_prompt_manager_model: Option<bool>,
+    pub ignore_prompt_manager_model: Option<Env<bool>>,
     /// Keep the request's parameters instead of the prompt's.
     #[serde(default)]
-    pub ignore_prompt_manager_optional_params: Option<bool>,
+    pub ignore_prompt_manager_optional_params: Option<Env<bool>>,
     /// Every other key is passed to the prompt manager.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
@@ -452,7 +622,7 @@ pub enum AliasTarget {
         model: String,
         /// Hide the alias from model listings.
         #[serde(default)]
-        hidden: Option<bool>,
+        hidden: Option<Env<bool>>,
     },
 }
 
@@ -465,7 +635,7 @@ pub struct RouterSettings {
     /// How a deployment is picked within a model group. Unknown values stop 1.109 at start-up and
     /// made every multi-deployment request fail in 1.80.
     #[schemars(extend("default" = "simple-shuffle"))]
-    pub routing_strategy: Option<RoutingStrategy>,
+    pub routing_strategy: Option<Env<RoutingStrategy>>,
     /// Strategy arguments (latency: `ttl`, `lowest_latency_buffer`, `max_latency_list_size`, `ttft_percentile`).
     pub routing_strategy_args: Option<BTreeMap<String, Value>>,
     /// Named subsets of model groups with their own strategy.
@@ -496,7 +666,7 @@ pub struct RouterSettings {
     #[schemars(extend("default" = 5))]
     pub cooldown_time: Option<Env<f64>>,
     /// Turn cooldowns off.
-    pub disable_cooldowns: Option<bool>,
+    pub disable_cooldowns: Option<Env<bool>>,
     /// Fallbacks for any error that survives retries.
     pub fallbacks: Option<Value>,
     /// Fallbacks for context-window-exceeded errors.
@@ -508,13 +678,13 @@ pub struct RouterSettings {
     /// Alias -> model group (or `{model, hidden}`). Targets are not checked by LiteLLM.
     pub model_group_alias: Option<BTreeMap<String, AliasTarget>>,
     /// Drop deployments whose context window is too small for the prompt.
-    pub enable_pre_call_checks: Option<bool>,
+    pub enable_pre_call_checks: Option<Env<bool>>,
     /// Extra pre-call checks.
     pub optional_pre_call_checks: Option<Vec<PreCallCheck>>,
     /// Tag-based routing.
-    pub enable_tag_filtering: Option<bool>,
+    pub enable_tag_filtering: Option<Env<bool>>,
     /// Match any tag instead of all.
-    pub tag_filtering_match_any: Option<bool>,
+    pub tag_filtering_match_any: Option<Env<bool>>,
     /// Prefix of tag routing headers.
     pub tag_routing_prefix: Option<String>,
     /// Redis host for shared cooldown and usage state.
@@ -530,7 +700,7 @@ pub struct RouterSettings {
     /// Extra Redis arguments.
     pub cache_kwargs: Option<BTreeMap<String, Value>>,
     /// Cache responses in the router.
-    pub cache_responses: Option<bool>,
+    pub cache_responses: Option<Env<bool>>,
     /// Groups of models sharing a cache.
     pub caching_groups: Option<Vec<Value>>,
     /// SDK client cache TTL, seconds.
@@ -549,23 +719,23 @@ pub struct RouterSettings {
     pub alerting_config: Option<BTreeMap<String, Value>>,
     /// Fall back when a provider rejects unsupported parameters (default true).
     #[schemars(extend("default" = true))]
-    pub fallback_on_unsupported_params: Option<bool>,
+    pub fallback_on_unsupported_params: Option<Env<bool>>,
     /// Deployment affinity TTL, seconds.
     pub deployment_affinity_ttl_seconds: Option<Env<u64>>,
     /// Per-group affinity settings.
     pub model_group_affinity_config: Option<BTreeMap<String, Value>>,
     /// Weighted failover.
-    pub enable_weighted_failover: Option<bool>,
+    pub enable_weighted_failover: Option<Env<bool>>,
     /// Continue a stream on a fallback after a mid-stream failure.
-    pub enable_mid_stream_fallback_continuation: Option<bool>,
+    pub enable_mid_stream_fallback_continuation: Option<Env<bool>>,
     /// Re-pin session affinity on failover.
-    pub session_affinity_repin_on_failover: Option<bool>,
+    pub session_affinity_repin_on_failover: Option<Env<bool>>,
     /// Route around unhealthy deployments (normally set from `general_settings`).
-    pub enable_health_check_routing: Option<bool>,
+    pub enable_health_check_routing: Option<Env<bool>>,
     /// Seconds after which a health result is stale.
     pub health_check_staleness_threshold: Option<Env<f64>>,
     /// Ignore transient health-check errors.
-    pub health_check_ignore_transient_errors: Option<bool>,
+    pub health_check_ignore_transient_errors: Option<Env<bool>>,
     /// Model groups checked in the background.
     pub background_health_check_model_groups: Option<Vec<String>>,
     /// Guardrails applied by the router.
@@ -573,9 +743,9 @@ pub struct RouterSettings {
     /// Router plugins (import paths, relative to the config).
     pub plugins: Option<Vec<Value>>,
     /// Verbose logging.
-    pub set_verbose: Option<bool>,
+    pub set_verbose: Option<Env<bool>>,
     /// `DEBUG` or `INFO`.
-    pub debug_level: Option<DebugLevel>,
+    pub debug_level: Option<Env<DebugLevel>>,
 }
 
 /// `router_settings.debug_level`.

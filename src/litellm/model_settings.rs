@@ -18,7 +18,7 @@ use super::env_value::Env;
 #[schemars(extend("additionalProperties" = false))]
 pub struct LitellmSettings {
     /// Enable response caching. Only the YAML boolean `true` enables it: the string "true" does not.
-    pub cache: Option<bool>,
+    pub cache: Option<Env<bool>>,
     /// Cache backend: `type` (local, redis, redis-semantic, valkey-semantic, s3, qdrant-semantic, azure-blob, gcs, disk), host, port, password, namespace, ttl, mode, supported_call_types, ...
     pub cache_params: Option<BTreeMap<String, Value>>,
     /// Callbacks: integration names (prometheus, otel, langfuse, ...) or `module.attribute` import paths relative to the config; an import failure stops start-up.
@@ -34,17 +34,17 @@ pub struct LitellmSettings {
     /// Per-callback settings.
     pub callback_settings: Option<BTreeMap<String, Value>>,
     /// Verbose debug logging (deprecated: use LITELLM_LOG).
-    pub set_verbose: Option<bool>,
+    pub set_verbose: Option<Env<bool>>,
     /// Log as JSON.
-    pub json_logs: Option<bool>,
+    pub json_logs: Option<Env<bool>>,
     /// Log level.
     pub log_level: Option<Value>,
     /// Drop parameters a provider does not support instead of failing.
-    pub drop_params: Option<bool>,
+    pub drop_params: Option<Env<bool>>,
     /// Extra parameters to drop.
     pub additional_drop_params: Option<Vec<Value>>,
     /// Let LiteLLM adjust requests for provider quirks.
-    pub modify_params: Option<bool>,
+    pub modify_params: Option<Env<bool>>,
     /// Default request timeout, seconds (module default 6000, mapped to 600 for chat).
     pub request_timeout: Option<Env<f64>>,
     /// Default retries (used when router_settings.num_retries is unset).
@@ -66,11 +66,11 @@ pub struct LitellmSettings {
     /// Global alias -> model map, resolved before model_group_alias.
     pub model_alias_map: Option<BTreeMap<String, Value>>,
     /// Do not log message content.
-    pub turn_off_message_logging: Option<bool>,
+    pub turn_off_message_logging: Option<Env<bool>>,
     /// Redact key information in logs.
-    pub redact_user_api_key_info: Option<bool>,
+    pub redact_user_api_key_info: Option<Env<bool>>,
     /// Redact messages in exception text.
-    pub redact_messages_in_exceptions: Option<bool>,
+    pub redact_messages_in_exceptions: Option<Env<bool>>,
     /// Proxy-wide budget, USD (float()-coerced; non-numeric stops start-up).
     pub max_budget: Option<Env<f64>>,
     /// Budget window, e.g. `30d`.
@@ -102,25 +102,25 @@ pub struct LitellmSettings {
     /// Defaults for end users.
     pub default_end_user_params: Option<BTreeMap<String, Value>>,
     /// Force IPv4 for provider calls.
-    pub force_ipv4: Option<bool>,
+    pub force_ipv4: Option<Env<bool>>,
     /// Verify TLS certificates (bool or a CA bundle path).
     pub ssl_verify: Option<Value>,
     /// Client certificate path.
     pub ssl_certificate: Option<String>,
     /// Enable preview features.
-    pub enable_preview_features: Option<bool>,
+    pub enable_preview_features: Option<Env<bool>>,
     /// Validate JSON-schema responses.
-    pub enable_json_schema_validation: Option<bool>,
+    pub enable_json_schema_validation: Option<Env<bool>>,
     /// Do not track end-user cost.
-    pub disable_end_user_cost_tracking: Option<bool>,
+    pub disable_end_user_cost_tracking: Option<Env<bool>>,
     /// Do not track end-user cost in Prometheus.
-    pub disable_end_user_cost_tracking_prometheus_only: Option<bool>,
+    pub disable_end_user_cost_tracking_prometheus_only: Option<Env<bool>>,
     /// Track end-user cost in Prometheus only.
-    pub enable_end_user_cost_tracking_prometheus_only: Option<bool>,
+    pub enable_end_user_cost_tracking_prometheus_only: Option<Env<bool>>,
     /// Store audit logs (enterprise).
-    pub store_audit_logs: Option<bool>,
+    pub store_audit_logs: Option<Env<bool>>,
     /// Cache auth in Redis.
-    pub enable_redis_auth_cache: Option<bool>,
+    pub enable_redis_auth_cache: Option<Env<bool>>,
     /// Alias -> MCP server.
     pub mcp_aliases: Option<BTreeMap<String, Value>>,
     /// MCP semantic tool filter settings.
@@ -146,21 +146,21 @@ pub struct LitellmSettings {
     /// Background Responses API settings.
     pub responses: Option<BTreeMap<String, Value>>,
     /// Suppress the start-up banner.
-    pub suppress_startup_output: Option<bool>,
+    pub suppress_startup_output: Option<Env<bool>>,
     /// When budgets reset.
     pub budget_reset_time: Option<Value>,
     /// Pattern key aliases must match.
     pub key_alias_pattern: Option<Value>,
     /// Anonymous telemetry.
-    pub telemetry: Option<bool>,
+    pub telemetry: Option<Env<bool>>,
     /// Return provider response headers.
-    pub return_response_headers: Option<bool>,
+    pub return_response_headers: Option<Env<bool>>,
     /// Request headers recorded as spend tags.
     pub extra_spend_tag_headers: Option<Vec<Value>>,
     /// Let requests disable callbacks.
-    pub allow_dynamic_callback_disabling: Option<bool>,
+    pub allow_dynamic_callback_disabling: Option<Env<bool>>,
     /// Send user information to providers in headers.
-    pub add_user_information_to_llm_headers: Option<bool>,
+    pub add_user_information_to_llm_headers: Option<Env<bool>>,
     /// AWS SQS logger settings.
     pub aws_sqs_callback_params: Option<BTreeMap<String, Value>>,
     /// S3 logger settings.
@@ -172,7 +172,7 @@ pub struct LitellmSettings {
     /// Blocked users (file path or list).
     pub blocked_user_list: Option<Value>,
     /// Check provider endpoints when listing models.
-    pub check_provider_endpoint: Option<bool>,
+    pub check_provider_endpoint: Option<Env<bool>>,
     /// Cold-storage logger.
     pub cold_storage_custom_logger: Option<Value>,
     /// Discounts per provider.
@@ -184,19 +184,19 @@ pub struct LitellmSettings {
     /// Tags exported to Prometheus.
     pub custom_prometheus_tags: Option<Vec<Value>>,
     /// Do not tag requests with the user agent.
-    pub disable_add_user_agent_to_request_tags: Option<bool>,
+    pub disable_add_user_agent_to_request_tags: Option<Env<bool>>,
     /// Include provider-specific params in cache keys.
-    pub enable_caching_on_provider_specific_optional_params: Option<bool>,
+    pub enable_caching_on_provider_specific_optional_params: Option<Env<bool>>,
     /// Let model configs override credentials.
-    pub enable_model_config_credential_overrides: Option<bool>,
+    pub enable_model_config_credential_overrides: Option<Env<bool>>,
     /// Forward the traceparent header.
-    pub forward_traceparent_to_llm_provider: Option<bool>,
+    pub forward_traceparent_to_llm_provider: Option<Env<bool>>,
     /// Ignore the `no-log` request parameter.
-    pub global_disable_no_log_param: Option<bool>,
+    pub global_disable_no_log_param: Option<Env<bool>>,
     /// Google moderation threshold.
     pub google_moderation_confidence_threshold: Option<Env<f64>>,
     /// Add cost to streamed usage chunks.
-    pub include_cost_in_streaming_usage: Option<bool>,
+    pub include_cost_in_streaming_usage: Option<Env<bool>>,
     /// Default Langfuse tags.
     pub langfuse_default_tags: Option<Vec<Value>>,
     /// LlamaGuard model.
@@ -204,15 +204,15 @@ pub struct LitellmSettings {
     /// LLM Guard mode.
     pub llm_guard_mode: Option<String>,
     /// Log raw provider requests and responses.
-    pub log_raw_request_response: Option<bool>,
+    pub log_raw_request_response: Option<Env<bool>>,
     /// Realtime event types to log.
     pub logged_real_time_event_types: Option<Value>,
     /// Mock network calls (testing).
     pub network_mock: Option<Value>,
     /// Emit the stream label in Prometheus.
-    pub prometheus_emit_stream_label: Option<bool>,
+    pub prometheus_emit_stream_label: Option<Env<bool>>,
     /// Initialise budget metrics at start-up.
-    pub prometheus_initialize_budget_metrics: Option<bool>,
+    pub prometheus_initialize_budget_metrics: Option<Env<bool>>,
     /// Prometheus metric groups.
     pub prometheus_metrics_config: Option<Vec<Value>>,
     /// Prompt-injection detection settings.
@@ -220,23 +220,23 @@ pub struct LitellmSettings {
     /// Reasoning auto-summary setting.
     pub reasoning_auto_summary: Option<Value>,
     /// Require auth on /metrics.
-    pub require_auth_for_metrics_endpoint: Option<bool>,
+    pub require_auth_for_metrics_endpoint: Option<Env<bool>>,
     /// Skip system messages in guardrails.
-    pub skip_system_message_in_guardrail: Option<bool>,
+    pub skip_system_message_in_guardrail: Option<Env<bool>>,
     /// Budgets per tag.
     pub tag_budget_config: Option<BTreeMap<String, Value>>,
     /// Route /v1/messages through chat completions.
-    pub use_chat_completions_url_for_anthropic_messages: Option<bool>,
+    pub use_chat_completions_url_for_anthropic_messages: Option<Env<bool>>,
     /// Maximum parallel requests.
     pub max_parallel_requests: Option<Value>,
     /// Load-balance batch endpoints.
-    pub enable_loadbalancing_on_batch_endpoints: Option<bool>,
+    pub enable_loadbalancing_on_batch_endpoints: Option<Env<bool>>,
     /// Use httpx instead of aiohttp.
-    pub disable_aiohttp_transport: Option<bool>,
+    pub disable_aiohttp_transport: Option<Env<bool>>,
     /// Force IPv4 transport.
-    pub force_ipv4_transport: Option<bool>,
+    pub force_ipv4_transport: Option<Env<bool>>,
     /// Send SDK calls through a LiteLLM proxy.
-    pub use_litellm_proxy: Option<bool>,
+    pub use_litellm_proxy: Option<Env<bool>>,
     /// Model -> larger-context model (legacy).
     pub context_window_fallback_dict: Option<BTreeMap<String, Value>>,
     /// Settings for success callbacks.
@@ -251,7 +251,7 @@ pub struct GeneralSettings {
     /// The proxy admin key (or env LITELLM_MASTER_KEY). 1.109 refuses to start without one, or with the demo value `sk-1234`.
     pub master_key: Option<String>,
     /// Let 1.109 start without a safe master key.
-    pub dangerously_permit_weak_or_unset_master_key: Option<bool>,
+    pub dangerously_permit_weak_or_unset_master_key: Option<Env<bool>>,
     /// Postgres URL (or env DATABASE_URL); needed for virtual keys and spend logs.
     pub database_url: Option<String>,
     /// Database connection pool size (default 10).
@@ -261,21 +261,23 @@ pub struct GeneralSettings {
     #[schemars(extend("default" = 60))]
     pub database_connection_timeout: Option<Env<f64>>,
     /// Store models and settings in the database, editable through the API.
-    pub store_model_in_db: Option<bool>,
+    pub store_model_in_db: Option<Env<bool>>,
     /// Store prompts and responses in spend logs.
-    pub store_prompts_in_spend_logs: Option<bool>,
+    pub store_prompts_in_spend_logs: Option<Env<bool>>,
     /// Do not write spend logs.
-    pub disable_spend_logs: Option<bool>,
+    pub disable_spend_logs: Option<Env<bool>>,
+    /// Do not update spend of keys, users and teams in the database.
+    pub disable_spend_updates: Option<Env<bool>>,
     /// Do not write error logs.
-    pub disable_error_logs: Option<bool>,
+    pub disable_error_logs: Option<Env<bool>>,
     /// Do not return the master key in the UI.
-    pub disable_master_key_return: Option<bool>,
+    pub disable_master_key_return: Option<Env<bool>>,
     /// Do not reset budgets.
-    pub disable_reset_budget: Option<bool>,
+    pub disable_reset_budget: Option<Env<bool>>,
     /// Do not migrate the database schema.
-    pub disable_prisma_schema_update: Option<bool>,
+    pub disable_prisma_schema_update: Option<Env<bool>>,
     /// Disable Responses API id checks.
-    pub disable_responses_id_security: Option<bool>,
+    pub disable_responses_id_security: Option<Env<bool>>,
     /// Spend-log batch write interval, seconds.
     pub proxy_batch_write_at: Option<Env<u64>>,
     /// Minimum budget reset check interval, seconds.
@@ -289,9 +291,9 @@ pub struct GeneralSettings {
     /// Secret manager settings (access_mode, hosted_keys, ...).
     pub key_management_settings: Option<BTreeMap<String, Value>>,
     /// Legacy switch for Google KMS.
-    pub use_google_kms: Option<bool>,
+    pub use_google_kms: Option<Env<bool>>,
     /// Legacy switch for Azure Key Vault.
-    pub use_azure_key_vault: Option<bool>,
+    pub use_azure_key_vault: Option<Env<bool>>,
     /// Alerting integrations, e.g. `["slack"]`.
     pub alerting: Option<Vec<Value>>,
     /// Seconds before a slow request alerts.
@@ -307,28 +309,28 @@ pub struct GeneralSettings {
     /// Spend report frequency.
     pub spend_report_frequency: Option<String>,
     /// Run health checks in the background.
-    pub background_health_checks: Option<bool>,
+    pub background_health_checks: Option<Env<bool>>,
     /// Background health check interval, seconds (default 300).
     #[schemars(extend("default" = 300))]
     pub health_check_interval: Option<Env<u64>>,
     /// Concurrent health checks.
     pub health_check_concurrency: Option<Env<u32>>,
     /// Show details in /health.
-    pub health_check_details: Option<bool>,
+    pub health_check_details: Option<Env<bool>>,
     /// Route around unhealthy deployments.
-    pub enable_health_check_routing: Option<bool>,
+    pub enable_health_check_routing: Option<Env<bool>>,
     /// Seconds after which a health result is stale.
     pub health_check_staleness_threshold: Option<Env<f64>>,
     /// Ignore transient health-check errors.
-    pub health_check_ignore_transient_errors: Option<bool>,
+    pub health_check_ignore_transient_errors: Option<Env<bool>>,
     /// Model groups checked in the background.
     pub background_health_check_model_groups: Option<Vec<Value>>,
     /// Skip models with background checks disabled.
-    pub health_check_skip_disabled_background_models: Option<bool>,
+    pub health_check_skip_disabled_background_models: Option<Env<bool>>,
     /// List only healthy models.
-    pub model_list_healthy_only: Option<bool>,
+    pub model_list_healthy_only: Option<Env<bool>>,
     /// Share health results across workers.
-    pub use_shared_health_check: Option<bool>,
+    pub use_shared_health_check: Option<Env<bool>>,
     /// Maximum parallel requests per key.
     pub max_parallel_requests: Option<Env<u64>>,
     /// Maximum parallel requests for the proxy.
@@ -350,11 +352,11 @@ pub struct GeneralSettings {
     /// Custom UI SSO handler import path.
     pub custom_ui_sso_sign_in_handler: Option<String>,
     /// Enable JWT auth (must be here, not at the top level).
-    pub enable_jwt_auth: Option<bool>,
+    pub enable_jwt_auth: Option<Env<bool>>,
     /// JWT auth settings (LiteLLM's `LiteLLM_JWTAuth`; any other key stops the proxy at start-up).
     pub litellm_jwtauth: Option<JwtAuth>,
     /// Enable OAuth2 auth.
-    pub enable_oauth2_auth: Option<bool>,
+    pub enable_oauth2_auth: Option<Env<bool>>,
     /// Custom header carrying the virtual key.
     pub litellm_key_header_name: Option<String>,
     /// Routes open to keys.
@@ -371,27 +373,27 @@ pub struct GeneralSettings {
     /// Parameters every request must carry (premium).
     pub enforced_params: Option<Vec<Value>>,
     /// Require the `user` parameter.
-    pub enforce_user_param: Option<bool>,
+    pub enforce_user_param: Option<Env<bool>>,
     /// Licence key.
     pub litellm_license: Option<String>,
     /// Pass-through routes.
     pub pass_through_endpoints: Option<Vec<Value>>,
     /// List models from provider keys.
-    pub infer_model_from_keys: Option<bool>,
+    pub infer_model_from_keys: Option<Env<bool>>,
     /// List wildcard routes in /v1/models.
-    pub return_wildcard_routes: Option<bool>,
+    pub return_wildcard_routes: Option<Env<bool>>,
     /// Forward client headers to providers.
-    pub forward_client_headers_to_llm_api: Option<bool>,
+    pub forward_client_headers_to_llm_api: Option<Env<bool>>,
     /// Forward provider auth headers.
-    pub forward_llm_provider_auth_headers: Option<bool>,
+    pub forward_llm_provider_auth_headers: Option<Env<bool>>,
     /// Forward the OpenAI organization header.
-    pub forward_openai_org_id: Option<bool>,
+    pub forward_openai_org_id: Option<Env<bool>>,
     /// Key cache TTL, seconds.
     pub user_api_key_cache_ttl: Option<Env<f64>>,
     /// Key cache size.
     pub user_api_key_cache_max_size: Option<Env<u64>>,
     /// Skip fallback targets a key cannot use.
-    pub enforce_fallback_model_access: Option<bool>,
+    pub enforce_fallback_model_access: Option<Env<bool>>,
     /// Spend log retention, e.g. `30d`.
     pub maximum_spend_logs_retention_period: Option<String>,
     /// How often old spend logs are deleted.
@@ -401,23 +403,23 @@ pub struct GeneralSettings {
     /// Redis used to coordinate workers (host/url/startup_nodes/sentinel_nodes).
     pub coordination_redis: Option<BTreeMap<String, Value>>,
     /// Keep serving when the database is down.
-    pub allow_requests_on_db_unavailable: Option<bool>,
+    pub allow_requests_on_db_unavailable: Option<Env<bool>>,
     /// Show readiness details without auth.
-    pub allow_public_health_readiness_details: Option<bool>,
+    pub allow_public_health_readiness_details: Option<Env<bool>>,
     /// Accept provider credentials from clients.
-    pub allow_client_side_credentials: Option<bool>,
+    pub allow_client_side_credentials: Option<Env<bool>>,
     /// Let users sign in (legacy).
-    pub allow_user_auth: Option<bool>,
+    pub allow_user_auth: Option<Env<bool>>,
     /// Always include usage in streams.
-    pub always_include_stream_usage: Option<bool>,
+    pub always_include_stream_usage: Option<Env<bool>>,
     /// Force every request to this model.
     pub completion_model: Option<String>,
     /// Control-plane URL.
     pub control_plane_url: Option<String>,
     /// Disable the default team.
-    pub default_team_disabled: Option<bool>,
+    pub default_team_disabled: Option<Env<bool>>,
     /// Enable the MCP registry.
-    pub enable_mcp_registry: Option<bool>,
+    pub enable_mcp_registry: Option<Env<bool>>,
     /// Header carrying MCP client auth.
     pub mcp_client_side_auth_header_name: Option<String>,
     /// IP ranges treated as internal for MCP.
@@ -427,9 +429,9 @@ pub struct GeneralSettings {
     /// MCP capabilities turned off.
     pub mcp_disabled_capabilities: Option<Vec<Value>>,
     /// OpenTelemetry.
-    pub otel: Option<bool>,
+    pub otel: Option<Env<bool>>,
     /// Reject tags set by clients.
-    pub reject_clientside_metadata_tags: Option<bool>,
+    pub reject_clientside_metadata_tags: Option<Env<bool>>,
     /// Permissions per role.
     pub role_permissions: Option<Vec<Value>>,
     /// Service account settings.
@@ -439,7 +441,7 @@ pub struct GeneralSettings {
     /// Which tokens count toward rate limits.
     pub token_rate_limit_type: Option<String>,
     /// Buffer database writes in Redis.
-    pub use_redis_transaction_buffer: Option<bool>,
+    pub use_redis_transaction_buffer: Option<Env<bool>>,
     /// Headers that identify users.
     pub user_header_mappings: Option<Vec<Value>>,
     /// Header that identifies the user.
@@ -449,13 +451,13 @@ pub struct GeneralSettings {
     /// Search tools (may also be top-level).
     pub search_tools: Option<Vec<Value>>,
     /// Deny vector stores unless granted.
-    pub vector_store_deny_by_default: Option<bool>,
+    pub vector_store_deny_by_default: Option<Env<bool>>,
     /// Deny search tools unless granted.
-    pub search_tool_deny_by_default: Option<bool>,
+    pub search_tool_deny_by_default: Option<Env<bool>>,
     /// Require auth for the Claude Code marketplace.
-    pub claude_code_marketplace_auth_required: Option<bool>,
+    pub claude_code_marketplace_auth_required: Option<Env<bool>>,
     /// Drop Anthropic beta headers on Vertex pass-through.
-    pub vertex_ai_pass_through_drop_anthropic_betas: Option<bool>,
+    pub vertex_ai_pass_through_drop_anthropic_betas: Option<Env<bool>>,
     /// Request header -> tag mappings.
     pub request_tag_mappings: Option<Value>,
     /// Metadata fields kept in spend logs.
@@ -467,7 +469,7 @@ pub struct GeneralSettings {
     /// External base URL of the proxy (used in emails and SSO redirects).
     pub proxy_base_url: Option<String>,
     /// Do not store the master key hash.
-    pub disable_adding_master_key_hash_to_db: Option<bool>,
+    pub disable_adding_master_key_hash_to_db: Option<Env<bool>>,
     /// Force every embedding request to this model.
     pub embedding_model: Option<String>,
     /// Force every image request to this model.
@@ -477,11 +479,11 @@ pub struct GeneralSettings {
     /// Maximum user budget, USD.
     pub max_user_budget: Option<Env<f64>>,
     /// Public model hub.
-    pub enable_public_model_hub: Option<bool>,
+    pub enable_public_model_hub: Option<Env<bool>>,
     /// Do not retry when the parallel limit is hit.
-    pub disable_retry_on_max_parallel_request_limit_error: Option<bool>,
+    pub disable_retry_on_max_parallel_request_limit_error: Option<Env<bool>>,
     /// Redact key information in logs.
-    pub redact_user_api_key_info: Option<bool>,
+    pub redact_user_api_key_info: Option<Env<bool>>,
 }
 
 /// `general_settings.litellm_jwtauth`: the fields of LiteLLM's `LiteLLM_JWTAuth`

@@ -36,6 +36,7 @@ pub fn parse_file(
                 key,
                 first,
                 duplicate,
+                ..
             } => out.push(
                 Diagnostic::new(
                     Code::OcDuplicateKey,

@@ -150,6 +150,7 @@ impl Builder<'_, '_> {
                             key: name,
                             first: first.key.span,
                             duplicate: key.span,
+                            identical: first.value.to_json() == value.to_json(),
                         });
                     }
                     slots.push(Some(Entry { key, value }));
@@ -451,7 +452,7 @@ mod tests {
         let root = doc.root.unwrap_or_else(|| panic!("no root"));
         assert_eq!(root.to_json(), serde_json::json!({"mode": "merge"}));
         assert!(
-            matches!(&doc.issues[..], [ReadIssue::DuplicateKey { key, first, duplicate }] if key == "mode" && first.start == 1 && duplicate.start == 15)
+            matches!(&doc.issues[..], [ReadIssue::DuplicateKey { key, first, duplicate, .. }] if key == "mode" && first.start == 1 && duplicate.start == 15)
         );
     }
 

@@ -176,6 +176,9 @@ pub enum ReadIssue {
         key: String,
         first: Span,
         duplicate: Span,
+        /// Both values are equal (as Python compares them after loading): keeping the last
+        /// loses nothing.
+        identical: bool,
     },
 }
 

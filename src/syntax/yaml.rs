@@ -1085,11 +1085,19 @@ impl<'t> Reader<'t> {
                 }
             }
         }
+        // Each first value is rendered once however often its key repeats: the comparisons cost
+        // the size of the values, not that size times the number of repeats.
+        let mut first_values: FastMap<usize, serde_json::Value> = map_with_capacity(0);
         for (first, duplicate) in duplicates {
+            let first_value = first_values
+                .entry(first)
+                .or_insert_with(|| combined[first].value.to_json());
+            let identical = *first_value == combined[duplicate].value.to_json();
             self.issues.push(ReadIssue::DuplicateKey {
                 key: combined[duplicate].key.scalar_text(),
                 first: combined[first].key.span,
                 duplicate: combined[duplicate].key.span,
+                identical,
             });
         }
         let mut keys: Vec<Option<Node>> = Vec::with_capacity(combined.len());

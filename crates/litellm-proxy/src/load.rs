@@ -23,6 +23,7 @@ pub fn load(path: &Path, env: &Environment, color: bool) -> Result<Loaded, Strin
     let mut sources = SourceMap::new();
     let options = CheckOptions {
         env: env.clone(),
+        for_proxy: true,
         ..CheckOptions::default()
     };
     let outcome = check_file(path, &options, &mut sources).map_err(|e| e.to_string())?;

@@ -22,8 +22,152 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         defined_in_file: &defined_in_file,
         out,
         path: Vec::new(),
+        unset: Vec::new(),
     };
-    walker.node(ctx.root, Position::Root);
+    walker.node(ctx.root, Position::Root, false);
+    let unset = std::mem::take(&mut walker.unset);
+    report_unset(ctx, unset, walker.out);
+}
+
+/// One use of a variable that is not set.
+struct UnsetUse {
+    name: String,
+    span: crate::syntax::Span,
+    pointer: String,
+    /// What LiteLLM does with null there, when that is worse than running with it.
+    fatal: Option<&'static str>,
+    master_key: bool,
+}
+
+/// Related locations shown per variable: a key used in every deployment would otherwise print a
+/// code frame per deployment.
+const SHOWN_USES: usize = 4;
+
+/// LL050 once per variable: at its most consequential use (a crash, then the master key, then the
+/// first), the other uses as related locations.
+fn report_unset(ctx: &Context, uses: Vec<UnsetUse>, out: &mut Vec<Diagnostic>) {
+    let mut by_name: crate::fast_hash::FastMap<&str, Vec<&UnsetUse>> = Default::default();
+    let mut order: Vec<&str> = Vec::new();
+    for use_ in &uses {
+        by_name
+            .entry(use_.name.as_str())
+            .or_insert_with(|| {
+                order.push(use_.name.as_str());
+                Vec::new()
+            })
+            .push(use_);
+    }
+    let severity = if ctx.require_env {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    for name in order {
+        let Some(group) = by_name.get(name) else {
+            continue;
+        };
+        let Some(primary) = group
+            .iter()
+            .find(|u| u.fatal.is_some())
+            .or_else(|| group.iter().find(|u| u.master_key))
+            .or_else(|| group.first())
+        else {
+            continue;
+        };
+        let consequence = match primary.fatal {
+            Some(fatal) => fatal,
+            None if primary.master_key => "no master key (1.109 refuses to start)",
+            None => "LiteLLM silently uses null",
+        };
+        let others = group.len() - 1;
+        let uses_note = match others {
+            0 => String::new(),
+            1 => " (used once more)".to_string(),
+            n if n > SHOWN_USES => format!(" (used {n} more times, the first {SHOWN_USES} shown)"),
+            n => format!(" (used {n} more times)"),
+        };
+        let mut d = Diagnostic::new(
+            Code::EnvUnset,
+            primary.span,
+            format!("environment variable `{name}` is not set: {consequence}{uses_note}"),
+        )
+        .with_severity(severity)
+        .with_help(format!(
+            "export {name}=… where the proxy runs, or pass --env-file"
+        ))
+        .with_pointer(primary.pointer.clone());
+        for other in group
+            .iter()
+            .filter(|u| !std::ptr::eq(**u, *primary))
+            .take(SHOWN_USES)
+        {
+            d = d.with_secondary(other.span, "also used here");
+        }
+        out.push(d);
+    }
+}
+
+/// Where an unset variable stops LiteLLM instead of leaving a setting null (checked against
+/// LiteLLM's proxy_server.py and _redis.py, 1.80 and 1.109).
+fn fatal_when_unset(ctx: &Context, path: &[Seg]) -> Option<&'static str> {
+    let keys: Vec<Option<&str>> = path.iter().map(Seg::key).collect();
+    match keys.as_slice() {
+        // load_config: `"ollama" in model["litellm_params"]["model"]` on None.
+        [Some("model_list"), None, Some("litellm_params"), Some("model")] => Some(
+            "LiteLLM crashes at start-up (TypeError: argument of type 'NoneType' is not iterable)",
+        ),
+        // Guardrails are built at start-up; integrations that need a key read it then.
+        [Some("guardrails"), None, Some("litellm_params"), Some("api_key")] => Some(
+            "the guardrail is built at start-up without a key, and integrations that require one crash LiteLLM there",
+        ),
+        // `_get_redis_client_logic`: a null host overrides REDIS_HOST, and without url,
+        // startup_nodes or sentinel_nodes it raises.
+        [Some("litellm_settings"), Some("cache_params"), Some("host")] if redis_cache_without_url(ctx) => {
+            Some("LiteLLM crashes at start-up (ValueError: Either 'host' or 'url' must be specified for redis)")
+        }
+        _ => None,
+    }
+}
+
+/// `cache: true` with a redis `cache_params` that names no url, cluster or sentinel nodes.
+fn redis_cache_without_url(ctx: &Context) -> bool {
+    let Some(settings) = ctx.section("litellm_settings") else {
+        return false;
+    };
+    let cache_on = settings
+        .get("cache")
+        .is_some_and(|c| c.kind == NodeKind::Bool(true));
+    let Some(params) = settings.get("cache_params") else {
+        return false;
+    };
+    let redis = params
+        .get("type")
+        .and_then(Node::as_str)
+        .is_some_and(|t| t == "redis");
+    let other_address = ["url", "startup_nodes", "sentinel_nodes"]
+        .iter()
+        .any(|k| params.get(k).is_some_and(|v| !v.is_null()));
+    cache_on && redis && !other_address
+}
+
+/// Whether LiteLLM ignores a key entirely: unknown at the top level or in a settings section
+/// (closed in the schema). What is written under it is never used, and the key is reported.
+fn ignored_key(path: &[Seg], key: &str) -> bool {
+    let walker = crate::litellm::schema::walker();
+    let section: Vec<&str> = match path {
+        [] => vec![],
+        [Seg::Key(k)] => match k.as_str() {
+            Some(name @ ("general_settings" | "litellm_settings" | "router_settings")) => {
+                vec![name]
+            }
+            _ => return false,
+        },
+        _ => return false,
+    };
+    walker
+        .schema_at(&section)
+        .and_then(|s| walker.object_properties(s))
+        .is_some_and(|(props, closed)| closed && !props.contains_key(key))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -38,33 +182,43 @@ struct Walker<'a, 'o> {
     defined_in_file: &'a [String],
     out: &'o mut Vec<Diagnostic>,
     path: Vec<Seg<'a>>,
+    unset: Vec<UnsetUse>,
 }
 
 impl<'a> Walker<'a, '_> {
-    fn node(&mut self, node: &'a Node, position: Position) {
+    /// `ignored`: the node is under a key LiteLLM ignores entirely (already reported as such):
+    /// its variables are neither resolved for use nor worth a finding.
+    fn node(&mut self, node: &'a Node, position: Position, ignored: bool) {
         match &node.kind {
             NodeKind::Map(entries) => {
                 for entry in entries {
-                    if entry
-                        .key
-                        .as_str()
-                        .is_some_and(|k| k.starts_with(ENV_PREFIX))
+                    let ignored = ignored
+                        || (self.path.len() < 2
+                            && entry
+                                .key
+                                .as_str()
+                                .is_some_and(|k| ignored_key(&self.path, k)));
+                    if !ignored
+                        && entry
+                            .key
+                            .as_str()
+                            .is_some_and(|k| k.starts_with(ENV_PREFIX))
                     {
                         self.not_resolved(&entry.key, "a mapping key");
                     }
                     self.path.push(Seg::Key(&entry.key));
-                    self.node(&entry.value, Position::MapValue);
+                    self.node(&entry.value, Position::MapValue, ignored);
                     self.path.pop();
                 }
             }
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.path.push(Seg::Index(i));
-                    self.node(item, Position::ListItem);
+                    self.node(item, Position::ListItem, ignored);
                     self.path.pop();
                 }
             }
-            NodeKind::Str(s) => self.string(node, s, position),
+            NodeKind::Str(s) if !ignored => self.string(node, s, position),
             _ => {}
         }
     }
@@ -139,28 +293,13 @@ impl<'a> Walker<'a, '_> {
             );
             return;
         }
-        let severity = if self.ctx.require_env {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        let consequence = if key == "master_key" {
-            "no master key (1.109 refuses to start)"
-        } else {
-            "LiteLLM silently uses null"
-        };
-        self.out.push(
-            Diagnostic::new(
-                Code::EnvUnset,
-                node.span,
-                format!("environment variable `{name}` is not set: {consequence}"),
-            )
-            .with_severity(severity)
-            .with_help(format!(
-                "export {name}=… where the proxy runs, or pass --env-file"
-            ))
-            .with_pointer(path_pointer(&self.path)),
-        );
+        self.unset.push(UnsetUse {
+            name: name.into_owned(),
+            span: node.span,
+            pointer: path_pointer(&self.path),
+            fatal: fatal_when_unset(self.ctx, &self.path),
+            master_key: key == "master_key",
+        });
     }
 
     fn not_resolved(&mut self, node: &Node, place: &str) {

@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub env: Presence<'a>,
     /// `--require-env`: unset variables are errors.
     pub require_env: bool,
+    /// `--for litellm-proxy`: what only the reference proxy cannot do is reported too.
+    pub for_proxy: bool,
 }
 
 impl Context<'_> {

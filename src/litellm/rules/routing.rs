@@ -40,6 +40,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         match provider_routes::route(provider) {
+            // Only litellm-proxy skips it; LiteLLM serves it.
+            None if !ctx.for_proxy => {}
             None => {
                 let node = custom_node
                     .filter(|_| custom.is_some())

@@ -24,11 +24,99 @@ const OWN_RULES: [(&str, &str); 2] = [
 
 pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let walker = crate::litellm::schema::walker();
-    for violation in walker.validate(ctx.root) {
-        if let Some(d) = diagnose(walker, &violation) {
+    let violations = walker.validate(ctx.root);
+    let misspelled = misspelled_required_keys(&violations);
+    let typo_of: crate::fast_hash::FastMap<usize, usize> = misspelled.iter().copied().collect();
+    let merged: crate::fast_hash::FastSet<usize> = misspelled.iter().map(|&(_, m)| m).collect();
+    for (index, violation) in violations.iter().enumerate() {
+        if let Some(&missing) = typo_of.get(&index) {
+            out.extend(misspelled_required(violation, &violations[missing]));
+            continue;
+        }
+        if merged.contains(&index) {
+            continue;
+        }
+        if let Some(d) = diagnose(walker, violation) {
             out.push(d);
         }
     }
+}
+
+/// One finding at a misspelled required key, instead of "missing" at the mapping plus "unknown
+/// key" at the typo.
+fn misspelled_required(typo: &Violation, missing: &Violation) -> Option<Diagnostic> {
+    let (Violation::UnknownKey { entry, .. }, Violation::Missing { key, .. }) = (typo, missing)
+    else {
+        return None;
+    };
+    let written = entry.key.as_str()?;
+    let (code, consequence) = missing_consequence(missing.pointer());
+    Some(
+        Diagnostic::new(
+            code,
+            entry.key.span,
+            format!("`{written}` should be `{key}`: the entry has no {key}, {consequence}"),
+        )
+        .with_label(format!("misspelled `{key}`"))
+        .with_help(format!("rename `{written}` to `{key}`"))
+        .with_pointer(pointer(typo.pointer())),
+    )
+}
+
+/// The rule and the consequence of a required key missing at `path`.
+fn missing_consequence(path: &[String]) -> (Code, &'static str) {
+    match path.first().map(String::as_str) {
+        Some("credential_list") => (
+            Code::CredentialInvalid,
+            "pydantic rejects the entry at start-up",
+        ),
+        Some("prompts") => (
+            Code::PromptInvalid,
+            "pydantic rejects the prompt and the proxy does not start",
+        ),
+        Some("model_list") => (
+            Code::ModelEntryInvalid,
+            "LiteLLM fails to start with a KeyError",
+        ),
+        _ => (Code::InvalidType, "LiteLLM rejects it"),
+    }
+}
+
+/// Pairs (unknown key, missing required key) of one mapping where the unknown key is a near-miss
+/// of the missing one (`litelm_params` for `litellm_params`): one mistake, reported once.
+fn misspelled_required_keys(violations: &[Violation]) -> Vec<(usize, usize)> {
+    // Unknown keys by the mapping they are in, so each missing key looks at its own mapping only.
+    let mut unknown_in: crate::fast_hash::FastMap<&[String], Vec<usize>> = Default::default();
+    for (index, violation) in violations.iter().enumerate() {
+        if let Violation::UnknownKey { pointer, .. } = violation {
+            if let Some((_, parent)) = pointer.split_last() {
+                unknown_in.entry(parent).or_default().push(index);
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    for (missing_index, violation) in violations.iter().enumerate() {
+        let Violation::Missing { key, pointer, .. } = violation else {
+            continue;
+        };
+        let typo = unknown_in
+            .get(pointer.as_slice())
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|&i| match &violations[i] {
+                Violation::UnknownKey { entry, .. } => entry
+                    .key
+                    .as_str()
+                    .and_then(|k| crate::suggest::closest(k, [key.as_str()]))
+                    .is_some(),
+                _ => false,
+            });
+        if let Some(typo_index) = typo {
+            pairs.push((typo_index, missing_index));
+        }
+    }
+    pairs
 }
 
 fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> {
@@ -107,25 +195,7 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             ))
         }
         Violation::Missing { map, key, .. } => {
-            let (code, consequence) = if path.first().map(String::as_str) == Some("credential_list")
-            {
-                (
-                    Code::CredentialInvalid,
-                    "pydantic rejects the entry at start-up",
-                )
-            } else if path.first().map(String::as_str) == Some("prompts") {
-                (
-                    Code::PromptInvalid,
-                    "pydantic rejects the prompt and the proxy does not start",
-                )
-            } else if path.first().map(String::as_str) == Some("model_list") {
-                (
-                    Code::ModelEntryInvalid,
-                    "LiteLLM fails to start with a KeyError",
-                )
-            } else {
-                (Code::InvalidType, "LiteLLM rejects it")
-            };
+            let (code, consequence) = missing_consequence(path);
             let what = section_name(&ptr);
             Diagnostic::new(
                 code,
@@ -174,9 +244,10 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                 Code::InvalidType,
                 node.span,
                 format!(
-                    "{} is {}, expected {expected_text}",
+                    "{} is {}, expected {expected_text}{}",
                     field_name(path),
-                    node.type_name()
+                    node.type_name(),
+                    model_info_consequence(path).unwrap_or_default()
                 ),
             )
             .with_pointer(ptr);
@@ -185,7 +256,7 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             } else if expected_text.contains("string") && node.as_str().is_none() {
                 d = d.with_help("quote the value");
             }
-            d
+            model_info_severity(path, d)
         }
         Violation::NotInEnum { node, allowed, .. } => {
             let value = node.scalar_text();
@@ -195,17 +266,15 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             let d = Diagnostic::new(
                 Code::InvalidValue,
                 node.span,
-                format!("`{value}` is not a valid {}", field_name(path)),
+                format!(
+                    "`{value}` is not a valid {}{}",
+                    field_name(path),
+                    model_info_consequence(path).unwrap_or_default()
+                ),
             )
             .with_help(help)
             .with_pointer(ptr);
-            // `model_info` is metadata LiteLLM keeps without validating: a bad value there only
-            // misleads health checks and listings.
-            if path.get(2).map(String::as_str) == Some("model_info") {
-                d.with_severity(crate::diagnostic::Severity::Warning)
-            } else {
-                d
-            }
+            model_info_severity(path, d)
         }
         Violation::OutOfRange { node, bound, .. } => Diagnostic::new(
             Code::InvalidValue,
@@ -216,6 +285,43 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
         // Python's floats take NaN and infinities: LiteLLM's walker is built without the check.
         Violation::NotFinite { .. } => return None,
     })
+}
+
+/// The `model_info` field a deployment path names (`model_list/N/model_info/FIELD/...`).
+fn model_info_field(path: &[String]) -> Option<&str> {
+    match path {
+        [list, _, info, field, ..] if list == "model_list" && info == "model_info" => {
+            Some(field.as_str())
+        }
+        _ => None,
+    }
+}
+
+fn pydantic_validates(path: &[String]) -> bool {
+    model_info_field(path).is_some_and(|field| {
+        crate::litellm::schema::validated_model_info_fields()
+            .iter()
+            .any(|f| f == field)
+    })
+}
+
+/// What a bad `model_info` value does: a field of LiteLLM's `ModelInfo` fails pydantic and the
+/// Router drops the deployment (1.80 and 1.109, `Router._create_deployment` inside
+/// `set_model_list`'s "Error creating deployment ... ignoring" handler).
+fn model_info_consequence(path: &[String]) -> Option<&'static str> {
+    pydantic_validates(path).then_some(
+        ": pydantic rejects the deployment's ModelInfo and LiteLLM drops the deployment (Error creating deployment)",
+    )
+}
+
+/// Any other `model_info` key is metadata LiteLLM keeps without validating: a bad value there
+/// only misleads health checks, listings and cost tracking.
+fn model_info_severity(path: &[String], d: Diagnostic) -> Diagnostic {
+    if model_info_field(path).is_some() && !pydantic_validates(path) {
+        d.with_severity(crate::diagnostic::Severity::Warning)
+    } else {
+        d
+    }
 }
 
 /// Where a key that is unknown in `section` would be read, if anywhere.

@@ -235,7 +235,7 @@ fn master_key(ctx: &Context, out: &mut Vec<Diagnostic>) {
             );
             out.push(
                 Diagnostic::new(Code::MasterKeyUnsafe, span, "no master key: LiteLLM 1.109 refuses to start, and 1.80 serves everyone without auth")
-                    .with_help("add `general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}`, or set LITELLM_MASTER_KEY where the proxy runs")
+                    .with_help("add `general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}`, or set LITELLM_MASTER_KEY where the proxy runs; if the proxy gets it from there, give it to this check too (in CI: export it, or pass --env-file)")
                     .with_pointer("/general_settings"),
             );
         }
