@@ -129,7 +129,8 @@ fn a_move_that_would_bring_errors_is_a_drop() {
     .expect("write");
     let compiled = compile_file(&path).expect("only warnings");
     assert!(
-        !compiled.litellm_config.contains("REDIS_HOST") && !compiled.litellm_config.contains("cache"),
+        !compiled.litellm_config.contains("REDIS_HOST")
+            && !compiled.litellm_config.contains("cache"),
         "{}",
         compiled.litellm_config
     );

@@ -24,7 +24,10 @@ fn fixture_args(dir: &Path, stem: &str) -> Option<Vec<String>> {
     if dir.join(format!("{stem}.yaml")).is_file() {
         args.extend(["--config".to_string(), rel(&format!("{stem}.yaml"))?]);
         // LL066 concerns the reference proxy only: its fixture is checked for it.
-        if dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with("LL066")) {
+        if dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("LL066"))
+        {
             args.extend(["--for".to_string(), "litellm-proxy".to_string()]);
         }
     } else if dir.join(format!("{stem}.json5")).is_file() {

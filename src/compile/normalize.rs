@@ -2,9 +2,9 @@
 //! dropped (or moved to the section LiteLLM reads them from), sections and deployment keys in a
 //! canonical order. `os.environ/` references stay references.
 
+use crate::diagnostic::Severity;
 use crate::litellm::rules::schema::misplaced_home;
 use crate::schema_walk::Violation;
-use crate::diagnostic::Severity;
 use crate::syntax::{Entry, Node, NodeKind, SourceMap, Span};
 
 /// Top-level sections first in this order; others keep their file order after them.
