@@ -685,12 +685,10 @@ fn insert_batch(connection: &mut Connection, rows: &mut [Box<SpendRow>]) -> rusq
         let mut metadata = Vec::with_capacity(512);
         let (mut start, mut end, mut completion_start) =
             (String::new(), String::new(), String::new());
+        let mut ip = String::with_capacity(40);
         for row in rows.iter_mut() {
-            if let Value::Object(map) = &mut row.metadata {
-                map.insert("usage_object".into(), usage_object(&row.usage));
-            }
             metadata.clear();
-            serde_json::to_writer(&mut metadata, &row.metadata)
+            write_metadata(&mut metadata, &mut row.metadata, &row.usage)
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
             let metadata = std::str::from_utf8(&metadata)
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
@@ -720,12 +718,65 @@ fn insert_batch(connection: &mut Connection, rows: &mut [Box<SpendRow>]) -> rusq
                     .map_or("", |d| d.shown_api_base.as_str()),
                 row.user,
                 metadata,
-                row.requester_ip_address.to_string(),
+                {
+                    use std::fmt::Write as _;
+                    ip.clear();
+                    let _ = write!(ip, "{}", row.requester_ip_address);
+                    ip.as_str()
+                },
                 row.status,
             ])?;
         }
     }
     transaction.commit()
+}
+
+/// The row's `metadata` column: the client's metadata with `usage_object` added last, as
+/// compact JSON. The usage object is written straight into the buffer (it is the same text
+/// `serde_json` gives [`usage_object`]) instead of being built as a map per row; a client
+/// metadata that already has the key, or is not an object, takes the general path.
+fn write_metadata(
+    out: &mut Vec<u8>,
+    metadata: &mut Value,
+    usage: &Usage,
+) -> serde_json::Result<()> {
+    use std::io::Write as _;
+    match metadata {
+        Value::Object(map) if !map.contains_key("usage_object") => {
+            serde_json::to_writer(&mut *out, &*map)?;
+            // `{...}` -> `{...,"usage_object":{...}}`
+            out.pop();
+            if map.is_empty() {
+                out.extend_from_slice(b"\"usage_object\":");
+            } else {
+                out.extend_from_slice(b",\"usage_object\":");
+            }
+            let _ = write!(
+                out,
+                "{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{},\"prompt_tokens_details\":{{\"cached_tokens\":{}}},\"completion_tokens_details\":{{\"reasoning_tokens\":{}}}",
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                usage.prompt_tokens + usage.completion_tokens,
+                usage.cached_tokens,
+                usage.reasoning_tokens,
+            );
+            if usage.cached_tokens > 0 || usage.cache_creation_tokens > 0 {
+                let _ = write!(
+                    out,
+                    ",\"cache_read_input_tokens\":{},\"cache_creation_input_tokens\":{}",
+                    usage.cached_tokens, usage.cache_creation_tokens
+                );
+            }
+            out.extend_from_slice(b"}}");
+            Ok(())
+        }
+        other => {
+            if let Value::Object(map) = other {
+                map.insert("usage_object".into(), usage_object(usage));
+            }
+            serde_json::to_writer(&mut *out, &*other)
+        }
+    }
 }
 
 /// The usage LiteLLM keeps in a spend row's `metadata.usage_object`, cache counts included.
@@ -958,6 +1009,46 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_is_the_text_serde_json_gives() {
+        let usages = [
+            Usage::default(),
+            Usage {
+                prompt_tokens: 12,
+                completion_tokens: 7,
+                cached_tokens: 3,
+                cache_creation_tokens: 0,
+                reasoning_tokens: 2,
+            },
+            Usage {
+                prompt_tokens: 1,
+                completion_tokens: 0,
+                cached_tokens: 0,
+                cache_creation_tokens: 9,
+                reasoning_tokens: 0,
+            },
+        ];
+        let metadatas = [
+            json!({}),
+            json!({"tags": ["a", "b"], "note": "q\"uote"}),
+            json!({"usage_object": "theirs", "x": 1}),
+            json!(null),
+            json!([1, 2]),
+        ];
+        for usage in &usages {
+            for metadata in &metadatas {
+                let mut expected_value = metadata.clone();
+                if let Value::Object(map) = &mut expected_value {
+                    map.insert("usage_object".into(), usage_object(usage));
+                }
+                let expected = serde_json::to_string(&expected_value).unwrap();
+                let mut out = Vec::new();
+                write_metadata(&mut out, &mut metadata.clone(), usage).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), expected);
+            }
+        }
+    }
 
     #[test]
     fn dates_round_trip() {
