@@ -368,3 +368,93 @@ fn action_require_env_turns_unset_variables_into_errors() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("LL050"), "{stdout}");
 }
+
+/// The Python package (`pyproject.toml`, maturin `bindings = "bin"`): the wheel built from this
+/// checkout installs `litellm-check` into a fresh virtual environment, and the README's check
+/// command runs with it. Outside CI a missing maturin skips with a message; under CI it fails,
+/// since `.ci/run` installs it (tests/requirements.txt).
+#[test]
+fn the_python_wheel_installs_the_checker() {
+    let has_maturin = Command::new("python3")
+        .args(["-m", "maturin", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_maturin {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install maturin: python3 -m pip install -r tests/requirements.txt"
+        );
+        eprintln!(
+            "skipped: maturin is not installed (python3 -m pip install -r tests/requirements.txt)"
+        );
+        return;
+    }
+    let scratch = std::env::temp_dir().join(format!("litellm-check-wheel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let wheels = scratch.join("wheels");
+    // A target directory of its own: the wheel is a release build of the checker alone.
+    let build = Command::new("python3")
+        .args([
+            "-m",
+            "maturin",
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "-o",
+        ])
+        .arg(&wheels)
+        .current_dir(repo())
+        .env("CARGO_TARGET_DIR", repo().join("target/wheel"))
+        .output()
+        .expect("run maturin");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let wheel = std::fs::read_dir(&wheels)
+        .expect("wheels")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .expect("a wheel");
+    let venv = scratch.join("venv");
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .expect("venv");
+    assert!(made.success());
+    let install = Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--no-index"])
+        .arg(&wheel)
+        .output()
+        .expect("pip install");
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let command = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release --bin litellm-check -- "))
+        .expect("the README's first command");
+    let args: Vec<&str> = command
+        .trim_start_matches("cargo run --release --bin litellm-check -- ")
+        .split_whitespace()
+        .collect();
+    let out = Command::new(venv.join("bin/litellm-check"))
+        .args(&args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the installed binary");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No problems found."));
+    let _ = std::fs::remove_dir_all(&scratch);
+}
