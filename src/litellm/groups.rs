@@ -45,6 +45,8 @@ pub struct ModelGroups {
     index: crate::fast_hash::FastMap<String, usize>,
     /// Positions of wildcard groups in the order LiteLLM tries them.
     patterns: Vec<usize>,
+    /// Alias name -> position in `aliases` (the proxy resolves names per request).
+    alias_index: crate::fast_hash::FastMap<String, usize>,
 }
 
 /// How a requested name reached its group.
@@ -95,11 +97,17 @@ impl ModelGroups {
             let name = &groups[i].name;
             std::cmp::Reverse((name.len(), name.matches('*').count()))
         });
+        let mut alias_index = crate::fast_hash::map_with_capacity(aliases.len());
+        for (i, alias) in aliases.iter().enumerate() {
+            // A repeated alias key: the mapping keeps the last one, as Python's dict does.
+            alias_index.insert(alias.name.clone(), i);
+        }
         ModelGroups {
             groups,
             aliases,
             index,
             patterns,
+            alias_index,
         }
     }
 
@@ -132,7 +140,7 @@ impl ModelGroups {
     }
 
     pub fn alias(&self, name: &str) -> Option<&Alias> {
-        self.aliases.iter().find(|a| a.name == name)
+        self.alias_index.get(name).and_then(|&i| self.aliases.get(i))
     }
 
     /// Resolves a requested model name as LiteLLM's router does: exact `model_name` first, then
