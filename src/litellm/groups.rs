@@ -140,7 +140,9 @@ impl ModelGroups {
     }
 
     pub fn alias(&self, name: &str) -> Option<&Alias> {
-        self.alias_index.get(name).and_then(|&i| self.aliases.get(i))
+        self.alias_index
+            .get(name)
+            .and_then(|&i| self.aliases.get(i))
     }
 
     /// Resolves a requested model name as LiteLLM's router does: exact `model_name` first, then
