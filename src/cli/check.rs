@@ -90,6 +90,9 @@ struct Control {
     cli: RuleSelection,
     explicit: Option<Settings>,
     isolated: bool,
+    /// Settings found for each directory already looked up: `check DIR` reads each settings
+    /// file once, not once per checked file.
+    found: std::cell::RefCell<std::collections::HashMap<PathBuf, Settings>>,
 }
 
 impl Control {
@@ -113,6 +116,7 @@ impl Control {
             cli,
             explicit,
             isolated: args.isolated,
+            found: Default::default(),
         })
     }
 
@@ -124,9 +128,19 @@ impl Control {
         if let Some(explicit) = &self.explicit {
             return Ok(explicit.clone());
         }
-        Ok(Settings::discover(file)
+        let directory = file
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            .unwrap_or_default();
+        if let Some(settings) = self.found.borrow().get(&directory) {
+            return Ok(settings.clone());
+        }
+        let settings = Settings::discover(file)
             .map_err(|e| e.to_string())?
-            .unwrap_or_default())
+            .unwrap_or_default();
+        self.found.borrow_mut().insert(directory, settings.clone());
+        Ok(settings)
     }
 
     /// Keeps the findings of one check that the selection, `per-file-ignores` and inline
@@ -140,15 +154,11 @@ impl Control {
         found: &mut Vec<Diagnostic>,
     ) {
         let selection = settings.selection.overridden_by(&self.cli);
-        let path_of = |d: &Diagnostic| {
-            sources
-                .iter()
-                .find(|(id, _)| *id == d.primary.span.file)
-                .map(|(_, f)| f.path.clone())
-        };
         found.retain(|d| {
             selection.enabled(d.code)
-                && !path_of(d).is_some_and(|p| settings.ignored_for_file(d.code, &p))
+                && !sources
+                    .file(d.primary.span.file)
+                    .is_some_and(|f| settings.ignored_for_file(d.code, &f.path))
         });
         let mut suppressions: Vec<_> = sources
             .iter()
@@ -160,16 +170,14 @@ impl Control {
         }
         let line_of = |span: crate::syntax::Span| {
             sources
-                .iter()
-                .find(|(id, _)| *id == span.file)
-                .map(|(_, f)| f.line_col(span.start).0.saturating_sub(1))
+                .file(span.file)
+                .map(|f| f.line_col(span.start).0.saturating_sub(1))
         };
         let on_in = |code, id| {
             selection.enabled(code)
                 && !sources
-                    .iter()
-                    .find(|(file, _)| *file == id)
-                    .is_some_and(|(_, f)| settings.ignored_for_file(code, &f.path))
+                    .file(id)
+                    .is_some_and(|f| settings.ignored_for_file(code, &f.path))
         };
         let unused = suppression::apply(found, &mut suppressions, line_of, on_in);
         found.extend(unused.into_iter().filter(|d| selection.enabled(d.code)));

@@ -117,7 +117,7 @@ pub fn render(
 /// The file behind `id`, or `None` for an id this map never handed out (renderers then print the
 /// finding without a location instead of failing).
 pub(crate) fn source_file(sources: &SourceMap, id: FileId) -> Option<&SourceFile> {
-    sources.iter().nth(id.0 as usize).map(|(_, file)| file)
+    sources.file(id)
 }
 
 /// A resolved position range: 1-based lines, 1-based character columns, end exclusive.

@@ -149,6 +149,11 @@ impl SourceMap {
         FileId((self.files.len() - 1) as u32)
     }
 
+    /// The file, or `None` for an id this map did not give out.
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
