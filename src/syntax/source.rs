@@ -19,6 +19,9 @@ pub struct SourceFile {
     /// checkpoint, not from the line start: a megabyte-long line with many findings stays cheap.
     /// Empty for ASCII text, where a column is a byte difference.
     char_checkpoints: Vec<(usize, usize)>,
+    /// What [`SourceFile::mask`] overwrote, in order: (byte offset, the bytes as read), so a fix
+    /// is applied to the file as it was read ([`SourceFile::original_text`]). Never shown.
+    masked_out: Vec<(usize, String)>,
 }
 
 /// Bytes between two char-count checkpoints.
@@ -38,7 +41,23 @@ impl SourceFile {
             text,
             line_starts,
             char_checkpoints,
+            masked_out: Vec::new(),
         }
+    }
+
+    /// The text as read, before any masking: what fixes edit and compare the file on disk with.
+    /// Never print it.
+    pub fn original_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.masked_out.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.text);
+        }
+        let mut bytes = self.text.clone().into_bytes();
+        for (start, original) in self.masked_out.iter().rev() {
+            if let Some(target) = bytes.get_mut(*start..start + original.len()) {
+                target.copy_from_slice(original.as_bytes());
+            }
+        }
+        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -104,6 +123,9 @@ impl SourceFile {
         }
         while !text.is_char_boundary(end) {
             end += 1;
+        }
+        if start < end {
+            self.masked_out.push((start, text[start..end].to_string()));
         }
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
         for byte in &mut bytes[start..end] {
@@ -364,5 +386,7 @@ mod tests {
         assert_eq!(file.line_col(14), (2, 2));
         file.mask(0..usize::MAX);
         assert_eq!(file.text, "************\n****\n");
+        // Fixes edit the text as read.
+        assert_eq!(file.original_text(), "a: \"sécret\"\nb: 2\n");
     }
 }
