@@ -91,6 +91,14 @@ impl Diagnostic {
         self
     }
 
+    /// [`Diagnostic::with_fix`] when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
