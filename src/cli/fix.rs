@@ -82,6 +82,13 @@ pub fn apply(args: &CheckArgs, required: Applicability) -> Result<Fixed, String>
             else {
                 continue;
             };
+            // The check must have read the text fixed so far: anything else would lose fixes.
+            if overlay.get(&canonical).is_some_and(|fixed| *fixed != current) {
+                return Err(format!(
+                    "{}: the fixed text was not the one checked again; nothing was written",
+                    path.display()
+                ));
+            }
             let Some(fixed) = apply_edits(&current, edits.iter()) else {
                 continue;
             };
