@@ -83,7 +83,10 @@ pub fn apply(args: &CheckArgs, required: Applicability) -> Result<Fixed, String>
                 continue;
             };
             // The check must have read the text fixed so far: anything else would lose fixes.
-            if overlay.get(&canonical).is_some_and(|fixed| *fixed != current) {
+            if overlay
+                .get(&canonical)
+                .is_some_and(|fixed| *fixed != current)
+            {
                 return Err(format!(
                     "{}: the fixed text was not the one checked again; nothing was written",
                     path.display()
