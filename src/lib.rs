@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod env;
 pub mod fast_hash;
 pub mod litellm;
+pub mod litellm_version;
 pub mod openclaw;
 pub mod price_table;
 pub mod provider_routes;
