@@ -27,6 +27,7 @@ Method (the same as `validator-results/litellm-1.106.2-router-init.json`, which 
 """
 
 import asyncio
+import copy
 import importlib.metadata
 import inspect
 import json
@@ -81,13 +82,15 @@ def judge(config):
         return Router(model_list=models, **settings, **extra)
 
     try:
-        asyncio.run(build(json.loads(json.dumps(model_list, default=str))))
+        asyncio.run(build(copy.deepcopy(model_list)))
         result["verdict"] = "ok"
     except BaseException as error:  # noqa: BLE001 - the verdict is whatever it raised
         result["verdict"] = describe(error)
 
     # Mark every deployment so the survivors can be told apart.
-    marked = json.loads(json.dumps(model_list, default=str))
+    # Deep copies, not a JSON round trip: PyYAML's dates and the like must reach the router as
+    # PyYAML made them.
+    marked = copy.deepcopy(model_list)
     ids = {}
     for index, deployment in enumerate(marked):
         if not isinstance(deployment, dict):

@@ -3,7 +3,7 @@
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::litellm::providers::{self, ProviderResolution};
-use crate::litellm_version::Versions;
+use crate::litellm_version::{LiteLlmVersion, Versions};
 use crate::suggest::Suggester;
 use crate::syntax::Node;
 
@@ -80,6 +80,9 @@ fn check_provider(
         return;
     }
     if let Some(strategy) = model.strip_prefix("auto_router/") {
+        // 1.109 (router_python_core.py) also builds complexity, adaptive and quality routers
+        // from their own configs; 1.80 (router.py `init_auto_router_deployment`) only knows the
+        // semantic router and its two settings.
         const CONFIGS: [&str; 5] = [
             "auto_router_config_path",
             "auto_router_config",
@@ -87,16 +90,32 @@ fn check_provider(
             "adaptive_router_config",
             "quality_router_config",
         ];
-        if !CONFIGS
-            .iter()
-            .any(|k| params.get(k).is_some_and(|v| !v.is_null()))
-        {
-            out.push(
-                Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has no router config: LiteLLM drops it (`auto_router_config_path or auto_router_config is required`)"))
-                    .with_help(format!("add one of {} to litellm_params", CONFIGS.join(", ")))
-                    .with_pointer(pointer(["model_list", index, "litellm_params"])),
-            );
+        let set = |keys: &[&str]| {
+            keys.iter()
+                .any(|k| params.get(k).is_some_and(|v| !v.is_null()))
+        };
+        let accepted = Versions::from_iter(targets.iter().filter(|v| match v {
+            LiteLlmVersion::V1_80 => set(&CONFIGS[..2]),
+            LiteLlmVersion::V1_109 => set(&CONFIGS),
+        }));
+        if accepted == targets {
+            return;
         }
+        let diagnostic = if accepted.is_empty() {
+            let (what, configs) = if targets == Versions::only(LiteLlmVersion::V1_80) {
+                ("LiteLLM 1.80", &CONFIGS[..2])
+            } else {
+                ("LiteLLM", &CONFIGS[..])
+            };
+            Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has no router config: {what} drops it (`auto_router_config_path or auto_router_config is required`)"))
+                .with_help(format!("add one of {} to litellm_params", configs.join(", ")))
+        } else {
+            let missing = targets.without(accepted);
+            Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has only a router config LiteLLM {} reads: {} drops it (`auto_router_config_path or auto_router_config is required`)", accepted.describe(), missing.describe()))
+                .with_severity(Severity::Warning)
+                .with_help("where 1.80 runs, give it `auto_router_config_path` or `auto_router_config` (1.80 has only the semantic auto-router)")
+        };
+        out.push(diagnostic.with_pointer(pointer(["model_list", index, "litellm_params"])));
         return;
     }
     let custom_provider = params.get("custom_llm_provider").and_then(Node::as_str);
