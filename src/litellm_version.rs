@@ -74,16 +74,18 @@ impl Default for Versions {
     }
 }
 
+impl FromIterator<LiteLlmVersion> for Versions {
+    fn from_iter<I: IntoIterator<Item = LiteLlmVersion>>(versions: I) -> Versions {
+        Versions(versions.into_iter().fold(0, |bits, v| bits | v.bit()))
+    }
+}
+
 impl Versions {
     pub const ALL: Versions = Versions(3);
     pub const NONE: Versions = Versions(0);
 
     pub fn only(version: LiteLlmVersion) -> Versions {
         Versions(version.bit())
-    }
-
-    pub fn from_iter(versions: impl IntoIterator<Item = LiteLlmVersion>) -> Versions {
-        Versions(versions.into_iter().fold(0, |bits, v| bits | v.bit()))
     }
 
     pub fn contains(self, version: LiteLlmVersion) -> bool {
