@@ -58,6 +58,9 @@ pub fn run(args: CompileArgs) -> ExitCode {
         isolated: false,
         runner: None,
         litellm_version: Vec::new(),
+        fix: false,
+        unsafe_fixes: false,
+        diff: false,
     };
     let report = match collect(&check) {
         Ok(report) => report,

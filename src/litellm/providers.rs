@@ -152,13 +152,33 @@ pub fn resolved_versions(
 }
 
 /// The provider prefix that makes a bare id work in every version: the provider a version that
-/// resolves it resolves it to (the newest first), else the provider its family belongs to.
+/// resolves it resolves it to (the newest first), else the one provider the price tables list it
+/// under (`groq/llama3-70b-8192` for `llama3-70b-8192`), else the provider its family belongs to.
 pub fn prefix_for_bare_id(model: &str) -> Option<&'static str> {
     LiteLlmVersion::ALL
         .into_iter()
         .rev()
         .find_map(|v| crate::price_table::bare_provider(model, v))
+        .or_else(|| only_provider_of(model))
         .or_else(|| family_provider(model))
+}
+
+/// The provider a bare id is listed under in the price tables, when exactly one provider lists it.
+fn only_provider_of(model: &str) -> Option<&'static str> {
+    let mut found: Option<&'static str> = None;
+    for key in crate::price_table::keys() {
+        let Some((provider, rest)) = key.split_once('/') else {
+            continue;
+        };
+        if rest != model || !is_provider(provider) {
+            continue;
+        }
+        match found {
+            Some(other) if other != provider => return None,
+            _ => found = Some(provider),
+        }
+    }
+    found
 }
 
 /// The provider of a model family, told from the id's start; `None` for families several

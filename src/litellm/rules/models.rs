@@ -1,6 +1,6 @@
 //! `model_list` entries: required shape, provider resolution, group weights and environments.
 
-use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
+use crate::diagnostic::{pointer, Applicability, Code, Diagnostic, Fix, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::litellm::providers::{self, ProviderResolution};
 use crate::litellm_version::{LiteLlmVersion, Versions};
@@ -33,6 +33,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         check_provider(
+            ctx.sources,
             ctx.versions,
             deployment,
             &index,
@@ -56,7 +57,14 @@ fn custom_providers(ctx: &Context) -> Vec<String> {
         .collect()
 }
 
+/// The provider `written` near-misses, when it is the only one that near ([`crate::suggest::unique_near_miss`]).
+fn near_miss_provider(known: &Suggester, written: &str) -> Option<&'static str> {
+    known.closest(written)?;
+    crate::suggest::unique_near_miss(written, providers::providers().iter().copied())
+}
+
 fn check_provider(
+    ctx_sources: &crate::syntax::SourceMap,
     targets: Versions,
     deployment: &Node,
     index: &str,
@@ -132,8 +140,13 @@ fn check_provider(
         let diagnostic = if knows.is_empty() {
             let help = known_providers.did_you_mean(provider)
                 .unwrap_or_else(|| "use a provider from LiteLLM's list (see README) or register it in `litellm_settings.custom_provider_map`".into());
+            let fix = near_miss_provider(known_providers, provider).and_then(|to| {
+                let edit = crate::fixes::replace_string(ctx_sources, node, provider, to)?;
+                Some(Fix::safe(format!("Replace `{provider}` with `{to}`"), edit))
+            });
             Diagnostic::new(Code::UnknownProvider, node.span, format!("unknown provider `{provider}`{}: LiteLLM drops this deployment (`Unsupported provider`)", only_other_versions(provider, targets)))
                 .with_help(help)
+                .with_fix_opt(fix)
         } else {
             let missing = targets.without(knows);
             Diagnostic::new(Code::UnknownProvider, node.span, format!("provider `{provider}` is new in LiteLLM {}: {} drops this deployment (`Unsupported provider`)", knows.describe(), missing.describe()))
@@ -160,9 +173,15 @@ fn check_provider(
                 Some(s) => format!("did you mean `{s}/`?"),
                 None => "prefix the model with a LiteLLM provider (`openai/`, `anthropic/`, `ollama/`, ...) or set `custom_llm_provider`".into(),
             };
+            let fix = near_miss_provider(known_providers, &prefix).and_then(|to| {
+                let fixed = format!("{to}{}", &model[prefix.len()..]);
+                let edit = crate::fixes::replace_string(ctx_sources, model_node, model, &fixed)?;
+                Some(Fix::safe(format!("Replace `{prefix}/` with `{to}/`"), edit))
+            });
             Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is not a LiteLLM provider{}: the deployment is dropped and requests for it get HTTP 400", only_other_versions(&prefix, targets)))
                 .with_label("unknown provider prefix")
                 .with_help(help)
+                .with_fix_opt(fix)
         }
         ProviderResolution::UnknownPrefix(prefix) => {
             Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is a provider of LiteLLM {} only: {} drops this deployment (`LLM Provider NOT provided`)", resolved.describe(), missing.describe()))
@@ -170,7 +189,18 @@ fn check_provider(
                 .with_label(format!("unknown to LiteLLM {}", missing.describe()))
                 .with_help(format!("run LiteLLM {} or later, or say that is what you deploy: `--litellm-version {}`", resolved.describe(), resolved.describe()))
         }
-        ProviderResolution::UnknownBareModel => bare_model_finding(model, model_node, targets, resolved),
+        ProviderResolution::UnknownBareModel => {
+            let fix = providers::prefix_for_bare_id(model).and_then(|provider| {
+                let fixed = format!("{provider}/{model}");
+                let edit = crate::fixes::replace_string(ctx_sources, model_node, model, &fixed)?;
+                Some(Fix::new(
+                    format!("Write `{fixed}`, which every LiteLLM version routes"),
+                    vec![edit],
+                    Applicability::Unsafe,
+                ))
+            });
+            bare_model_finding(model, model_node, targets, resolved).with_fix_opt(fix)
+        }
     };
     out.push(diagnostic.with_pointer(ptr()));
 }
