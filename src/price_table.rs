@@ -7,7 +7,7 @@
 //! Each id carries the versions whose table has it, the provider each version's
 //! `get_llm_provider` resolves it to when written without a prefix (asked of the real function:
 //! it consults only some of the per-provider lists the table fills, so a bare `deepseek-chat`
-//! resolves nowhere although the table has `deepseek/deepseek-chat`), and the newest table's
+//! resolves nowhere although both tables price it for DeepSeek), and the newest table's
 //! prices: an id either table prices is priced, the newest entry winning. 1.109 also routes a
 //! bare id that no list knows by its table's `fallback_generalizations` routing rules
 //! (`litellm_core_utils/fallback_generalizations.py`: the first rule whose pattern
