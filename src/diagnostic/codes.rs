@@ -178,6 +178,8 @@ codes! {
         "An `agents.entries` key is not a valid agent id (`^[a-z0-9_][a-z0-9_-]{0,63}$`): `Invalid key in record`.");
     OcUnknownAgentId = ("OC043", "unknown-agent-id", Error,
         "`agents.defaults.heartbeat.agentId` names no agent of `agents.entries` (or the implicit `main`): `Unknown agent id`, the config is refused.");
+    OcContextTokensRemoved = ("OC044", "context-tokens-removed", Warning,
+        "`contextTokens` on `agents.defaults` or an agent, or a provider-level `contextTokens`/`contextWindow` with no models to receive it: OpenClaw 2026.9.6 deletes it on read (`cannot be represented per model`), so the budget does nothing; set it on the provider's models.");
     // ---- OpenClaw: environment -----------------------------------------------------------------
     OcEnvUnset = ("OC050", "oc-env-unset", Warning,
         "`${VAR}` names a variable that is unset or empty (and not in `env.vars`): OpenClaw keeps the literal `${VAR}` text and the feature using it fails.");
