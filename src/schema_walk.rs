@@ -125,6 +125,23 @@ impl std::fmt::Display for Bound {
 }
 
 impl Violation<'_> {
+    /// The pointer, to re-root a violation found in a sub-schema.
+    pub fn pointer_mut(&mut self) -> &mut Vec<String> {
+        match self {
+            Violation::UnknownKey { pointer, .. }
+            | Violation::NonStringKey { pointer, .. }
+            | Violation::Missing { pointer, .. }
+            | Violation::WrongType { pointer, .. }
+            | Violation::NotInEnum { pointer, .. }
+            | Violation::OutOfRange { pointer, .. }
+            | Violation::NotFinite { pointer, .. }
+            | Violation::Pattern { pointer, .. }
+            | Violation::InvalidKey { pointer, .. }
+            | Violation::Forbidden { pointer, .. }
+            | Violation::NotAUrl { pointer, .. } => pointer,
+        }
+    }
+
     pub fn pointer(&self) -> &[String] {
         match self {
             Violation::UnknownKey { pointer, .. }

@@ -186,7 +186,7 @@ impl<'a> Validator<'a> {
             }
             self.report(violation);
         }
-        for violation in super::upstream::walker().validate(node) {
+        for violation in super::upstream::validate(node) {
             let keep = match &violation {
                 Violation::UnknownKey { closed, .. } => *closed,
                 Violation::InvalidKey { pointer, .. } => {
@@ -196,6 +196,52 @@ impl<'a> Validator<'a> {
             };
             if keep {
                 self.report(violation);
+            }
+        }
+        self.legacy_web_search(node);
+    }
+
+    /// `tools.web.search` takes any key, but a zod refinement of OpenClaw's refuses the legacy
+    /// per-provider blocks and `apiKey` there (`ToolsWebSearchSchema.superRefine`,
+    /// `src/config/zod-schema.agent-runtime.ts`; the key list is
+    /// `src/config/web-search-legacy-provider-keys.ts`), which its JSON Schema cannot say.
+    fn legacy_web_search(&mut self, root: &Node) {
+        const LEGACY: [&str; 12] = [
+            "brave",
+            "duckduckgo",
+            "exa",
+            "firecrawl",
+            "gemini",
+            "grok",
+            "kimi",
+            "minimax",
+            "ollama",
+            "perplexity",
+            "searxng",
+            "tavily",
+        ];
+        let Some(search) = root
+            .get("tools")
+            .and_then(|t| t.get("web"))
+            .and_then(|w| w.get("search"))
+            .and_then(Node::as_map)
+        else {
+            return;
+        };
+        for entry in search {
+            let Some(key) = entry.key.as_str() else {
+                continue;
+            };
+            let legacy = key == "apiKey"
+                || (LEGACY.contains(&key) && matches!(entry.value.kind, NodeKind::Map(_)));
+            if legacy {
+                self.push(
+                    Code::OcUnknownKey,
+                    entry.key.span,
+                    &["tools".into(), "web".into(), "search".into(), key.into()],
+                    "legacy web_search provider config must use plugins.entries.<plugin>.config.webSearch".into(),
+                    Some(format!("move `{key}` to `plugins.entries.<plugin>.config.webSearch` (the plugin of the search provider)")),
+                );
             }
         }
     }
@@ -243,16 +289,21 @@ impl<'a> Validator<'a> {
                 let message = if super::upstream::in_plugin_config(&pointer) {
                     format!("invalid config: must match pattern \"{pattern}\"")
                 } else {
-                    format!("Invalid string: must match pattern /{pattern}/u")
+                    format!("Invalid string: must match pattern /{pattern}/")
                 };
                 self.push(Code::OcInvalidValue, node.span, &pointer, message, None);
             }
             Violation::InvalidKey { entry, pointer } => {
+                let message = if super::upstream::in_plugin_config(&pointer) {
+                    "invalid config: the key does not match the names the schema allows"
+                } else {
+                    "Invalid key in record"
+                };
                 self.push(
                     Code::OcInvalidValue,
                     entry.key.span,
                     &pointer,
-                    "Invalid key in record".into(),
+                    message.into(),
                     None,
                 );
             }
