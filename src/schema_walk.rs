@@ -710,11 +710,14 @@ impl<'s> SchemaWalker<'s> {
         }
     }
 
-    /// Whether `node` satisfies the schema at `index` (for `not` and `if`).
+    /// Whether `node` satisfies the schema at `index` (for `not`, `if` and `propertyNames`): an
+    /// extra key of an open object is no failure.
     fn accepts(&self, index: usize, node: &Node, path: &mut WalkPath) -> bool {
         let mut trial = Vec::new();
         self.walk(index, node, path, &mut trial);
-        trial.is_empty()
+        trial
+            .iter()
+            .all(|v| matches!(v, Violation::UnknownKey { closed: false, .. }))
     }
 
     fn walk_alternatives<'n>(
@@ -1164,5 +1167,153 @@ impl WalkPath {
 
     fn to_vec(&self) -> Vec<String> {
         self.as_slice().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
+
+    use super::*;
+    use crate::syntax::{json5, FileId, Limits};
+    use serde_json::json;
+
+    fn node(text: &str) -> Node {
+        json5::read(text, FileId::default(), &Limits::default())
+            .unwrap()
+            .root
+            .unwrap()
+    }
+
+    /// The violations of `text` against `schema`, as `kind@pointer`.
+    fn check(schema: &Value, text: &str) -> Vec<String> {
+        let walker = SchemaWalker::new(schema)
+            .finite_numbers(true)
+            .js_patterns(true)
+            .formats(true);
+        let tree = node(text);
+        walker
+            .validate(&tree)
+            .iter()
+            .map(|v| {
+                let kind = match v {
+                    Violation::UnknownKey { .. } => "unknown",
+                    Violation::Missing { .. } => "missing",
+                    Violation::WrongType { .. } => "type",
+                    Violation::NotInEnum { .. } => "enum",
+                    Violation::OutOfRange { .. } => "range",
+                    Violation::Pattern { .. } => "pattern",
+                    Violation::InvalidKey { .. } => "key",
+                    Violation::Forbidden { .. } => "not",
+                    Violation::NotAUrl { .. } => "url",
+                    _ => "other",
+                };
+                format!("{kind}@/{}", v.pointer().join("/"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ecmascript_patterns_run_with_their_javascript_meaning() {
+        let matches = |p: &str, s: &str| js_regex(p).unwrap().is_match(s).unwrap();
+        // Lookaheads (fancy-regex), `\/`, `\0`, ASCII `\d`.
+        assert!(matches(
+            r"^[Hh][Tt][Tt][Pp][Ss]?:\/\/(?![^/?#]*@)",
+            "https://a.b/c"
+        ));
+        assert!(!matches(
+            r"^[Hh][Tt][Tt][Pp][Ss]?:\/\/(?![^/?#]*@)",
+            "https://u:p@a.b"
+        ));
+        assert!(matches(r"^\/(?!\/)[^\0]*[^/\0]$", "/usr/bin/x"));
+        assert!(!matches(r"^\/(?!\/)[^\0]*[^/\0]$", "//x"));
+        assert!(!matches(r"^\d+$", "١٢"), "\\d is ASCII in JavaScript");
+        assert!(matches(r"^[\d,]+$", "1,2"));
+        assert!(!matches(
+            r"^(?!(?:constructor|prototype)$)[a-z0-9][a-z0-9_-]{0,63}$",
+            "constructor"
+        ));
+        assert!(matches(
+            r"^(?!\s)(?![\s\S]*\s$)[^\p{Cs}]{1,128}$",
+            "ok name"
+        ));
+        assert!(!matches(
+            r"^(?!\s)(?![\s\S]*\s$)[^\p{Cs}]{1,128}$",
+            " padded"
+        ));
+    }
+
+    #[test]
+    fn urls_as_new_url_reads_them() {
+        for ok in [
+            "https://claw.example.com",
+            "http://localhost:3000/x",
+            "mailto:a@b",
+            "HTTP:///host",
+        ] {
+            assert!(is_url(ok), "{ok}");
+        }
+        for bad in ["not a url", "https://", "http://a b", "://x", "1http://x"] {
+            assert!(!is_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn openclaw_schema_keywords() {
+        let schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "color": {"type": "string", "pattern": "^#?[0-9a-fA-F]{6}$"},
+                "profiles": {
+                    "type": "object",
+                    "propertyNames": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                    "additionalProperties": {"type": "object"}
+                },
+                "range": {"type": "array", "items": [{"type": "number"}, {"type": "number"}], "additionalItems": false},
+                "tags": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                "url": {"type": "string", "format": "uri"},
+                "vault": {
+                    "type": "object",
+                    "properties": {"vault": {"type": "string"}, "items": {"type": "object", "minProperties": 1}, "mode": {"type": "string", "default": "x"}},
+                    "required": ["mode"],
+                    "allOf": [{"if": {"required": ["vault"]}, "then": {"required": ["items"]}}],
+                    "not": {"required": ["vault"], "properties": {"vault": {"const": "forbidden"}}}
+                },
+                "plugin": {
+                    "$defs": {"ref": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}},
+                    "type": "object",
+                    "properties": {"secret": {"$ref": "#/$defs/ref"}}
+                }
+            }
+        });
+        assert_eq!(check(&schema, "{ color: '#12abEF', profiles: { ok: {} }, range: [1, 2], tags: ['a'], url: 'https://x.y', vault: {}, plugin: { secret: { id: 'a' } } }"), Vec::<String>::new());
+        assert_eq!(
+            check(&schema, "{ color: 'red', profiles: { Bad_Name: {} }, range: [1, 2, 3], tags: [], url: 'no url', plugin: { secret: {} } }"),
+            [
+                "pattern@/color",
+                "key@/profiles/Bad_Name",
+                "range@/range",
+                "range@/tags",
+                "url@/url",
+                "missing@/plugin/secret",
+            ]
+        );
+        // `mode` has a default (not missing); `if vault then items`; `items` has >= 1 key; `not`.
+        assert_eq!(
+            check(&schema, "{ vault: { vault: 'v' } }"),
+            ["missing@/vault"]
+        );
+        assert_eq!(
+            check(&schema, "{ vault: { vault: 'v', items: {} } }"),
+            ["range@/vault/items"]
+        );
+        assert_eq!(
+            check(
+                &schema,
+                "{ vault: { vault: 'forbidden', items: { a: 1 } } }"
+            ),
+            ["not@/vault"]
+        );
     }
 }
