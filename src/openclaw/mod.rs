@@ -80,7 +80,7 @@ pub fn check(
         );
         return Ok(out);
     }
-    check_tree(&mut root, env, litellm, require_env, &mut out);
+    check_tree(&mut root, env, litellm, require_env, sources, &mut out);
     env::mask_vars(&root, sources);
     crate::diagnostic::mask_secrets(&out, sources);
     crate::diagnostic::sort(&mut out);
@@ -122,6 +122,7 @@ fn check_tree(
     env: &Environment,
     litellm: Option<&ModelGroups>,
     require_env: bool,
+    sources: &SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
     let config_env = env::export_vars(root, env, out);
@@ -129,7 +130,7 @@ fn check_tree(
     agents::migrate_legacy_list(root, out);
     legacy::migrate_context_budget(root, out);
 
-    let mut validator = schema::Validator::new(&substituted);
+    let mut validator = schema::Validator::new(&substituted, sources);
     validator.check_root(root);
     out.append(&mut validator.diagnostics);
 
@@ -139,7 +140,7 @@ fn check_tree(
     let refs = refs::collect(root, &substituted);
     let catalog = refs::Catalog::of(root);
     let served = |name: &str| litellm.is_some_and(|g| g.contains(name));
-    refs::check(&refs, &catalog, &served, out);
+    refs::check(&refs, &catalog, &served, sources, out);
     if let Some(groups) = litellm {
         crate::refs::check(root, &refs, &catalog, groups, &substituted, out);
     }
