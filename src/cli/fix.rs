@@ -156,7 +156,7 @@ fn choose(report: &Report, required: Applicability) -> Vec<&Fix> {
         if fix.edits().is_empty() {
             continue;
         }
-        if chosen.iter().any(|c| *c == fix) {
+        if chosen.contains(&fix) {
             chosen.push(fix);
             continue;
         }

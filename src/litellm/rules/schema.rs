@@ -79,7 +79,7 @@ fn rename_key(ctx: &Context, entry: &crate::syntax::Entry, to: &str) -> Option<F
 /// The mapping holding `entry` (found by the key's span: entries keep their spans when includes
 /// are merged).
 fn parent_map<'a>(root: &'a Node, entry: &crate::syntax::Entry) -> Option<&'a Node> {
-    fn walk<'a>(node: &'a Node, key: crate::syntax::Span) -> Option<&'a Node> {
+    fn walk(node: &Node, key: crate::syntax::Span) -> Option<&Node> {
         if node.span.file == key.file && (key.start < node.span.start || key.start > node.span.end)
         {
             return None;
