@@ -986,7 +986,7 @@ fn node_has_type(node: &Node, ty: &str) -> bool {
 /// An ECMAScript pattern (zod's and Ajv's, `u` flag) as a Rust one: the character classes whose
 /// meaning differs (`\d`, `\w` are ASCII in JavaScript) are spelt out, `\0` and `\/` become what
 /// they mean. Lookarounds are kept (fancy-regex runs them). `None` when it does not compile.
-fn js_regex(pattern: &str) -> Option<fancy_regex::Regex> {
+pub(crate) fn js_regex(pattern: &str) -> Option<fancy_regex::Regex> {
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut chars = pattern.chars();
     let mut in_class = false;

@@ -149,3 +149,56 @@ pub fn in_plugin_config(pointer: &[String]) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
+
+    use super::*;
+
+    fn patterns<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(p)) = map.get("pattern") {
+                    out.push(p);
+                }
+                map.values().for_each(|v| patterns(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| patterns(v, out)),
+            _ => {}
+        }
+    }
+
+    /// A pattern that did not compile would silently constrain nothing: every one of the
+    /// shipped schema's (about 1,000, 40 distinct) must.
+    #[test]
+    fn every_pattern_of_the_shipped_schema_compiles() {
+        let mut found = Vec::new();
+        patterns(schema(), &mut found);
+        found.sort_unstable();
+        found.dedup();
+        assert!(found.len() > 30, "only {} patterns", found.len());
+        let broken: Vec<&&str> = found
+            .iter()
+            .filter(|p| crate::schema_walk::js_regex(p).is_none())
+            .collect();
+        assert!(broken.is_empty(), "{broken:?}");
+    }
+
+    /// The sections split from the raw text are the schema's, and each compiles.
+    #[test]
+    fn sections_are_the_schemas_top_level_properties() {
+        let whole = schema()["properties"].as_object().unwrap();
+        let sections = sections();
+        assert_eq!(sections.names.len(), whole.len());
+        assert_eq!(
+            sections.names.iter().collect::<Vec<_>>(),
+            whole.keys().collect::<Vec<_>>()
+        );
+        for name in ["gateway", "meta", "channels"] {
+            let section = &sections.by_name[name];
+            section_walker(section);
+            assert_eq!(section.schema.get(), Some(&whole[name]));
+        }
+    }
+}
