@@ -26,16 +26,17 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{
-    channel, sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError,
-};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Rows that may wait for the writer; beyond it rows are dropped (and counted), never unbounded.
-/// The channel preallocates its slots, so rows travel boxed: 16 bytes a slot, not a whole row.
 const QUEUE_CAPACITY: usize = 65_536;
+/// Rows per multi-row `INSERT` statement (19 parameters a row, far under SQLite's 32,766).
+const ROWS_PER_INSERT: usize = 64;
+/// A queue vector that grew past this many rows in a backlog is given back after it is written.
+const KEEP_CAPACITY: usize = 2 * BATCH;
 /// Rows per transaction at most.
 const BATCH: usize = 4096;
 /// How long the writer lets rows gather before a commit: one transaction per interval instead of
@@ -110,14 +111,64 @@ CREATE INDEX IF NOT EXISTS spend_logs_start ON \"LiteLLM_SpendLogs\" (\"startTim
 
 pub struct SpendStore {
     path: PathBuf,
-    sender: Mutex<Option<SyncSender<Box<SpendRow>>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     shared: Arc<Shared>,
+}
+
+/// The rows waiting for the writer. A request moves its row into a vector under a short lock;
+/// the writer swaps the whole vector for its empty spare one every gather interval. Once both
+/// vectors have grown to the traffic, queueing a row allocates nothing and wakes nobody (the
+/// writer is only woken for the first row after it went idle).
+#[derive(Default)]
+struct Queue {
+    state: Mutex<QueueState>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    rows: Vec<SpendRow>,
+    /// Set by [`SpendStore::close`]: rows are refused (and counted) from then on.
+    closed: bool,
+    /// The writer waits on [`Queue::ready`] for a first row.
+    writer_idle: bool,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for rows (or the close), lets more gather unless closing, and swaps them into
+    /// `into` (which must be empty). `false` once closed and drained.
+    fn take(&self, into: &mut Vec<SpendRow>) -> bool {
+        let mut state = self.lock();
+        while state.rows.is_empty() && !state.closed {
+            state.writer_idle = true;
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        if state.rows.is_empty() {
+            return false;
+        }
+        if !state.closed {
+            drop(state);
+            // Sleep rather than wait on the queue: a sleeping writer is not woken per row, so a
+            // request's push costs no futex wake-up and the writer no context switch per row.
+            std::thread::sleep(GATHER);
+            state = self.lock();
+        }
+        std::mem::swap(&mut state.rows, into);
+        true
+    }
 }
 
 /// What the serving threads and the writer both see.
 #[derive(Default)]
 struct Shared {
+    queue: Queue,
     written: AtomicU64,
     dropped: AtomicU64,
     /// Dropped because the queue was full (part of `dropped`).
@@ -151,7 +202,6 @@ impl SpendStore {
         }
         let connection = open_checked(path)
             .map_err(|reason| format!("spend log database {}: {reason}", path.display()))?;
-        let (sender, receiver) = sync_channel(QUEUE_CAPACITY);
         let shared = Arc::new(Shared::default());
         let writer = Writer {
             path: path.to_path_buf(),
@@ -164,11 +214,10 @@ impl SpendStore {
         };
         let writer = std::thread::Builder::new()
             .name("spend-writer".into())
-            .spawn(move || writer.run(&receiver))
+            .spawn(move || writer.run())
             .map_err(|e| format!("cannot start the spend log writer: {e}"))?;
         Ok(SpendStore {
             path: path.to_path_buf(),
-            sender: Mutex::new(Some(sender)),
             writer: Mutex::new(Some(writer)),
             shared,
         })
@@ -178,16 +227,24 @@ impl SpendStore {
         &self.path
     }
 
-    /// Queues a row; never blocks.
+    /// Queues a row; never waits on the disk. A row that finds the queue full (or the store
+    /// closed) is dropped and counted.
     pub fn record(&self, row: SpendRow) {
-        let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
-        // Counted before the send, so the writer never takes a row off `pending` before it is on.
-        self.shared.pending.fetch_add(1, Ordering::Relaxed);
-        let sent = sender.as_ref().map(|sender| sender.try_send(Box::new(row)));
-        if let None | Some(Err(TrySendError::Full(_) | TrySendError::Disconnected(_))) = sent {
-            self.shared.pending.fetch_sub(1, Ordering::Relaxed);
+        let queue = &self.shared.queue;
+        let mut state = queue.lock();
+        if state.closed || state.rows.len() >= QUEUE_CAPACITY {
+            drop(state);
             self.shared.overflowed.fetch_add(1, Ordering::Relaxed);
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        // Counted under the lock, so the writer never takes a row off `pending` before it is on.
+        self.shared.pending.fetch_add(1, Ordering::Relaxed);
+        state.rows.push(row);
+        let wake = std::mem::take(&mut state.writer_idle);
+        drop(state);
+        if wake {
+            queue.ready.notify_one();
         }
     }
 
@@ -211,10 +268,8 @@ impl SpendStore {
 
     /// Writes every queued row and stops the writer (blocking; call off the async runtime).
     pub fn close(&self) {
-        self.sender
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        self.shared.queue.lock().closed = true;
+        self.shared.queue.ready.notify_one();
         if let Some(writer) = self
             .writer
             .lock()
@@ -441,7 +496,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(mut self, receiver: &Receiver<Box<SpendRow>>) {
+    fn run(mut self) {
         let (stop_checkpoints, stopped) = channel::<()>();
         std::thread::scope(|scope| {
             let path = self.path.clone();
@@ -449,26 +504,23 @@ impl Writer {
                 .name("spend-checkpoint".into())
                 .spawn_scoped(scope, move || checkpoint_loop(&path, &stopped))
                 .is_ok();
-            self.write_until_closed(receiver);
+            self.write_until_closed();
             drop(stop_checkpoints);
         });
         // Dropping the writer's connection, the last one, checkpoints and removes the WAL.
     }
 
-    fn write_until_closed(&mut self, receiver: &Receiver<Box<SpendRow>>) {
-        while let Ok(first) = receiver.recv() {
-            // Sleep rather than wait on the channel: a sleeping writer is not woken per row, so a
-            // request's send costs no futex wake-up and the writer no context switch per row.
-            std::thread::sleep(GATHER);
-            let mut batch = vec![first];
-            while let Ok(row) = receiver.try_recv() {
-                batch.push(row);
-                if batch.len() == BATCH {
-                    self.write(&mut batch);
-                    batch.clear();
-                }
+    fn write_until_closed(&mut self) {
+        let shared = self.shared.clone();
+        let mut rows = Vec::new();
+        while shared.queue.take(&mut rows) {
+            for batch in rows.chunks_mut(BATCH) {
+                self.write(batch);
             }
-            self.write(&mut batch);
+            rows.clear();
+            if rows.capacity() > KEEP_CAPACITY {
+                rows = Vec::new();
+            }
         }
         if let Some(line) = self.reports.closing(&self.counts(), Instant::now()) {
             self.log(&line);
@@ -508,7 +560,7 @@ impl Writer {
 
     /// Writes the batch, retrying as [`RETRY_DELAYS`] says; counts its rows as written or
     /// dropped either way.
-    fn write(&mut self, batch: &mut [Box<SpendRow>]) {
+    fn write(&mut self, batch: &mut [SpendRow]) {
         if batch.is_empty() {
             return;
         }
@@ -560,7 +612,7 @@ impl Writer {
         }
     }
 
-    fn attempt(&mut self, batch: &mut [Box<SpendRow>]) -> Result<(), String> {
+    fn attempt(&mut self, batch: &mut [SpendRow]) -> Result<(), String> {
         let connection = match &mut self.connection {
             Some(connection) => connection,
             None => {
@@ -673,59 +725,119 @@ impl Reports {
     }
 }
 
-fn insert_batch(connection: &mut Connection, rows: &mut [Box<SpendRow>]) -> rusqlite::Result<()> {
+/// Parameters per row of the `INSERT` (`call_type` is a literal).
+const PARAMS_PER_ROW: usize = 18;
+
+/// `INSERT OR REPLACE ... VALUES (...), (...)` for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT OR REPLACE INTO \"LiteLLM_SpendLogs\" (request_id, call_type, api_key, spend, total_tokens,
+         prompt_tokens, completion_tokens, \"startTime\", \"endTime\", \"completionStartTime\", model, model_id,
+         model_group, custom_llm_provider, api_base, \"user\", metadata, requester_ip_address, status) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,'acompletion',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    }
+    sql
+}
+
+/// The statements' text, built once: `prepare_cached` finds a statement by it.
+fn insert_statements() -> &'static (String, String) {
+    static SQL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| (insert_sql(ROWS_PER_INSERT), insert_sql(1)))
+}
+
+/// Buffers a row's text columns are formatted into; SQLite copies a value when it is bound, so
+/// one set serves every row.
+#[derive(Default)]
+struct RowText {
+    metadata: Vec<u8>,
+    start: String,
+    end: String,
+    completion_start: String,
+    ip: String,
+}
+
+/// Binds `row` at parameters `first..first + PARAMS_PER_ROW` (1-based) of `insert`.
+fn bind_row(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    first: usize,
+    row: &mut SpendRow,
+    text: &mut RowText,
+) -> rusqlite::Result<()> {
+    use std::fmt::Write as _;
+    let conversion = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::ToSqlConversionFailure(e)
+    };
+    text.metadata.clear();
+    write_metadata(&mut text.metadata, &mut row.metadata, &row.usage)
+        .map_err(|e| conversion(Box::new(e)))?;
+    let metadata = std::str::from_utf8(&text.metadata).map_err(|e| conversion(Box::new(e)))?;
+    write_iso_time(&mut text.start, row.start_time);
+    write_iso_time(&mut text.end, row.end_time);
+    if let Some(time) = row.completion_start_time {
+        write_iso_time(&mut text.completion_start, time);
+    }
+    text.ip.clear();
+    let _ = write!(text.ip, "{}", row.requester_ip_address);
+    let config = row.deployment.as_ref().map(|d| &d.config);
+    let usage = &row.usage;
+    let mut at = first;
+    let mut bind = |value: &dyn rusqlite::ToSql| {
+        let result = insert.raw_bind_parameter(at, value);
+        at += 1;
+        result
+    };
+    bind(&row.request_id)?;
+    bind(&&*row.api_key_hash)?;
+    bind(&row.spend)?;
+    bind(&((usage.prompt_tokens + usage.completion_tokens) as i64))?;
+    bind(&(usage.prompt_tokens as i64))?;
+    bind(&(usage.completion_tokens as i64))?;
+    bind(&text.start)?;
+    bind(&text.end)?;
+    bind(&row.completion_start_time.map(|_| text.completion_start.as_str()))?;
+    bind(&row.model)?;
+    bind(&config.map_or("", |c| c.id.as_str()))?;
+    bind(&row.model_group)?;
+    bind(&config.map_or("", |c| c.provider.as_str()))?;
+    bind(&row
+        .deployment
+        .as_ref()
+        .map_or("", |d| d.shown_api_base.as_str()))?;
+    bind(&row.user)?;
+    bind(&metadata)?;
+    bind(&text.ip)?;
+    bind(&row.status)
+}
+
+/// Writes `rows` in one transaction: 64 rows a statement through one prepared multi-row
+/// `INSERT`, the rest one by one through another.
+fn insert_batch(connection: &mut Connection, rows: &mut [SpendRow]) -> rusqlite::Result<()> {
+    let (many, one) = insert_statements();
     let transaction = connection.transaction()?;
     {
-        let mut insert = transaction.prepare_cached(
-            "INSERT OR REPLACE INTO \"LiteLLM_SpendLogs\" (request_id, call_type, api_key, spend, total_tokens,
-             prompt_tokens, completion_tokens, \"startTime\", \"endTime\", \"completionStartTime\", model, model_id,
-             model_group, custom_llm_provider, api_base, \"user\", metadata, requester_ip_address, status)
-             VALUES (?1, 'acompletion', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )?;
-        let mut metadata = Vec::with_capacity(512);
-        let (mut start, mut end, mut completion_start) =
-            (String::new(), String::new(), String::new());
-        let mut ip = String::with_capacity(40);
-        for row in rows.iter_mut() {
-            metadata.clear();
-            write_metadata(&mut metadata, &mut row.metadata, &row.usage)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-            let metadata = std::str::from_utf8(&metadata)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-            write_iso_time(&mut start, row.start_time);
-            write_iso_time(&mut end, row.end_time);
-            if let Some(time) = row.completion_start_time {
-                write_iso_time(&mut completion_start, time);
+        let mut text = RowText::default();
+        let mut chunks = rows.chunks_exact_mut(ROWS_PER_INSERT);
+        if chunks.len() > 0 {
+            let mut insert = transaction.prepare_cached(many)?;
+            for chunk in &mut chunks {
+                for (i, row) in chunk.iter_mut().enumerate() {
+                    bind_row(&mut insert, 1 + i * PARAMS_PER_ROW, row, &mut text)?;
+                }
+                insert.raw_execute()?;
             }
-            let config = row.deployment.as_ref().map(|d| &d.config);
-            let usage = &row.usage;
-            insert.execute(params![
-                row.request_id,
-                &*row.api_key_hash,
-                row.spend,
-                (usage.prompt_tokens + usage.completion_tokens) as i64,
-                usage.prompt_tokens as i64,
-                usage.completion_tokens as i64,
-                start,
-                end,
-                row.completion_start_time.map(|_| completion_start.as_str()),
-                row.model,
-                config.map_or("", |c| c.id.as_str()),
-                row.model_group,
-                config.map_or("", |c| c.provider.as_str()),
-                row.deployment
-                    .as_ref()
-                    .map_or("", |d| d.shown_api_base.as_str()),
-                row.user,
-                metadata,
-                {
-                    use std::fmt::Write as _;
-                    ip.clear();
-                    let _ = write!(ip, "{}", row.requester_ip_address);
-                    ip.as_str()
-                },
-                row.status,
-            ])?;
+        }
+        let rest = chunks.into_remainder();
+        if !rest.is_empty() {
+            let mut insert = transaction.prepare_cached(one)?;
+            for row in rest {
+                bind_row(&mut insert, 1, row, &mut text)?;
+                insert.raw_execute()?;
+            }
         }
     }
     transaction.commit()
