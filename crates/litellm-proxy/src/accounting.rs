@@ -2,10 +2,11 @@
 //! end or abandoned by the client), one place writes its metrics observation and its spend row.
 //! Every endpoint ends here with a [`Completed`]; nothing else records spend.
 
+use super::keys::KeyPermit;
 use super::metrics::Observation;
 use super::router::Deployment;
 use super::server::AppState;
-use super::spend::SpendRow;
+use super::store::SpendRow;
 use super::usage::Usage;
 use serde_json::Value;
 use std::net::IpAddr;
@@ -66,6 +67,9 @@ pub struct Accounting {
     pub state: Arc<AppState>,
     pub call_id: String,
     pub key_hash: Arc<str>,
+    /// A virtual key's place under its limits, given back (with the call's tokens and cost
+    /// added to the key) when the call is over.
+    pub permit: Option<KeyPermit>,
     pub user: String,
     /// The client's `metadata`.
     pub metadata: Value,
@@ -75,8 +79,15 @@ pub struct Accounting {
 }
 
 impl Accounting {
-    /// Records the call in the metrics and, when a spend store runs, as one spend row.
+    /// Records the call in the metrics, on its virtual key and, when a store runs, as one spend
+    /// row.
     pub fn finish(self, call: Completed) {
+        if let Some(permit) = self.permit {
+            permit.finish(
+                call.usage.prompt_tokens + call.usage.completion_tokens,
+                call.cost,
+            );
+        }
         let total = match call.first_byte {
             Some(first) => first.duration_since(self.started),
             None => self.started.elapsed(),
@@ -113,6 +124,7 @@ impl Accounting {
             metadata: self.metadata,
             requester_ip_address: self.peer,
             status: call.outcome.as_str(),
+            logged: self.state.log_spend,
         });
     }
 }

@@ -1,7 +1,71 @@
-//! The master key check: LiteLLM's header forms (section 15.1), compared in constant time.
+//! The auth stage: the key a request carries in LiteLLM's header forms (section 15.1), the master
+//! key compared in constant time, and virtual keys looked up through [`crate::keys`]
+//! ([`authenticate`]); the management routes take the master key only ([`require_master`]).
+//! Mirrors LiteLLM's `proxy/auth/user_api_key_auth.py`.
 
+use crate::error::ProxyError;
+use crate::keys::Caller;
+use crate::server::AppState;
 use axum::http::HeaderMap;
 use ring::digest::{digest, SHA256};
+use std::sync::Arc;
+
+/// Who sent the request: the master key, a virtual key (checked: known, not blocked, not
+/// expired), or anyone when no master key is set. Per-request checks that need the model
+/// (model access, budget, limits) follow in [`crate::keys::Keys::admit`].
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, ProxyError> {
+    let presented = presented_key(headers, state.key_header.as_deref());
+    let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
+        let hash = match presented.as_deref() {
+            None => Arc::from(""),
+            Some(key) => Arc::from(hash_key(key)),
+        };
+        return Ok(Caller::Open(hash));
+    };
+    let key = match presented {
+        Some(key) if !key.is_empty() => key,
+        _ => {
+            return Err(ProxyError::auth(
+                "Authentication Error, No api key passed in.",
+            ))
+        }
+    };
+    if keys_match(&key, master) {
+        return Ok(Caller::Master);
+    }
+    if !key.starts_with("sk-") {
+        return Err(ProxyError::auth(format!(
+            "Authentication Error, LiteLLM Virtual Key expected. Received={}, expected to start with 'sk-'.",
+            abbreviate(&key)
+        )));
+    }
+    state.keys.verify(&key).await.map(Caller::Virtual)
+}
+
+/// The management routes (`/key/*`, `/spend/logs`, `/metrics`): the master key only, as
+/// LiteLLM keeps them for the proxy admin.
+pub fn require_master(caller: &Caller, route: &str) -> Result<(), ProxyError> {
+    match caller {
+        Caller::Master | Caller::Open(_) => Ok(()),
+        Caller::Virtual(_) => Err(ProxyError::auth(format!(
+            "Only proxy admin can be used to generate, delete, update info for new keys/users/teams. Route={route}. Your role=internal_user. Your user_id=None"
+        ))),
+    }
+}
+
+/// `sk-...abcd`: enough to tell keys apart, not enough to use one.
+pub fn abbreviate(key: &str) -> String {
+    let tail: String = key
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let head: String = key.chars().take(3).collect();
+    format!("{head}...{tail}")
+}
 
 /// The key a request carries, from the first header LiteLLM looks at that is present.
 pub fn presented_key(headers: &HeaderMap, custom_header: Option<&str>) -> Option<String> {

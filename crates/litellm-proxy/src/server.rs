@@ -1,14 +1,16 @@
-//! The HTTP surface (section 15): chat completions, model list, health, spend logs, metrics.
+//! The HTTP surface (section 15): chat completions, model list, health, spend logs, metrics, and
+//! virtual key management (`/key/*`).
 
 use super::accounting::{Accounting, Completed, Outcome};
 use super::auth;
 use super::dispatch::{ChatRequest, Dispatcher, Reply, Success, LITELLM_ONLY_KEYS};
 use super::error::ProxyError;
+use super::keys::Keys;
 use super::metrics::Metrics;
 use super::pricing;
 use super::router::random_u64;
-use super::spend::{SpendQuery, SpendStore};
 use super::sse::{self, StreamEnd};
+use super::store::{SpendQuery, Store};
 use super::usage::Usage;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -35,7 +37,12 @@ const MODEL_CREATED_AT: u64 = 1_677_610_602;
 pub struct AppState {
     pub dispatcher: Dispatcher,
     pub metrics: Arc<Metrics>,
-    pub spend: Option<Arc<SpendStore>>,
+    /// Spend rows and virtual keys (`None` with `--no-spend-db`).
+    pub spend: Option<Arc<dyn Store>>,
+    /// `false` under `general_settings.disable_spend_logs`: rows are not kept (keys still
+    /// accrue spend).
+    pub log_spend: bool,
+    pub keys: Keys,
     /// Never printed or logged.
     pub master_key: Option<super::config::Secret>,
     /// The master key's hash (the spend rows' `api_key`), computed once at start.
@@ -66,6 +73,11 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/health/readiness", get(readiness))
         .route("/health", get(health))
         .route("/spend/logs", get(spend_logs))
+        .route("/key/generate", post(key_generate))
+        .route("/key/update", post(key_update))
+        .route("/key/delete", post(key_delete))
+        .route("/key/info", get(key_info))
+        .route("/key/list", get(key_list))
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(axum::middleware::map_response(
@@ -78,55 +90,6 @@ async fn not_found() -> Response {
     ProxyError::new(404, super::error::ErrorKind::NotFound, "Not Found")
         .with_type("not_found_error")
         .into_response()
-}
-
-/// The key used, when the master key accepts it (or no master key is set).
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, ProxyError> {
-    let presented = auth::presented_key(headers, state.key_header.as_deref());
-    let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
-        return Ok(presented);
-    };
-    let key = match presented {
-        None => {
-            return Err(ProxyError::auth(
-                "Authentication Error, No api key passed in.",
-            ))
-        }
-        Some(key) if key.is_empty() => {
-            return Err(ProxyError::auth(
-                "Authentication Error, No api key passed in.",
-            ))
-        }
-        Some(key) => key,
-    };
-    if auth::keys_match(&key, master) {
-        return Ok(Some(key));
-    }
-    if !key.starts_with("sk-") {
-        return Err(ProxyError::auth(format!(
-            "Authentication Error, LiteLLM Virtual Key expected. Received={}, expected to start with 'sk-'.",
-            abbreviate(&key)
-        )));
-    }
-    Err(ProxyError::auth(format!(
-        "Authentication Error, Invalid proxy server token passed. Received API Key = {}, Key Hash (Token) ={}. Unable to find token in cache or `LiteLLM_VerificationTokenTable`",
-        abbreviate(&key),
-        auth::hash_key(&key)
-    )))
-}
-
-/// `sk-...abcd`: enough to tell keys apart, not enough to use one.
-fn abbreviate(key: &str) -> String {
-    let tail: String = key
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let head: String = key.chars().take(3).collect();
-    format!("{head}...{tail}")
 }
 
 async fn chat_completions(
@@ -237,8 +200,8 @@ async fn handle_chat(
 ) -> Response {
     let started = Instant::now();
     let start_time = SystemTime::now();
-    let key = match authorize(&state, &headers) {
-        Ok(key) => key,
+    let caller = match auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
     let (model, request, user, metadata, wants_usage) =
@@ -253,6 +216,20 @@ async fn handle_chat(
         .with_param("model")
         .into_response();
     };
+    // A virtual key's model access, budget and limits; it holds a parallel-request place until
+    // accounting ends the call.
+    let permit = match caller.key() {
+        Some(key) => {
+            match state
+                .keys
+                .admit(key, &model, state.dispatcher.router.alias_target(&model))
+            {
+                Ok(permit) => Some(permit),
+                Err(e) => return e.into_response(),
+            }
+        }
+        None => None,
+    };
     let call_id = call_id();
     // LiteLLM's model group is the name asked for (`gpt-x`), not the alias target or pattern.
     let requested_group = model.clone();
@@ -260,7 +237,8 @@ async fn handle_chat(
     let accounting = Accounting {
         state: state.clone(),
         call_id: call_id.clone(),
-        key_hash: key_hash(&state, key.as_deref()),
+        key_hash: caller.key_hash(state.master_key_hash.as_ref()),
+        permit,
         user: user.unwrap_or_default(),
         metadata,
         peer: peer.ip(),
@@ -457,16 +435,6 @@ async fn handle_chat(
     }
 }
 
-/// The spend row's `api_key`: the hash of the presented key (the master key's is computed once).
-fn key_hash(state: &AppState, key: Option<&str>) -> Arc<str> {
-    let master = state.master_key.as_ref().map(|k| k.expose());
-    match (key, master, &state.master_key_hash) {
-        (None, _, _) => Arc::from(""),
-        (Some(key), Some(master), Some(hash)) if auth::keys_match(key, master) => hash.clone(),
-        (Some(key), _, _) => Arc::from(auth::hash_key(key)),
-    }
-}
-
 fn usage_of(body: &[u8]) -> Usage {
     #[derive(Deserialize)]
     struct WithUsage {
@@ -513,17 +481,24 @@ async fn list_models(
     headers: HeaderMap,
     Query(query): Query<ModelsQuery>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
-        return e.into_response();
-    }
+    let caller = match auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
     let wildcards = query
         .return_wildcard_routes
         .unwrap_or(state.return_wildcard_routes);
-    let data: Vec<Value> = state
-        .dispatcher
-        .router
+    let router = &state.dispatcher.router;
+    // A virtual key sees the models it may call, as LiteLLM lists them for it.
+    let key_models = caller.key().map(|key| key.record());
+    let data: Vec<Value> = router
         .listed_models(wildcards)
         .into_iter()
+        .filter(|name| {
+            key_models.as_ref().is_none_or(|record| {
+                super::keys::allows(&record.models, name, router.alias_target(name))
+            })
+        })
         .map(|id| json!({"id": id, "object": "model", "created": MODEL_CREATED_AT, "owned_by": "openai"}))
         .collect();
     Json(json!({"data": data, "object": "list"})).into_response()
@@ -534,7 +509,7 @@ async fn one_model(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = auth::authenticate(&state, &headers).await {
         return e.into_response();
     }
     let router = &state.dispatcher.router;
@@ -610,7 +585,7 @@ async fn health(
     headers: HeaderMap,
     Query(query): Query<HealthQuery>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = auth::authenticate(&state, &headers).await {
         return e.into_response();
     }
     let router = &state.dispatcher.router;
@@ -677,12 +652,18 @@ async fn health(
     (status, Json(body)).into_response()
 }
 
+/// The master key for a management route.
+async fn admin(state: &AppState, headers: &HeaderMap, route: &str) -> Result<(), ProxyError> {
+    let caller = auth::authenticate(state, headers).await?;
+    auth::require_master(&caller, route)
+}
+
 async fn spend_logs(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = admin(&state, &headers, "/spend/logs").await {
         return e.into_response();
     }
     let Some(store) = &state.spend else {
@@ -701,16 +682,97 @@ async fn spend_logs(
             .get("summarize")
             .is_none_or(|v| !v.eq_ignore_ascii_case("false")),
     };
-    let path = store.path().to_path_buf();
-    match tokio::task::spawn_blocking(move || super::spend::query(&path, &query)).await {
-        Ok(Ok(rows)) => Json(rows).into_response(),
-        Ok(Err(e)) => ProxyError::bad_request(e).into_response(),
-        Err(e) => ProxyError::internal(e.to_string()).into_response(),
+    match store.spend_logs(query).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => ProxyError::bad_request(e).into_response(),
     }
 }
 
+/// A management request's JSON object body.
+fn object_body(body: &[u8]) -> Result<Map<String, Value>, ProxyError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ProxyError::bad_request(format!("Invalid JSON body: {e}")).with_param("body"))
+}
+
+fn answer(result: Result<Value, ProxyError>) -> Response {
+    match result {
+        Ok(value) => Json(value).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_generate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/generate").await {
+        return e.into_response();
+    }
+    // An empty body is a key with no limits, as LiteLLM's defaults make it.
+    let body = if body.is_empty() {
+        Ok(Map::new())
+    } else {
+        object_body(&body)
+    };
+    match body {
+        Ok(body) => answer(state.keys.generate(&body).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_update(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/update").await {
+        return e.into_response();
+    }
+    match object_body(&body) {
+        Ok(body) => answer(state.keys.update(&body).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_delete(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/delete").await {
+        return e.into_response();
+    }
+    match object_body(&body) {
+        Ok(body) => answer(state.keys.delete(&body).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_info(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/info").await {
+        return e.into_response();
+    }
+    answer(state.keys.info(params.get("key").map(String::as_str)).await)
+}
+
+async fn key_list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/list").await {
+        return e.into_response();
+    }
+    answer(state.keys.list(&params).await)
+}
+
 async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = admin(&state, &headers, "/metrics").await {
         return e.into_response();
     }
     let spend = state.spend.as_ref().map(|s| s.stats());

@@ -18,11 +18,14 @@
 //! its readiness answers 503 with `"db": "disconnected"` when that database fails
 //! (`proxy/health_endpoints/_health_endpoints.py`); the proxy does the same for its file.
 
-use super::router::Deployment;
-use super::usage::Usage;
-use rusqlite::{params, Connection, ErrorCode, OpenFlags};
+use super::sqlite_keys;
+use super::{Store, StoreError, StoreFuture};
+use crate::keys::{KeyFilter, KeyRecord};
+use crate::router::Deployment;
+use crate::usage::Usage;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,6 +82,8 @@ pub struct SpendRow {
     pub requester_ip_address: IpAddr,
     /// `success`, `failure` or `cancelled`.
     pub status: &'static str,
+    /// `false` under `disable_spend_logs`: the row is not kept, only its cost added to its key.
+    pub logged: bool,
 }
 
 const SCHEMA: &str = "
@@ -109,8 +114,20 @@ CREATE TABLE IF NOT EXISTS \"LiteLLM_SpendLogs\" (
 CREATE INDEX IF NOT EXISTS spend_logs_start ON \"LiteLLM_SpendLogs\" (\"startTime\");
 ";
 
+/// Opens a connection for key reads and writes and `/spend/logs`, creating the keys table.
+fn open_for_keys(path: &Path) -> Result<Connection, StoreError> {
+    let connection = open_checked(path).map_err(StoreError::Failed)?;
+    connection
+        .query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+        .and_then(|()| connection.execute_batch(sqlite_keys::SCHEMA))
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+    Ok(connection)
+}
+
 pub struct SpendStore {
     path: PathBuf,
+    /// The connection key operations use (opened on first use; dropped after a failure).
+    keys: Arc<Mutex<Option<Connection>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     shared: Arc<Shared>,
 }
@@ -218,6 +235,7 @@ impl SpendStore {
             .map_err(|e| format!("cannot start the spend log writer: {e}"))?;
         Ok(SpendStore {
             path: path.to_path_buf(),
+            keys: Arc::new(Mutex::new(None)),
             writer: Mutex::new(Some(writer)),
             shared,
         })
@@ -278,6 +296,97 @@ impl SpendStore {
         {
             let _ = writer.join();
         }
+    }
+}
+
+impl SpendStore {
+    /// Runs `work` on the key connection off the async runtime.
+    fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> StoreFuture<'_, Result<T, StoreError>> {
+        let keys = self.keys.clone();
+        let path = self.path.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut slot = keys.lock().unwrap_or_else(PoisonError::into_inner);
+                let connection = match &mut *slot {
+                    Some(connection) => connection,
+                    None => slot.insert(open_for_keys(&path)?),
+                };
+                let result = work(connection);
+                if let Err(StoreError::Failed(_)) = &result {
+                    *slot = None;
+                }
+                result
+            })
+            .await
+            .map_err(|e| StoreError::Failed(e.to_string()))?
+        })
+    }
+}
+
+impl Store for SpendStore {
+    fn describe(&self) -> String {
+        format!("SQLite file {}", self.path.display())
+    }
+
+    fn record(&self, row: SpendRow) {
+        SpendStore::record(self, row);
+    }
+
+    fn stats(&self) -> SpendStats {
+        SpendStore::stats(self)
+    }
+
+    fn close(&self) {
+        SpendStore::close(self);
+    }
+
+    fn spend_logs(&self, q: SpendQuery) -> StoreFuture<'_, Result<Value, String>> {
+        let path = self.path.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || query(&path, &q))
+                .await
+                .map_err(|e| e.to_string())?
+        })
+    }
+
+    fn insert_key(&self, record: KeyRecord) -> StoreFuture<'_, Result<(), StoreError>> {
+        self.blocking(move |c| sqlite_keys::insert(c, &record))
+    }
+
+    fn key(&self, hash: String) -> StoreFuture<'_, Result<Option<KeyRecord>, StoreError>> {
+        self.blocking(move |c| sqlite_keys::get(c, &hash))
+    }
+
+    fn update_key(
+        &self,
+        record: KeyRecord,
+        set_spend: bool,
+    ) -> StoreFuture<'_, Result<(), StoreError>> {
+        self.blocking(move |c| sqlite_keys::update(c, &record, set_spend))
+    }
+
+    fn delete_keys(
+        &self,
+        hashes: Vec<String>,
+        aliases: Vec<String>,
+    ) -> StoreFuture<'_, Result<Vec<String>, StoreError>> {
+        self.blocking(move |c| sqlite_keys::delete(c, &hashes, &aliases))
+    }
+
+    fn list_keys(&self, filter: KeyFilter) -> StoreFuture<'_, Result<Vec<KeyRecord>, StoreError>> {
+        self.blocking(move |c| sqlite_keys::list(c, &filter))
+    }
+
+    fn reset_key_budget(
+        &self,
+        hash: Arc<str>,
+        was: i64,
+        next: Option<i64>,
+    ) -> StoreFuture<'_, Result<(), StoreError>> {
+        self.blocking(move |c| sqlite_keys::reset_budget(c, &hash, was, next))
     }
 }
 
@@ -455,7 +564,8 @@ fn prepare(
         let pages = (max_bytes / page_size.max(1) as u64).max(1);
         connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
     }
-    connection.execute_batch(SCHEMA)
+    connection.execute_batch(SCHEMA)?;
+    connection.execute_batch(sqlite_keys::SCHEMA)
 }
 
 /// Checkpoints the WAL every [`CHECKPOINT_EVERY`] until `stop` closes. A passive checkpoint
@@ -769,9 +879,8 @@ fn bind_row(
     text: &mut RowText,
 ) -> rusqlite::Result<()> {
     use std::fmt::Write as _;
-    let conversion = |e: Box<dyn std::error::Error + Send + Sync>| {
-        rusqlite::Error::ToSqlConversionFailure(e)
-    };
+    let conversion =
+        |e: Box<dyn std::error::Error + Send + Sync>| rusqlite::Error::ToSqlConversionFailure(e);
     text.metadata.clear();
     write_metadata(&mut text.metadata, &mut row.metadata, &row.usage)
         .map_err(|e| conversion(Box::new(e)))?;
@@ -799,15 +908,19 @@ fn bind_row(
     bind(&(usage.completion_tokens as i64))?;
     bind(&text.start)?;
     bind(&text.end)?;
-    bind(&row.completion_start_time.map(|_| text.completion_start.as_str()))?;
+    bind(
+        &row.completion_start_time
+            .map(|_| text.completion_start.as_str()),
+    )?;
     bind(&row.model)?;
     bind(&config.map_or("", |c| c.id.as_str()))?;
     bind(&row.model_group)?;
     bind(&config.map_or("", |c| c.provider.as_str()))?;
-    bind(&row
-        .deployment
-        .as_ref()
-        .map_or("", |d| d.shown_api_base.as_str()))?;
+    bind(
+        &row.deployment
+            .as_ref()
+            .map_or("", |d| d.shown_api_base.as_str()),
+    )?;
     bind(&row.user)?;
     bind(&metadata)?;
     bind(&text.ip)?;
@@ -820,8 +933,20 @@ fn insert_batch(connection: &mut Connection, rows: &mut [SpendRow]) -> rusqlite:
     let (many, one) = insert_statements();
     let transaction = connection.transaction()?;
     {
+        // Each key's share of the batch, added to its row in the same transaction.
+        let mut spends: HashMap<&str, f64> = HashMap::new();
+        for row in rows.iter() {
+            if row.spend > 0.0 && !row.api_key_hash.is_empty() {
+                *spends.entry(&*row.api_key_hash).or_default() += row.spend;
+            }
+        }
+        let spends: Vec<(&str, f64)> = spends.into_iter().collect();
+        sqlite_keys::add_spend(&transaction, &spends)?;
+    }
+    {
+        let mut logged: Vec<&mut SpendRow> = rows.iter_mut().filter(|r| r.logged).collect();
         let mut text = RowText::default();
-        let mut chunks = rows.chunks_exact_mut(ROWS_PER_INSERT);
+        let mut chunks = logged.chunks_exact_mut(ROWS_PER_INSERT);
         if chunks.len() > 0 {
             let mut insert = transaction.prepare_cached(many)?;
             for chunk in &mut chunks {
@@ -834,7 +959,7 @@ fn insert_batch(connection: &mut Connection, rows: &mut [SpendRow]) -> rusqlite:
         let rest = chunks.into_remainder();
         if !rest.is_empty() {
             let mut insert = transaction.prepare_cached(one)?;
-            for row in rest {
+            for row in rest.iter_mut() {
                 bind_row(&mut insert, 1, row, &mut text)?;
                 insert.raw_execute()?;
             }
@@ -934,7 +1059,7 @@ pub fn query(path: &Path, q: &SpendQuery) -> Result<Value, String> {
     let mut args: Vec<String> = Vec::new();
     if let Some(key) = &q.api_key {
         let hashed = if key.starts_with("sk-") {
-            super::auth::hash_key(key)
+            crate::auth::hash_key(key)
         } else {
             key.clone()
         };
@@ -1095,8 +1220,37 @@ fn write_iso_time(out: &mut String, time: SystemTime) {
     );
 }
 
+/// Days in month `m` of year `y`.
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
+    let next = if m == 12 {
+        days_from_civil(y + 1, 1, 1)
+    } else {
+        days_from_civil(y, m + 1, 1)
+    };
+    next - days_from_civil(y, m, 1)
+}
+
+/// [`iso_time`]'s text (`2026-11-24T07:50:00.123Z`, the fraction optional) back to milliseconds
+/// since the epoch.
+pub fn parse_iso_time(text: &str) -> Option<i64> {
+    let text = text.trim().trim_end_matches('Z');
+    let (date, time) = text.split_once(['T', ' '])?;
+    let days = parse_date(date).ok()?;
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    let mut parts = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    let digits: String = fraction
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .chain(std::iter::repeat('0'))
+        .take(3)
+        .collect();
+    let millis: i64 = digits.parse().ok()?;
+    Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) + millis)
+}
+
 // Howard Hinnant's days-from-civil algorithms.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -1105,7 +1259,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -1163,6 +1317,16 @@ mod tests {
     }
 
     #[test]
+    fn iso_times_parse_back() {
+        for ms in [0, 86_400_123, 1_764_672_000_999] {
+            let time = UNIX_EPOCH + Duration::from_millis(ms as u64);
+            assert_eq!(parse_iso_time(&iso_time(time)), Some(ms));
+        }
+        assert_eq!(parse_iso_time("1970-01-01T00:00:01Z"), Some(1000));
+        assert_eq!(parse_iso_time("garbage"), None);
+    }
+
+    #[test]
     fn dates_round_trip() {
         assert_eq!(
             format_date(parse_date("2024-02-29").unwrap_or(0)),
@@ -1195,6 +1359,7 @@ mod tests {
             metadata: json!({}),
             requester_ip_address: IpAddr::from([127, 0, 0, 1]),
             status: "success",
+            logged: true,
         }
     }
 
