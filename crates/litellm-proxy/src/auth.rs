@@ -1,7 +1,8 @@
-//! The auth stage: the key a request carries in LiteLLM's header forms (section 15.1), the master
-//! key compared in constant time, and virtual keys looked up through [`crate::keys`]
-//! ([`authenticate`]); the management routes take the master key only ([`require_master`]).
-//! Mirrors LiteLLM's `proxy/auth/user_api_key_auth.py`.
+//! The auth stage of the pipeline (and of every other authenticated route): the key a request
+//! carries in LiteLLM's header forms (section 15.1), the master key compared in constant time,
+//! and virtual keys looked up through [`crate::keys`] ([`authenticate`]); the management routes
+//! take the master key only ([`require_master`]). Mirrors LiteLLM's
+//! `proxy/auth/user_api_key_auth.py`.
 
 use crate::error::ProxyError;
 use crate::keys::Caller;
