@@ -11,6 +11,7 @@ pub mod connection;
 pub mod dispatch;
 pub mod error;
 pub mod load;
+pub mod messages;
 pub mod metrics;
 pub mod pricing;
 pub mod providers;
