@@ -489,3 +489,63 @@ fn uuids_look_like_version_4() {
     assert_eq!(&id[14..15], "4");
     assert_ne!(id, uuid4());
 }
+
+async fn passthrough_of(
+    pieces: Vec<Result<Bytes, ProxyError>>,
+) -> (String, Option<crate::sse::StreamEnd>) {
+    let ended = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let sink = ended.clone();
+    let mut pieces = pieces;
+    let first = pieces.remove(0).unwrap();
+    let body = stream::passthrough(
+        first,
+        sse_text(pieces),
+        "anthropic",
+        std::time::Duration::from_secs(5),
+        move |end| *sink.lock().unwrap() = Some(end),
+    );
+    let text: String = body
+        .map(|piece| String::from_utf8(piece.unwrap().to_vec()).unwrap())
+        .collect()
+        .await;
+    let end = ended.lock().unwrap().take();
+    (text, end)
+}
+
+#[tokio::test]
+async fn a_messages_stream_is_forwarded_whole_with_its_usage_read() {
+    let start = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":8,\"output_tokens\":1}}}\n\n";
+    let (text, end) = passthrough_of(vec![
+        Ok(Bytes::from(&start[..20])),
+        Ok(Bytes::from(&start[20..])),
+        Ok(Bytes::from_static(b"event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")),
+    ])
+    .await;
+    assert!(text.starts_with(start), "{text}");
+    assert!(text.ends_with("{\"type\":\"message_stop\"}\n\n"));
+    let end = end.unwrap();
+    assert!(end.error.is_none() && !end.cancelled);
+    let usage = end.usage.unwrap();
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (8, 5));
+
+    // An upstream `error` event goes to the client as it is, and the call is a failure.
+    let (text, end) = passthrough_of(vec![
+        Ok(Bytes::from(start)),
+        Ok(Bytes::from_static(b"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n")),
+    ])
+    .await;
+    assert!(text.contains("overloaded_error"));
+    assert_eq!(end.unwrap().error.map(|e| e.status), Some(500));
+
+    // A failure of the connection after the first byte: an `error` event in Anthropic's shape.
+    let (text, end) = passthrough_of(vec![
+        Ok(Bytes::from(start)),
+        Err(ProxyError::connection("anthropic", "reset")),
+    ])
+    .await;
+    assert!(
+        text.contains("event: error\ndata: {\"type\":\"error\""),
+        "{text}"
+    );
+    assert!(end.unwrap().error.is_some());
+}
