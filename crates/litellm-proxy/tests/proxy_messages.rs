@@ -475,12 +475,12 @@ async fn a_failing_deployment_falls_back_and_a_stream_fails_with_an_error_event(
 
     h.mock.set_behaviour(
         "gpt-4o",
-        mock_upstream::Behaviour::parse("break_after=2").unwrap(),
+        mock_upstream::Behaviour::parse("break_after=2,chunk_delay=20").unwrap(),
     );
     let mut body = ask("gpt");
     body["stream"] = json!(true);
     let reply = messages(&h, "/v1/messages", body, &[]).await;
-    assert_eq!(reply.status, 200);
+    assert_eq!(reply.status, 200, "{}", reply.text);
     let events = events(&reply.text);
     let (last, data) = events.last().unwrap();
     assert_eq!(last, "error", "{}", reply.text);
