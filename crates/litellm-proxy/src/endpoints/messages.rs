@@ -222,18 +222,29 @@ pub async fn count_tokens(
         Some(messages @ Value::Array(list)) if !list.is_empty() => messages,
         _ => return count_error(400, "messages parameter is required"),
     };
+    // One deployment of the group, as LiteLLM's `async_get_available_deployment`; LiteLLM counts
+    // with its model (provider prefix removed, wildcard captures substituted), else with the
+    // requested name.
     let router = &state.dispatcher.router;
-    let deployment = router.resolve(model).and_then(|target| {
+    let chosen = router.resolve(model).and_then(|target| {
         let healthy = router.healthy(&target.deployments);
-        router
+        let deployment = router
             .pick(&healthy)
-            .and_then(|i| router.deployments.get(i).cloned())
+            .and_then(|i| router.deployments.get(i).cloned())?;
+        let upstream = match &target.captures {
+            Some(captures) => litellm_check::litellm::routing::substitute_captures(
+                &deployment.config.upstream_model,
+                captures,
+                &target.requested,
+            ),
+            None => deployment.config.upstream_model.clone(),
+        };
+        Some((deployment, upstream))
     });
-    // LiteLLM counts with the deployment's model, provider prefix removed.
-    let model_to_use = deployment
+    let model_to_use = chosen
         .as_ref()
-        .map_or(model, |d| d.config.upstream_model.as_str());
-    if let Some(deployment) = &deployment {
+        .map_or(model, |(_, upstream)| upstream.as_str());
+    if let Some((deployment, _)) = &chosen {
         let call = Call {
             deployment: &deployment.config,
             request: messages,
