@@ -13,6 +13,7 @@ pub mod endpoints;
 pub mod error;
 pub mod keys;
 pub mod load;
+pub mod messages;
 pub mod metrics;
 pub mod pipeline;
 pub mod pricing;

@@ -56,6 +56,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
             "/openai/deployments/{model}/chat/completions",
             post(endpoint_for::<ChatCompletions>),
         )
+        .merge(super::endpoints::messages::routes())
         .route("/v1/models", get(list_models))
         .route("/models", get(list_models))
         .route("/v1/models/{*id}", get(one_model))

@@ -93,6 +93,22 @@ pub trait Endpoint: Send + Sync + 'static {
     /// request then costs no upstream call, retry or cooldown.
     fn parse(body: Map<String, Value>) -> Result<Self::Request, ProxyError>;
 
+    /// [`Endpoint::parse`] for an endpoint that also reads request headers (Messages forwards
+    /// `anthropic-version` and `anthropic-beta`); by default the headers are not read.
+    fn parse_with_headers(
+        body: Map<String, Value>,
+        headers: &HeaderMap,
+    ) -> Result<Self::Request, ProxyError> {
+        let _ = headers;
+        Self::parse(body)
+    }
+
+    /// The body key holding LiteLLM's metadata (the spend row's), removed before
+    /// [`Endpoint::parse`]: `metadata`, except where the API has a `metadata` of its own
+    /// (LiteLLM's `LITELLM_METADATA_ROUTES` read `litellm_metadata` there and leave `metadata` to
+    /// the provider).
+    const METADATA_KEY: &'static str = "metadata";
+
     /// Whether the request asks for a stream (its time limit is then `stream_timeout`, and the
     /// provider must answer [`Reply::Stream`]).
     fn streams(request: &Self::Request) -> bool {

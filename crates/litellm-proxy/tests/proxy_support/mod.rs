@@ -222,6 +222,26 @@ pub fn assert_openai_error(reply: &Reply, status: u16) -> Value {
     error
 }
 
+/// Whether the Python package `name` can be imported. Outside CI a missing package skips the
+/// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs
+/// tests/python/requirements.txt.
+pub fn python_package_installed(name: &str) -> bool {
+    let import = std::process::Command::new("python3")
+        .args(["-c", &format!("import {name}")])
+        .output();
+    if import.is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install the Python package `{name}` (crates/litellm-proxy/tests/python/requirements.txt)"
+    );
+    eprintln!(
+        "SKIPPED: the `{name}` Python package is not installed (python3 -m pip install {name})"
+    );
+    false
+}
+
 /// Whether the official OpenAI Python SDK can be imported. Outside CI a missing SDK skips the
 /// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs it.
 pub fn openai_sdk_installed() -> bool {
