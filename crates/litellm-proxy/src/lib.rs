@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod pricing;
 pub mod providers;
 pub mod redact;
+pub mod responses;
 pub mod router;
 pub mod server;
 pub mod spend;
