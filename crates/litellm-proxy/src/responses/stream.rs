@@ -525,12 +525,6 @@ impl Translator {
             json!({"response": snapshot}),
         );
     }
-
-    /// An `error` event for a failure after the start; nothing follows it.
-    pub fn fail(&mut self, error: &ProxyError, out: &mut Vec<u8>) {
-        self.finished = true;
-        error_event(out, &mut self.sequence, error);
-    }
 }
 
 /// Passes a native Responses stream through, with every `response.id` replaced by the proxy's
@@ -542,7 +536,6 @@ pub struct Rewriter {
     usage: Option<Usage>,
     /// The id every event carries: made from the first upstream id seen.
     id: Option<String>,
-    sequence: u64,
 }
 
 impl Rewriter {
@@ -552,7 +545,6 @@ impl Rewriter {
             model_id: model_id.to_string(),
             usage: None,
             id: None,
-            sequence: 0,
         }
     }
 
@@ -563,7 +555,6 @@ impl Rewriter {
     /// One upstream event (whole, with its blank line): as it is, or rewritten when it carries
     /// a `response` object.
     pub fn event(&mut self, event: &[u8], data: &[u8], out: &mut Vec<u8>) {
-        self.sequence += 1;
         let carries_response = data.windows(11).any(|w| w == b"\"response\":");
         if !carries_response {
             out.extend_from_slice(event);
@@ -597,61 +588,156 @@ impl Rewriter {
         let _ = serde_json::to_writer(&mut *out, &value);
         out.extend_from_slice(b"\n\n");
     }
-
-    fn fail(&mut self, error: &ProxyError, out: &mut Vec<u8>) {
-        error_event(out, &mut self.sequence, error);
-    }
 }
 
-/// What turns upstream events into the client's.
-pub enum Mode {
-    Translate(Box<Translator>),
-    Native(Rewriter),
-}
-
-impl Mode {
-    fn usage(&self) -> Option<Usage> {
-        match self {
-            Mode::Translate(t) => t.usage(),
-            Mode::Native(r) => r.usage(),
-        }
+/// Splits a stream of pieces into whole SSE events and hands each to `each`, which writes the
+/// client's bytes (or fails the stream); `end` writes what follows the last event.
+fn per_event<S>(upstream: EventStream, converter: S) -> EventStream
+where
+    S: Convert + Send + 'static,
+{
+    struct Split<S> {
+        upstream: EventStream,
+        converter: S,
+        pending: BytesMut,
+        done: bool,
     }
-
-    /// The client's events for one upstream event; `Err` when the upstream reported a failure
-    /// in the stream (a chat stream's `data: {"error": ...}`), after its `error` event.
-    fn event(&mut self, event: &[u8], provider: &str, out: &mut Vec<u8>) -> Result<(), ProxyError> {
-        let data = event_data(event);
-        match self {
-            Mode::Translate(t) => {
-                let Some(data) = data.filter(|d| d.as_slice() != b"[DONE]") else {
-                    return Ok(());
-                };
-                if let Some(error) = stream_error(&data, provider) {
-                    t.fail(&error, out);
-                    return Err(error);
+    let state = Split {
+        upstream,
+        converter,
+        pending: BytesMut::new(),
+        done: false,
+    };
+    Box::pin(futures_util::stream::unfold(
+        state,
+        |mut state| async move {
+            loop {
+                if state.done {
+                    return None;
                 }
-                t.chunk(&data, out);
+                let mut out = Vec::new();
+                match state.upstream.next().await {
+                    Some(Ok(bytes)) => {
+                        state.pending.extend_from_slice(&bytes);
+                        while let Some((_, next)) = crate::sse::event_end(&state.pending) {
+                            let event = state.pending.split_to(next);
+                            if let Err(error) = state.converter.event(&event, &mut out) {
+                                state.done = true;
+                                return Some((Err(error), state));
+                            }
+                        }
+                        if state.pending.len() > MAX_EVENT {
+                            state.done = true;
+                            let error = ProxyError::bad_answer(
+                                state.converter.provider(),
+                                "a stream event larger than the cap",
+                            );
+                            return Some((Err(error), state));
+                        }
+                        if !out.is_empty() {
+                            return Some((Ok(Bytes::from(out)), state));
+                        }
+                    }
+                    Some(Err(error)) => {
+                        state.done = true;
+                        return Some((Err(error), state));
+                    }
+                    None => {
+                        state.done = true;
+                        let rest = state.pending.split();
+                        if !rest.is_empty() {
+                            if let Err(error) = state.converter.event(&rest, &mut out) {
+                                return Some((Err(error), state));
+                            }
+                        }
+                        state.converter.end(&mut out);
+                        if out.is_empty() {
+                            return None;
+                        }
+                        return Some((Ok(Bytes::from(out)), state));
+                    }
+                }
             }
-            Mode::Native(r) => match data {
-                Some(data) => r.event(event, &data, out),
-                None => out.extend_from_slice(event),
-            },
+        },
+    ))
+}
+
+/// What [`per_event`] does with each upstream event.
+trait Convert {
+    fn provider(&self) -> &str;
+    fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError>;
+    fn end(&mut self, out: &mut Vec<u8>);
+}
+
+struct Bridge {
+    translator: Translator,
+    provider: String,
+    started: bool,
+}
+
+impl Convert for Bridge {
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
+        let Some(data) = event_data(event).filter(|d| d.as_slice() != b"[DONE]") else {
+            return Ok(());
+        };
+        if let Some(error) = stream_error(&data, &self.provider) {
+            return Err(error);
         }
+        // `response.created` goes out with the first upstream chunk, so a call that fails before
+        // it can still be retried or fall back.
+        if !self.started {
+            self.started = true;
+            self.translator.start(out);
+        }
+        self.translator.chunk(&data, out);
         Ok(())
     }
 
     fn end(&mut self, out: &mut Vec<u8>) {
-        if let Mode::Translate(t) = self {
-            t.finish(out);
+        if !self.started {
+            self.started = true;
+            self.translator.start(out);
         }
+        self.translator.finish(out);
+    }
+}
+
+impl Convert for Rewriter {
+    fn provider(&self) -> &str {
+        &self.provider
     }
 
-    fn fail(&mut self, error: &ProxyError, out: &mut Vec<u8>) {
-        match self {
-            Mode::Translate(t) => t.fail(error, out),
-            Mode::Native(r) => r.fail(error, out),
+    fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
+        match event_data(event) {
+            Some(data) => self.event(event, &data, out),
+            None => out.extend_from_slice(event),
         }
+        Ok(())
     }
+
+    fn end(&mut self, _out: &mut Vec<u8>) {}
+}
+
+/// A chat completions stream (OpenAI `chat.completion.chunk` events, as every provider of this
+/// proxy answers chat) as a Responses stream; a failure in it stays a failure of the stream.
+pub fn bridge(upstream: EventStream, translator: Translator, provider: &str) -> EventStream {
+    per_event(
+        upstream,
+        Bridge {
+            translator,
+            provider: provider.to_string(),
+            started: false,
+        },
+    )
+}
+
+/// A native Responses stream with the proxy's response id in every event.
+pub fn native(upstream: EventStream, provider: &str, model_id: &str) -> EventStream {
+    per_event(upstream, Rewriter::new(provider, model_id))
 }
 
 /// The failure a chat stream reports in a `data: {"error": {...}}` chunk.
@@ -708,35 +794,70 @@ impl Finisher {
     }
 }
 
+/// What the client receives: the Responses events as they come, the usage read from the
+/// response object of the last event that has one, and a failure after the first byte as an
+/// `error` event.
 struct State {
     first: Option<Bytes>,
     upstream: EventStream,
     provider: String,
     idle: Duration,
     pending: BytesMut,
-    mode: Mode,
-    started: bool,
+    usage: Option<Usage>,
+    /// Events passed so far: the sequence number of an `error` event.
+    sequence: u64,
     done: bool,
     finisher: Finisher,
+}
+
+impl State {
+    fn read(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        while let Some((_, next)) = crate::sse::event_end(&self.pending) {
+            let event = self.pending.split_to(next);
+            self.sequence += 1;
+            let Some(data) = event_data(&event) else {
+                continue;
+            };
+            if !(contains(&data, b"\"response\":") && contains(&data, b"\"usage\":{")) {
+                continue;
+            }
+            let usage = serde_json::from_slice::<Value>(&data).ok().and_then(|v| {
+                v.pointer("/response/usage")
+                    .filter(|u| u.is_object())
+                    .map(super::types::usage_of)
+            });
+            if usage.is_some() {
+                self.usage = usage;
+            }
+        }
+        // Keeps no more than one event's worth; the usage of a bigger one is not read.
+        if self.pending.len() > MAX_EVENT {
+            self.pending.clear();
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 impl Drop for State {
     fn drop(&mut self) {
         // The client went away before the end (the end callback already ran otherwise).
-        let usage = self.mode.usage();
+        let usage = self.usage;
         self.finisher.finish(usage, None, true);
     }
 }
 
-/// The client's body for an upstream stream whose first piece was already read: chat chunks
-/// translated, or Responses events rewritten (see [`Mode`]). `on_end` runs once, at the end or
-/// when the client drops the body.
+/// The client's body for a Responses stream (from [`bridge`] or [`native`]) whose first piece
+/// dispatch already read. `on_end` runs once: at the end, on a failure, or when the client drops
+/// the body (then the upstream call is dropped with it).
 pub fn respond(
     first: Bytes,
     upstream: EventStream,
     provider: &str,
     idle: Duration,
-    mode: Mode,
     on_end: impl FnOnce(StreamEnd) + Send + 'static,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
     let state = State {
@@ -745,21 +866,14 @@ pub fn respond(
         provider: provider.to_string(),
         idle,
         pending: BytesMut::new(),
-        mode,
-        started: false,
+        usage: None,
+        sequence: 0,
         done: false,
         finisher: Finisher {
             on_end: Some(Box::new(on_end)),
         },
     };
     futures_util::stream::unfold(state, |mut state| async move {
-        let mut out = Vec::new();
-        if !state.started {
-            state.started = true;
-            if let Mode::Translate(t) = &mut state.mode {
-                t.start(&mut out);
-            }
-        }
         loop {
             if state.done {
                 return None;
@@ -772,60 +886,25 @@ pub fn respond(
                 },
             };
             match next {
+                Some(Ok(bytes)) if bytes.is_empty() => {}
                 Some(Ok(bytes)) => {
-                    state.pending.extend_from_slice(&bytes);
-                    let mut failure = None;
-                    while let Some((_, next)) = crate::sse::event_end(&state.pending) {
-                        let event = state.pending.split_to(next);
-                        if let Err(error) = state.mode.event(&event, &state.provider, &mut out) {
-                            failure = Some(error);
-                            break;
-                        }
-                    }
-                    if let Some(error) = failure {
-                        state.done = true;
-                        let usage = state.mode.usage();
-                        state.finisher.finish(usage, Some(error), false);
-                        return Some((Ok(Bytes::from(out)), state));
-                    }
-                    if state.pending.len() > MAX_EVENT {
-                        let error = ProxyError::bad_answer(
-                            &state.provider,
-                            "a stream event larger than the cap",
-                        );
-                        state.mode.fail(&error, &mut out);
-                        state.done = true;
-                        let usage = state.mode.usage();
-                        state.finisher.finish(usage, Some(error), false);
-                        return Some((Ok(Bytes::from(out)), state));
-                    }
-                    if !out.is_empty() {
-                        return Some((Ok(Bytes::from(out)), state));
-                    }
+                    state.read(&bytes);
+                    return Some((Ok(bytes), state));
                 }
                 Some(Err(error)) => {
                     state.done = true;
-                    state.mode.fail(&error, &mut out);
-                    let usage = state.mode.usage();
+                    let mut out = Vec::new();
+                    let mut sequence = state.sequence;
+                    error_event(&mut out, &mut sequence, &error);
+                    let usage = state.usage;
                     state.finisher.finish(usage, Some(error), false);
                     return Some((Ok(Bytes::from(out)), state));
                 }
                 None => {
                     state.done = true;
-                    let rest = state.pending.split();
-                    let mut error = None;
-                    if !rest.is_empty() {
-                        error = state.mode.event(&rest, &state.provider, &mut out).err();
-                    }
-                    if error.is_none() {
-                        state.mode.end(&mut out);
-                    }
-                    let usage = state.mode.usage();
-                    state.finisher.finish(usage, error, false);
-                    if out.is_empty() {
-                        return None;
-                    }
-                    return Some((Ok(Bytes::from(out)), state));
+                    let usage = state.usage;
+                    state.finisher.finish(usage, None, false);
+                    return None;
                 }
             }
         }
@@ -1042,21 +1121,27 @@ mod tests {
     #[tokio::test]
     async fn a_failure_midway_is_an_error_event_and_ends_the_stream() {
         use std::sync::{Arc, Mutex};
-        let first = Bytes::from(format!(
+        let chunk = Bytes::from(format!(
             "data: {}\n\n",
             delta(json!({"content": "partial"}), Value::Null)
         ));
-        let rest: EventStream = Box::pin(futures_util::stream::iter(vec![Err(
-            ProxyError::connection("anthropic", "reset"),
-        )]));
+        let chat: EventStream = Box::pin(futures_util::stream::iter(vec![
+            Ok(chunk),
+            Err(ProxyError::connection("anthropic", "reset")),
+        ]));
+        let mut translated = bridge(chat, translator(json!({"model": "g"})), "anthropic");
+        let first = match translated.next().await {
+            Some(Ok(first)) => first,
+            _ => panic!("a first piece"),
+        };
+        assert!(String::from_utf8_lossy(&first).starts_with("event: response.created\n"));
         let ended = Arc::new(Mutex::new(None));
         let sink = ended.clone();
         let body = respond(
             first,
-            rest,
+            translated,
             "anthropic",
             Duration::from_secs(5),
-            Mode::Translate(Box::new(translator(json!({"model": "g"})))),
             move |end| {
                 if let Ok(mut slot) = sink.lock() {
                     *slot = Some(end);
@@ -1074,6 +1159,7 @@ mod tests {
             .map(|(k, d)| (k.clone(), d.clone()))
             .unwrap_or_default();
         assert_eq!(last.0, "error");
+        assert_eq!(last.1["sequence_number"], seen.len() - 1);
         assert!(last.1["error"]["message"]
             .as_str()
             .is_some_and(|m| m.contains("reset")));
@@ -1085,5 +1171,66 @@ mod tests {
             .unwrap_or_default();
         assert!(end.error.is_some());
         assert!(!end.cancelled);
+    }
+
+    #[tokio::test]
+    async fn a_bridged_stream_reports_its_usage_at_the_end() {
+        use std::sync::{Arc, Mutex};
+        let pieces = vec![
+            Ok(Bytes::from(format!(
+                "data: {}\n\n",
+                delta(json!({"content": "Hi"}), Value::Null)
+            ))),
+            Ok(Bytes::from(format!(
+                "data: {}\n\ndata: {}\n\ndata: [DONE]\n\n",
+                delta(json!({}), json!("stop")),
+                json!({"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 1}})
+            ))),
+        ];
+        let mut translated = bridge(
+            Box::pin(futures_util::stream::iter(pieces)),
+            translator(json!({"model": "g"})),
+            "gemini",
+        );
+        let Some(Ok(first)) = translated.next().await else {
+            panic!("a first piece")
+        };
+        let ended = Arc::new(Mutex::new(None));
+        let sink = ended.clone();
+        let body = respond(
+            first,
+            translated,
+            "gemini",
+            Duration::from_secs(5),
+            move |end| {
+                if let Ok(mut slot) = sink.lock() {
+                    *slot = Some(end);
+                }
+            },
+        );
+        let bytes: Vec<u8> = body
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .flat_map(|p| p.map(|b| b.to_vec()).unwrap_or_default())
+            .collect();
+        let seen = events(&bytes);
+        assert_eq!(
+            seen.last().map(|(k, _)| k.as_str()),
+            Some("response.completed")
+        );
+        assert!(seen
+            .iter()
+            .all(|(_, d)| d.get("response").is_none_or(|r| r["id"] == "resp_one")));
+        let end = ended
+            .lock()
+            .ok()
+            .and_then(|mut e| e.take())
+            .unwrap_or_default();
+        assert_eq!(
+            end.usage.map(|u| (u.prompt_tokens, u.completion_tokens)),
+            Some((9, 1))
+        );
+        assert!(end.error.is_none() && !end.cancelled);
     }
 }
