@@ -81,7 +81,10 @@ async fn not_found() -> Response {
 }
 
 /// The key used, when the master key accepts it (or no master key is set).
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, ProxyError> {
+pub(crate) fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<String>, ProxyError> {
     let presented = auth::presented_key(headers, state.key_header.as_deref());
     let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
         return Ok(presented);

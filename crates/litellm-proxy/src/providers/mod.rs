@@ -8,6 +8,7 @@ pub mod azure;
 pub mod gemini;
 mod http;
 mod openai;
+pub mod responses;
 
 use super::config::DeploymentConfig;
 use super::error::ProxyError;
@@ -101,6 +102,30 @@ pub trait Provider: Send + Sync {
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
     ) -> BoxFuture<'a, Result<ChatReply, ProxyError>>;
+
+    /// A Responses API call; by default LiteLLM's bridge through [`Provider::chat`]. Providers
+    /// with a native Responses API (OpenAI, Azure) override it.
+    fn responses<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: responses::ResponsesCall<'a>,
+    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+        responses::bridged(self, client, call)
+    }
+
+    /// `GET` (or `DELETE`) of a response this deployment made, by the upstream's id; `None` when
+    /// the provider stores no responses (a bridged call).
+    fn lookup_response<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        deployment: &'a DeploymentConfig,
+        method: reqwest::Method,
+        upstream_id: &'a str,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, Result<Value, ProxyError>>> {
+        let _ = (client, deployment, method, upstream_id, id);
+        None
+    }
 }
 
 /// The route of a provider this proxy has an implementation for.

@@ -10,6 +10,7 @@
 //! - [`types`]: the objects written for a translated call.
 
 pub mod ids;
+pub mod lookup;
 pub mod request;
 pub mod response;
 pub mod stream;
