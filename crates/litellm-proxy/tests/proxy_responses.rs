@@ -452,3 +452,50 @@ async fn the_official_sdk_and_langchain_use_the_responses_api() {
     run_sdk_script(&h, "sdk_responses.py", &[]).await;
     h.proxy.stop().await;
 }
+
+/// The request OpenClaw 2026.9.6 sends with `api: "openai-responses"` for the `litellm` provider
+/// (recorded in `tests/data/openclaw/openai-responses.request.json`: `POST {baseUrl}/responses`
+/// without `/v1`, the OpenAI JS SDK's headers, a system message as an input item, twelve function
+/// tools, `store: false`, a stream), replayed as it was sent against a native deployment and a
+/// translated one.
+#[tokio::test]
+async fn the_request_openclaw_sends_is_served() {
+    let recorded: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/openclaw/openai-responses.request.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(recorded["path"], "/responses");
+    let headers: Vec<(String, String)> = recorded["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let h = start("responses-openclaw", CONFIG).await;
+    for group in ["gpt-native", "claude"] {
+        let mut body = recorded["body"].clone();
+        body["model"] = json!(group);
+        let reply = h.post_with("/responses", body, &headers).await;
+        assert_eq!(reply.status, 200, "{group}: {}", reply.text);
+        let completed = check_stream(&reply.text);
+        assert_eq!(completed["status"], "completed", "{group}");
+        assert!(!completed["output"].as_array().unwrap().is_empty(), "{group}");
+    }
+    // The translated call carried OpenClaw's system message and tools to Anthropic.
+    let seen = h.mock.last_request("claude-haiku-4-5").unwrap();
+    assert!(seen.body["system"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("OpenClaw"));
+    assert_eq!(seen.body["tools"].as_array().unwrap().len(), 12);
+    assert_eq!(seen.body["max_tokens"], 8192);
+    h.proxy.stop().await;
+}
