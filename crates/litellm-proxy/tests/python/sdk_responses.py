@@ -39,9 +39,14 @@ for model in ["gpt-native", "claude", "groq-chat"]:
     check(f"{model} stream text", completed is not None and text == completed.output_text, (text, completed))
 
     with client.responses.stream(model=model, input="Say hello") as stream:
-        streamed = "".join(e.delta for e in stream if e.type == "response.output_text.delta")
+        helper_ids, streamed = set(), ""
+        for event in stream:
+            if hasattr(event, "response"):
+                helper_ids.add(event.response.id)
+            if event.type == "response.output_text.delta":
+                streamed += event.delta
         final = stream.get_final_response()
-    check(f"{model} responses.stream()", final.output_text == streamed and final.id in ids | {final.id}, final)
+    check(f"{model} responses.stream()", final.output_text == streamed and helper_ids == {final.id}, (helper_ids, final))
 
 native = client.responses.create(model="gpt-native", input="Say hello")
 again = client.responses.retrieve(native.id)
