@@ -71,7 +71,7 @@ pub fn check_file(
         let ctx = Context {
             root,
             sources,
-            groups: &resolved.groups,
+            resolved: &resolved,
             env: options.env.presence(),
             require_env: options.require_env,
             for_proxy: options.for_proxy,
