@@ -487,7 +487,10 @@ async fn the_request_openclaw_sends_is_served() {
         assert_eq!(reply.status, 200, "{group}: {}", reply.text);
         let completed = check_stream(&reply.text);
         assert_eq!(completed["status"], "completed", "{group}");
-        assert!(!completed["output"].as_array().unwrap().is_empty(), "{group}");
+        assert!(
+            !completed["output"].as_array().unwrap().is_empty(),
+            "{group}"
+        );
     }
     // The translated call carried OpenClaw's system message and tools to Anthropic.
     let seen = h.mock.last_request("claude-haiku-4-5").unwrap();

@@ -1,7 +1,7 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
 use super::responses::{self, ResponsesCall};
-use super::{BoxFuture, ChatCall, ChatReply, Provider};
+use super::{BoxFuture, ChatCall, Provider, Reply};
 use crate::config::DeploymentConfig;
 use crate::error::ProxyError;
 use serde_json::Value;
@@ -51,7 +51,7 @@ impl Provider for OpenAiCompatible {
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
             let provider = self.provider;
             let url = match &self.chat_url {
@@ -63,9 +63,10 @@ impl Provider for OpenAiCompatible {
                     )))
                 }
             };
+            let body = call.body();
             let view = super::UpstreamBody {
-                stream: call.body.stream && self.stream_usage,
-                ..call.body
+                stream: body.stream && self.stream_usage,
+                ..body
             };
             let body =
                 serde_json::to_vec(&view).map_err(|e| ProxyError::internal(e.to_string()))?;
@@ -85,11 +86,11 @@ impl Provider for OpenAiCompatible {
             .await?;
             if call.stream {
                 let stream = super::http::event_stream(response, provider);
-                return Ok(ChatReply::Stream(Box::pin(stream)));
+                return Ok(Reply::Stream(Box::pin(stream)));
             }
             super::http::completion(response, &call, provider)
                 .await
-                .map(ChatReply::Complete)
+                .map(Reply::Complete)
         })
     }
 
@@ -97,7 +98,7 @@ impl Provider for OpenAiCompatible {
         &'a self,
         client: &'a reqwest::Client,
         call: ResponsesCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         let Some(url) = &self.responses_url else {
             return responses::bridged(self, client, call);
         };

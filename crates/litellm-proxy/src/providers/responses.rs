@@ -7,23 +7,19 @@
 //! bridged call, encoded with the deployment: [`crate::responses::ids`]), in the body and in every
 //! event of a stream.
 
-use super::{http, BoxFuture, ChatCall, ChatReply, Provider, UpstreamBody};
+use super::{http, BoxFuture, Call, Provider, Reply};
 use crate::config::DeploymentConfig;
+use crate::endpoints::{ChatRequest, ResponsesRequest};
 use crate::error::ProxyError;
 use crate::responses::{ids, request, response, stream, types::ResponseObject};
 use serde_json::{Map, Value};
 use std::time::{Duration, SystemTime};
 
 /// One upstream Responses call.
-pub struct ResponsesCall<'a> {
-    pub deployment: &'a DeploymentConfig,
-    /// The client's Responses body, without LiteLLM's keys.
-    pub request: &'a Map<String, Value>,
-    /// The model id sent upstream.
-    pub model: &'a str,
-    pub stream: bool,
-    pub timeout: Duration,
-}
+pub type ResponsesCall<'a> = Call<'a, ResponsesRequest>;
+
+/// How long a `GET`/`DELETE` of a stored response may take.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The body sent to a native upstream: the client's, with the upstream model and the
 /// upstream's own id in `previous_response_id`.
@@ -59,9 +55,9 @@ pub async fn native(
     auth: Option<(&'static str, String)>,
     provider: &'static str,
     map_error: impl FnOnce(u16, &[u8], Option<Duration>) -> ProxyError,
-) -> Result<ChatReply, ProxyError> {
+) -> Result<Reply, ProxyError> {
     let body = serde_json::to_vec(&NativeBody {
-        request: call.request,
+        request: &call.request.body,
         model: call.model,
     })
     .map_err(|e| ProxyError::internal(e.to_string()))?;
@@ -75,16 +71,13 @@ pub async fn native(
     for (name, value) in &call.deployment.headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    let timing = timing_call(&call);
-    let response = http::send(request, &timing.view(), provider, map_error).await?;
+    let response = http::send(request, &call, provider, map_error).await?;
     let model_id = &call.deployment.id;
     if call.stream {
         let upstream = Box::pin(http::event_stream(response, provider));
-        return Ok(ChatReply::Stream(stream::native(
-            upstream, provider, model_id,
-        )));
+        return Ok(Reply::Stream(stream::native(upstream, provider, model_id)));
     }
-    let mut answer = http::json_object(response, &timing.view(), provider).await?;
+    let mut answer = http::json_object(response, &call, provider).await?;
     if !answer.get("output").is_some_and(Value::is_array) {
         return Err(ProxyError::bad_answer(
             provider,
@@ -93,7 +86,7 @@ pub async fn native(
     }
     rewrite_id(&mut answer, provider, model_id);
     serde_json::to_vec(&answer)
-        .map(|bytes| ChatReply::Complete(bytes.into()))
+        .map(|bytes| Reply::Complete(bytes.into()))
         .map_err(|e| ProxyError::internal(e.to_string()))
 }
 
@@ -122,55 +115,20 @@ pub async fn lookup(
     for (name, value) in &deployment.headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    let empty = Map::new();
-    let call = ResponsesCall {
+    let call = Call {
         deployment,
-        request: &empty,
+        request: &(),
         model: "",
         stream: false,
-        timeout: Duration::from_secs(60),
+        timeout: LOOKUP_TIMEOUT,
     };
-    let timing = timing_call(&call);
-    let response = http::send(request, &timing.view(), provider, |status, body, retry| {
+    let response = http::send(request, &call, provider, |status, body, retry| {
         ProxyError::from_upstream(status, body, retry, provider)
     })
     .await?;
-    let mut answer = http::json_object(response, &timing.view(), provider).await?;
+    let mut answer = http::json_object(response, &call, provider).await?;
     answer["id"] = Value::String(id.to_string());
     Ok(answer)
-}
-
-/// What `http` needs of a call (its time limit and whether it streams), as a chat call.
-struct Timing<'a> {
-    deployment: &'a DeploymentConfig,
-    stream: bool,
-    timeout: Duration,
-    empty: Map<String, Value>,
-}
-
-impl Timing<'_> {
-    fn view(&self) -> ChatCall<'_> {
-        ChatCall {
-            deployment: self.deployment,
-            body: UpstreamBody {
-                request: &self.empty,
-                model: "",
-                defaults: &self.empty,
-                stream: self.stream,
-            },
-            stream: self.stream,
-            timeout: self.timeout,
-        }
-    }
-}
-
-fn timing_call<'a>(call: &ResponsesCall<'a>) -> Timing<'a> {
-    Timing {
-        deployment: call.deployment,
-        stream: call.stream,
-        timeout: call.timeout,
-        empty: Map::new(),
-    }
 }
 
 /// LiteLLM's bridge: the Responses request as a chat request to the provider's chat method, its
@@ -179,9 +137,9 @@ pub fn bridged<'a, P: Provider + ?Sized>(
     provider: &'a P,
     client: &'a reqwest::Client,
     call: ResponsesCall<'a>,
-) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+) -> BoxFuture<'a, Result<Reply, ProxyError>> {
     Box::pin(async move {
-        let chat = request::to_chat(call.request)?;
+        let chat = ChatRequest::new(request::to_chat(&call.request.body)?);
         let deployment = call.deployment;
         let id = ids::encode(
             &deployment.provider,
@@ -195,41 +153,39 @@ pub fn bridged<'a, P: Provider + ?Sized>(
         let created_at = SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let chat_call = ChatCall {
+        let chat_call = Call {
             deployment,
-            body: UpstreamBody {
-                request: &chat,
-                model: call.model,
-                defaults: &deployment.default_params,
-                stream: call.stream,
-            },
+            request: &chat,
+            model: call.model,
             stream: call.stream,
             timeout: call.timeout,
         };
         let requested = call
             .request
+            .body
             .get("model")
             .and_then(Value::as_str)
             .unwrap_or(call.model);
         match provider.chat(client, chat_call).await? {
-            ChatReply::Complete(bytes) => {
+            Reply::Complete(bytes) => {
                 let mut ids = response::ItemIds::random();
-                let answer = response::from_chat(&bytes, call.request, &id, created_at, &mut ids)
-                    .ok_or_else(|| {
-                    ProxyError::bad_answer(
-                        &deployment.provider,
-                        "a chat answer that cannot be read as a completion",
-                    )
-                })?;
+                let answer =
+                    response::from_chat(&bytes, &call.request.body, &id, created_at, &mut ids)
+                        .ok_or_else(|| {
+                            ProxyError::bad_answer(
+                                &deployment.provider,
+                                "a chat answer that cannot be read as a completion",
+                            )
+                        })?;
                 serde_json::to_vec(&answer)
-                    .map(|b| ChatReply::Complete(b.into()))
+                    .map(|b| Reply::Complete(b.into()))
                     .map_err(|e| ProxyError::internal(e.to_string()))
             }
-            ChatReply::Stream(upstream) => {
+            Reply::Stream(upstream) => {
                 let skeleton =
-                    ResponseObject::for_request(&id, created_at, requested, call.request);
+                    ResponseObject::for_request(&id, created_at, requested, &call.request.body);
                 let translator = stream::Translator::new(skeleton, response::ItemIds::random());
-                Ok(ChatReply::Stream(stream::bridge(
+                Ok(Reply::Stream(stream::bridge(
                     upstream,
                     translator,
                     &deployment.provider,

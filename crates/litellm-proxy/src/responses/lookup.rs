@@ -47,7 +47,7 @@ async fn lookup(
     id: &str,
     method: reqwest::Method,
 ) -> Response {
-    if let Err(e) = crate::server::authorize(state, headers) {
+    if let Err(e) = crate::auth::authorize(state, headers) {
         return e.into_response();
     }
     let Some(decoded) = ids::decode(id) else {
