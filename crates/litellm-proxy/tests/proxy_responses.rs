@@ -116,6 +116,7 @@ async fn openai_deployments_get_the_request_natively_with_the_proxys_ids() {
     let body = json!({
         "model": "gpt-native", "input": "Say hello", "instructions": "Be brief.",
         "store": true, "metadata": {"team": "a"}, "num_retries": 1,
+        "litellm_metadata": {"tags": ["spend-tag"]},
     });
     let reply = h.post("/v1/responses", body).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -135,7 +136,9 @@ async fn openai_deployments_get_the_request_natively_with_the_proxys_ids() {
     assert_eq!(seen.path, "/v1/responses");
     assert_eq!(seen.body["model"], "gpt-4o");
     assert_eq!(seen.body["instructions"], "Be brief.");
-    assert!(seen.body.get("num_retries").is_none() && seen.body.get("metadata").is_none());
+    // `metadata` is the Responses API's own parameter; LiteLLM's is `litellm_metadata` here.
+    assert_eq!(seen.body["metadata"], json!({"team": "a"}));
+    assert!(seen.body.get("num_retries").is_none() && seen.body.get("litellm_metadata").is_none());
     assert_eq!(seen.header("authorization"), Some("Bearer sk-upstream"));
     // Headers and cost as for chat.
     assert_eq!(reply.header("x-litellm-model-id"), Some("native-id"));
@@ -180,6 +183,12 @@ async fn openai_deployments_get_the_request_natively_with_the_proxys_ids() {
     assert!(
         rows.iter()
             .all(|r| r["model_group"] == "gpt-native" && r["completion_tokens"] == 3),
+        "{rows:?}"
+    );
+    // The spend row keeps LiteLLM's metadata (`litellm_metadata` on this route).
+    assert!(
+        rows.iter()
+            .any(|r| r["metadata"]["tags"] == json!(["spend-tag"])),
         "{rows:?}"
     );
     h.proxy.stop().await;

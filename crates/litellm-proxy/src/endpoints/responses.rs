@@ -47,6 +47,8 @@ fn check(body: &Map<String, Value>) -> Result<(), ProxyError> {
 
 impl Endpoint for Responses {
     const ROUTE: &'static str = "/responses";
+    /// `metadata` is the Responses API's own parameter (sent upstream natively).
+    const METADATA_KEY: &'static str = "litellm_metadata";
     type Request = ResponsesRequest;
     type Response = Reply;
 

@@ -79,6 +79,12 @@ pub trait Endpoint: Send + Sync + 'static {
     /// The route as LiteLLM names it in its errors (`/chat/completions`).
     const ROUTE: &'static str;
 
+    /// The body key of LiteLLM's own request metadata (the spend row's `metadata`): `metadata`,
+    /// or `litellm_metadata` where `metadata` is a parameter of the upstream API, which then goes
+    /// upstream (LiteLLM's `LITELLM_METADATA_ROUTES`: `responses`, `/v1/messages`, batches,
+    /// files; `_get_metadata_variable_name` in `litellm/proxy/litellm_pre_call_utils.py`).
+    const METADATA_KEY: &'static str = "metadata";
+
     /// The parsed, checked request: built once per client request and lent to every attempt
     /// (retries and fallbacks); the provider method receives it in a [`Call`].
     type Request: Send + Sync + 'static;

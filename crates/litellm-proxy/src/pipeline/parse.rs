@@ -86,15 +86,16 @@ pub fn parse<E: Endpoint>(
     };
     let mut options = route_options(&body, headers);
     let metadata = body
-        .get("metadata")
+        .get(E::METADATA_KEY)
         .cloned()
         .unwrap_or(Value::Object(Map::new()));
+    // `metadata` stays in the body where it is the upstream API's own parameter.
+    let litellm_only = |key: &str| {
+        LITELLM_ONLY_KEYS.contains(&key) && (key != "metadata" || E::METADATA_KEY == "metadata")
+    };
     // One pass over the (few) body keys instead of a hashed removal per LiteLLM-only key.
-    if body
-        .keys()
-        .any(|key| LITELLM_ONLY_KEYS.contains(&key.as_str()))
-    {
-        body.retain(|key, _| !LITELLM_ONLY_KEYS.contains(&key.as_str()));
+    if body.keys().any(|key| litellm_only(key)) {
+        body.retain(|key, _| !litellm_only(key));
     }
     body.insert("model".into(), Value::String(model.clone()));
     let user = body.get("user").and_then(Value::as_str).map(str::to_string);
