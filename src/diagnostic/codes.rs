@@ -210,6 +210,69 @@ codes! {
         "A `litellm-check: ignore[...]` comment that suppresses nothing (the finding is gone or the code is wrong): it would hide a future finding on that line.");
 }
 
+/// The fixes a rule's findings may carry ([`super::Fix`]): for `rules`, the README's table and
+/// docs/rules.md. Findings get one only where the repair is certain in that case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixAvailability {
+    /// `safe`, `unsafe`, or `safe or unsafe` (depending on the case).
+    pub applicability: &'static str,
+    /// What the fix does.
+    pub what: &'static str,
+}
+
+impl Code {
+    /// The fixes this rule's findings may carry; `None` for a rule without fixes.
+    pub fn fix_availability(self) -> Option<FixAvailability> {
+        let (applicability, what) = match self {
+            Code::UnknownKey | Code::OcUnknownKey => (
+                "safe",
+                "renames the key to the one known key it misspells (one edit away, two for long keys; not when one name holds the other, as `agent`/`agents`)",
+            ),
+            Code::ModelEntryInvalid | Code::CredentialInvalid | Code::PromptInvalid => (
+                "safe",
+                "renames a misspelled required key (`litelm_params`) to the key that is missing",
+            ),
+            Code::MisplacedKey => (
+                "unsafe",
+                "moves the key, with its value and comments, to the end of its section (created when missing; a section left empty becomes `{}`)",
+            ),
+            Code::InvalidType => (
+                "safe",
+                "quotes a YAML 1.1 boolean, number or date (`no`, `1:30`, `2024-01-01`) where a string is typed, value or key",
+            ),
+            Code::InvalidValue => (
+                "safe",
+                "replaces a misspelled value by the one allowed value it near-misses",
+            ),
+            Code::UnknownProvider => (
+                "safe or unsafe",
+                "safe: corrects a provider prefix or `custom_llm_provider` one edit from a LiteLLM provider (`antropic/`); unsafe: prefixes a bare id with the one provider LiteLLM's price table lists it under",
+            ),
+            Code::HealthCheckInRouterSettings => (
+                "unsafe",
+                "moves the key to `general_settings`",
+            ),
+            Code::OcInvalidValue => (
+                "safe or unsafe",
+                "replaces a misspelled value by the one allowed value it near-misses, or an outdated `api` by its current name (safe: `openai-chat` to `openai-completions`; unsafe where the name could mean several, as `openai`)",
+            ),
+            Code::OcEnvFlatKey => (
+                "safe",
+                "wraps the flat string keys of `env` in `vars: { ... }` (when they are consecutive and `env` has no `vars` yet)",
+            ),
+            Code::OcBareModelRef => (
+                "safe or unsafe",
+                "safe: `openai/` for an id LiteLLM's price table lists under OpenAI (what OpenClaw does, written out); unsafe: `anthropic/` for an Anthropic id, `litellm/` for a model group the LiteLLM config serves",
+            ),
+            _ => return None,
+        };
+        Some(FixAvailability {
+            applicability,
+            what,
+        })
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

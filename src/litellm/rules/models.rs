@@ -55,10 +55,13 @@ fn custom_providers(ctx: &Context) -> Vec<String> {
         .collect()
 }
 
-/// The provider `written` near-misses, when it is the only one that near ([`crate::suggest::unique_near_miss`]).
+/// The provider `written` misspells: the only one a single edit away (`antropic`). Two edits
+/// are no longer certain: `mistralai/` is OpenRouter's vendor name, not a typo of `mistral/`.
 fn near_miss_provider(known: &Suggester, written: &str) -> Option<&'static str> {
     known.closest(written)?;
-    crate::suggest::unique_near_miss(written, providers::providers().iter().copied())
+    crate::suggest::unique_near_miss(written, providers::providers().iter().copied()).filter(
+        |provider| strsim::damerau_levenshtein(&written.to_ascii_lowercase(), provider) <= 1,
+    )
 }
 
 /// The provider a bare id is listed under in LiteLLM's price table (`groq/llama3-70b-8192` for
