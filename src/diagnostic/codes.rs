@@ -88,7 +88,7 @@ codes! {
     ModelEntryInvalid = ("LL030", "model-entry-invalid", Error,
         "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model` (reported at a misspelling of it when there is one), or has `model_info: null`: LiteLLM fails to start (KeyError, AttributeError).");
     UnknownProvider = ("LL031", "unknown-provider", Error,
-        "`litellm_params.model` has no provider LiteLLM knows: the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400.");
+        "`litellm_params.model` has no provider LiteLLM knows (an unknown prefix, or a bare id its `get_llm_provider` cannot place): the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400. A warning when only some targeted versions drop it (a bare id only 1.80's price table knows, a provider new in 1.109).");
     InconsistentGroupWeights = ("LL032", "inconsistent-group-weights", Warning,
         "`weight` or `order` is set on only some deployments of a model group: the others get no traffic (1.109) or the weights are ignored (1.80).");
     UnsupportedEnvironment = ("LL033", "unsupported-environment", Error,
@@ -117,7 +117,7 @@ codes! {
         "An API key or secret written into the file: it leaks with the file; use `os.environ/NAME`.");
     // ---- settings ------------------------------------------------------------------------------
     HealthCheckInRouterSettings = ("LL060", "health-check-in-router-settings", Error,
-        "`health_check_interval`/`health_check_concurrency` in `router_settings`: LiteLLM 1.109 raises ValueError at start-up (they belong in `general_settings`).");
+        "`health_check_interval`/`health_check_concurrency` in `router_settings`: LiteLLM 1.109 raises ValueError at start-up, 1.80 ignores them silently (a warning when only 1.80 is targeted); they belong in `general_settings`.");
     CredentialInvalid = ("LL061", "credential-invalid", Error,
         "A `credential_list` entry lacks `credential_name`, `credential_values` or `credential_info`: pydantic ValidationError at start-up.");
     CooldownZero = ("LL062", "cooldown-zero", Warning,
@@ -133,7 +133,7 @@ codes! {
     ProviderKeyUnset = ("LL067", "provider-key-unset", Warning,
         "A deployment of a hosted provider gives no `api_key` and none of the provider's key variables (e.g. `GROQ_API_KEY`) is set: LiteLLM starts, but every request to it fails (the provider answers 401, or the client refuses to send without a key).");
     JwtAuthUnknownField = ("LL068", "jwt-auth-unknown-field", Error,
-        "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`).");
+        "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`), or one of the 17 fields new in 1.109 while 1.80 is targeted.");
     LegacyGuardrailShape = ("LL069", "legacy-guardrail-shape", Error,
         "An entry of `litellm_settings.guardrails` (the legacy list of `{name: {callbacks, default_on, ...}}`) whose guardrail is not a mapping, or an entry that is not a mapping: start-up fails with TypeError/AttributeError. The `guardrail_name` + `litellm_params` shape belongs in the top-level `guardrails:` list.");
     PromptInvalid = ("LL070", "prompt-invalid", Error,
