@@ -7,7 +7,10 @@ use crate::openclaw::env::Substitutions;
 use crate::openclaw::refs::{suggest_unless_substituted, Catalog, ModelRef, RefPlace};
 use crate::syntax::Node;
 
-/// The adapters that speak LiteLLM's OpenAI-compatible routes.
+/// The OpenClaw adapters whose protocol LiteLLM's proxy (and litellm-proxy) serves for the
+/// `litellm` provider: `openai-completions` posts to `{baseUrl}/chat/completions`,
+/// `openai-responses` to `{baseUrl}/responses` (both served with and without `/v1`; Responses
+/// natively for OpenAI/Azure deployments, through LiteLLM's chat bridge for the others).
 const LITELLM_APIS: [&str; 2] = ["openai-completions", "openai-responses"];
 
 pub fn check(
@@ -139,7 +142,7 @@ fn check_api(api: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
         return;
     }
     out.push(
-        Diagnostic::new(Code::XrApiMismatch, api.span, format!("`api: \"{value}\"` for the LiteLLM provider: the proxy serves the OpenAI-compatible routes"))
+        Diagnostic::new(Code::XrApiMismatch, api.span, format!("`api: \"{value}\"` for the LiteLLM provider: the proxy serves `/chat/completions` (`openai-completions`) and `/responses` (`openai-responses`)"))
             .with_pointer(pointer(path.iter()))
             .with_help("use `api: \"openai-completions\"` (or \"openai-responses\")"),
     );

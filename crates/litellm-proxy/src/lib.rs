@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod pricing;
 pub mod providers;
 pub mod redact;
+pub mod responses;
 pub mod router;
 pub mod server;
 pub mod sse;

@@ -3,7 +3,7 @@
 
 use super::auth;
 use super::dispatch::Dispatcher;
-use super::endpoints::{ChatCompletions, ChatRequest};
+use super::endpoints::{ChatCompletions, ChatRequest, Responses};
 use super::error::ProxyError;
 use super::keys::Keys;
 use super::metrics::Metrics;
@@ -57,6 +57,16 @@ pub fn routes(state: Arc<AppState>) -> Router {
             post(endpoint_for::<ChatCompletions>),
         )
         .merge(super::endpoints::messages::routes())
+        .route("/v1/responses", post(endpoint::<Responses>))
+        .route("/responses", post(endpoint::<Responses>))
+        .route(
+            "/v1/responses/{id}",
+            get(super::responses::lookup::retrieve).delete(super::responses::lookup::delete),
+        )
+        .route(
+            "/responses/{id}",
+            get(super::responses::lookup::retrieve).delete(super::responses::lookup::delete),
+        )
         .route("/v1/models", get(list_models))
         .route("/models", get(list_models))
         .route("/v1/models/{*id}", get(one_model))

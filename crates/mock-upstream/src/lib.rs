@@ -12,6 +12,9 @@
 //! 3. tokens in the model name itself (`fail-503`, `delay-20`, `reset`, `context-length`,
 //!    `content-policy`), so a config can name a failing deployment without any set-up.
 //!
+//! `POST /v1/responses` (and `GET`/`DELETE /v1/responses/{id}`) speaks OpenAI's Responses API,
+//! streaming or not, also under Azure's `/openai/responses` (see `responses.rs`).
+//!
 //! `POST /v1/messages` speaks Anthropic's Messages API instead (see `anthropic.rs`), with the same
 //! behaviours, and `POST /v1/messages/count_tokens` its token counting. A chat request that offers
 //! tools is answered with a call of the forced (or first) tool, and one whose last message is a
@@ -29,6 +32,7 @@ mod anthropic;
 mod azure;
 mod behaviour;
 mod gemini;
+mod responses;
 mod server;
 
 pub use behaviour::{Behaviour, Broken};

@@ -44,13 +44,15 @@ impl RecordedRequest {
 #[derive(Default)]
 pub(super) struct State {
     /// (route, model) -> count.
-    hits: Mutex<BTreeMap<(String, String), u64>>,
+    pub(super) hits: Mutex<BTreeMap<(String, String), u64>>,
     behaviours: Mutex<HashMap<String, Behaviour>>,
     last: Mutex<HashMap<String, RecordedRequest>>,
     pub(super) cancelled: Arc<AtomicU64>,
     pub(super) sequence: AtomicU64,
     /// Prompt-cache prefixes already written (Anthropic `cache_control`), by hash.
     pub(super) anthropic_cache: Mutex<std::collections::HashSet<u64>>,
+    /// Responses API responses made, by id, for `GET`/`DELETE /v1/responses/{id}`.
+    pub(super) responses: Mutex<HashMap<String, Value>>,
 }
 
 /// A running mock upstream; stops when dropped.
@@ -215,6 +217,12 @@ async fn handle(
             200,
             &json!({"object": "list", "data": [{"id": "mock-model", "object": "model", "created": 1_700_000_000, "owned_by": "mock"}]}),
         ),
+        (&Method::POST | &Method::GET | &Method::DELETE, p) if super::responses::handles(p) => {
+            return Ok(super::responses::handle(
+                &state, &kill, &method, &path, &query, headers, &body,
+            )
+            .await);
+        }
         (&Method::POST, p) if super::gemini::handles(p) => {
             return Ok(super::gemini::handle(&state, &kill, &path, &query, headers, &body).await);
         }

@@ -200,7 +200,7 @@ pub async fn count_tokens(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = crate::auth::authorize(&state, &headers) {
+    if let Err(e) = crate::auth::authenticate(&state, &headers).await {
         return (
             StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED),
             Json(messages::error_body(&e)),

@@ -4,6 +4,8 @@
 
 pub mod chat;
 pub mod messages;
+pub mod responses;
 
 pub use chat::{ChatCompletions, ChatRequest};
 pub use messages::{Messages, MessagesRequest};
+pub use responses::{Responses, ResponsesRequest};

@@ -79,6 +79,12 @@ pub trait Endpoint: Send + Sync + 'static {
     /// The route as LiteLLM names it in its errors (`/chat/completions`).
     const ROUTE: &'static str;
 
+    /// The body key of LiteLLM's own request metadata (the spend row's `metadata`): `metadata`,
+    /// or `litellm_metadata` where `metadata` is a parameter of the upstream API, which then goes
+    /// upstream (LiteLLM's `LITELLM_METADATA_ROUTES`: `responses`, `/v1/messages`, batches,
+    /// files; `_get_metadata_variable_name` in `litellm/proxy/litellm_pre_call_utils.py`).
+    const METADATA_KEY: &'static str = "metadata";
+
     /// The parsed, checked request: built once per client request and lent to every attempt
     /// (retries and fallbacks); the provider method receives it in a [`Call`].
     type Request: Send + Sync + 'static;
@@ -102,12 +108,6 @@ pub trait Endpoint: Send + Sync + 'static {
         let _ = headers;
         Self::parse(body)
     }
-
-    /// The body key holding LiteLLM's metadata (the spend row's), removed before
-    /// [`Endpoint::parse`]: `metadata`, except where the API has a `metadata` of its own
-    /// (LiteLLM's `LITELLM_METADATA_ROUTES` read `litellm_metadata` there and leave `metadata` to
-    /// the provider).
-    const METADATA_KEY: &'static str = "metadata";
 
     /// Whether the request asks for a stream (its time limit is then `stream_timeout`, and the
     /// provider must answer [`Reply::Stream`]).

@@ -7,6 +7,7 @@
 //! `finish_reason: content_filter`) is a content-policy error, so `content_policy_fallbacks` apply.
 
 use super::http;
+use super::responses::{self, ResponsesCall};
 use super::{BoxFuture, ChatCall, Provider, Reply};
 use crate::config::DeploymentConfig;
 use crate::error::{ErrorKind, ProxyError};
@@ -77,6 +78,24 @@ impl Azure {
     }
 }
 
+impl Azure {
+    /// LiteLLM's `AzureOpenAIResponsesAPIConfig.get_complete_url`:
+    /// `{api_base}/openai/responses?api-version=...` (the deployment goes in the body's `model`),
+    /// or `{api_base}/openai/v1/responses` for the v1 API; `suffix` adds `/{id}` for a lookup.
+    fn responses_url(&self, suffix: &str) -> Result<reqwest::Url, String> {
+        let base = self.base.as_ref().map_err(Clone::clone)?;
+        if is_v1_api(&self.api_version) {
+            return reqwest::Url::parse(&format!("{base}/openai/v1/responses{suffix}"))
+                .map_err(|e| format!("api_base does not make a URL ({e})"));
+        }
+        let mut url = reqwest::Url::parse(&format!("{base}/openai/responses{suffix}"))
+            .map_err(|e| format!("api_base does not make a URL ({e})"))?;
+        url.query_pairs_mut()
+            .append_pair("api-version", &self.api_version);
+        Ok(url)
+    }
+}
+
 /// LiteLLM's `_is_azure_v1_api_version`: these versions go through the OpenAI client to the
 /// `/openai/v1/` routes.
 fn is_v1_api(api_version: &str) -> bool {
@@ -120,6 +139,43 @@ impl Provider for Azure {
             }
             Ok(Reply::Complete(body))
         })
+    }
+
+    fn responses<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: ResponsesCall<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(async move {
+            let url = self.responses_url("").map_err(|why| {
+                ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
+                    call.deployment.id
+                ))
+            })?;
+            let auth = auth_header(call.deployment);
+            responses::native(client, call, url, auth, PROVIDER, map_error).await
+        })
+    }
+
+    fn lookup_response<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        deployment: &'a DeploymentConfig,
+        method: reqwest::Method,
+        upstream_id: &'a str,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, Result<serde_json::Value, ProxyError>>> {
+        let url = self.responses_url(&format!("/{upstream_id}")).ok()?;
+        Some(Box::pin(responses::lookup(
+            client,
+            method,
+            url,
+            deployment,
+            auth_header(deployment),
+            PROVIDER,
+            id,
+        )))
     }
 }
 

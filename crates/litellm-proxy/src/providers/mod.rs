@@ -12,6 +12,7 @@ pub mod azure;
 pub mod gemini;
 mod http;
 mod openai;
+pub mod responses;
 
 use super::config::DeploymentConfig;
 use super::endpoints::{ChatRequest, MessagesRequest};
@@ -162,6 +163,31 @@ pub trait Provider: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<u64>, ProxyError>> {
         let _ = (client, call);
         Box::pin(std::future::ready(Ok(None)))
+    }
+
+    /// `/responses`: LiteLLM's bridge through [`Provider::chat`] by default (the request as a chat
+    /// request, the answer or stream as a Responses one); providers with a native Responses API
+    /// (OpenAI, Azure) override it.
+    fn responses<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: responses::ResponsesCall<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        responses::bridged(self, client, call)
+    }
+
+    /// `GET` (or `DELETE`) of a response this deployment made, by the upstream's id; `None` when
+    /// the provider stores no responses (a bridged call).
+    fn lookup_response<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        deployment: &'a DeploymentConfig,
+        method: reqwest::Method,
+        upstream_id: &'a str,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, Result<Value, ProxyError>>> {
+        let _ = (client, deployment, method, upstream_id, id);
+        None
     }
 }
 

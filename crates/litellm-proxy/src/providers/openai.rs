@@ -1,7 +1,10 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
+use super::responses::{self, ResponsesCall};
 use super::{BoxFuture, ChatCall, Provider, Reply};
+use crate::config::DeploymentConfig;
 use crate::error::ProxyError;
+use serde_json::Value;
 
 pub struct OpenAiCompatible {
     provider: &'static str,
@@ -10,6 +13,9 @@ pub struct OpenAiCompatible {
     /// `{api_base}/chat/completions`, parsed once (URL parsing and IDNA per call cost more than
     /// the rest of the request set-up).
     chat_url: Result<reqwest::Url, String>,
+    /// `{api_base}/responses` for OpenAI itself, the one OpenAI-compatible provider LiteLLM
+    /// calls the Responses API of; the others are bridged through chat.
+    responses_url: Option<Result<reqwest::Url, String>>,
 }
 
 impl OpenAiCompatible {
@@ -25,10 +31,17 @@ impl OpenAiCompatible {
                     .map_err(|e| format!("api_base is not a URL ({e})"))
             }
         };
+        let provider = route.map_or("openai", |r| r.provider);
+        let responses_url = (provider == "openai").then(|| match api_base {
+            None => Err("the deployment has no api_base".to_string()),
+            Some(base) => reqwest::Url::parse(&format!("{}/responses", base.trim_end_matches('/')))
+                .map_err(|e| format!("api_base is not a URL ({e})")),
+        });
         OpenAiCompatible {
-            provider: route.map_or("openai", |r| r.provider),
+            provider,
             stream_usage: route.is_none_or(|r| r.stream_usage),
             chat_url,
+            responses_url,
         }
     }
 }
@@ -80,4 +93,58 @@ impl Provider for OpenAiCompatible {
                 .map(Reply::Complete)
         })
     }
+
+    fn responses<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: ResponsesCall<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        let Some(url) = &self.responses_url else {
+            return responses::bridged(self, client, call);
+        };
+        Box::pin(async move {
+            let url = url.clone().map_err(|why| {
+                ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: deployment `{}`: {why}",
+                    call.deployment.id
+                ))
+            })?;
+            let auth = bearer(call.deployment);
+            let provider = self.provider;
+            responses::native(client, call, url, auth, provider, |status, body, retry| {
+                ProxyError::from_upstream(status, body, retry, provider)
+            })
+            .await
+        })
+    }
+
+    fn lookup_response<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        deployment: &'a DeploymentConfig,
+        method: reqwest::Method,
+        upstream_id: &'a str,
+        id: &'a str,
+    ) -> Option<BoxFuture<'a, Result<Value, ProxyError>>> {
+        let base = self.responses_url.as_ref()?.as_ref().ok()?;
+        let url = reqwest::Url::parse(&format!("{base}/{upstream_id}")).ok()?;
+        let provider = self.provider;
+        Some(Box::pin(responses::lookup(
+            client,
+            method,
+            url,
+            deployment,
+            bearer(deployment),
+            provider,
+            id,
+        )))
+    }
+}
+
+/// `Authorization: Bearer` with the deployment's key (a secret: never printed).
+fn bearer(deployment: &DeploymentConfig) -> Option<(&'static str, String)> {
+    deployment
+        .api_key
+        .as_ref()
+        .map(|key| ("authorization", format!("Bearer {}", key.expose())))
 }

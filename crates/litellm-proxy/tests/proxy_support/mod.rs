@@ -161,6 +161,18 @@ impl Harness {
         reply(response).await
     }
 
+    /// `DELETE path` with the master key.
+    pub async fn delete(&self, path: &str) -> Reply {
+        let response = self
+            .client
+            .delete(self.url(path))
+            .header("authorization", format!("Bearer {KEY}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("DELETE {path}: {e}"));
+        reply(response).await
+    }
+
     /// A chat completion for `model` with one user message.
     pub async fn chat(&self, model: &str) -> Reply {
         self.post("/v1/chat/completions", chat_body(model)).await
