@@ -56,10 +56,8 @@ fn scratch_dir(case_path: &Path, files: &BTreeMap<String, String>) -> Result<Pat
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dir = std::env::temp_dir().join(format!(
-        "litellm-check-case-{}-{name}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("litellm-check-case-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     for (file, content) in files {
         let path = dir.join(file);

@@ -3,7 +3,7 @@
 
 use super::auth::authorize;
 use super::dispatch::Dispatcher;
-use super::endpoints::{ChatCompletions, ChatRequest};
+use super::endpoints::{ChatCompletions, ChatRequest, Embeddings};
 use super::error::ProxyError;
 use super::metrics::Metrics;
 use super::pipeline::{endpoint, endpoint_for};
@@ -48,6 +48,16 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route(
             "/openai/deployments/{model}/chat/completions",
             post(endpoint_for::<ChatCompletions>),
+        )
+        .route("/v1/embeddings", post(endpoint::<Embeddings>))
+        .route("/embeddings", post(endpoint::<Embeddings>))
+        .route(
+            "/engines/{model}/embeddings",
+            post(endpoint_for::<Embeddings>),
+        )
+        .route(
+            "/openai/deployments/{model}/embeddings",
+            post(endpoint_for::<Embeddings>),
         )
         .route("/v1/models", get(list_models))
         .route("/models", get(list_models))

@@ -17,8 +17,14 @@ const SUFFIX: &str = "/chat/completions";
 /// The v1 API's route: OpenAI's path, the deployment in the body's `model`, no `api-version`.
 const V1: &str = "/openai/v1/chat/completions";
 
+/// Operations besides chat a deployment serves (OpenAI's answers: `embeddings.rs`).
+const EMBEDDINGS: &str = "/embeddings";
+const V1_EMBEDDINGS: &str = "/openai/v1/embeddings";
+
 pub(super) fn handles(path: &str) -> bool {
-    (path.contains(PREFIX) && path.ends_with(SUFFIX)) || path.ends_with(V1)
+    (path.contains(PREFIX) && (path.ends_with(SUFFIX) || path.ends_with(EMBEDDINGS)))
+        || path.ends_with(V1)
+        || path.ends_with(V1_EMBEDDINGS)
 }
 
 pub(super) async fn handle(
@@ -30,7 +36,8 @@ pub(super) async fn handle(
     body: &[u8],
 ) -> Response<Body> {
     let parsed = serde_json::from_slice::<Value>(body);
-    let v1 = path.ends_with(V1);
+    let v1 = path.ends_with(V1) || path.ends_with(V1_EMBEDDINGS);
+    let embeddings = path.ends_with(EMBEDDINGS);
     let deployment = if v1 {
         parsed
             .as_ref()
@@ -40,7 +47,10 @@ pub(super) async fn handle(
             .unwrap_or("")
     } else {
         path.rsplit_once(PREFIX)
-            .and_then(|(_, rest)| rest.strip_suffix(SUFFIX))
+            .and_then(|(_, rest)| {
+                rest.strip_suffix(SUFFIX)
+                    .or_else(|| rest.strip_suffix(EMBEDDINGS))
+            })
             .unwrap_or("")
     }
     .to_string();
@@ -102,6 +112,9 @@ pub(super) async fn handle(
             }
         }});
         return json_response(400, &body);
+    }
+    if embeddings {
+        return super::embeddings::reply(&behaviour, &request, &deployment);
     }
     openai_reply(state, &behaviour, &request, deployment)
 }

@@ -19,6 +19,9 @@
 //! (`gemini.rs`) and Azure OpenAI's `openai/deployments/{deployment}/chat/completions`
 //! (`azure.rs`), under any base path, and refuses what those services refuse.
 //!
+//! `POST /v1/embeddings` (and Azure's `openai/deployments/{deployment}/embeddings`) answers
+//! OpenAI's embeddings list, floats or base64 (`embeddings.rs`).
+//!
 //! It counts requests per route and model (`GET /mock/hits`) so a test can tell which deployment
 //! a proxy called, keeps the last request seen per model, and counts streams the client dropped
 //! before their end (`cancelled`).
@@ -26,6 +29,7 @@
 mod anthropic;
 mod azure;
 mod behaviour;
+mod embeddings;
 mod gemini;
 mod server;
 

@@ -3,5 +3,7 @@
 //! [`crate::pipeline`].
 
 pub mod chat;
+pub mod embeddings;
 
 pub use chat::{ChatCompletions, ChatRequest};
+pub use embeddings::{Embeddings, EmbeddingsRequest};

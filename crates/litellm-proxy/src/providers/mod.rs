@@ -14,7 +14,7 @@ mod http;
 mod openai;
 
 use super::config::DeploymentConfig;
-use super::endpoints::ChatRequest;
+use super::endpoints::{ChatRequest, EmbeddingsRequest};
 use super::error::ProxyError;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -126,6 +126,17 @@ pub trait Provider: Send + Sync {
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        let _ = client;
+        unsupported(&call)
+    }
+
+    /// `/embeddings`: the answer is an OpenAI embeddings list (`{"object": "list", "data":
+    /// [{"object": "embedding", "index", "embedding"}], "model", "usage"}`).
+    fn embeddings<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, EmbeddingsRequest>,
+    ) -> BoxFuture<'a, Result<Bytes, ProxyError>> {
         let _ = client;
         unsupported(&call)
     }
