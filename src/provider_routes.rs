@@ -105,6 +105,14 @@ pub const ROUTES: &[Route] = &[
         &["OPENAI_API_KEY"],
         &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
     ),
+    // `litellm/main.py` `text_completion` branch: OpenAI's base and key; the proxy serves these
+    // deployments' `/completions` only (chat to them is refused: LiteLLM translates it).
+    hosted(
+        "text-completion-openai",
+        "https://api.openai.com/v1",
+        &["OPENAI_API_KEY"],
+        &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
+    ),
     self_hosted(
         "openai_like",
         "",

@@ -3,7 +3,7 @@
 
 use super::auth::authorize;
 use super::dispatch::Dispatcher;
-use super::endpoints::{ChatCompletions, ChatRequest, Embeddings};
+use super::endpoints::{ChatCompletions, ChatRequest, Embeddings, TextCompletions};
 use super::error::ProxyError;
 use super::metrics::Metrics;
 use super::pipeline::{endpoint, endpoint_for};
@@ -48,6 +48,16 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route(
             "/openai/deployments/{model}/chat/completions",
             post(endpoint_for::<ChatCompletions>),
+        )
+        .route("/v1/completions", post(endpoint::<TextCompletions>))
+        .route("/completions", post(endpoint::<TextCompletions>))
+        .route(
+            "/engines/{model}/completions",
+            post(endpoint_for::<TextCompletions>),
+        )
+        .route(
+            "/openai/deployments/{model}/completions",
+            post(endpoint_for::<TextCompletions>),
         )
         .route("/v1/embeddings", post(endpoint::<Embeddings>))
         .route("/embeddings", post(endpoint::<Embeddings>))

@@ -3,7 +3,9 @@
 //! [`crate::pipeline`].
 
 pub mod chat;
+pub mod completions;
 pub mod embeddings;
 
 pub use chat::{ChatCompletions, ChatRequest};
+pub use completions::{CompletionRequest, TextCompletions};
 pub use embeddings::{Embeddings, EmbeddingsRequest};

@@ -9,7 +9,7 @@
 use super::http;
 use super::{BoxFuture, Call, ChatCall, Provider, Reply};
 use crate::config::DeploymentConfig;
-use crate::endpoints::EmbeddingsRequest;
+use crate::endpoints::{CompletionRequest, EmbeddingsRequest};
 use crate::error::{ErrorKind, ProxyError};
 use bytes::Bytes;
 use serde_json::Value;
@@ -90,6 +90,46 @@ fn is_v1_api(api_version: &str) -> bool {
 }
 
 impl Provider for Azure {
+    fn completions<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, CompletionRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(async move {
+            let url = self
+                .endpoint_url(call.model, "completions")
+                .map_err(|why| {
+                    ProxyError::bad_request(format!(
+                        "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
+                        call.deployment.id
+                    ))
+                })?;
+            let body = serde_json::to_vec(&call.completion_body())
+                .map_err(|e| ProxyError::internal(e.to_string()))?;
+            let mut request = client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body);
+            let deployment = call.deployment;
+            if let Some((name, value)) = auth_header(deployment) {
+                request = request.header(name, value);
+            }
+            for (name, value) in &deployment.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let response = http::send(request, &call, PROVIDER, map_error).await?;
+            if call.stream {
+                let stream = http::event_stream(response, PROVIDER);
+                return Ok(Reply::Stream(Box::pin(stream)));
+            }
+            let body = http::completion(response, &call, PROVIDER).await?;
+            if let Some(error) = filtered_completion(&body) {
+                return Err(error);
+            }
+            Ok(Reply::Complete(body))
+        })
+    }
+
     fn embeddings<'a>(
         &'a self,
         client: &'a reqwest::Client,

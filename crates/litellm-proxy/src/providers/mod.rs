@@ -14,7 +14,7 @@ mod http;
 mod openai;
 
 use super::config::DeploymentConfig;
-use super::endpoints::{ChatRequest, EmbeddingsRequest};
+use super::endpoints::{ChatRequest, CompletionRequest, EmbeddingsRequest};
 use super::error::ProxyError;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -125,6 +125,17 @@ pub trait Provider: Send + Sync {
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        let _ = client;
+        unsupported(&call)
+    }
+
+    /// `/completions` (legacy text completions), streaming (`call.stream`) or not: the answer
+    /// is a `text_completion` (or SSE of its chunks).
+    fn completions<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, CompletionRequest>,
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         let _ = client;
         unsupported(&call)

@@ -1,7 +1,7 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
 use super::{BoxFuture, Call, ChatCall, Provider, Reply};
-use crate::endpoints::EmbeddingsRequest;
+use crate::endpoints::{CompletionRequest, EmbeddingsRequest};
 use crate::error::ProxyError;
 use bytes::Bytes;
 
@@ -14,6 +14,8 @@ pub struct OpenAiCompatible {
     chat_url: Result<reqwest::Url, String>,
     /// `{api_base}/embeddings`.
     embeddings_url: Result<reqwest::Url, String>,
+    /// `{api_base}/completions`.
+    completions_url: Result<reqwest::Url, String>,
 }
 
 impl OpenAiCompatible {
@@ -34,6 +36,7 @@ impl OpenAiCompatible {
             stream_usage: route.is_none_or(|r| r.stream_usage),
             chat_url: url("chat/completions"),
             embeddings_url: url("embeddings"),
+            completions_url: url("completions"),
         }
     }
 }
@@ -71,6 +74,35 @@ impl OpenAiCompatible {
 }
 
 impl Provider for OpenAiCompatible {
+    fn completions<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, CompletionRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(async move {
+            let provider = self.provider;
+            let body = call.completion_body();
+            let view = super::UpstreamBody {
+                stream: body.stream && self.stream_usage,
+                ..body
+            };
+            let body =
+                serde_json::to_vec(&view).map_err(|e| ProxyError::internal(e.to_string()))?;
+            let request = self.post(client, &self.completions_url, &call, body)?;
+            let response = super::http::send(request, &call, provider, |status, body, retry| {
+                ProxyError::from_upstream(status, body, retry, provider)
+            })
+            .await?;
+            if call.stream {
+                let stream = super::http::event_stream(response, provider);
+                return Ok(Reply::Stream(Box::pin(stream)));
+            }
+            super::http::completion(response, &call, provider)
+                .await
+                .map(Reply::Complete)
+        })
+    }
+
     fn embeddings<'a>(
         &'a self,
         client: &'a reqwest::Client,
@@ -95,6 +127,13 @@ impl Provider for OpenAiCompatible {
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
             let provider = self.provider;
+            if provider == "text-completion-openai" {
+                // LiteLLM translates chat to a text completion for these; this proxy does not.
+                return Err(ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: deployment `{}` is a text-completion-openai deployment: litellm-proxy serves it on /v1/completions only",
+                    call.deployment.id
+                )));
+            }
             let body = call.body();
             let view = super::UpstreamBody {
                 stream: body.stream && self.stream_usage,
