@@ -218,18 +218,7 @@ async fn health(
         .collect();
     let client = state.dispatcher.client();
     let checks = selected.iter().map(|d| async move {
-        let mut request = Map::new();
-        request.insert("messages".into(), json!([{"role": "user", "content": "ping"}]));
-        request.insert("max_tokens".into(), json!(1));
-        let request = ChatRequest::new(request);
-        let call = super::providers::Call {
-            deployment: &d.config,
-            request: &request,
-            model: &d.config.upstream_model,
-            stream: false,
-            timeout: Duration::from_secs(30),
-        };
-        let result = d.provider.chat(client, call).await;
+        let result = probe(client, &d.config, d.provider.as_ref()).await;
         let mut entry = json!({"model": d.config.model, "model_name": d.config.model_name, "model_id": d.config.id});
         if d.config.api_base.is_some() {
             entry["api_base"] = json!(d.shown_api_base);
@@ -259,6 +248,62 @@ async fn health(
         "unhealthy_count": unhealthy.len(),
     });
     (status, Json(body)).into_response()
+}
+
+/// One health probe of a deployment, by its `model_info.mode` as LiteLLM's `ahealth_check`
+/// picks the call: chat (the default), an embedding, or a text completion, each one token; a
+/// mode this proxy has no endpoint for is reported as not probed, never pinged with chat.
+async fn probe(
+    client: &reqwest::Client,
+    deployment: &super::config::DeploymentConfig,
+    provider: &dyn super::providers::Provider,
+) -> Result<(), ProxyError> {
+    use super::endpoints::{CompletionRequest, EmbeddingsRequest};
+    fn call<'a, R>(
+        deployment: &'a super::config::DeploymentConfig,
+        request: &'a R,
+    ) -> super::providers::Call<'a, R> {
+        super::providers::Call {
+            deployment,
+            request,
+            model: &deployment.upstream_model,
+            stream: false,
+            timeout: Duration::from_secs(30),
+        }
+    }
+    match deployment.mode.as_deref() {
+        None | Some("chat") => {
+            let mut body = Map::new();
+            body.insert("messages".into(), json!([{"role": "user", "content": "ping"}]));
+            body.insert("max_tokens".into(), json!(1));
+            let request = ChatRequest::new(body);
+            provider.chat(client, call(deployment, &request)).await.map(|_| ())
+        }
+        Some("embedding") => {
+            let mut body = Map::new();
+            body.insert("input".into(), json!(["ping"]));
+            let request = EmbeddingsRequest { body };
+            provider
+                .embeddings(client, call(deployment, &request))
+                .await.map(|_| ())
+        }
+        Some("completion") => {
+            let mut body = Map::new();
+            body.insert("prompt".into(), json!("ping"));
+            body.insert("max_tokens".into(), json!(1));
+            let request = CompletionRequest {
+                body,
+                stream: false,
+                wants_usage: false,
+            };
+            provider
+                .completions(client, call(deployment, &request))
+                .await.map(|_| ())
+        }
+        Some(other) => Err(ProxyError::bad_request(format!(
+            "litellm-proxy cannot health-check a deployment of mode `{other}` (it serves chat, embedding and completion); not probed"
+        ))),
+    }
 }
 
 async fn spend_logs(
