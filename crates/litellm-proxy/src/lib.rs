@@ -13,6 +13,7 @@ pub mod endpoints;
 pub mod error;
 pub mod load;
 pub mod metrics;
+pub mod model_info;
 pub mod pipeline;
 pub mod pricing;
 pub mod providers;

@@ -69,6 +69,8 @@ pub fn routes(state: Arc<AppState>) -> Router {
             "/openai/deployments/{model}/embeddings",
             post(endpoint_for::<Embeddings>),
         )
+        .route("/v1/model/info", get(model_info))
+        .route("/model/info", get(model_info))
         .route("/v1/models", get(list_models))
         .route("/models", get(list_models))
         .route("/v1/models/{*id}", get(one_model))
@@ -116,6 +118,36 @@ async fn list_models(
         .map(|id| json!({"id": id, "object": "model", "created": MODEL_CREATED_AT, "owned_by": "openai"}))
         .collect();
     Json(json!({"data": data, "object": "list"})).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct ModelInfoQuery {
+    litellm_model_id: Option<String>,
+}
+
+/// LiteLLM's `/model/info` (`model_info.rs`).
+async fn model_info(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<ModelInfoQuery>,
+) -> Response {
+    if let Err(e) = authorize(&state, &headers) {
+        return e.into_response();
+    }
+    let data: Vec<Value> = state
+        .dispatcher
+        .router
+        .deployments
+        .iter()
+        .filter(|d| {
+            query
+                .litellm_model_id
+                .as_ref()
+                .is_none_or(|id| &d.config.id == id)
+        })
+        .map(|d| super::model_info::entry(d))
+        .collect();
+    Json(json!({"data": data})).into_response()
 }
 
 async fn one_model(
