@@ -329,7 +329,7 @@ pub fn wrap_json5_entries(sources: &SourceMap, flat: &[&Entry], name: &str) -> O
                 .all(|b| b == b' ' || b == b'\t')
         });
     let mut edits = Vec::new();
-    if one_per_line && text[start..end].contains('\n') || one_per_line && flat.len() > 1 {
+    if one_per_line && (text[start..end].contains('\n') || flat.len() > 1) {
         let indent = &text[line_start..start];
         let unit = if indent.starts_with('\t') { "\t" } else { "  " };
         let le = line_break(&text);
