@@ -61,3 +61,39 @@ async fn model_info_lists_every_deployment_without_secrets() {
     assert_eq!(one["data"][0]["model_name"], "embed");
     assert_eq!(h.get_with("/model/info", &[]).await.status, 401);
 }
+
+#[tokio::test]
+async fn models_does_not_list_groups_no_route_serves() {
+    let config = r#"
+model_list:
+  - model_name: chat
+    litellm_params: {model: openai/gpt-4o, api_base: API_BASE}
+  - model_name: embed
+    litellm_params: {model: openai/text-embedding-3-small, api_base: API_BASE}
+    model_info: {mode: embedding}
+  - model_name: images
+    litellm_params: {model: openai/dall-e-3, api_base: API_BASE}
+    model_info: {mode: image_generation}
+  - model_name: mixed
+    litellm_params: {model: openai/dall-e-2, api_base: API_BASE}
+    model_info: {mode: image_generation}
+  - model_name: mixed
+    litellm_params: {model: openai/gpt-4o-mini, api_base: API_BASE}
+router_settings:
+  model_group_alias: {pictures: images, talk: chat}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("models-servable", config).await;
+    let body = h.get("/v1/models").await.json();
+    let mut ids: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["chat", "embed", "mixed", "talk"]);
+    // Still described by /model/info.
+    let info = h.get("/model/info").await.json();
+    assert_eq!(info["data"].as_array().unwrap().len(), 5);
+}
