@@ -94,15 +94,30 @@ cpu_ticks() { # pid -> utime + stime of every thread, in clock ticks
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 requests() { awk '/requests in/ {print $1}' "$WORK/$1.txt"; }
+store_ticks() { # pid -> utime + stime of the store's own threads (spend-writer, spend-checkpoint)
+  local total=0 task
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      spend-*) total=$((total + $(awk '{print $14 + $15}' "$task/stat"))) ;;
+    esac
+  done
+  echo "$total"
+}
 cpu_per_request() { # name pid url -> microseconds of proxy CPU per answered request
-  local before after
+  local before after store_before store_after
   before="$(cpu_ticks "$2")"
+  store_before="$(store_ticks "$2")"
   run "$1" 32 2 "$3"
   after="$(cpu_ticks "$2")"
+  store_after="$(store_ticks "$2")"
+  # The store's threads alone: steadier than the difference of two runs on a busy machine.
+  awk -v t="$((store_after - store_before))" -v hz="$(getconf CLK_TCK)" -v n="$(requests "$1")" \
+    'BEGIN {printf "%.1f", t * 1e6 / hz / n}' >"$WORK/$1.store"
   awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$(requests "$1")" \
     'BEGIN {printf "%.1f", t * 1e6 / hz / n}'
 }
 CPU_SPEND="$(cpu_per_request cpu_spend "$PROXY_PID" "$PROXIED")"
+CPU_STORE_THREADS="$(cat "$WORK/cpu_spend.store")"
 CPU_BARE="$(cpu_per_request cpu_bare "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/chat/completions")"
 realtime() { # on|off: SCHED_FIFO for mock, proxy (all threads) during the latency runs
   [ -n "${BENCH_RT:-}" ] || return 0
@@ -123,7 +138,7 @@ echo "litellm-proxy load benchmark ($(nproc) cores, ${DURATION}s per run, wrk, l
 printf "throughput  c=32: direct %s req/s, proxy %s req/s (%.0f%% of direct; median of %s pairs, proxy/direct: %s)\n" "$D32" "$P32" "$(echo "$P32 $D32" | awk '{print 100*$1/$2}')" "$PAIRS" "$ALL_PAIRS"
 printf "latency     c=1:  direct p50 %s ms p99 %s ms; proxy p50 %s ms p99 %s ms\n" "$D50" "$D99" "$P50" "$P99"
 printf "added       c=1:  p50 %.3f ms, p99 %.3f ms\n" "$(echo "$P50 $D50" | awk '{print $1-$2}')" "$(echo "$P99 $D99" | awk '{print $1-$2}')"
-printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests)\n" "$CPU_SPEND" "$CPU_BARE"
+printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests); the store's own threads %s us/request\n" "$CPU_SPEND" "$CPU_BARE" "$CPU_STORE_THREADS"
 printf "memory:     idle RSS %.1f MB, after load %.1f MB\n" "$(echo "$IDLE_RSS_KB" | awk '{print $1/1024}')" "$(echo "$LOADED_RSS_KB" | awk '{print $1/1024}')"
 printf "start:      ready in %s ms (process start to first /health/liveliness answer); %s\n" "$READY_MS" "$(grep -o 'ready in [0-9.]* ms' "$WORK/proxy.log" | head -1) inside the process"
 for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare; do  # the reported runs

@@ -39,14 +39,9 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn the_rates_are_the_price_tables() {
-    let table: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../data/model_prices_and_context_window.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let tables: Value =
+        serde_json::from_str(include_str!("../../../data/litellm-price-tables.json")).unwrap();
+    let table = &tables["models"];
     assert_eq!(
         table["text-embedding-3-small"]["input_cost_per_token"].as_f64(),
         Some(SMALL_INPUT)

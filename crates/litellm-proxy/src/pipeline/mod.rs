@@ -3,7 +3,7 @@
 //!
 //! | stage | file | what it does |
 //! |---|---|---|
-//! | auth | `auth.rs` ([`auth::authorize`]) | the master key in any of LiteLLM's headers |
+//! | auth | `auth.rs` ([`auth::authenticate`]), `keys.rs` ([`Keys::admit`](crate::keys::Keys::admit), after resolve) | the master key or a virtual key in any of LiteLLM's headers; a virtual key's model access, budget and rpm/tpm/parallel limits |
 //! | parse | `pipeline/parse.rs` ([`parse::parse`]) | JSON body, `model` (body or path), LiteLLM's own keys (`num_retries`, `fallbacks`, `timeout`, `metadata`, ...) read into [`RouteOptions`] and removed, then the endpoint's [`Endpoint::parse`] |
 //! | resolve | `router.rs` ([`Router::resolve`](crate::router::Router::resolve)) | exact name, alias, wildcard: the checker's one name resolver |
 //! | dispatch | `dispatch.rs` ([`Dispatcher::run`](crate::dispatch::Dispatcher::run)) | deployment choice, retries, `order` tiers, fallbacks, cooldowns, timeouts, credential redaction, a stream's first piece |
@@ -178,8 +178,8 @@ pub async fn serve<E: Endpoint>(
     let started = Instant::now();
     let start_time = SystemTime::now();
     // Auth.
-    let key = match auth::authorize(&state, &headers) {
-        Ok(key) => key,
+    let caller = match auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
     // Parse.
@@ -191,10 +191,24 @@ pub async fn serve<E: Endpoint>(
     let Some(target) = state.dispatcher.router.resolve(&parsed.model) else {
         return unknown_model(E::ROUTE, &parsed.model).into_response();
     };
+    // A virtual key's model access, budget and limits (auth, once the model is known); it holds
+    // a parallel-request place until accounting closes the call.
+    let permit = match caller.key() {
+        Some(key) => match state.keys.admit(
+            key,
+            &parsed.model,
+            state.dispatcher.router.alias_target(&parsed.model),
+        ) {
+            Ok(permit) => Some(permit),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
     // Accounting opens: who asked and when.
     let accounting = Accounting::open(
         state.clone(),
-        key.as_deref(),
+        caller.key_hash(state.master_key_hash.as_ref()),
+        permit,
         parsed.user,
         parsed.metadata,
         peer.ip(),
