@@ -105,6 +105,14 @@ pub const ROUTES: &[Route] = &[
         &["OPENAI_API_KEY"],
         &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
     ),
+    // `litellm/main.py` `text_completion` branch: OpenAI's base and key; the proxy serves these
+    // deployments' `/completions` only (chat to them is refused: LiteLLM translates it).
+    hosted(
+        "text-completion-openai",
+        "https://api.openai.com/v1",
+        &["OPENAI_API_KEY"],
+        &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
+    ),
     self_hosted(
         "openai_like",
         "",
@@ -551,11 +559,17 @@ impl Route {
 
     /// The chat completions URL under `api_base`, as LiteLLM builds it for this provider.
     pub fn chat_url(&self, api_base: &str) -> String {
+        self.endpoint_url(api_base, "chat/completions")
+    }
+
+    /// `{api_base}/{path}` (`embeddings`, `completions`, ...), `/v1` added where
+    /// [`Route::chat_url`] adds it.
+    pub fn endpoint_url(&self, api_base: &str, path: &str) -> String {
         let base = api_base.trim_end_matches('/');
         if self.ensure_v1 && !base.ends_with("/v1") {
-            format!("{base}/v1/chat/completions")
+            format!("{base}/v1/{path}")
         } else {
-            format!("{base}/chat/completions")
+            format!("{base}/{path}")
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod load;
 pub mod messages;
 pub mod metrics;
+pub mod model_info;
 pub mod pipeline;
 pub mod pricing;
 pub mod providers;

@@ -150,16 +150,35 @@ impl Router {
             .groups
             .groups
             .iter()
+            .filter(|g| self.servable(&g.members))
             .map(|g| &g.name)
             .filter(|n| with_wildcards || !n.contains('*'))
             .cloned()
             .collect();
         for alias in &self.groups.aliases {
-            if !alias.hidden && !names.contains(&alias.name) {
+            let served = self
+                .groups
+                .resolve(&alias.target)
+                .is_some_and(|hit| self.servable(&hit.group.members));
+            if !alias.hidden && served && !names.contains(&alias.name) {
                 names.push(alias.name.clone());
             }
         }
         names
+    }
+
+    /// Whether some route of this proxy can serve one of these deployments: a `model_info.mode`
+    /// it has an endpoint for (none, `chat`, `completion`, `embedding`, `responses`). A group of
+    /// image, audio or rerank deployments only is not listed by `/v1/models`.
+    fn servable(&self, members: &[usize]) -> bool {
+        members.iter().any(|i| {
+            self.deployments.get(*i).is_some_and(|d| {
+                matches!(
+                    d.config.mode.as_deref(),
+                    None | Some("chat" | "completion" | "embedding" | "responses")
+                )
+            })
+        })
     }
 
     fn now_ms(&self) -> u64 {

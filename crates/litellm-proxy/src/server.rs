@@ -3,7 +3,7 @@
 
 use super::auth;
 use super::dispatch::Dispatcher;
-use super::endpoints::{ChatCompletions, ChatRequest, Responses};
+use super::endpoints::{ChatCompletions, ChatRequest, Embeddings, Responses, TextCompletions};
 use super::error::ProxyError;
 use super::keys::Keys;
 use super::metrics::Metrics;
@@ -67,6 +67,28 @@ pub fn routes(state: Arc<AppState>) -> Router {
             "/responses/{id}",
             get(super::responses::lookup::retrieve).delete(super::responses::lookup::delete),
         )
+        .route("/v1/completions", post(endpoint::<TextCompletions>))
+        .route("/completions", post(endpoint::<TextCompletions>))
+        .route(
+            "/engines/{model}/completions",
+            post(endpoint_for::<TextCompletions>),
+        )
+        .route(
+            "/openai/deployments/{model}/completions",
+            post(endpoint_for::<TextCompletions>),
+        )
+        .route("/v1/embeddings", post(endpoint::<Embeddings>))
+        .route("/embeddings", post(endpoint::<Embeddings>))
+        .route(
+            "/engines/{model}/embeddings",
+            post(endpoint_for::<Embeddings>),
+        )
+        .route(
+            "/openai/deployments/{model}/embeddings",
+            post(endpoint_for::<Embeddings>),
+        )
+        .route("/v1/model/info", get(model_info))
+        .route("/model/info", get(model_info))
         .route("/v1/models", get(list_models))
         .route("/models", get(list_models))
         .route("/v1/models/{*id}", get(one_model))
@@ -126,6 +148,44 @@ async fn list_models(
         .map(|id| json!({"id": id, "object": "model", "created": MODEL_CREATED_AT, "owned_by": "openai"}))
         .collect();
     Json(json!({"data": data, "object": "list"})).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct ModelInfoQuery {
+    litellm_model_id: Option<String>,
+}
+
+/// LiteLLM's `/model/info` (`model_info.rs`).
+async fn model_info(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<ModelInfoQuery>,
+) -> Response {
+    let caller = match auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let router = &state.dispatcher.router;
+    // A virtual key sees the deployments of the models it may call.
+    let key_models = caller.key().map(|key| key.record());
+    let data: Vec<Value> = router
+        .deployments
+        .iter()
+        .filter(|d| {
+            let name = &d.config.model_name;
+            key_models.as_ref().is_none_or(|record| {
+                super::keys::allows(&record.models, name, router.alias_target(name))
+            })
+        })
+        .filter(|d| {
+            query
+                .litellm_model_id
+                .as_ref()
+                .is_none_or(|id| &d.config.id == id)
+        })
+        .map(|d| super::model_info::entry(d))
+        .collect();
+    Json(json!({"data": data})).into_response()
 }
 
 async fn one_model(
@@ -228,18 +288,7 @@ async fn health(
         .collect();
     let client = state.dispatcher.client();
     let checks = selected.iter().map(|d| async move {
-        let mut request = Map::new();
-        request.insert("messages".into(), json!([{"role": "user", "content": "ping"}]));
-        request.insert("max_tokens".into(), json!(1));
-        let request = ChatRequest::new(request);
-        let call = super::providers::Call {
-            deployment: &d.config,
-            request: &request,
-            model: &d.config.upstream_model,
-            stream: false,
-            timeout: Duration::from_secs(30),
-        };
-        let result = d.provider.chat(client, call).await;
+        let result = probe(client, &d.config, d.provider.as_ref()).await;
         let mut entry = json!({"model": d.config.model, "model_name": d.config.model_name, "model_id": d.config.id});
         if d.config.api_base.is_some() {
             entry["api_base"] = json!(d.shown_api_base);
@@ -269,6 +318,62 @@ async fn health(
         "unhealthy_count": unhealthy.len(),
     });
     (status, Json(body)).into_response()
+}
+
+/// One health probe of a deployment, by its `model_info.mode` as LiteLLM's `ahealth_check`
+/// picks the call: chat (the default), an embedding, or a text completion, each one token; a
+/// mode this proxy has no endpoint for is reported as not probed, never pinged with chat.
+async fn probe(
+    client: &reqwest::Client,
+    deployment: &super::config::DeploymentConfig,
+    provider: &dyn super::providers::Provider,
+) -> Result<(), ProxyError> {
+    use super::endpoints::{CompletionRequest, EmbeddingsRequest};
+    fn call<'a, R>(
+        deployment: &'a super::config::DeploymentConfig,
+        request: &'a R,
+    ) -> super::providers::Call<'a, R> {
+        super::providers::Call {
+            deployment,
+            request,
+            model: &deployment.upstream_model,
+            stream: false,
+            timeout: Duration::from_secs(30),
+        }
+    }
+    match deployment.mode.as_deref() {
+        None | Some("chat") => {
+            let mut body = Map::new();
+            body.insert("messages".into(), json!([{"role": "user", "content": "ping"}]));
+            body.insert("max_tokens".into(), json!(1));
+            let request = ChatRequest::new(body);
+            provider.chat(client, call(deployment, &request)).await.map(|_| ())
+        }
+        Some("embedding") => {
+            let mut body = Map::new();
+            body.insert("input".into(), json!(["ping"]));
+            let request = EmbeddingsRequest { body };
+            provider
+                .embeddings(client, call(deployment, &request))
+                .await.map(|_| ())
+        }
+        Some("completion") => {
+            let mut body = Map::new();
+            body.insert("prompt".into(), json!("ping"));
+            body.insert("max_tokens".into(), json!(1));
+            let request = CompletionRequest {
+                body,
+                stream: false,
+                wants_usage: false,
+            };
+            provider
+                .completions(client, call(deployment, &request))
+                .await.map(|_| ())
+        }
+        Some(other) => Err(ProxyError::bad_request(format!(
+            "litellm-proxy cannot health-check a deployment of mode `{other}` (it serves chat, embedding and completion); not probed"
+        ))),
+    }
 }
 
 /// The master key for a management route.

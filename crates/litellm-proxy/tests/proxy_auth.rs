@@ -146,3 +146,41 @@ general_settings: {master_key: sk-test-master-key}
     );
     assert!(h.mock.hits("good") >= 1 && h.mock.hits("bad-fail-500") >= 1);
 }
+
+#[tokio::test]
+async fn health_probes_each_deployment_by_its_mode() {
+    let config = r#"
+model_list:
+  - model_name: embed
+    litellm_params: {model: openai/embed-model, api_base: API_BASE}
+    model_info: {mode: embedding}
+  - model_name: instruct
+    litellm_params: {model: text-completion-openai/instruct-model, api_base: API_BASE, api_key: k}
+    model_info: {mode: completion}
+  - model_name: images
+    litellm_params: {model: openai/image-model, api_base: API_BASE}
+    model_info: {mode: image_generation}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("auth-health-modes", config).await;
+    let body = h.get("/health").await.json();
+    assert_eq!(body["healthy_count"], 2, "{body}");
+    assert_eq!(body["unhealthy_count"], 1, "{body}");
+    let embed = h.mock.last_request("embed-model").unwrap();
+    assert!(embed.path.ends_with("/embeddings"), "{}", embed.path);
+    let instruct = h.mock.last_request("instruct-model").unwrap();
+    assert!(
+        instruct.path.ends_with("/completions") && !instruct.path.ends_with("/chat/completions"),
+        "{}",
+        instruct.path
+    );
+    assert_eq!(instruct.body["prompt"], "ping");
+    // A mode with no endpoint here is reported, never pinged with chat.
+    assert_eq!(h.mock.hits("image-model"), 0);
+    let unhealthy = &body["unhealthy_endpoints"][0];
+    assert_eq!(unhealthy["model_name"], "images");
+    assert!(unhealthy["error"]
+        .as_str()
+        .unwrap()
+        .contains("mode `image_generation`"));
+}

@@ -17,8 +17,17 @@ const SUFFIX: &str = "/chat/completions";
 /// The v1 API's route: OpenAI's path, the deployment in the body's `model`, no `api-version`.
 const V1: &str = "/openai/v1/chat/completions";
 
+/// Operations besides chat a deployment serves (OpenAI's answers: `embeddings.rs`).
+const EMBEDDINGS: &str = "/embeddings";
+const V1_EMBEDDINGS: &str = "/openai/v1/embeddings";
+const COMPLETIONS: &str = "/completions";
+const V1_COMPLETIONS: &str = "/openai/v1/completions";
+
 pub(super) fn handles(path: &str) -> bool {
-    (path.contains(PREFIX) && path.ends_with(SUFFIX)) || path.ends_with(V1)
+    (path.contains(PREFIX) && (path.ends_with(EMBEDDINGS) || path.ends_with(COMPLETIONS)))
+        || path.ends_with(V1)
+        || path.ends_with(V1_EMBEDDINGS)
+        || path.ends_with(V1_COMPLETIONS)
 }
 
 pub(super) async fn handle(
@@ -30,7 +39,9 @@ pub(super) async fn handle(
     body: &[u8],
 ) -> Response<Body> {
     let parsed = serde_json::from_slice::<Value>(body);
-    let v1 = path.ends_with(V1);
+    let v1 = path.ends_with(V1) || path.ends_with(V1_EMBEDDINGS) || path.ends_with(V1_COMPLETIONS);
+    let text_completion = !path.ends_with(SUFFIX) && path.ends_with(COMPLETIONS);
+    let embeddings = path.ends_with(EMBEDDINGS);
     let deployment = if v1 {
         parsed
             .as_ref()
@@ -40,7 +51,11 @@ pub(super) async fn handle(
             .unwrap_or("")
     } else {
         path.rsplit_once(PREFIX)
-            .and_then(|(_, rest)| rest.strip_suffix(SUFFIX))
+            .and_then(|(_, rest)| {
+                rest.strip_suffix(SUFFIX)
+                    .or_else(|| rest.strip_suffix(EMBEDDINGS))
+                    .or_else(|| rest.strip_suffix(COMPLETIONS))
+            })
             .unwrap_or("")
     }
     .to_string();
@@ -102,6 +117,12 @@ pub(super) async fn handle(
             }
         }});
         return json_response(400, &body);
+    }
+    if embeddings {
+        return super::embeddings::reply(&behaviour, &request, &deployment);
+    }
+    if text_completion {
+        return super::completions::reply(state, &behaviour, &request, &deployment);
     }
     openai_reply(state, &behaviour, &request, deployment)
 }

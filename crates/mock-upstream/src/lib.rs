@@ -24,6 +24,10 @@
 //! (`gemini.rs`) and Azure OpenAI's `openai/deployments/{deployment}/chat/completions`
 //! (`azure.rs`), under any base path, and refuses what those services refuse.
 //!
+//! `POST /v1/embeddings` (and Azure's `openai/deployments/{deployment}/embeddings`) answers
+//! OpenAI's embeddings list, floats or base64 (`embeddings.rs`); `POST /v1/completions` (and
+//! Azure's `.../completions`) a legacy `text_completion`, streaming or not (`completions.rs`).
+//!
 //! It counts requests per route and model (`GET /mock/hits`) so a test can tell which deployment
 //! a proxy called, keeps the last request seen per model, and counts streams the client dropped
 //! before their end (`cancelled`).
@@ -31,6 +35,8 @@
 mod anthropic;
 mod azure;
 mod behaviour;
+mod completions;
+mod embeddings;
 mod gemini;
 mod responses;
 mod server;

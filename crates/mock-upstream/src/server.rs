@@ -229,6 +229,12 @@ async fn handle(
         (&Method::POST, p) if super::azure::handles(p) => {
             return Ok(super::azure::handle(&state, &kill, &path, &query, headers, &body).await);
         }
+        (&Method::POST, p) if super::completions::handles(p) => {
+            return Ok(super::completions::handle(&state, &kill, &path, headers, &body).await);
+        }
+        (&Method::POST, p) if super::embeddings::handles(p) => {
+            return Ok(super::embeddings::handle(&state, &kill, &path, headers, &body).await);
+        }
         (&Method::POST, p) if p.ends_with("/chat/completions") => {
             return Ok(chat(&state, &kill, &path, headers, &body).await);
         }

@@ -3,9 +3,13 @@
 //! [`crate::pipeline`].
 
 pub mod chat;
+pub mod completions;
+pub mod embeddings;
 pub mod messages;
 pub mod responses;
 
 pub use chat::{ChatCompletions, ChatRequest};
+pub use completions::{CompletionRequest, TextCompletions};
+pub use embeddings::{Embeddings, EmbeddingsRequest};
 pub use messages::{Messages, MessagesRequest};
 pub use responses::{Responses, ResponsesRequest};

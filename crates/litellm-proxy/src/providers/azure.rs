@@ -8,9 +8,11 @@
 
 use super::http;
 use super::responses::{self, ResponsesCall};
-use super::{BoxFuture, ChatCall, Provider, Reply};
+use super::{BoxFuture, Call, ChatCall, Provider, Reply};
 use crate::config::DeploymentConfig;
+use crate::endpoints::{CompletionRequest, EmbeddingsRequest};
 use crate::error::{ErrorKind, ProxyError};
+use bytes::Bytes;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -63,15 +65,19 @@ impl Azure {
                 return Ok(url.clone());
             }
         }
+        self.endpoint_url(deployment, "chat/completions")
+    }
+
+    /// [`Azure::url`] for another operation of the deployment (`embeddings`, `completions`).
+    pub fn endpoint_url(&self, deployment: &str, path: &str) -> Result<reqwest::Url, String> {
         let base = self.base.as_ref().map_err(Clone::clone)?;
         if is_v1_api(&self.api_version) {
-            return reqwest::Url::parse(&format!("{base}/openai/v1/chat/completions"))
+            return reqwest::Url::parse(&format!("{base}/openai/v1/{path}"))
                 .map_err(|e| format!("api_base does not make a URL ({e})"));
         }
-        let mut url = reqwest::Url::parse(&format!(
-            "{base}/openai/deployments/{deployment}/chat/completions"
-        ))
-        .map_err(|e| format!("deployment `{deployment}` does not make a URL ({e})"))?;
+        let mut url =
+            reqwest::Url::parse(&format!("{base}/openai/deployments/{deployment}/{path}"))
+                .map_err(|e| format!("deployment `{deployment}` does not make a URL ({e})"))?;
         url.query_pairs_mut()
             .append_pair("api-version", &self.api_version);
         Ok(url)
@@ -103,6 +109,75 @@ fn is_v1_api(api_version: &str) -> bool {
 }
 
 impl Provider for Azure {
+    fn completions<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, CompletionRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(async move {
+            let url = self
+                .endpoint_url(call.model, "completions")
+                .map_err(|why| {
+                    ProxyError::bad_request(format!(
+                        "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
+                        call.deployment.id
+                    ))
+                })?;
+            let body = serde_json::to_vec(&call.completion_body())
+                .map_err(|e| ProxyError::internal(e.to_string()))?;
+            let mut request = client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body);
+            let deployment = call.deployment;
+            if let Some((name, value)) = auth_header(deployment) {
+                request = request.header(name, value);
+            }
+            for (name, value) in &deployment.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let response = http::send(request, &call, PROVIDER, map_error).await?;
+            if call.stream {
+                let stream = http::event_stream(response, PROVIDER);
+                return Ok(Reply::Stream(Box::pin(stream)));
+            }
+            let body = http::completion(response, &call, PROVIDER).await?;
+            if let Some(error) = filtered_completion(&body) {
+                return Err(error);
+            }
+            Ok(Reply::Complete(body))
+        })
+    }
+
+    fn embeddings<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, EmbeddingsRequest>,
+    ) -> BoxFuture<'a, Result<Bytes, ProxyError>> {
+        Box::pin(async move {
+            let url = self.endpoint_url(call.model, "embeddings").map_err(|why| {
+                ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
+                    call.deployment.id
+                ))
+            })?;
+            let body = call.embeddings_body()?;
+            let mut request = client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body);
+            let deployment = call.deployment;
+            if let Some((name, value)) = auth_header(deployment) {
+                request = request.header(name, value);
+            }
+            for (name, value) in &deployment.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let response = http::send(request, &call, PROVIDER, map_error).await?;
+            http::embedding_list(response, &call, PROVIDER).await
+        })
+    }
+
     fn chat<'a>(
         &'a self,
         client: &'a reqwest::Client,

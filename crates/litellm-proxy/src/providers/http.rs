@@ -150,6 +150,41 @@ pub async fn completion<R: Sync>(
     Ok(bytes)
 }
 
+/// The body of a successful embeddings answer, checked to be an OpenAI embeddings list: a JSON
+/// object with a `data` list of objects (and a `usage` object, when there is one). An
+/// `{"error": ...}` answered with 200 is that error.
+pub async fn embedding_list<R: Sync>(
+    response: reqwest::Response,
+    call: &Call<'_, R>,
+    provider: &str,
+) -> Result<Bytes, ProxyError> {
+    let bytes = body(response, call, provider).await?;
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        data: Option<Vec<AnObject>>,
+        #[serde(default, rename = "usage")]
+        _usage: Option<AnObject>,
+        #[serde(default)]
+        error: Option<serde::de::IgnoredAny>,
+    }
+    match serde_json::from_slice::<Shape>(&bytes) {
+        Ok(Shape { data: Some(_), .. }) => Ok(bytes),
+        Ok(Shape { error: Some(_), .. }) => {
+            Err(ProxyError::from_upstream(500, &bytes, None, provider))
+        }
+        Err(_) if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() => {
+            Err(bad_answer(provider, &not_json(&bytes)))
+        }
+        _ => Err(bad_answer(
+            provider,
+            &format!(
+                "a JSON answer that is not an embeddings list (no `data` list of objects): {}",
+                quote(&bytes)
+            ),
+        )),
+    }
+}
+
 /// Any JSON object, checked without building it (a completion is checked on every call).
 struct AnObject;
 

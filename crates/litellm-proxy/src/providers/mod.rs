@@ -15,7 +15,7 @@ mod openai;
 pub mod responses;
 
 use super::config::DeploymentConfig;
-use super::endpoints::{ChatRequest, MessagesRequest};
+use super::endpoints::{ChatRequest, CompletionRequest, EmbeddingsRequest, MessagesRequest};
 use super::error::ProxyError;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -188,6 +188,28 @@ pub trait Provider: Send + Sync {
     ) -> Option<BoxFuture<'a, Result<Value, ProxyError>>> {
         let _ = (client, deployment, method, upstream_id, id);
         None
+    }
+
+    /// `/completions` (legacy text completions), streaming (`call.stream`) or not: the answer
+    /// is a `text_completion` (or SSE of its chunks).
+    fn completions<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, CompletionRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        let _ = client;
+        unsupported(&call)
+    }
+
+    /// `/embeddings`: the answer is an OpenAI embeddings list (`{"object": "list", "data":
+    /// [{"object": "embedding", "index", "embedding"}], "model", "usage"}`).
+    fn embeddings<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, EmbeddingsRequest>,
+    ) -> BoxFuture<'a, Result<Bytes, ProxyError>> {
+        let _ = client;
+        unsupported(&call)
     }
 }
 

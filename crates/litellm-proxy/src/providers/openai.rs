@@ -1,9 +1,11 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
 use super::responses::{self, ResponsesCall};
-use super::{BoxFuture, ChatCall, Provider, Reply};
+use super::{BoxFuture, Call, ChatCall, Provider, Reply};
 use crate::config::DeploymentConfig;
+use crate::endpoints::{CompletionRequest, EmbeddingsRequest};
 use crate::error::ProxyError;
+use bytes::Bytes;
 use serde_json::Value;
 
 pub struct OpenAiCompatible {
@@ -16,18 +18,22 @@ pub struct OpenAiCompatible {
     /// `{api_base}/responses` for OpenAI itself, the one OpenAI-compatible provider LiteLLM
     /// calls the Responses API of; the others are bridged through chat.
     responses_url: Option<Result<reqwest::Url, String>>,
+    /// `{api_base}/embeddings`.
+    embeddings_url: Result<reqwest::Url, String>,
+    /// `{api_base}/completions`.
+    completions_url: Result<reqwest::Url, String>,
 }
 
 impl OpenAiCompatible {
     pub fn new(provider: &str, api_base: Option<&str>) -> Self {
         let route = litellm_check::provider_routes::route(provider)
             .or_else(|| litellm_check::provider_routes::route("openai"));
-        let chat_url = match (api_base, route) {
+        let url = |path: &str| match (api_base, route) {
             (None, _) => Err("the deployment has no api_base".to_string()),
-            (Some(base), Some(route)) => reqwest::Url::parse(&route.chat_url(base))
+            (Some(base), Some(route)) => reqwest::Url::parse(&route.endpoint_url(base, path))
                 .map_err(|e| format!("api_base is not a URL ({e})")),
             (Some(base), None) => {
-                reqwest::Url::parse(&format!("{}/chat/completions", base.trim_end_matches('/')))
+                reqwest::Url::parse(&format!("{}/{path}", base.trim_end_matches('/')))
                     .map_err(|e| format!("api_base is not a URL ({e})"))
             }
         };
@@ -40,13 +46,93 @@ impl OpenAiCompatible {
         OpenAiCompatible {
             provider,
             stream_usage: route.is_none_or(|r| r.stream_usage),
-            chat_url,
+            chat_url: url("chat/completions"),
             responses_url,
+            embeddings_url: url("embeddings"),
+            completions_url: url("completions"),
         }
     }
 }
 
+impl OpenAiCompatible {
+    /// A POST of `body` to `url` with the deployment's key and headers.
+    fn post<R>(
+        &self,
+        client: &reqwest::Client,
+        url: &Result<reqwest::Url, String>,
+        call: &Call<'_, R>,
+        body: Vec<u8>,
+    ) -> Result<reqwest::RequestBuilder, ProxyError> {
+        let url = match url {
+            Ok(url) => url.clone(),
+            Err(why) => {
+                return Err(ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: deployment `{}`: {why}",
+                    call.deployment.id
+                )))
+            }
+        };
+        let mut request = client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(key) = call.deployment.api_key.as_ref().map(|k| k.expose()) {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        for (name, value) in &call.deployment.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        Ok(request)
+    }
+}
+
 impl Provider for OpenAiCompatible {
+    fn completions<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, CompletionRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(async move {
+            let provider = self.provider;
+            let body = call.completion_body();
+            let view = super::UpstreamBody {
+                stream: body.stream && self.stream_usage,
+                ..body
+            };
+            let body =
+                serde_json::to_vec(&view).map_err(|e| ProxyError::internal(e.to_string()))?;
+            let request = self.post(client, &self.completions_url, &call, body)?;
+            let response = super::http::send(request, &call, provider, |status, body, retry| {
+                ProxyError::from_upstream(status, body, retry, provider)
+            })
+            .await?;
+            if call.stream {
+                let stream = super::http::event_stream(response, provider);
+                return Ok(Reply::Stream(Box::pin(stream)));
+            }
+            super::http::completion(response, &call, provider)
+                .await
+                .map(Reply::Complete)
+        })
+    }
+
+    fn embeddings<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, EmbeddingsRequest>,
+    ) -> BoxFuture<'a, Result<Bytes, ProxyError>> {
+        Box::pin(async move {
+            let provider = self.provider;
+            let body = call.embeddings_body()?;
+            let request = self.post(client, &self.embeddings_url, &call, body)?;
+            let response = super::http::send(request, &call, provider, |status, body, retry| {
+                ProxyError::from_upstream(status, body, retry, provider)
+            })
+            .await?;
+            super::http::embedding_list(response, &call, provider).await
+        })
+    }
+
     fn chat<'a>(
         &'a self,
         client: &'a reqwest::Client,
@@ -54,15 +140,13 @@ impl Provider for OpenAiCompatible {
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
             let provider = self.provider;
-            let url = match &self.chat_url {
-                Ok(url) => url.clone(),
-                Err(why) => {
-                    return Err(ProxyError::bad_request(format!(
-                        "litellm.BadRequestError: deployment `{}`: {why}",
-                        call.deployment.id
-                    )))
-                }
-            };
+            if provider == "text-completion-openai" {
+                // LiteLLM translates chat to a text completion for these; this proxy does not.
+                return Err(ProxyError::bad_request(format!(
+                    "litellm.BadRequestError: deployment `{}` is a text-completion-openai deployment: litellm-proxy serves it on /v1/completions only",
+                    call.deployment.id
+                )));
+            }
             let body = call.body();
             let view = super::UpstreamBody {
                 stream: body.stream && self.stream_usage,
@@ -70,16 +154,7 @@ impl Provider for OpenAiCompatible {
             };
             let body =
                 serde_json::to_vec(&view).map_err(|e| ProxyError::internal(e.to_string()))?;
-            let mut request = client
-                .post(url)
-                .header("content-type", "application/json")
-                .body(body);
-            if let Some(key) = call.deployment.api_key.as_ref().map(|k| k.expose()) {
-                request = request.header("authorization", format!("Bearer {key}"));
-            }
-            for (name, value) in &call.deployment.headers {
-                request = request.header(name.as_str(), value.as_str());
-            }
+            let request = self.post(client, &self.chat_url, &call, body)?;
             let response = super::http::send(request, &call, provider, |status, body, retry| {
                 ProxyError::from_upstream(status, body, retry, provider)
             })
