@@ -21,6 +21,8 @@ pub struct CheckOptions {
     /// OpenClaw checks ignore it.
     pub for_proxy: bool,
     pub limits: Limits,
+    /// Unsaved editor texts read instead of the files on disk (`litellm-check server`).
+    pub overlay: Option<std::sync::Arc<crate::syntax::Overlay>>,
 }
 
 impl CheckOptions {
@@ -31,6 +33,7 @@ impl CheckOptions {
             require_env,
             for_proxy: false,
             limits: Limits::default(),
+            overlay: None,
         }
     }
 }
@@ -60,7 +63,7 @@ pub fn check_file(
     options: &CheckOptions,
     sources: &mut SourceMap,
 ) -> Result<CheckOutcome, LoadError> {
-    let loaded = load(path, sources, &options.limits)?;
+    let loaded = load(path, sources, &options.limits, options.overlay.clone())?;
     let mut diagnostics = loaded.diagnostics;
     let resolved = loaded
         .root

@@ -36,7 +36,7 @@ pub fn check(
 ) -> Result<Vec<Diagnostic>, LoadError> {
     let (env, require_env) = (&options.env, options.require_env);
     let limits = options.limits;
-    let mut budget = Budget::new(&limits);
+    let mut budget = Budget::new(&limits).with_overlay(options.overlay.clone());
     let mut out = Vec::new();
     let text = match read_main(path, &limits, &mut budget, sources)? {
         Ok(text) => text,

@@ -187,6 +187,50 @@ impl SourceMap {
     }
 }
 
+/// Texts that stand in for files on disk: what an editor holds but has not saved
+/// (`litellm-check server` checks the buffer, not the file). Every reader of a config and its
+/// includes goes through [`super::Budget::read_file`], which looks here first, so an unsaved
+/// include is read as the editor shows it too. Keyed by the canonical path where the file exists.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    texts: std::collections::HashMap<PathBuf, std::sync::Arc<str>>,
+}
+
+impl Overlay {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn key(path: &Path) -> PathBuf {
+        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// Sets the text read for `path`.
+    pub fn insert(&mut self, path: &Path, text: std::sync::Arc<str>) {
+        self.texts.insert(Self::key(path), text);
+    }
+
+    /// Reads `path` from the disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(&Self::key(path));
+    }
+
+    /// The text held for `path`, if any.
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        if self.texts.is_empty() {
+            return None;
+        }
+        self.texts
+            .get(path)
+            .or_else(|| self.texts.get(&Self::key(path)))
+            .map(|t| &**t)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
 /// Why a file could not be read by [`read_file`].
 #[derive(Debug)]
 pub enum ReadError {
