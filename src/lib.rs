@@ -7,6 +7,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod env;
 pub mod fast_hash;
+pub mod fixes;
 pub mod litellm;
 pub mod openclaw;
 pub mod price_table;

@@ -87,6 +87,30 @@ pub fn did_you_mean<'a>(
     closest(input, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// The one candidate `input` near-misses, for a fix that renames it: the closest plausible
+/// candidate ([`closest`]) when it is at most 2 edits away (Damerau-Levenshtein, case-insensitive)
+/// and no other candidate is as few edits away. `None` when the choice would be a guess.
+pub fn unique_near_miss<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    let best = closest(input, candidates.clone())?;
+    let lowered = input.to_ascii_lowercase();
+    let distance = strsim::damerau_levenshtein(&lowered, &best.to_ascii_lowercase());
+    if distance > 2 {
+        return None;
+    }
+    let chars = lowered.chars().count();
+    let rival = candidates.into_iter().any(|other| {
+        other != best
+            && other != input
+            // The length difference is a lower bound of the distance.
+            && other.chars().count().abs_diff(chars) <= distance
+            && strsim::damerau_levenshtein(&lowered, &other.to_ascii_lowercase()) <= distance
+    });
+    (!rival).then_some(best)
+}
+
 /// The index of the most similar plausible candidate (the first of equals). Plausible: a small
 /// edit distance relative to length, or a very high similarity.
 fn best(input: &str, candidates: &[Candidate<'_>]) -> Option<usize> {
@@ -180,6 +204,30 @@ mod tests {
         assert_eq!(closest("litelm_params", keys), Some("litellm_params"));
         assert_eq!(closest("model_nme", keys), Some("model_name"));
         assert_eq!(closest("temperature", keys), None);
+    }
+
+    #[test]
+    fn a_near_miss_is_unique_or_nothing() {
+        let keys = [
+            "model",
+            "mode",
+            "litellm_params",
+            "model_name",
+            "model_info",
+        ];
+        assert_eq!(
+            unique_near_miss("litelm_params", keys),
+            Some("litellm_params")
+        );
+        // `modle` is one transposition from `model` but also one edit from `mode`.
+        assert_eq!(unique_near_miss("modle", keys), None);
+        assert_eq!(
+            unique_near_miss("modle", ["model", "model_name"]),
+            Some("model")
+        );
+        assert_eq!(unique_near_miss("model_nfo", keys), Some("model_info"));
+        // Plausible for "did you mean" but three edits away: no fix.
+        assert_eq!(unique_near_miss("litllm_parms_x", ["litellm_params"]), None);
     }
 
     /// The unfiltered search the prefilters must agree with.

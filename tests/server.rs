@@ -390,6 +390,26 @@ fn findings_hover_completion_definition_and_actions_over_stdio() {
         .find(|a| a["title"].as_str().unwrap().contains("LL020"))
         .unwrap_or_else(|| panic!("{actions}"))
         .clone();
+    // The finding's fix, as a quick fix of its own, and in "fix all".
+    let fix = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["edit"]["changes"][uri(&litellm)][0]["newText"] == "success_callback")
+        .unwrap_or_else(|| panic!("no rename of the key: {actions}"));
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    let fix_all = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll")
+        .unwrap_or_else(|| panic!("no fix-all action: {actions}"));
+    assert!(fix_all["edit"]["changes"][uri(&litellm)]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["newText"] == "success_callback"));
     let edit = &action["edit"]["changes"][uri(&litellm)][0];
     assert_eq!(edit["newText"], "  # litellm-check: ignore[LL020]");
     let edited = LITELLM.replace(

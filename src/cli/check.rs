@@ -63,6 +63,18 @@ pub struct CheckArgs {
     /// deployments this project's reference proxy cannot route (LL066).
     #[arg(long = "for", value_enum, value_name = "RUNNER")]
     pub runner: Option<Runner>,
+    /// Apply the safe fixes in place, then report what is left (files reached through includes
+    /// are fixed in their own file).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (they move keys between sections or
+    /// choose a provider; review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change instead of writing it (exit 1 when it
+    /// would change a file).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// A program other than LiteLLM that runs the config.
@@ -292,6 +304,9 @@ pub fn exit_code(diagnostics: &[Diagnostic], strict: bool) -> ExitCode {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    if args.fix || args.diff {
+        return run_fix(&args);
+    }
     let report = match collect(&args) {
         Ok(report) => report,
         Err(message) => {
@@ -305,6 +320,84 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let code = exit_code(&report.diagnostics, args.strict || report.strict);
     // The process ends here: freeing a large tree node by node would cost more than the whole
     // check of it, and the OS reclaims the memory at once.
+    std::mem::forget(report);
+    code
+}
+
+/// `check --fix` / `--diff`: the fixes applied over passes ([`super::fix`]), then written (or
+/// shown as a diff), then the findings that are left reported as a plain check reports them.
+fn run_fix(args: &CheckArgs) -> ExitCode {
+    let required = if args.unsafe_fixes {
+        diagnostic::Applicability::Unsafe
+    } else {
+        diagnostic::Applicability::Safe
+    };
+    let fixed = match super::fix::apply(args, required) {
+        Ok(fixed) => fixed,
+        Err(message) => {
+            super::usage_error(&format!("error: {message}"));
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(why) = &fixed.stopped {
+        output::stderr(&format!("warning: {why}\n"));
+    }
+    let files = fixed.changed.len();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    if args.diff {
+        output::stdout(&super::fix::unified_diff(&fixed.changed));
+        output::stderr(&format!(
+            "would fix {} {} in {files} {}\n",
+            fixed.applied,
+            plural(fixed.applied, "finding", "findings"),
+            plural(files, "file", "files")
+        ));
+        std::mem::forget(fixed);
+        return if files > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let failures = super::fix::write_all(&fixed.changed);
+    for failure in &failures {
+        output::stderr(&format!("error: {failure}\n"));
+    }
+    let written = files - failures.len();
+    if failures.is_empty() {
+        output::stderr(&format!(
+            "fixed {} {} in {written} {}\n",
+            fixed.applied,
+            plural(fixed.applied, "finding", "findings"),
+            plural(written, "file", "files")
+        ));
+    }
+    let report = if failures.is_empty() {
+        fixed.report
+    } else {
+        // What is on disk is what counts: check it again as it now is.
+        match collect(args) {
+            Ok(report) => report,
+            Err(message) => {
+                super::usage_error(&format!("error: {message}"));
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let format = args.format.unwrap_or_else(Format::default_for_env);
+    let color = color_for_env(std::io::stdout().is_terminal());
+    output::stdout(&render(format, &report.sources, &report.diagnostics, color));
+    let code = if failures.is_empty() {
+        exit_code(&report.diagnostics, args.strict || report.strict)
+    } else {
+        ExitCode::from(2)
+    };
     std::mem::forget(report);
     code
 }

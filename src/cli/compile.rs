@@ -57,6 +57,9 @@ pub fn run(args: CompileArgs) -> ExitCode {
         config_file: None,
         isolated: false,
         runner: None,
+        fix: false,
+        unsafe_fixes: false,
+        diff: false,
     };
     let report = match collect(&check) {
         Ok(report) => report,

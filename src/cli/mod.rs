@@ -73,6 +73,7 @@ pub mod check;
 pub mod compile;
 pub mod discover;
 pub mod explain;
+pub mod fix;
 pub mod output;
 pub mod rules;
 pub mod schema;

@@ -115,7 +115,7 @@ fn drop_invalid_moves(
     let ctx = crate::litellm::rules::Context {
         root: tree,
         sources,
-        groups: &resolved.groups,
+        resolved: &resolved,
         env: env.presence(),
         require_env: false,
         for_proxy: false,

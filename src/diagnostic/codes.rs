@@ -103,7 +103,7 @@ codes! {
     FallbackSourceUnknown = ("LL043", "fallback-source-unknown", Warning,
         "A fallback rule is keyed on a model group that does not exist: the rule can never fire.");
     FallbacksShadowed = ("LL044", "fallbacks-shadowed", Warning,
-        "Fallbacks set in both `router_settings` and `litellm_settings`: the router's list replaces the other wholesale.");
+        "A fallback list LiteLLM never reads: set in both `router_settings` and `litellm_settings` (the router's list replaces the other wholesale), or a `*` rule replaced by a later `*` rule, by `default_fallbacks` (appended as the last `*` rule) or by a bare string item.");
     // ---- environment and secrets ---------------------------------------------------------------
     EnvUnset = ("LL050", "env-unset", Warning,
         "`os.environ/NAME` names a variable that is not set: LiteLLM silently uses null (no key, no master key), or crashes at start-up where null is fatal (`litellm_params.model`, a redis cache host, a guardrail's key). One finding per variable; an error with `--require-env`.");

@@ -216,6 +216,24 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, pa
             format_args!(" {wrapped}")
         );
     }
+    if let Some(fix) = &diagnostic.fix {
+        let prefix = "  = fix: ";
+        let how = match fix.applicability {
+            super::Applicability::Safe => "safe, applied by `--fix`",
+            super::Applicability::Unsafe => "unsafe, applied by `--fix --unsafe-fixes`",
+        };
+        let wrapped = wrap_words(
+            &format!("{} ({how})", printable(&sources.redact(&fix.title))),
+            WIDTH - prefix.len(),
+            &" ".repeat(prefix.len()),
+        );
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint.wrap(CYAN_BOLD, prefix.trim_end()),
+            format_args!(" {wrapped}")
+        );
+    }
 }
 
 /// Greedy word wrap to `width` columns; continuation lines start with `indent`. Existing line

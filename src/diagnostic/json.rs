@@ -3,7 +3,7 @@
 //! Field names and their order are an interface other tools parse: only ever add fields.
 
 use super::format::{slash_path, source_file, Region};
-use super::{Diagnostic, Label, Summary};
+use super::{Diagnostic, Fix, Label, Summary};
 use crate::syntax::SourceMap;
 use serde::Serialize;
 
@@ -26,6 +26,30 @@ struct JsonDiagnostic<'a> {
     end_column: usize,
     pointer: &'a str,
     related: Vec<JsonRelated<'a>>,
+    /// Only on findings that carry one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit>,
+}
+
+/// Replace from (line, column) to (end_line, end_column) (1-based, end exclusive) with `content`;
+/// `start`/`end` are the same place as byte offsets.
+#[derive(Serialize)]
+struct JsonEdit {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    start: usize,
+    end: usize,
+    content: String,
 }
 
 #[derive(Serialize)]
@@ -53,6 +77,30 @@ fn locate(sources: &SourceMap, label: &Label) -> (String, Region) {
             Region::of(file, label.span.start, label.span.end),
         ),
         None => (String::new(), Region::UNKNOWN),
+    }
+}
+
+fn fix<'a>(sources: &SourceMap, fix: &'a Fix) -> JsonFix<'a> {
+    JsonFix {
+        title: &fix.title,
+        applicability: fix.applicability.as_str(),
+        edits: fix
+            .edits()
+            .iter()
+            .map(|edit| {
+                let (file, region) = locate(sources, &Label::new(edit.span));
+                JsonEdit {
+                    file,
+                    line: region.line,
+                    column: region.column,
+                    end_line: region.end_line,
+                    end_column: region.end_column,
+                    start: edit.span.start,
+                    end: edit.span.end,
+                    content: sources.redact(&edit.content).into_owned(),
+                }
+            })
+            .collect(),
     }
 }
 
@@ -89,6 +137,7 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
                             }
                         })
                         .collect(),
+                    fix: d.fix.as_ref().map(|f| fix(sources, f)),
                 }
             })
             .collect(),

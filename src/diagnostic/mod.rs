@@ -1,6 +1,7 @@
 //! One `Diagnostic` type for every finding, and one renderer per output format.
 
 pub mod codes;
+pub mod fix;
 pub mod format;
 pub mod github;
 pub mod human;
@@ -8,6 +9,7 @@ pub mod json;
 pub mod sarif;
 
 pub use codes::Code;
+pub use fix::{Applicability, Edit, Fix};
 pub use format::{render, Format};
 
 use crate::syntax::Span;
@@ -65,6 +67,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// JSON pointer of the offending value inside its document ("/model_list/0/model_name").
     pub pointer: String,
+    /// The edits that repair it, where the repair is certain (see [`fix`]).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -78,7 +82,21 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             pointer: String::new(),
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// [`Diagnostic::with_fix`] when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

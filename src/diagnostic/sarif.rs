@@ -187,7 +187,48 @@ fn result(sources: &SourceMap, diagnostic: &Diagnostic, root: Option<&str>) -> V
     if !diagnostic.pointer.is_empty() {
         result["properties"] = json!({ "pointer": diagnostic.pointer });
     }
+    if let Some(fix) = &diagnostic.fix {
+        result["fixes"] = json!([sarif_fix(sources, fix, root)]);
+    }
     result
+}
+
+/// A SARIF `fix`: one artifact change per file, each edit a replacement of a region (empty for an
+/// insertion) by its text. The applicability is a property (SARIF has no field for it).
+fn sarif_fix(sources: &SourceMap, fix: &super::Fix, root: Option<&str>) -> Value {
+    let mut changes: Vec<(crate::syntax::FileId, Vec<Value>)> = Vec::new();
+    for edit in fix.edits() {
+        let region = source_file(sources, edit.span.file).map_or(Region::UNKNOWN, |f| {
+            Region::of(f, edit.span.start, edit.span.end)
+        });
+        let replacement = json!({
+            "deletedRegion": {
+                "startLine": region.line,
+                "startColumn": region.column,
+                "endLine": region.end_line,
+                "endColumn": region.end_column,
+            },
+            "insertedContent": { "text": sources.redact(&edit.content) },
+        });
+        match changes.iter_mut().find(|(file, _)| *file == edit.span.file) {
+            Some((_, replacements)) => replacements.push(replacement),
+            None => changes.push((edit.span.file, vec![replacement])),
+        }
+    }
+    json!({
+        "description": { "text": fix.title },
+        "artifactChanges": changes
+            .into_iter()
+            .map(|(file, replacements)| {
+                let location = source_file(sources, file).map_or_else(
+                    || json!({ "uri": "" }),
+                    |f| artifact_location(&slash_path(f), root),
+                );
+                json!({ "artifactLocation": location, "replacements": replacements })
+            })
+            .collect::<Vec<_>>(),
+        "properties": { "applicability": fix.applicability.as_str() },
+    })
 }
 
 pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {

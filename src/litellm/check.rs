@@ -21,8 +21,6 @@ pub struct CheckOptions {
     /// OpenClaw checks ignore it.
     pub for_proxy: bool,
     pub limits: Limits,
-    /// Unsaved editor texts read instead of the files on disk (`litellm-check server`).
-    pub overlay: Option<std::sync::Arc<crate::syntax::Overlay>>,
 }
 
 impl CheckOptions {
@@ -33,7 +31,6 @@ impl CheckOptions {
             require_env,
             for_proxy: false,
             limits: Limits::default(),
-            overlay: None,
         }
     }
 }
@@ -63,7 +60,7 @@ pub fn check_file(
     options: &CheckOptions,
     sources: &mut SourceMap,
 ) -> Result<CheckOutcome, LoadError> {
-    let loaded = load(path, sources, &options.limits, options.overlay.clone())?;
+    let loaded = load(path, sources, &options.limits)?;
     let mut diagnostics = loaded.diagnostics;
     let resolved = loaded
         .root
@@ -74,7 +71,7 @@ pub fn check_file(
         let ctx = Context {
             root,
             sources,
-            groups: &resolved.groups,
+            resolved: &resolved,
             env: options.env.presence(),
             require_env: options.require_env,
             for_proxy: options.for_proxy,

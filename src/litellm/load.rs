@@ -112,14 +112,8 @@ pub fn read_yaml_file(
 }
 
 /// Loads the main config and everything it includes.
-/// `overlay` holds texts read instead of the files on disk (an editor's unsaved buffers).
-pub fn load(
-    path: &Path,
-    sources: &mut SourceMap,
-    limits: &Limits,
-    overlay: Option<std::sync::Arc<crate::syntax::Overlay>>,
-) -> Result<Loaded, LoadError> {
-    let mut budget = Budget::new(limits).with_overlay(overlay);
+pub fn load(path: &Path, sources: &mut SourceMap, limits: &Limits) -> Result<Loaded, LoadError> {
+    let mut budget = Budget::new(limits);
     let (main_file, root, mut diagnostics) = read_yaml_file(path, sources, limits, &mut budget)
         .map_err(|message| LoadError {
             path: path.to_path_buf(),

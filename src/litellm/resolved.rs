@@ -140,6 +140,9 @@ pub struct Named {
 pub struct FallbackRule {
     pub source: Named,
     pub targets: Vec<Named>,
+    /// A bare string item (`fallbacks: ["backup"]`), the client-side form: LiteLLM prefers it to
+    /// any rule but one keyed by the failing name itself.
+    pub bare: bool,
 }
 
 /// The effective fallback lists, after `router_settings` replaced `litellm_settings` where it
@@ -165,10 +168,14 @@ impl Fallbacks {
     }
 
     /// The targets LiteLLM tries when a request for `requested` (served by `group`) fails with
-    /// an error of this kind, or `None` when no rule applies (`router.py`
-    /// `_get_fallback_model_group`, section 8.2 of the reference): a rule keyed by the requested
-    /// name, then by the group; then, for a name with a provider prefix, the last rule keyed by
-    /// the name without it; then every `*` rule (and `default_fallbacks` for general errors).
+    /// an error of this kind, or `None` when no rule applies. Mirrors `get_fallback_model_group`
+    /// (`litellm/router_utils/fallback_event_handlers.py`, section 8.2 of the reference), asked
+    /// for the requested name and for the group it resolved to: a rule keyed by the name itself
+    /// wins at once; else the last bare-string item (the client-side form); else the last rule
+    /// whose key matches with a provider prefix stripped ([`fallback_key_matches`]); else the
+    /// last `*` rule, where `default_fallbacks` counts as a `*` rule appended at the end of
+    /// `fallbacks` (`Router.__init__` appends `{"*": default_fallbacks}`), so it replaces any
+    /// `*` rule written in the list.
     pub fn targets_for(
         &self,
         kind: FallbackKind,
@@ -176,27 +183,31 @@ impl Fallbacks {
         group: &str,
     ) -> Option<Vec<String>> {
         let rules = self.rules(kind);
-        for name in [requested, group] {
-            if let Some(rule) = rules.iter().find(|r| r.source.name == name) {
-                return Some(names(&rule.targets));
+        let names = [requested, group];
+        for name in names {
+            if let Some(rule) = rules.iter().find(|r| !r.bare && r.source.name == name) {
+                return Some(names_of(&rule.targets));
             }
         }
-        for name in [requested, group] {
-            if let Some(rest) = super::providers::strip_provider(name) {
-                if let Some(rule) = rules.iter().rev().find(|r| r.source.name == rest) {
-                    return Some(names(&rule.targets));
-                }
+        if let Some(rule) = rules.iter().rev().find(|r| r.bare) {
+            return Some(names_of(&rule.targets));
+        }
+        for name in names {
+            let stripped = rules.iter().rev().find(|r| {
+                !r.bare && fallback_key_matches(&r.source.name, name) == Some(KeyMatch::Stripped)
+            });
+            if let Some(rule) = stripped {
+                return Some(names_of(&rule.targets));
             }
         }
-        let mut generic: Vec<String> = rules
+        if kind == FallbackKind::General && !self.default.is_empty() {
+            return Some(names_of(&self.default));
+        }
+        rules
             .iter()
-            .filter(|r| r.source.name == "*")
-            .flat_map(|r| names(&r.targets))
-            .collect();
-        if kind == FallbackKind::General {
-            generic.extend(names(&self.default));
-        }
-        (!generic.is_empty()).then_some(generic)
+            .rev()
+            .find(|r| !r.bare && r.source.name == "*")
+            .map(|rule| names_of(&rule.targets))
     }
 
     /// Whether any rule of this kind exists (`default_fallbacks` count as general rules).
@@ -205,7 +216,37 @@ impl Fallbacks {
     }
 }
 
-fn names(list: &[Named]) -> Vec<String> {
+/// How a fallback rule's key matches a failing model name, if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMatch {
+    /// The key is the name.
+    Exact,
+    /// The key is the name without its provider prefix (`gpt-4o` for `openai/gpt-4o`), or, as
+    /// LiteLLM 1.109 also reads it, the name with one (`openai/gpt-4o` for `gpt-4o`).
+    Stripped,
+    /// The key is `*`: every name.
+    Generic,
+}
+
+/// Whether the fallback rule keyed `key` applies to a failing model `name`
+/// (`_check_stripped_model_group` in `fallback_event_handlers.py`). The one matcher behind both
+/// [`Fallbacks::targets_for`] (the proxy, `compile`, `explain`) and the checker's "this rule can
+/// never fire" finding.
+pub fn fallback_key_matches(key: &str, name: &str) -> Option<KeyMatch> {
+    if key == name {
+        Some(KeyMatch::Exact)
+    } else if super::providers::strip_provider(name) == Some(key)
+        || super::providers::strip_provider(key) == Some(name)
+    {
+        Some(KeyMatch::Stripped)
+    } else if key == "*" {
+        Some(KeyMatch::Generic)
+    } else {
+        None
+    }
+}
+
+fn names_of(list: &[Named]) -> Vec<String> {
     list.iter().map(|n| n.name.clone()).collect()
 }
 
@@ -504,6 +545,7 @@ fn fallback_rules(list: Option<&Node>) -> Vec<FallbackRule> {
                     name: target.clone(),
                     span: item.span,
                 }],
+                bare: true,
             }),
             NodeKind::Map(entries) if entries.len() == 1 => {
                 let entry = &entries[0];
@@ -518,6 +560,7 @@ fn fallback_rules(list: Option<&Node>) -> Vec<FallbackRule> {
                         span: entry.key.span,
                     },
                     targets,
+                    bare: false,
                 });
             }
             _ => {}
@@ -653,6 +696,39 @@ mod tests {
         assert_eq!(d.rpm.as_ref().and_then(Env::value), Some(10.0));
         assert_eq!(d.order.as_ref().and_then(Env::value), Some(2.0));
         assert_eq!(d.provider.as_deref(), Some("openai"));
+    }
+
+    #[test]
+    fn fallback_matching_follows_get_fallback_model_group() {
+        let targets = |text: &str, requested: &str, group: &str| {
+            resolved(text)
+                .fallbacks
+                .targets_for(FallbackKind::General, requested, group)
+        };
+        let one = |s: &str| Some(vec![s.to_string()]);
+        // The last `*` rule wins; `default_fallbacks` is a `*` rule appended after them all.
+        let stars = "router_settings: {fallbacks: [{\"*\": [x]}, {\"*\": [y]}]}\n";
+        assert_eq!(targets(stars, "a", "a"), one("y"));
+        let with_default = "router_settings: {fallbacks: [{\"*\": [x]}], default_fallbacks: [d]}\n";
+        assert_eq!(targets(with_default, "a", "a"), one("d"));
+        // An exact key beats everything; a bare string item beats stripped and `*` keys.
+        let mixed = "router_settings: {fallbacks: [{gpt-4o: [s]}, {\"*\": [g]}, bare, {openai/gpt-4o: [e]}]}\n";
+        assert_eq!(targets(mixed, "openai/gpt-4o", "openai/gpt-4o"), one("e"));
+        assert_eq!(targets(mixed, "other", "other"), one("bare"));
+        // The last key that matches once a provider prefix is stripped, either way round.
+        let stripped =
+            "router_settings: {fallbacks: [{gpt-4o: [s1]}, {gpt-4o: [s2]}, {\"*\": [g]}]}\n";
+        assert_eq!(targets(stripped, "openai/gpt-4o", "openai/*"), one("s2"));
+        let prefixed = "router_settings: {fallbacks: [{openai/a: [p]}]}\n";
+        assert_eq!(targets(prefixed, "a", "a"), one("p"));
+        // The requested name's own rule before the group's, then the group's.
+        let alias = "router_settings: {fallbacks: [{g: [from-group]}, {x: [from-alias]}]}\n";
+        assert_eq!(targets(alias, "x", "g"), one("from-alias"));
+        assert_eq!(targets(alias, "y", "g"), one("from-group"));
+        assert_eq!(
+            targets("router_settings: {fallbacks: [{b: [c]}]}\n", "a", "a"),
+            None
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn check(
 ) -> Result<Vec<Diagnostic>, LoadError> {
     let (env, require_env) = (&options.env, options.require_env);
     let limits = options.limits;
-    let mut budget = Budget::new(&limits).with_overlay(options.overlay.clone());
+    let mut budget = Budget::new(&limits);
     let mut out = Vec::new();
     let text = match read_main(path, &limits, &mut budget, sources)? {
         Ok(text) => text,
@@ -78,7 +78,7 @@ pub fn check(
         );
         return Ok(out);
     }
-    check_tree(&mut root, env, litellm, require_env, &mut out);
+    check_tree(&mut root, env, litellm, require_env, sources, &mut out);
     env::mask_vars(&root, sources);
     crate::diagnostic::mask_secrets(&out, sources);
     crate::diagnostic::sort(&mut out);
@@ -120,13 +120,14 @@ fn check_tree(
     env: &Environment,
     litellm: Option<&ModelGroups>,
     require_env: bool,
+    sources: &SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
     let config_env = env::export_vars(root, env, out);
     let substituted = env::substitute(root, &config_env, require_env, &mut Vec::new(), out);
     agents::migrate_legacy_list(root, out);
 
-    let mut validator = schema::Validator::new(&substituted);
+    let mut validator = schema::Validator::new(&substituted, sources);
     validator.check_root(root);
     out.append(&mut validator.diagnostics);
 
@@ -136,7 +137,7 @@ fn check_tree(
     let refs = refs::collect(root, &substituted);
     let catalog = refs::Catalog::of(root);
     let served = |name: &str| litellm.is_some_and(|g| g.contains(name));
-    refs::check(&refs, &catalog, &served, out);
+    refs::check(&refs, &catalog, &served, sources, out);
     if let Some(groups) = litellm {
         crate::refs::check(root, &refs, &catalog, groups, &substituted, out);
     }

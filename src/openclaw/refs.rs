@@ -450,6 +450,7 @@ pub fn check(
     refs: &[ModelRef],
     catalog: &Catalog,
     served_by_litellm: &dyn Fn(&str) -> bool,
+    sources: &crate::syntax::SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
     for r in refs {
@@ -524,7 +525,8 @@ pub fn check(
         if defaulted {
             out.push(
                 diag(Code::OcBareModelRef, format!("{} has no provider and is no alias or configured model id: OpenClaw falls back to `openai/{}`", shown(r), r.shown()))
-                    .with_help(bare_help(r, catalog, served_by_litellm)),
+                    .with_help(bare_help(r, catalog, served_by_litellm))
+                    .with_fix_opt(bare_fix(r, sources, served_by_litellm)),
             );
             continue;
         }
@@ -618,6 +620,33 @@ pub fn suggest_unless_substituted<T>(
 
 /// What to write instead of a bare ref; the lookups use the value, the text shows the ref as
 /// written.
+/// The provider prefix for a bare ref: `litellm/` when the LiteLLM config serves it (unsafe:
+/// it changes where requests go), else `openai/`, what OpenClaw reads it as (safe: the same
+/// behaviour, written out). Never for a ref written through `${VAR}`.
+fn bare_fix(
+    r: &ModelRef,
+    sources: &crate::syntax::SourceMap,
+    served_by_litellm: &dyn Fn(&str) -> bool,
+) -> Option<crate::diagnostic::Fix> {
+    use crate::diagnostic::{Applicability, Fix};
+    if r.substituted() || r.text.trim() != r.text {
+        return None;
+    }
+    let (provider, applicability) = if served_by_litellm(&r.text) {
+        ("litellm", Applicability::Unsafe)
+    } else {
+        ("openai", Applicability::Safe)
+    };
+    let fixed = format!("{provider}/{}", r.text);
+    let node = crate::syntax::Node::new(crate::syntax::NodeKind::Str(r.text.clone()), r.span);
+    let edit = crate::fixes::replace_string(sources, &node, &r.text, &fixed)?;
+    Some(Fix::new(
+        format!("Write `{fixed}`"),
+        vec![edit],
+        applicability,
+    ))
+}
+
 fn bare_help(r: &ModelRef, catalog: &Catalog, served_by_litellm: &dyn Fn(&str) -> bool) -> String {
     let text = r.text.trim();
     let shown = r.shown();

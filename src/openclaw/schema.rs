@@ -128,13 +128,16 @@ fn walker() -> &'static SchemaWalker<'static> {
 pub struct Validator<'a> {
     /// String nodes whose value came from `${VAR}` substitution: shown as written.
     substituted: &'a Substitutions,
+    /// The files, for the edits of fixes.
+    sources: &'a crate::syntax::SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(substituted: &'a Substitutions) -> Self {
+    pub fn new(substituted: &'a Substitutions, sources: &'a crate::syntax::SourceMap) -> Self {
         Validator {
             substituted,
+            sources,
             diagnostics: Vec::new(),
         }
     }
@@ -142,6 +145,49 @@ impl<'a> Validator<'a> {
     pub fn check_root(&mut self, node: &Node) {
         for violation in walker().validate(node) {
             self.report(violation);
+        }
+        self.wrap_flat_env(node);
+    }
+
+    /// One fix for every flat `env` key (OC024): the run of them wrapped in `vars: { ... }`,
+    /// carried by each of their findings. Only when they are consecutive and `env` has no `vars`
+    /// yet (moving them into an existing one would copy their values, which may be secrets).
+    fn wrap_flat_env(&mut self, root: &Node) {
+        let Some(env) = root.get("env").and_then(Node::as_map) else {
+            return;
+        };
+        let flat: Vec<&crate::syntax::Entry> = env
+            .iter()
+            .filter(|e| {
+                self.diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::OcEnvFlatKey && d.primary.span == e.key.span)
+            })
+            .collect();
+        let (Some(first), Some(last)) = (flat.first(), flat.last()) else {
+            return;
+        };
+        let positions =
+            |e: &crate::syntax::Entry| env.iter().position(|x| x.key.span == e.key.span);
+        let consecutive = match (positions(first), positions(last)) {
+            (Some(a), Some(b)) => b - a + 1 == flat.len(),
+            _ => false,
+        };
+        if !consecutive || env.iter().any(|e| e.key.as_str() == Some("vars")) {
+            return;
+        }
+        let Some(edits) = crate::fixes::wrap_json5_entries(self.sources, &flat, "vars") else {
+            return;
+        };
+        let fix = crate::diagnostic::Fix::new(
+            "Move the flat `env` keys under `env.vars`",
+            edits,
+            crate::diagnostic::Applicability::Safe,
+        );
+        for d in &mut self.diagnostics {
+            if d.code == Code::OcEnvFlatKey && flat.iter().any(|e| e.key.span == d.primary.span) {
+                d.fix = Some(fix.clone());
+            }
         }
     }
 
@@ -275,6 +321,18 @@ impl<'a> Validator<'a> {
             format!("Unrecognized key: \"{key}\""),
             help,
         );
+        let fix = crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
+            .filter(|_| !self.substituted.contains(key_node.span))
+            .and_then(|to| {
+                let edit = crate::fixes::replace_string(self.sources, key_node, key, to)?;
+                Some(crate::diagnostic::Fix::safe(
+                    format!("Rename `{key}` to `{to}`"),
+                    edit,
+                ))
+            });
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.fix = fix;
+        }
     }
 
     fn not_in_enum(&mut self, node: &Node, allowed: &[String], path: &[String]) {
@@ -296,18 +354,51 @@ impl<'a> Validator<'a> {
             "Invalid option: {} is not one of {listed}",
             self.shown(node)
         );
+        let mut fix = if hidden {
+            None
+        } else {
+            crate::suggest::unique_near_miss(text, names.iter().copied())
+                .map(|to| (to, crate::diagnostic::Applicability::Safe))
+        };
         if names.len() == ModelApi::ALL.len()
             && names.iter().all(|n| ModelApi::ALL.contains(n))
             && !hidden
         {
             if let Some(better) = api_replacement(text) {
                 help = Some(format!("did you mean `{better}`?"));
+                fix = Some((better, api_replacement_applicability(text)));
             }
             if text == "openai-codex-responses" {
                 message = "\"openai-codex-responses\" is a removed api id; use \"openai-chatgpt-responses\"".into();
             }
         }
         self.push(Code::OcInvalidValue, node.span, path, message, help);
+        let fix = fix.and_then(|(to, applicability)| {
+            let edit = crate::fixes::replace_string(self.sources, node, text, to)?;
+            Some(crate::diagnostic::Fix::new(
+                format!("Replace \"{text}\" with \"{to}\""),
+                vec![edit],
+                applicability,
+            ))
+        });
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.fix = fix;
+        }
+    }
+}
+
+/// Whether an [`api_replacement`] names the same protocol (safe) or picks one of several an
+/// old or loose name could mean (unsafe: `openai` may be completions or responses).
+fn api_replacement_applicability(text: &str) -> crate::diagnostic::Applicability {
+    match text.to_ascii_lowercase().as_str() {
+        "openai-chat"
+        | "openai-chat-completions"
+        | "chat-completions"
+        | "openai-completion"
+        | "completions"
+        | "openai-codex-responses"
+        | "anthropic" => crate::diagnostic::Applicability::Safe,
+        _ => crate::diagnostic::Applicability::Unsafe,
     }
 }
 

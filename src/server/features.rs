@@ -590,6 +590,50 @@ impl Server {
         (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
     }
 
+    /// The edits of `fixes` as a workspace edit: the document's with its own text, an included
+    /// file's with its text as read.
+    fn workspace_edit(
+        &self,
+        uri: &lsp_types::Uri,
+        text: &str,
+        index: &LineIndex,
+        analysis: &Analysis,
+        fixes: &[&crate::diagnostic::Fix],
+    ) -> Option<WorkspaceEdit> {
+        // `WorkspaceEdit::changes` is keyed by `Uri` (lsp-types' own type); its hash does not
+        // change while it is a key.
+        #[allow(clippy::mutable_key_type)]
+        let mut changes: std::collections::HashMap<lsp_types::Uri, Vec<TextEdit>> =
+            std::collections::HashMap::new();
+        for fix in fixes {
+            for edit in fix.edits() {
+                let span = edit.span;
+                let (target, range) = if span.file == analysis.main {
+                    (
+                        uri.clone(),
+                        index.range(text, span.start, span.end, self.encoding),
+                    )
+                } else {
+                    let file = analysis.sources.file(span.file)?;
+                    let original = file.original_text();
+                    let file_index = LineIndex::new(&original);
+                    (
+                        path_to_uri(&file.path)?,
+                        file_index.range(&original, span.start, span.end, self.encoding),
+                    )
+                };
+                changes.entry(target).or_default().push(TextEdit {
+                    range,
+                    new_text: edit.content.clone(),
+                });
+            }
+        }
+        (!changes.is_empty()).then(|| WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
+        })
+    }
+
     pub(super) fn code_actions(
         &mut self,
         params: CodeActionParams,
@@ -603,13 +647,58 @@ impl Server {
         let end = index.offset(&text, params.range.end, encoding);
         let original = parsed_json(kind, &text);
         let mut actions = Vec::new();
+        let mut fix_all: Vec<&crate::diagnostic::Fix> = Vec::new();
         let mut seen: Vec<(usize, crate::diagnostic::Code)> = Vec::new();
+        let lsp_diagnostic_of = |d: &crate::diagnostic::Diagnostic, line: usize| {
+            params
+                .context
+                .diagnostics
+                .iter()
+                .find(|x| {
+                    x.code
+                        == Some(lsp_types::NumberOrString::String(
+                            d.code.as_str().to_string(),
+                        ))
+                        && x.range.start.line as usize == line
+                })
+                .cloned()
+        };
         for d in &analysis.diagnostics {
             let span = d.primary.span;
-            if span.file != analysis.main || span.start > end || span.end.max(span.start) < start {
+            if span.file != analysis.main {
+                continue;
+            }
+            // Every safe fix of the document goes into "fix all", wherever it is.
+            if let Some(fix) = &d.fix {
+                if fix.applicability == crate::diagnostic::Applicability::Safe
+                    && !fix_all.iter().any(|f| f.conflicts_with(fix))
+                {
+                    fix_all.push(fix);
+                }
+            }
+            if span.start > end || span.end.max(span.start) < start {
                 continue;
             }
             let line = index.line_of(span.start);
+            if let Some(fix) = &d.fix {
+                if let Some(edit) = self.workspace_edit(&uri, &text, &index, &analysis, &[fix]) {
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: match fix.applicability {
+                            crate::diagnostic::Applicability::Safe => fix.title.clone(),
+                            crate::diagnostic::Applicability::Unsafe => {
+                                format!("{} (unsafe: changes what the config does)", fix.title)
+                            }
+                        },
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: lsp_diagnostic_of(d, line).map(|x| vec![x]),
+                        edit: Some(edit),
+                        is_preferred: Some(
+                            fix.applicability == crate::diagnostic::Applicability::Safe,
+                        ),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
             if seen.contains(&(line, d.code)) {
                 continue;
             }
@@ -626,18 +715,6 @@ impl Server {
                     continue;
                 }
             }
-            let lsp_diagnostic = params
-                .context
-                .diagnostics
-                .iter()
-                .find(|x| {
-                    x.code
-                        == Some(lsp_types::NumberOrString::String(
-                            d.code.as_str().to_string(),
-                        ))
-                        && x.range.start.line as usize == line
-                })
-                .cloned();
             let range = index.range(&text, edit.0.start, edit.0.end, encoding);
             // `WorkspaceEdit::changes` is keyed by `Uri` (lsp-types' own type); its hash does not
             // change while it is a key.
@@ -657,13 +734,27 @@ impl Server {
                     d.code.name()
                 ),
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: lsp_diagnostic.map(|x| vec![x]),
+                diagnostics: lsp_diagnostic_of(d, line).map(|x| vec![x]),
                 edit: Some(WorkspaceEdit {
                     changes: Some(changes),
                     ..WorkspaceEdit::default()
                 }),
                 ..CodeAction::default()
             }));
+        }
+        if !fix_all.is_empty() {
+            if let Some(edit) = self.workspace_edit(&uri, &text, &index, &analysis, &fix_all) {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!(
+                        "Apply {} safe fix{} (litellm-check)",
+                        fix_all.len(),
+                        if fix_all.len() == 1 { "" } else { "es" }
+                    ),
+                    kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+                    edit: Some(edit),
+                    ..CodeAction::default()
+                }));
+            }
         }
         Some(actions)
     }

@@ -4,9 +4,10 @@
 //! is checked when it opens and again once edits have paused (`debounceMs`, 200 ms by default),
 //! and every finding is published with its rule code, severity, related locations and a link to
 //! the rule's documentation (the `helpUri` of the SARIF output). The server checks the editor's
-//! text, not the file on disk: open documents are an [`Overlay`] every reader of a config and its
-//! includes goes through, so a LiteLLM file is read exactly as `check` reads it (YAML 1.1,
-//! includes) and an OpenClaw file as OpenClaw does (JSON5, `$include`).
+//! text, not the file on disk: open documents are an [`Overlay`] that the one file reader
+//! (`syntax::source::read_file`) answers from while a check runs, as `check --fix` re-checks its
+//! fixed text, so a LiteLLM file is read exactly as `check` reads it (YAML 1.1, includes) and an
+//! OpenClaw file as OpenClaw does (JSON5, `$include`), unsaved includes as the editor holds them.
 //!
 //! - `.yaml`/`.yml` documents are LiteLLM configs, `.json`/`.json5` OpenClaw configs (as `check
 //!   FILE` takes them).
@@ -43,7 +44,8 @@ use crate::env::Environment;
 use crate::litellm::resolved::ResolvedConfig;
 use crate::litellm::CheckOptions;
 use crate::rule_control::{RuleSelection, Settings};
-use crate::syntax::{FileId, Overlay, SourceMap};
+use crate::syntax::source::{with_overlay, Overlay};
+use crate::syntax::{FileId, SourceMap};
 
 use text::{path_to_uri, uri_to_path, Encoding, LineIndex};
 
@@ -117,7 +119,8 @@ pub(crate) struct Server {
     options: ClientOptions,
     debounce: Duration,
     documents: HashMap<String, Document>,
-    overlay: Arc<Overlay>,
+    /// The open documents' texts by canonical path.
+    overlay: Overlay,
     analyses: HashMap<String, Rc<Analysis>>,
     /// When a document is due to be checked.
     pending: HashMap<String, Instant>,
@@ -188,7 +191,7 @@ fn serve(connection: Connection) -> Result<u8, String> {
         debounce: DEFAULT_DEBOUNCE,
         options: ClientOptions::default(),
         documents: HashMap::new(),
-        overlay: Arc::new(Overlay::new()),
+        overlay: Overlay::new(),
         analyses: HashMap::new(),
         pending: HashMap::new(),
         discovered: None,
@@ -311,7 +314,7 @@ impl Server {
             return;
         };
         let text: Arc<str> = text.into();
-        Arc::make_mut(&mut self.overlay).insert(&path, text.clone());
+        self.overlay.insert(canonical(&path), text.to_string());
         let key = uri.as_str().to_string();
         self.documents.insert(
             key.clone(),
@@ -335,7 +338,7 @@ impl Server {
         doc.text = text.clone();
         doc.version = version;
         let path = doc.path.clone();
-        Arc::make_mut(&mut self.overlay).insert(&path, text);
+        self.overlay.insert(canonical(&path), text.to_string());
         self.pending
             .insert(key.to_string(), Instant::now() + self.debounce);
     }
@@ -343,7 +346,7 @@ impl Server {
     fn close(&mut self, uri: &Uri) {
         let key = uri.as_str();
         if let Some(doc) = self.documents.remove(key) {
-            Arc::make_mut(&mut self.overlay).remove(&doc.path);
+            self.overlay.remove(&canonical(&doc.path));
             if doc.kind == Kind::Litellm {
                 // The file on disk is what other documents read from now on.
                 self.workspace_litellm = None;
@@ -484,7 +487,6 @@ impl Server {
         CheckOptions {
             env: self.environment_for(settings),
             require_env: settings.require_env,
-            overlay: Some(self.overlay.clone()),
             ..CheckOptions::default()
         }
     }
@@ -505,25 +507,19 @@ impl Server {
         let settings = self.settings_for(path);
         let options = self.check_options(&settings);
         let mut sources = SourceMap::new();
-        let (mut diagnostics, resolved) = match kind {
-            Kind::Litellm => match crate::litellm::check_file(path, &options, &mut sources) {
-                Ok(outcome) => (outcome.diagnostics, Some(outcome.resolved)),
-                Err(e) => {
-                    self.log(format!("litellm-check: {e}"));
-                    (Vec::new(), None)
-                }
-            },
-            Kind::Openclaw => {
-                let groups = litellm.and_then(|a| a.resolved.as_ref()).map(|r| &r.groups);
-                match crate::openclaw::check(path, &options, &mut sources, groups) {
-                    Ok(found) => (found, None),
-                    Err(e) => {
-                        self.log(format!("litellm-check: {e}"));
-                        (Vec::new(), None)
-                    }
-                }
-            }
-        };
+        let groups = litellm.and_then(|a| a.resolved.as_ref()).map(|r| &r.groups);
+        let overlay = std::mem::take(&mut self.overlay);
+        let (checked, overlay) = with_overlay(overlay, || match kind {
+            Kind::Litellm => crate::litellm::check_file(path, &options, &mut sources)
+                .map(|outcome| (outcome.diagnostics, Some(outcome.resolved))),
+            Kind::Openclaw => crate::openclaw::check(path, &options, &mut sources, groups)
+                .map(|found| (found, None)),
+        });
+        self.overlay = overlay;
+        let (mut diagnostics, resolved) = checked.unwrap_or_else(|e| {
+            self.log(format!("litellm-check: {e}"));
+            (Vec::new(), None)
+        });
         crate::rule_control::filter(
             &RuleSelection::default(),
             &settings,

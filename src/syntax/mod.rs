@@ -9,7 +9,7 @@ pub mod yaml;
 pub(crate) mod yaml_resolve;
 pub mod yaml_split;
 
-pub use source::{FileId, Overlay, ReadError, SourceFile, SourceMap};
+pub use source::{FileId, ReadError, SourceFile, SourceMap};
 
 /// Byte range of a node inside one source file, plus the 1-based line/column of its start and end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -224,8 +224,6 @@ pub struct Budget {
     bytes_left: usize,
     nodes_left: usize,
     limits: Limits,
-    /// Texts read in place of the files on disk (an editor's unsaved buffers).
-    overlay: Option<std::sync::Arc<Overlay>>,
 }
 
 impl Budget {
@@ -234,14 +232,7 @@ impl Budget {
             bytes_left: limits.max_total_bytes,
             nodes_left: limits.max_total_nodes,
             limits: *limits,
-            overlay: None,
         }
-    }
-
-    /// Files the overlay holds are read from it instead of the disk, under the same limits.
-    pub fn with_overlay(mut self, overlay: Option<std::sync::Arc<Overlay>>) -> Self {
-        self.overlay = overlay;
-        self
     }
 
     /// Reads one more file of the config: at most `per_file` bytes, and no more than is left of
@@ -252,12 +243,7 @@ impl Budget {
         per_file: usize,
     ) -> Result<Vec<u8>, ReadError> {
         let limit = per_file.min(self.bytes_left);
-        let read = match self.overlay.as_deref().and_then(|o| o.get(path)) {
-            Some(text) if text.len() > limit => Err(ReadError::TooLarge { limit }),
-            Some(text) => Ok(text.as_bytes().to_vec()),
-            None => source::read_file(path, limit),
-        };
-        match read {
+        match source::read_file(path, limit) {
             Ok(bytes) => {
                 self.bytes_left -= bytes.len();
                 Ok(bytes)

@@ -19,6 +19,9 @@ pub struct SourceFile {
     /// checkpoint, not from the line start: a megabyte-long line with many findings stays cheap.
     /// Empty for ASCII text, where a column is a byte difference.
     char_checkpoints: Vec<(usize, usize)>,
+    /// What [`SourceFile::mask`] overwrote, in order: (byte offset, the bytes as read), so a fix
+    /// is applied to the file as it was read ([`SourceFile::original_text`]). Never shown.
+    masked_out: Vec<(usize, String)>,
 }
 
 /// Bytes between two char-count checkpoints.
@@ -38,7 +41,23 @@ impl SourceFile {
             text,
             line_starts,
             char_checkpoints,
+            masked_out: Vec::new(),
         }
+    }
+
+    /// The text as read, before any masking: what fixes edit and compare the file on disk with.
+    /// Never print it.
+    pub fn original_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.masked_out.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.text);
+        }
+        let mut bytes = self.text.clone().into_bytes();
+        for (start, original) in self.masked_out.iter().rev() {
+            if let Some(target) = bytes.get_mut(*start..start + original.len()) {
+                target.copy_from_slice(original.as_bytes());
+            }
+        }
+        std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -104,6 +123,9 @@ impl SourceFile {
         }
         while !text.is_char_boundary(end) {
             end += 1;
+        }
+        if start < end {
+            self.masked_out.push((start, text[start..end].to_string()));
         }
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
         for byte in &mut bytes[start..end] {
@@ -172,6 +194,23 @@ impl SourceMap {
         }
     }
 
+    /// `text` with every masked value of every file (a secret masked in code frames, at least
+    /// four bytes long) replaced by `*`s: for text copied from a file, such as a fix's edit that
+    /// moves lines, before it is printed.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for file in &self.files {
+            for (_, original) in &file.masked_out {
+                if original.len() >= 4 && out.contains(original.as_str()) {
+                    out = std::borrow::Cow::Owned(
+                        out.replace(original.as_str(), &"*".repeat(original.len())),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     pub fn find(&self, path: &Path) -> Option<FileId> {
         self.files
             .iter()
@@ -184,50 +223,6 @@ impl SourceMap {
             .iter()
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), f))
-    }
-}
-
-/// Texts that stand in for files on disk: what an editor holds but has not saved
-/// (`litellm-check server` checks the buffer, not the file). Every reader of a config and its
-/// includes goes through [`super::Budget::read_file`], which looks here first, so an unsaved
-/// include is read as the editor shows it too. Keyed by the canonical path where the file exists.
-#[derive(Debug, Clone, Default)]
-pub struct Overlay {
-    texts: std::collections::HashMap<PathBuf, std::sync::Arc<str>>,
-}
-
-impl Overlay {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    fn key(path: &Path) -> PathBuf {
-        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-    }
-
-    /// Sets the text read for `path`.
-    pub fn insert(&mut self, path: &Path, text: std::sync::Arc<str>) {
-        self.texts.insert(Self::key(path), text);
-    }
-
-    /// Reads `path` from the disk again.
-    pub fn remove(&mut self, path: &Path) {
-        self.texts.remove(&Self::key(path));
-    }
-
-    /// The text held for `path`, if any.
-    pub fn get(&self, path: &Path) -> Option<&str> {
-        if self.texts.is_empty() {
-            return None;
-        }
-        self.texts
-            .get(path)
-            .or_else(|| self.texts.get(&Self::key(path)))
-            .map(|t| &**t)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
     }
 }
 
@@ -277,6 +272,12 @@ impl std::error::Error for ReadError {}
 /// that is not a regular file is refused before a byte is read. The limit holds for what is read,
 /// whatever `stat` says.
 pub fn read_file(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    if let Some(text) = overlaid(path) {
+        if text.len() > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+        return Ok(text.into_bytes());
+    }
     // Classify first: opening a socket fails with a confusing "No such device or address".
     refuse_non_regular(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
     let file = open_nonblocking(path).map_err(ReadError::Io)?;
@@ -292,6 +293,39 @@ pub fn read_file(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { limit });
     }
     Ok(bytes)
+}
+
+/// Texts that stand in for files while one closure runs ([`with_overlay`]), keyed by canonical
+/// path: `check --fix` and `--diff` re-check what their fixes made before anything is written,
+/// and `litellm-check server` checks the editor's unsaved texts (a file not on disk yet is keyed
+/// by its path as given).
+pub type Overlay = std::collections::HashMap<PathBuf, String>;
+
+thread_local! {
+    static OVERLAY: std::cell::RefCell<Option<Overlay>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with every [`read_file`] of a file in `overlay` (by canonical path) answered with its
+/// text instead of the disk's; the overlay is handed back with `f`'s result.
+pub fn with_overlay<R>(overlay: Overlay, f: impl FnOnce() -> R) -> (R, Overlay) {
+    let previous = OVERLAY.with(|o| o.replace(Some(overlay)));
+    let result = f();
+    let overlay = OVERLAY.with(|o| o.replace(previous)).unwrap_or_default();
+    (result, overlay)
+}
+
+/// The overlay's text for `path`, when an overlay is active and holds it.
+fn overlaid(path: &Path) -> Option<String> {
+    OVERLAY.with(|o| {
+        let overlay = o.borrow();
+        let overlay = overlay.as_ref().filter(|m| !m.is_empty())?;
+        // A file not on disk yet (an editor's new, unsaved file) is held by its path as given.
+        match path.canonicalize() {
+            Ok(canonical) => overlay.get(&canonical),
+            Err(_) => overlay.get(path),
+        }
+        .cloned()
+    })
 }
 
 /// [`read_file`] for text: the bytes must be UTF-8.
@@ -408,5 +442,7 @@ mod tests {
         assert_eq!(file.line_col(14), (2, 2));
         file.mask(0..usize::MAX);
         assert_eq!(file.text, "************\n****\n");
+        // Fixes edit the text as read.
+        assert_eq!(file.original_text(), "a: \"sécret\"\nb: 2\n");
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::fast_hash::FastSet as HashSet;
-use crate::litellm::providers::strip_provider;
+use crate::litellm::resolved::{fallback_key_matches, FallbackKind};
 
 use crate::syntax::{Node, NodeKind};
 
@@ -32,6 +32,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     check_shadowing(ctx, out);
+    check_generic_rules(ctx, out);
     check_aliases(ctx, out);
 }
 
@@ -43,17 +44,20 @@ fn deployment_ids(ctx: &Context) -> HashSet<String> {
 }
 
 fn serves(ctx: &Context, ids: &HashSet<String>, name: &str) -> bool {
-    ctx.groups.contains(name) || ids.contains(name)
+    ctx.resolved.groups.contains(name) || ids.contains(name)
 }
 
-/// A fallback key fires for a failing group equal to it, or equal once a provider prefix is
-/// stripped (section 8.2).
+/// A fallback key fires when some model group fails that the router's matcher pairs it with
+/// (the one matcher the proxy, `compile` and `explain` use too).
 fn key_can_fire(ctx: &Context, key: &str) -> bool {
     key == "*"
-        || ctx.groups.contains(key)
-        || ctx.groups.groups.iter().any(|g| {
-            strip_provider(&g.name) == Some(key) || strip_provider(key) == Some(g.name.as_str())
-        })
+        || ctx.resolved.groups.contains(key)
+        || ctx
+            .resolved
+            .groups
+            .groups
+            .iter()
+            .any(|g| fallback_key_matches(key, &g.name).is_some())
 }
 
 fn check_list(
@@ -96,7 +100,7 @@ fn check_list(
                 let key = entry.key.scalar_text();
                 let value_ptr = pointer([section, list, &index, &key]);
                 if !key_can_fire(ctx, &key) && !ids.contains(&key) {
-                    let help = ctx.groups.suggest(&key).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "name a `model_name` from `model_list`, or `*`".into());
+                    let help = ctx.resolved.groups.suggest(&key).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "name a `model_name` from `model_list`, or `*`".into());
                     out.push(
                         Diagnostic::new(Code::FallbackSourceUnknown, entry.key.span, format!("no model group `{key}`: this fallback rule can never fire"))
                             .with_help(help)
@@ -184,13 +188,15 @@ fn check_target(
 
 fn unknown_group(ctx: &Context, node: &Node, name: &str, what: &str, ptr: &str) -> Diagnostic {
     let help = ctx
+        .resolved
         .groups
         .suggest(name)
         .map(|s| format!("did you mean `{s}`?"))
         .unwrap_or_else(|| {
             format!(
                 "served model groups: {}",
-                ctx.groups
+                ctx.resolved
+                    .groups
                     .exact_names()
                     .take(10)
                     .collect::<Vec<_>>()
@@ -249,6 +255,59 @@ fn check_shadowing(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// LiteLLM keeps one `*` rule per list: the last one, and `default_fallbacks` is appended as
+/// the last of `fallbacks` (`Router.__init__`); a bare string item is preferred to any `*` rule
+/// (`get_fallback_model_group`). An earlier `*` rule then never fires, silently.
+fn check_generic_rules(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let fallbacks = &ctx.resolved.fallbacks;
+    let section_of = |key: &str| {
+        fallbacks
+            .sections
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("router_settings", |(_, s)| *s)
+    };
+    for kind in FallbackKind::ALL {
+        let rules = fallbacks.rules(kind);
+        let default = (kind == FallbackKind::General)
+            .then(|| fallbacks.default.first())
+            .flatten();
+        let last_generic = rules.iter().rposition(|r| !r.bare && r.source.name == "*");
+        let bare = rules.iter().rfind(|r| r.bare);
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.bare || rule.source.name != "*" {
+                continue;
+            }
+            let (winner, why) = if let Some(b) = bare {
+                (
+                    b.source.span,
+                    "a bare string item is used instead of any `*` rule",
+                )
+            } else if let Some(d) = default {
+                (
+                    d.span,
+                    "`default_fallbacks` is appended as the last `*` rule and wins",
+                )
+            } else if last_generic.is_some_and(|last| last != i) {
+                let last = last_generic.map_or(rule.source.span, |l| rules[l].source.span);
+                (last, "the last `*` rule wins")
+            } else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::FallbacksShadowed,
+                    rule.source.span,
+                    format!("this `*` rule in `{}` never fires: {why}", kind.key()),
+                )
+                .with_secondary(winner, "LiteLLM uses this one")
+                .with_help("keep one catch-all: merge the targets into the rule that wins")
+                .with_pointer(pointer([section_of(kind.key()), kind.key()])),
+            );
+        }
+    }
+}
+
 fn check_aliases(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(aliases) = ctx
         .section("router_settings")
@@ -273,8 +332,8 @@ fn check_aliases(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if target == alias {
             continue;
         }
-        let served = ctx.groups.group(target).is_some()
-            || ctx.groups.groups.iter().any(|g| {
+        let served = ctx.resolved.groups.group(target).is_some()
+            || ctx.resolved.groups.groups.iter().any(|g| {
                 g.name.contains('*') && crate::litellm::groups::wildcard_matches(&g.name, target)
             });
         if !served {

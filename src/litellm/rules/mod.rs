@@ -13,13 +13,14 @@ use crate::diagnostic::Diagnostic;
 use crate::env::Presence;
 use crate::syntax::{Node, SourceMap};
 
-use super::groups::ModelGroups;
+use super::resolved::ResolvedConfig;
 
 /// What every rule may look at.
 pub struct Context<'a> {
     pub root: &'a Node,
     pub sources: &'a SourceMap,
-    pub groups: &'a ModelGroups,
+    /// The resolved model of the config (groups, fallbacks, router settings), built once.
+    pub resolved: &'a ResolvedConfig,
     /// Whether variables are set: rules never see a value, so no finding can print one.
     pub env: Presence<'a>,
     /// `--require-env`: unset variables are errors.

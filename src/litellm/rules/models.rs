@@ -1,6 +1,6 @@
 //! `model_list` entries: required shape, provider resolution, group weights and environments.
 
-use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
+use crate::diagnostic::{pointer, Applicability, Code, Diagnostic, Fix, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::litellm::providers::{self, ProviderResolution};
 use crate::suggest::Suggester;
@@ -31,7 +31,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        check_provider(deployment, &index, &custom_providers, &known_providers, out);
+        check_provider(
+            ctx.sources,
+            deployment,
+            &index,
+            &custom_providers,
+            &known_providers,
+            out,
+        );
         check_environments(ctx, deployment, &index, out);
     }
     check_group_weights(ctx, out);
@@ -48,7 +55,33 @@ fn custom_providers(ctx: &Context) -> Vec<String> {
         .collect()
 }
 
+/// The provider `written` near-misses, when it is the only one that near ([`crate::suggest::unique_near_miss`]).
+fn near_miss_provider(known: &Suggester, written: &str) -> Option<&'static str> {
+    known.closest(written)?;
+    crate::suggest::unique_near_miss(written, providers::providers().iter().copied())
+}
+
+/// The provider a bare id is listed under in LiteLLM's price table (`groq/llama3-70b-8192` for
+/// `llama3-70b-8192`), when exactly one provider lists it.
+fn only_provider_of(model: &str) -> Option<&'static str> {
+    let mut found: Option<&'static str> = None;
+    for key in crate::price_table::keys() {
+        let Some((provider, rest)) = key.split_once('/') else {
+            continue;
+        };
+        if rest != model || !providers::is_provider(provider) {
+            continue;
+        }
+        match found {
+            Some(other) if other != provider => return None,
+            _ => found = Some(provider),
+        }
+    }
+    found
+}
+
 fn check_provider(
+    ctx_sources: &crate::syntax::SourceMap,
     deployment: &Node,
     index: &str,
     custom: &[String],
@@ -96,10 +129,15 @@ fn check_provider(
             let node = params.get("custom_llm_provider").unwrap_or(model_node);
             let help = known_providers.did_you_mean(provider)
                 .unwrap_or_else(|| "use a provider from LiteLLM's list (see README) or register it in `litellm_settings.custom_provider_map`".into());
+            let fix = near_miss_provider(known_providers, provider).and_then(|to| {
+                let edit = crate::fixes::replace_string(ctx_sources, node, provider, to)?;
+                Some(Fix::safe(format!("Replace `{provider}` with `{to}`"), edit))
+            });
             out.push(
                 Diagnostic::new(Code::UnknownProvider, node.span, format!("unknown provider `{provider}`: LiteLLM drops this deployment (`Unsupported provider`)"))
                     .with_help(help)
-                    .with_pointer(pointer(["model_list", index, "litellm_params", "custom_llm_provider"])),
+                    .with_pointer(pointer(["model_list", index, "litellm_params", "custom_llm_provider"]))
+                    .with_fix_opt(fix),
             );
         }
         return;
@@ -113,19 +151,37 @@ fn check_provider(
                 Some(s) => format!("did you mean `{s}/`?"),
                 None => "prefix the model with a LiteLLM provider (`openai/`, `anthropic/`, `ollama/`, ...) or set `custom_llm_provider`".into(),
             };
+            let fix = near_miss_provider(known_providers, &prefix).and_then(|to| {
+                let fixed = format!("{to}{}", &model[prefix.len()..]);
+                let edit = crate::fixes::replace_string(ctx_sources, model_node, model, &fixed)?;
+                Some(Fix::safe(format!("Replace `{prefix}/` with `{to}/`"), edit))
+            });
             out.push(
                 Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is not a LiteLLM provider: the deployment is dropped and requests for it get HTTP 400"))
                     .with_label("unknown provider prefix")
                     .with_help(help)
-                    .with_pointer(ptr()),
+                    .with_pointer(ptr())
+                    .with_fix_opt(fix),
             );
         }
         ProviderResolution::UnknownBareModel => {
+            let fix = only_provider_of(model).and_then(|provider| {
+                let fixed = format!("{provider}/{model}");
+                let edit = crate::fixes::replace_string(ctx_sources, model_node, model, &fixed)?;
+                Some(Fix::new(
+                    format!(
+                        "Write `{fixed}` (the only provider LiteLLM's price table lists it under)"
+                    ),
+                    vec![edit],
+                    Applicability::Unsafe,
+                ))
+            });
             out.push(
                 Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{model}` has no provider prefix and is not in LiteLLM's price table: the deployment is dropped (`LLM Provider NOT provided`)"))
                     .with_label("provider cannot be inferred")
                     .with_help(format!("write it as `<provider>/{model}` (e.g. `openai/{model}`, `ollama/{model}`), or set `custom_llm_provider`"))
-                    .with_pointer(ptr()),
+                    .with_pointer(ptr())
+                    .with_fix_opt(fix),
             );
         }
     }

@@ -1,9 +1,10 @@
 //! Keys, types, enums and required fields, checked against the schema generated from the types.
 
-use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::diagnostic::{pointer, Code, Diagnostic, Fix};
 use crate::schema_walk::{describe_expected, SchemaWalker, Violation};
 use crate::suggest::did_you_mean;
 use crate::syntax::Entry;
+use crate::syntax::Node;
 
 use super::Context;
 
@@ -30,13 +31,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let merged: crate::fast_hash::FastSet<usize> = misspelled.iter().map(|&(_, m)| m).collect();
     for (index, violation) in violations.iter().enumerate() {
         if let Some(&missing) = typo_of.get(&index) {
-            out.extend(misspelled_required(violation, &violations[missing]));
+            out.extend(misspelled_required(ctx, violation, &violations[missing]));
             continue;
         }
         if merged.contains(&index) {
             continue;
         }
-        if let Some(d) = diagnose(walker, violation) {
+        if let Some(d) = diagnose(ctx, walker, violation) {
             out.push(d);
         }
     }
@@ -44,7 +45,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// One finding at a misspelled required key, instead of "missing" at the mapping plus "unknown
 /// key" at the typo.
-fn misspelled_required(typo: &Violation, missing: &Violation) -> Option<Diagnostic> {
+fn misspelled_required(ctx: &Context, typo: &Violation, missing: &Violation) -> Option<Diagnostic> {
     let (Violation::UnknownKey { entry, .. }, Violation::Missing { key, .. }) = (typo, missing)
     else {
         return None;
@@ -59,8 +60,42 @@ fn misspelled_required(typo: &Violation, missing: &Violation) -> Option<Diagnost
         )
         .with_label(format!("misspelled `{key}`"))
         .with_help(format!("rename `{written}` to `{key}`"))
-        .with_pointer(pointer(typo.pointer())),
+        .with_pointer(pointer(typo.pointer()))
+        .with_fix_opt(rename_key(ctx, entry, key)),
     )
+}
+
+/// The fix renaming a misspelled key to `to`, unless `to` is already a key of the same mapping.
+fn rename_key(ctx: &Context, entry: &crate::syntax::Entry, to: &str) -> Option<Fix> {
+    let written = entry.key.as_str()?;
+    let parent = parent_map(ctx.root, entry)?;
+    if parent.get(to).is_some() {
+        return None;
+    }
+    let edit = crate::fixes::replace_string(ctx.sources, &entry.key, written, to)?;
+    Some(Fix::safe(format!("Rename `{written}` to `{to}`"), edit))
+}
+
+/// The mapping holding `entry` (found by the key's span: entries keep their spans when includes
+/// are merged).
+fn parent_map<'a>(root: &'a Node, entry: &crate::syntax::Entry) -> Option<&'a Node> {
+    fn walk(node: &Node, key: crate::syntax::Span) -> Option<&Node> {
+        if node.span.file == key.file && (key.start < node.span.start || key.start > node.span.end)
+        {
+            return None;
+        }
+        match &node.kind {
+            crate::syntax::NodeKind::Map(entries) => {
+                if entries.iter().any(|e| e.key.span == key) {
+                    return Some(node);
+                }
+                entries.iter().find_map(|e| walk(&e.value, key))
+            }
+            crate::syntax::NodeKind::Seq(items) => items.iter().find_map(|i| walk(i, key)),
+            _ => None,
+        }
+    }
+    walk(root, entry.key.span)
 }
 
 /// The rule and the consequence of a required key missing at `path`.
@@ -119,7 +154,7 @@ fn misspelled_required_keys(violations: &[Violation]) -> Vec<(usize, usize)> {
     pairs
 }
 
-fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> {
+fn diagnose(ctx: &Context, walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> {
     let path = violation.pointer();
     let ptr = pointer(path);
     let parent = pointer(&path[..path.len().saturating_sub(1)]);
@@ -150,10 +185,15 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                         format!("`{key}` is not a known {section} key; it is passed on as is"),
                     )
                     .with_help(help)
-                    .with_pointer(ptr),
+                    .with_pointer(ptr)
+                    .with_fix_opt(
+                        crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
+                            .and_then(|to| rename_key(ctx, entry, to)),
+                    ),
                 );
             }
             if let Some(home) = misplaced_home(walker, &parent, key) {
+                let to = home_section(&home);
                 return Some(
                     Diagnostic::new(
                         Code::MisplacedKey,
@@ -164,7 +204,8 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                     )
                     .with_label("ignored here")
                     .with_help(format!("move it under `{}`", home.trim_matches('`')))
-                    .with_pointer(ptr),
+                    .with_pointer(ptr)
+                    .with_fix_opt(move_key(ctx, &parent, entry, to)),
                 );
             }
             let help = suggestion.unwrap_or_else(|| format!("known keys: {}", abbreviate(known)));
@@ -176,6 +217,10 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             .with_label("unknown key")
             .with_help(help)
             .with_pointer(ptr)
+            .with_fix_opt(
+                crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
+                    .and_then(|to| rename_key(ctx, entry, to)),
+            )
         }
         Violation::NonStringKey { entry, .. } => {
             let raw = entry.key.scalar_text();
@@ -189,6 +234,10 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             )
             .with_help(
                 "quote it: YAML 1.1 reads unquoted on/off/yes/no as booleans and digits as numbers",
+            )
+            .with_fix_opt(
+                crate::fixes::quote_yaml_scalar(ctx.sources, &entry.key)
+                    .map(|edit| Fix::safe(format!("Quote the key `{raw}`"), edit)),
             )
             .with_pointer(pointer(
                 path.iter().map(String::as_str).chain([raw.as_str()]),
@@ -256,6 +305,12 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
             } else if expected_text.contains("string") && node.as_str().is_none() {
                 d = d.with_help("quote the value");
             }
+            if expected.iter().any(|t| t == "string") {
+                if let Some(edit) = crate::fixes::quote_yaml_scalar(ctx.sources, node) {
+                    let shown = edit.content.clone();
+                    d = d.with_fix(Fix::safe(format!("Quote the value: {shown}"), edit));
+                }
+            }
             model_info_severity(path, d)
         }
         Violation::NotInEnum { node, allowed, .. } => {
@@ -273,7 +328,13 @@ fn diagnose(walker: &SchemaWalker, violation: &Violation) -> Option<Diagnostic> 
                 ),
             )
             .with_help(help)
-            .with_pointer(ptr);
+            .with_pointer(ptr)
+            .with_fix_opt(node.as_str().and_then(|written| {
+                let to =
+                    crate::suggest::unique_near_miss(written, allowed.iter().map(String::as_str))?;
+                let edit = crate::fixes::replace_string(ctx.sources, node, written, to)?;
+                Some(Fix::safe(format!("Replace `{written}` with `{to}`"), edit))
+            }));
             model_info_severity(path, d)
         }
         Violation::OutOfRange { node, bound, .. } => Diagnostic::new(
@@ -322,6 +383,43 @@ fn model_info_severity(path: &[String], d: Diagnostic) -> Diagnostic {
     } else {
         d
     }
+}
+
+/// The section name in what [`misplaced_home`] says (`"the top level"` is `""`).
+fn home_section(home: &str) -> &str {
+    if home == "the top level" {
+        ""
+    } else {
+        home.trim_matches('`')
+    }
+}
+
+/// The unsafe fix moving `entry` out of the top-level section at `parent` (a pointer such as
+/// `/general_settings`) into the section `to`.
+pub(crate) fn move_key(
+    ctx: &Context,
+    parent: &str,
+    entry: &crate::syntax::Entry,
+    to: &str,
+) -> Option<Fix> {
+    let section = ctx
+        .root
+        .as_map()?
+        .iter()
+        .rev()
+        .find(|e| e.key.as_str() == Some(parent.trim_start_matches('/')))?;
+    let key = entry.key.as_str()?;
+    let edits = crate::fixes::move_yaml_entry(ctx.sources, ctx.root, section, entry, to)?;
+    let place = if to.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{to}`")
+    };
+    Some(Fix::new(
+        format!("Move `{key}` to {place}"),
+        edits,
+        crate::diagnostic::Applicability::Unsafe,
+    ))
 }
 
 /// Where a key that is unknown in `section` would be read, if anywhere.

@@ -148,7 +148,13 @@ fn health_checks_in_router(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label("belongs in general_settings")
                 .with_help(format!("move `{key}` under `general_settings`"))
-                .with_pointer(pointer(["router_settings", key])),
+                .with_pointer(pointer(["router_settings", key]))
+                .with_fix_opt(super::schema::move_key(
+                    ctx,
+                    "/router_settings",
+                    entry,
+                    "general_settings",
+                )),
             );
         }
     }
