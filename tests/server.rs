@@ -470,6 +470,18 @@ fn settings_file_and_included_files_apply() {
         included["relatedInformation"][0]["location"]["uri"],
         json!(uri(&dir.join("models.yaml")))
     );
+    // A YAML file that is neither named nor shaped like a LiteLLM config gets no findings (as a
+    // config it would have LL020 for `services`), and no editor features.
+    let compose = dir.join("docker-compose.yaml");
+    client.open(&compose, "services:\n  proxy:\n    image: litellm\n");
+    let found = client.diagnostics(&uri(&compose), |_| true);
+    assert!(found.is_empty(), "{found:?}");
+    let hover = client.at("textDocument/hover", &compose, 0, 2);
+    assert_eq!(hover["result"], Value::Null);
+    // Once it holds a `model_list`, it is one.
+    client.change(&compose, 2, "model_list: []\nservices: {}\n");
+    let found = client.diagnostics(&uri(&compose), |d| !d.is_empty());
+    assert!(codes(&found).contains(&"LL020".to_string()), "{found:?}");
     client.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

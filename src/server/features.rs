@@ -525,8 +525,8 @@ impl Server {
         // Model group names.
         let want_groups = match kind {
             Kind::Litellm => names_a_group(&context),
-            Kind::Openclaw => context.role != Role::Key || is_model_ref(&context),
-        } && (kind == Kind::Litellm || is_model_ref(&context));
+            Kind::Openclaw => is_model_ref(&context),
+        };
         if want_groups {
             if let Some(litellm) = self.litellm_for(kind, &path, analysis) {
                 if let Some(resolved) = &litellm.resolved {

@@ -72,6 +72,8 @@ impl Kind {
 struct Document {
     path: PathBuf,
     kind: Kind,
+    /// Whether the document is a config the server checks ([`Server::is_config`]).
+    config: bool,
     text: Arc<str>,
     index: LineIndex,
     version: i32,
@@ -98,6 +100,10 @@ struct ClientOptions {
     litellm_config: Option<PathBuf>,
     /// Milliseconds without edits before a changed document is checked again.
     debounce_ms: Option<u64>,
+    /// Check every YAML and JSON document the client sends, not only those named or shaped like
+    /// configs.
+    #[serde(default)]
+    check_all_files: bool,
 }
 
 impl ClientOptions {
@@ -210,6 +216,16 @@ impl Server {
             .min(MAX_DEBOUNCE);
         self.options = options;
         self.workspace_litellm = None;
+        let flags: Vec<(String, bool)> = self
+            .documents
+            .iter()
+            .map(|(k, d)| (k.clone(), self.is_config(&d.path, d.kind, &d.text)))
+            .collect();
+        for (key, config) in flags {
+            if let Some(doc) = self.documents.get_mut(&key) {
+                doc.config = config;
+            }
+        }
     }
 
     fn main_loop(&mut self) -> Result<u8, String> {
@@ -316,12 +332,14 @@ impl Server {
         let text: Arc<str> = text.into();
         self.overlay.insert(canonical(&path), text.to_string());
         let key = uri.as_str().to_string();
+        let config = self.is_config(&path, kind, &text);
         self.documents.insert(
             key.clone(),
             Document {
                 index: LineIndex::new(&text),
                 path,
                 kind,
+                config,
                 text,
                 version,
             },
@@ -334,6 +352,12 @@ impl Server {
             return;
         };
         let text: Arc<str> = text.into();
+        let (path, kind) = (doc.path.clone(), doc.kind);
+        let config = self.is_config(&path, kind, &text);
+        let Some(doc) = self.documents.get_mut(key) else {
+            return;
+        };
+        doc.config = config;
         doc.index = LineIndex::new(&text);
         doc.text = text.clone();
         doc.version = version;
@@ -356,6 +380,48 @@ impl Server {
         self.pending.remove(key);
         self.analyses.remove(key);
         self.publish(uri, Vec::new(), None);
+    }
+
+    /// Whether a document is a config to check: every YAML/JSON document with `checkAllFiles`;
+    /// else the configured LiteLLM config, a file named as `check DIR` finds configs
+    /// (`litellm*config*.yaml`, `openclaw*.json`/`.json5`), or a YAML file with a top-level
+    /// `model_list:` line (as `config.yaml` is judged there). Other YAML and JSON files in the
+    /// workspace (CI workflows, `package.json`) get no findings.
+    fn is_config(&self, path: &Path, kind: Kind, text: &str) -> bool {
+        if self.options.check_all_files {
+            return true;
+        }
+        if kind == Kind::Litellm
+            && self
+                .configured_litellm(path)
+                .is_some_and(|c| canonical(&c) == canonical(path))
+        {
+            return true;
+        }
+        let by_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(crate::cli::discover::kind_by_name);
+        match (kind, by_name) {
+            (Kind::Litellm, Some(crate::cli::discover::Kind::LiteLlm)) => true,
+            (Kind::Openclaw, Some(crate::cli::discover::Kind::OpenClaw)) => true,
+            (Kind::Litellm, _) => has_model_list(text),
+            (Kind::Openclaw, _) => false,
+        }
+    }
+
+    /// The configured LiteLLM config (`litellmConfig`), made absolute.
+    fn configured_litellm(&self, near: &Path) -> Option<PathBuf> {
+        let configured = self.options.litellm_config.as_ref()?;
+        if configured.is_absolute() {
+            return Some(configured.clone());
+        }
+        let base = self
+            .roots
+            .first()
+            .cloned()
+            .or_else(|| near.parent().map(Path::to_path_buf))?;
+        Some(base.join(configured))
     }
 
     fn schedule_all(&mut self, after: Duration) {
@@ -403,6 +469,14 @@ impl Server {
             return;
         };
         let (kind, version) = (doc.kind, doc.version);
+        if !doc.config {
+            // Not a config: nothing is reported (an earlier finding is withdrawn).
+            self.analyses.remove(key);
+            if let Ok(uri) = key.parse::<Uri>() {
+                self.publish(&uri, Vec::new(), Some(version));
+            }
+            return;
+        }
         let analysis = Rc::new(self.analyse(key));
         let diagnostics = self.to_lsp(key, &analysis);
         self.analyses.insert(key.to_string(), analysis);
@@ -539,16 +613,8 @@ impl Server {
     /// The LiteLLM config an OpenClaw document is checked against: the configured one, else the
     /// only one in the workspace (found by name, or open).
     fn workspace_litellm_path(&mut self, openclaw: &Path) -> Option<PathBuf> {
-        if let Some(configured) = &self.options.litellm_config {
-            if configured.is_absolute() {
-                return Some(configured.clone());
-            }
-            let base = self
-                .roots
-                .first()
-                .cloned()
-                .or_else(|| openclaw.parent().map(Path::to_path_buf))?;
-            return Some(base.join(configured));
+        if let Some(configured) = self.configured_litellm(openclaw) {
+            return Some(configured);
         }
         if self.discovered.is_none() {
             let mut found = Vec::new();
@@ -570,21 +636,8 @@ impl Server {
         }
         let mut candidates: Vec<PathBuf> = self.discovered.clone().unwrap_or_default();
         for doc in self.documents.values() {
-            let by_name = doc
-                .path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(crate::cli::discover::kind_by_name);
-            let is_litellm = match by_name {
-                Some(crate::cli::discover::Kind::LiteLlm) => true,
-                Some(crate::cli::discover::Kind::MaybeLiteLlm) => doc
-                    .text
-                    .lines()
-                    .any(|l| l.trim_end().starts_with("model_list:")),
-                _ => false,
-            };
             let path = canonical(&doc.path);
-            if is_litellm && !candidates.contains(&path) {
+            if doc.kind == Kind::Litellm && doc.config && !candidates.contains(&path) {
                 candidates.push(path);
             }
         }
@@ -750,7 +803,8 @@ impl Server {
         let key = uri.as_str();
         self.flush(key);
         let analysis = self.analyses.get(key).cloned();
-        Some((self.documents.get(key)?, analysis))
+        // Documents that are not configs get no editor features either.
+        Some((self.documents.get(key).filter(|d| d.config)?, analysis))
     }
 }
 
@@ -771,6 +825,17 @@ fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, String> {
 
 fn to_value<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Whether a line of the text starts the top-level `model_list` key (as `check DIR` judges a
+/// `config.yaml`).
+fn has_model_list(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("model_list")
+            .or_else(|| line.strip_prefix("\"model_list\""))
+            .or_else(|| line.strip_prefix("'model_list'"))
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
 }
 
 fn canonical(path: &Path) -> PathBuf {
