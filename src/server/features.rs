@@ -9,8 +9,10 @@
 //!   `model_group_alias` targets, `litellm/<group>` in OpenClaw model refs; go to definition from
 //!   such a name to the `model_list` entries that serve it, resolved as the router resolves it
 //!   (exact name, alias, wildcard).
-//! - Code actions: "ignore this rule here" writes the inline suppression `check` honours
-//!   (`rule_control::suppression`), at the end of the finding's line.
+//! - Code actions: each finding's [`Fix`](crate::diagnostic::Fix) (the edits `check --fix`
+//!   applies), every safe fix of the document at once (`source.fixAll`), and "ignore this rule
+//!   here", which writes the inline suppression `check` honours (`rule_control::suppression`) at
+//!   the end of the finding's line.
 
 use std::sync::OnceLock;
 
