@@ -326,6 +326,13 @@ fn findings_hover_completion_definition_and_actions_over_stdio() {
     let text = hover["result"]["contents"]["value"].as_str().unwrap();
     assert!(text.contains("**routing_strategy**"), "{text}");
     assert!(text.contains("simple-shuffle"), "{text}");
+    let (line, character) = position_of(LITELLM, "simple-shuffle", 3);
+    let hover = client.at("textDocument/hover", &litellm, line, character);
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("`simple-shuffle`: Weighted random pick"),
+        "{text}"
+    );
     let (line, character) = position_of(LITELLM, "sucess_callback", 2);
     let hover = client.at("textDocument/hover", &litellm, line, character);
     let text = hover["result"]["contents"]["value"].as_str().unwrap();

@@ -408,7 +408,11 @@ impl Server {
                     key_path.push(Segment::Key(context.token.clone()));
                     schema_at(root, &key_path).map(|s| (context.token.clone(), s))
                 }
-                Role::Value => None,
+                // On a value: what its key is, and what this value of an enum means.
+                Role::Value => match context.path.last() {
+                    Some(Segment::Key(key)) => schema_at(root, &key_path).map(|s| (key.clone(), s)),
+                    _ => None,
+                },
             };
             if let Some((key, s)) = described {
                 let mut text = format!("**{key}**");
@@ -420,7 +424,13 @@ impl Server {
                     text.push_str(&d);
                 }
                 let values = enum_values(root, s);
-                if !values.is_empty() && values.iter().any(|(v, _)| !v.is_boolean()) {
+                if context.role == Role::Value {
+                    if let Some((value, Some(meaning))) =
+                        values.iter().find(|(v, _)| plain(v) == context.token)
+                    {
+                        text.push_str(&format!("\n\n`{}`: {meaning}", plain(value)));
+                    }
+                } else if !values.is_empty() && values.iter().any(|(v, _)| !v.is_boolean()) {
                     let list: Vec<String> = values
                         .iter()
                         .map(|(v, _)| format!("`{}`", plain(v)))
