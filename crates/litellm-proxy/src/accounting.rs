@@ -1,12 +1,25 @@
-//! The last stage of the request pipeline: once a call is over (answered, failed, streamed to its
-//! end or abandoned by the client), one place writes its metrics observation and its spend row.
-//! Every endpoint ends here with a [`Completed`]; nothing else records spend.
+//! The last stage of the request pipeline: once dispatch is over, one place turns its outcome
+//! into the client's answer and the call's record. Usage (the endpoint reads it from the answer
+//! or the stream), cost, the `x-litellm-*` headers, the deployment's success statistics, the
+//! metrics observation and the spend row are all written here, for every endpoint: answered,
+//! failed, streamed to its end, failed mid-stream or abandoned by the client (a stream's body
+//! calls back when it ends or is dropped; the upstream stream is dropped with it). Nothing else
+//! records spend.
 
+use super::auth;
+use super::dispatch::{Answer, Failure, Success};
+use super::error::ProxyError;
 use super::metrics::Observation;
-use super::router::Deployment;
+use super::pipeline::{Endpoint, UpstreamStream};
+use super::pricing;
+use super::router::{random_u64, Deployment};
 use super::server::AppState;
 use super::spend::SpendRow;
+use super::sse::StreamEnd;
 use super::usage::Usage;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -61,9 +74,10 @@ pub struct Completed<'a> {
     pub first_byte: Option<Instant>,
 }
 
-/// Who asked and when: set when the request arrives, consumed when it is over.
+/// Who asked and when: opened when the request is resolved, closed when it is over.
 pub struct Accounting {
     pub state: Arc<AppState>,
+    /// `x-litellm-call-id` and the spend row's key.
     pub call_id: String,
     pub key_hash: Arc<str>,
     pub user: String,
@@ -75,6 +89,202 @@ pub struct Accounting {
 }
 
 impl Accounting {
+    /// Opens the record of one request: a new call id, the presented key's hash.
+    pub fn open(
+        state: Arc<AppState>,
+        key: Option<&str>,
+        user: Option<String>,
+        metadata: Value,
+        peer: IpAddr,
+        start_time: SystemTime,
+        started: Instant,
+    ) -> Self {
+        Accounting {
+            call_id: call_id(),
+            key_hash: key_hash(&state, key),
+            state,
+            user: user.unwrap_or_default(),
+            metadata,
+            peer,
+            start_time,
+            started,
+        }
+    }
+
+    /// The client's answer when every attempt failed (LiteLLM's error with the model group), and
+    /// the call's failure record.
+    pub fn failed(self, requested: &str, failure: Failure) -> Response {
+        let Failure {
+            error,
+            retries,
+            fallbacks,
+        } = failure;
+        let status = error.status;
+        let mut response = error.with_model_group(requested).into_response();
+        let h = response.headers_mut();
+        set_header(h, "x-litellm-call-id", &self.call_id);
+        set_header(h, "x-litellm-model-group", requested);
+        set_header(h, "x-litellm-attempted-retries", &retries.to_string());
+        set_header(h, "x-litellm-attempted-fallbacks", &fallbacks.to_string());
+        self.finish(Completed {
+            deployment: None,
+            group: requested,
+            model: requested,
+            usage: Usage::default(),
+            cost: 0.0,
+            upstream_time: None,
+            outcome: Outcome::Failure { status },
+            retries,
+            fallbacks,
+            first_byte: None,
+        });
+        response
+    }
+
+    /// The client's answer for an upstream's success, with its headers; a complete answer is
+    /// recorded now, a stream when it ends (or the client leaves it).
+    pub fn answered<E: Endpoint>(self, request: &E::Request, success: Success) -> Response {
+        let Some(deployment) = self
+            .state
+            .dispatcher
+            .router
+            .deployments
+            .get(success.deployment)
+            .cloned()
+        else {
+            return ProxyError::internal("deployment vanished").into_response();
+        };
+        let rates = pricing::rates_for(&deployment.config, &success.upstream_model);
+        let mut headers = HeaderMap::new();
+        set_header(&mut headers, "x-litellm-call-id", &self.call_id);
+        set_header(&mut headers, "x-litellm-model-id", &deployment.config.id);
+        set_header(&mut headers, "x-litellm-model-group", &success.group);
+        set_header(
+            &mut headers,
+            "x-litellm-model-api-base",
+            &deployment.shown_api_base,
+        );
+        set_header(
+            &mut headers,
+            "x-litellm-attempted-retries",
+            &success.retries.to_string(),
+        );
+        set_header(
+            &mut headers,
+            "x-litellm-attempted-fallbacks",
+            &success.fallbacks.to_string(),
+        );
+        set_header(&mut headers, "x-litellm-version", env!("CARGO_PKG_VERSION"));
+        let Success {
+            answer,
+            upstream_time,
+            waited,
+            in_flight,
+            stream_timeout,
+            deployment: index,
+            group,
+            upstream_model,
+            retries,
+            fallbacks,
+        } = success;
+        match answer {
+            Answer::Complete(bytes) => {
+                let usage = E::usage(&bytes);
+                let cost = pricing::cost(rates, &usage);
+                drop(in_flight);
+                self.state.dispatcher.router.record_success(
+                    index,
+                    upstream_time,
+                    usage.prompt_tokens + usage.completion_tokens,
+                );
+                let overhead = self.started.elapsed().saturating_sub(waited);
+                // LiteLLM leaves the header out when it cannot price the call.
+                if let Some(cost) = cost {
+                    set_header(
+                        &mut headers,
+                        "x-litellm-response-cost",
+                        &pricing::python_float(cost),
+                    );
+                }
+                set_header(
+                    &mut headers,
+                    "x-litellm-overhead-duration-ms",
+                    &format!("{:.3}", overhead.as_secs_f64() * 1000.0),
+                );
+                headers.insert("content-type", HeaderValue::from_static("application/json"));
+                self.finish(Completed {
+                    deployment: Some(&deployment),
+                    group: &group,
+                    model: &upstream_model,
+                    usage,
+                    cost: cost.unwrap_or(0.0),
+                    upstream_time: Some(waited),
+                    outcome: Outcome::Success,
+                    retries,
+                    fallbacks,
+                    first_byte: None,
+                });
+                (StatusCode::OK, headers, Body::from(bytes)).into_response()
+            }
+            Answer::Stream { first, rest } => {
+                let answered_by = deployment.clone();
+                let first_byte = Instant::now();
+                let accounting = self;
+                let on_end = move |end: StreamEnd| {
+                    drop(in_flight);
+                    // A stream is priced from the usage chunk the upstream was asked for; an
+                    // upstream that sends none leaves the call at zero tokens and zero cost.
+                    let usage = end.usage.unwrap_or_default();
+                    let cost = pricing::cost(rates, &usage).unwrap_or(0.0);
+                    if end.error.is_none() && !end.cancelled {
+                        let elapsed = end.ended.map_or(upstream_time, |e| {
+                            e.duration_since(first_byte) + upstream_time
+                        });
+                        accounting.state.dispatcher.router.record_success(
+                            index,
+                            elapsed,
+                            usage.prompt_tokens + usage.completion_tokens,
+                        );
+                    }
+                    let outcome = match (&end.error, end.cancelled) {
+                        (Some(error), _) => Outcome::Failure {
+                            status: error.status,
+                        },
+                        (None, true) => Outcome::Cancelled,
+                        (None, false) => Outcome::Success,
+                    };
+                    // Streams report the upstream's time to first byte; the rest is the
+                    // upstream's pace.
+                    accounting.finish(Completed {
+                        deployment: Some(&answered_by),
+                        group: &group,
+                        model: &upstream_model,
+                        usage,
+                        cost,
+                        upstream_time: Some(waited),
+                        outcome,
+                        retries,
+                        fallbacks,
+                        first_byte: Some(first_byte),
+                    });
+                };
+                let upstream = UpstreamStream {
+                    first,
+                    rest,
+                    provider: &deployment.config.provider,
+                    idle: stream_timeout,
+                };
+                let body = E::stream_body(request, upstream, on_end);
+                headers.insert(
+                    "content-type",
+                    HeaderValue::from_static("text/event-stream"),
+                );
+                headers.insert("cache-control", HeaderValue::from_static("no-cache"));
+                (StatusCode::OK, headers, body).into_response()
+            }
+        }
+    }
+
     /// Records the call in the metrics and, when a spend store runs, as one spend row.
     pub fn finish(self, call: Completed) {
         let total = match call.first_byte {
@@ -115,4 +325,39 @@ impl Accounting {
             status: call.outcome.as_str(),
         });
     }
+}
+
+/// The spend row's `api_key`: the hash of the presented key (the master key's is computed once).
+fn key_hash(state: &AppState, key: Option<&str>) -> Arc<str> {
+    let master = state.master_key.as_ref().map(|k| k.expose());
+    match (key, master, &state.master_key_hash) {
+        (None, _, _) => Arc::from(""),
+        (Some(key), Some(master), Some(hash)) if auth::keys_match(key, master) => hash.clone(),
+        (Some(key), _, _) => Arc::from(auth::hash_key(key)),
+    }
+}
+
+fn set_header(headers: &mut HeaderMap, name: &'static str, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(HeaderName::from_static(name), value);
+    }
+}
+
+/// A UUID for `x-litellm-call-id` and the spend row's primary key. Version 7 (milliseconds since
+/// the epoch, then 74 random bits) rather than LiteLLM's version 4: still a UUID to every client,
+/// but ids grow with time, so the spend table's key index takes each row at its end instead of
+/// on a random page (a random key made the writer rewrite pages all over the file).
+fn call_id() -> String {
+    let millis = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let (a, b) = (random_u64(), random_u64());
+    format!(
+        "{:08x}-{:04x}-7{:03x}-{:04x}-{:012x}",
+        (millis >> 16) & 0xffff_ffff,
+        millis & 0xffff,
+        a & 0x0fff,
+        (b >> 48) & 0x3fff | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
 }

@@ -1,7 +1,59 @@
-//! The master key check: LiteLLM's header forms (section 15.1), compared in constant time.
+//! The auth stage of the pipeline (and of every other authenticated route): the master key in
+//! LiteLLM's header forms (section 15.1), compared in constant time.
 
+use crate::error::ProxyError;
+use crate::server::AppState;
 use axum::http::HeaderMap;
 use ring::digest::{digest, SHA256};
+
+/// The key used, when the master key accepts it (or no master key is set).
+pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, ProxyError> {
+    let presented = presented_key(headers, state.key_header.as_deref());
+    let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
+        return Ok(presented);
+    };
+    let key = match presented {
+        None => {
+            return Err(ProxyError::auth(
+                "Authentication Error, No api key passed in.",
+            ))
+        }
+        Some(key) if key.is_empty() => {
+            return Err(ProxyError::auth(
+                "Authentication Error, No api key passed in.",
+            ))
+        }
+        Some(key) => key,
+    };
+    if keys_match(&key, master) {
+        return Ok(Some(key));
+    }
+    if !key.starts_with("sk-") {
+        return Err(ProxyError::auth(format!(
+            "Authentication Error, LiteLLM Virtual Key expected. Received={}, expected to start with 'sk-'.",
+            abbreviate(&key)
+        )));
+    }
+    Err(ProxyError::auth(format!(
+        "Authentication Error, Invalid proxy server token passed. Received API Key = {}, Key Hash (Token) ={}. Unable to find token in cache or `LiteLLM_VerificationTokenTable`",
+        abbreviate(&key),
+        hash_key(&key)
+    )))
+}
+
+/// `sk-...abcd`: enough to tell keys apart, not enough to use one.
+fn abbreviate(key: &str) -> String {
+    let tail: String = key
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let head: String = key.chars().take(3).collect();
+    format!("{head}...{tail}")
+}
 
 /// The key a request carries, from the first header LiteLLM looks at that is present.
 pub fn presented_key(headers: &HeaderMap, custom_header: Option<&str>) -> Option<String> {

@@ -1,15 +1,18 @@
-//! One chat request through the router: retries within a group (section 9.1), `order` tiers,
-//! then fallbacks (section 8), with cooldown bookkeeping (section 9.2).
+//! The dispatch stage of the pipeline: one request of any endpoint through the router. Retries
+//! within a group (section 9.1), `order` tiers, then fallbacks (section 8), with cooldown
+//! bookkeeping (section 9.2), time limits, credential redaction and, for a stream, its first
+//! piece read before answering (so a stream that fails at once can still be retried or fall
+//! back). Each attempt calls the provider through [`Endpoint::call`].
 
 use super::error::{ErrorKind, ProxyError};
 use super::metrics::Metrics;
-use super::providers::{ChatCall, ChatReply, EventStream, UpstreamBody};
+use super::pipeline::{Endpoint, RouteOptions};
+use super::providers::{Call, EventStream, Reply};
 use super::router::{retryable_status, InFlight, Resolved, Router};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use litellm_check::litellm::resolved::FallbackKind;
 use litellm_check::litellm::routing::substitute_captures;
-use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,39 +21,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The OpenAI SDK's back-off: 0.5 s doubling, capped at 8 s.
 const INITIAL_RETRY_DELAY: f64 = 0.5;
 const MAX_RETRY_DELAY: f64 = 8.0;
-
-/// Body keys LiteLLM consumes and never sends upstream.
-pub const LITELLM_ONLY_KEYS: &[&str] = &[
-    "num_retries",
-    "fallbacks",
-    "context_window_fallbacks",
-    "content_policy_fallbacks",
-    "disable_fallbacks",
-    "max_fallbacks",
-    "metadata",
-    "litellm_metadata",
-    "timeout",
-    "stream_timeout",
-    "request_timeout",
-    "mock_response",
-    "caching",
-    "cache",
-    "tags",
-    "mock_testing_fallbacks",
-];
-
-/// What the client asked for, parsed once.
-pub struct ChatRequest {
-    /// The body without LiteLLM-only keys.
-    pub body: Map<String, Value>,
-    pub stream: bool,
-    pub num_retries: Option<u32>,
-    pub timeout: Option<Duration>,
-    pub stream_timeout: Option<Duration>,
-    /// Request-level `fallbacks` (list of model names), applied to every failing group.
-    pub fallbacks: Option<Vec<String>>,
-    pub disable_fallbacks: bool,
-}
 
 /// A successful upstream answer and how it was reached.
 pub struct Success {
@@ -61,7 +31,7 @@ pub struct Success {
     pub group: String,
     /// The model id sent upstream.
     pub upstream_model: String,
-    pub reply: Reply,
+    pub answer: Answer,
     pub retries: u32,
     pub fallbacks: u32,
     /// Time waiting on the upstream for this (last) attempt until the reply was ready.
@@ -73,7 +43,7 @@ pub struct Success {
     pub stream_timeout: Duration,
 }
 
-pub enum Reply {
+pub enum Answer {
     Complete(Bytes),
     /// The first chunk was already read (so a stream that fails at once can still fall back).
     Stream {
@@ -88,6 +58,21 @@ pub struct Failure {
     pub retries: u32,
     pub fallbacks: u32,
 }
+
+/// What one attempt needs of the request: the endpoint's request and the router options.
+struct Job<'r, E: Endpoint> {
+    request: &'r E::Request,
+    options: &'r RouteOptions,
+}
+
+// Not derived: a derive would ask `E: Clone`, and `E` is only a marker.
+impl<E: Endpoint> Clone for Job<'_, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E: Endpoint> Copy for Job<'_, E> {}
 
 struct Attempts {
     /// Groups (and requested names) already tried; a handful at most, so a list.
@@ -127,14 +112,21 @@ impl Dispatcher {
             .unwrap_or(&self.default_client)
     }
 
-    pub async fn run(&self, target: Resolved, request: &ChatRequest) -> Result<Success, Failure> {
+    /// Serves `request` from `target`'s deployments, falling back to other groups as configured.
+    pub async fn run<E: Endpoint>(
+        &self,
+        target: Resolved,
+        request: &E::Request,
+        options: &RouteOptions,
+    ) -> Result<Success, Failure> {
+        let job = Job::<E> { request, options };
         let mut attempts = Attempts {
             tried_groups: Vec::new(),
             retries: 0,
             fallbacks: 0,
             waited: Duration::ZERO,
         };
-        match self.run_group(target, request, &mut attempts).await {
+        match self.run_group(target, job, &mut attempts).await {
             Ok(mut success) => {
                 success.retries = attempts.retries;
                 success.fallbacks = attempts.fallbacks;
@@ -149,10 +141,10 @@ impl Dispatcher {
         }
     }
 
-    fn run_group<'a>(
+    fn run_group<'a, E: Endpoint>(
         &'a self,
         target: Resolved,
-        request: &'a ChatRequest,
+        job: Job<'a, E>,
         attempts: &'a mut Attempts,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Success, ProxyError>> + Send + 'a>>
     {
@@ -162,15 +154,15 @@ impl Dispatcher {
                     attempts.tried_groups.push(name.clone());
                 }
             }
-            let error = match self.run_tiers(&target, request, attempts).await {
+            let error = match self.run_tiers(&target, job, attempts).await {
                 Ok(success) => return Ok(success),
                 Err(error) => error,
             };
-            if request.disable_fallbacks {
+            if job.options.disable_fallbacks {
                 return Err(error);
             }
             let config = &self.router.config;
-            let targets = match &request.fallbacks {
+            let targets = match &job.options.fallbacks {
                 Some(list) => list.clone(),
                 None => {
                     // A context-window or content-policy error uses its own list when the config
@@ -213,7 +205,7 @@ impl Dispatcher {
                     ));
                     continue;
                 };
-                match self.run_group(next, request, attempts).await {
+                match self.run_group(next, job, attempts).await {
                     Ok(success) => return Ok(success),
                     Err(e) => last = e,
                 }
@@ -223,10 +215,10 @@ impl Dispatcher {
     }
 
     /// The group's `order` tiers in turn; an empty (all cooling) tier is skipped silently.
-    async fn run_tiers(
+    async fn run_tiers<E: Endpoint>(
         &self,
         target: &Resolved,
-        request: &ChatRequest,
+        job: Job<'_, E>,
         attempts: &mut Attempts,
     ) -> Result<Success, ProxyError> {
         let tiers = self.router.tiers(&target.deployments);
@@ -238,7 +230,7 @@ impl Dispatcher {
             if last.is_some() {
                 attempts.fallbacks += 1;
             }
-            match self.run_retries(target, tier, request, attempts).await {
+            match self.run_retries(target, tier, job, attempts).await {
                 Ok(success) => return Ok(success),
                 Err(e) => last = Some(e),
             }
@@ -260,24 +252,25 @@ impl Dispatcher {
         error
     }
 
-    async fn run_retries(
+    async fn run_retries<E: Endpoint>(
         &self,
         target: &Resolved,
         tier: &[usize],
-        request: &ChatRequest,
+        job: Job<'_, E>,
         attempts: &mut Attempts,
     ) -> Result<Success, ProxyError> {
         let router = &self.router;
         let group_size = target.deployments.len();
         let has_fallbacks =
-            router.config.fallbacks.any(FallbackKind::General) || request.fallbacks.is_some();
+            router.config.fallbacks.any(FallbackKind::General) || job.options.fallbacks.is_some();
         let deployment_retries = tier.iter().find_map(|i| {
             router
                 .deployments
                 .get(*i)
                 .and_then(|d| d.config.num_retries)
         });
-        let num_retries = request
+        let num_retries = job
+            .options
             .num_retries
             .or(deployment_retries)
             .unwrap_or(router.config.num_retries);
@@ -288,7 +281,7 @@ impl Dispatcher {
                 return Err(self.no_deployments(target));
             };
             let call_started = Instant::now();
-            let error = match self.call(index, target, request).await {
+            let error = match self.call(index, target, job).await {
                 Ok(success) => return Ok(success),
                 Err(error) => error,
             };
@@ -297,10 +290,10 @@ impl Dispatcher {
                 self.metrics.cooled_down(&target.group);
             }
             let healthy_now = router.healthy(tier).len();
-            if !should_retry(&error, group_size, healthy_now, router, request) {
+            if !should_retry(&error, group_size, healthy_now, router) {
                 return Err(error);
             }
-            let allowed = match request.num_retries {
+            let allowed = match job.options.num_retries {
                 Some(0) => 0,
                 _ => policy_retries(router, &target.group, &error).unwrap_or(num_retries),
             };
@@ -323,11 +316,12 @@ impl Dispatcher {
         }
     }
 
-    async fn call(
+    /// One attempt: one call of the endpoint's provider method on deployment `index`.
+    async fn call<E: Endpoint>(
         &self,
         index: usize,
         target: &Resolved,
-        request: &ChatRequest,
+        job: Job<'_, E>,
     ) -> Result<Success, ProxyError> {
         let router = &self.router;
         let Some(deployment) = router.deployments.get(index) else {
@@ -340,58 +334,50 @@ impl Dispatcher {
             }
             None => config.upstream_model.clone(),
         };
-        // A stream asks for usage (spend tracking needs it); `sse` hides that chunk from a
-        // client that did not ask for it.
-        let body = UpstreamBody {
-            request: &request.body,
-            model: &upstream_model,
-            defaults: &config.default_params,
-            stream: request.stream,
-        };
-        let timeout = request
+        let options = job.options;
+        let timeout = options
             .timeout
             .or(config.timeout)
             .or(router.config.timeout)
             .unwrap_or(DEFAULT_TIMEOUT);
-        let stream_timeout = request
+        let stream_timeout = options
             .stream_timeout
             .or(config.stream_timeout)
             .or(router.config.stream_timeout)
             .unwrap_or(timeout);
-        let call_timeout = if request.stream {
+        let call_timeout = if options.stream {
             stream_timeout
         } else {
             timeout
         };
         let in_flight = router.start_call(index);
         let started = Instant::now();
-        let call = ChatCall {
+        let call = Call {
             deployment: config,
-            body,
-            stream: request.stream,
+            request: job.request,
+            model: &upstream_model,
+            stream: options.stream,
             timeout: call_timeout,
         };
-        let reply = deployment
-            .provider
-            .chat(self.client(), call)
+        let reply = E::call(&*deployment.provider, self.client(), call)
             .await
             .map_err(|e| e.redacted(&deployment.credentials))?;
-        let reply = match reply {
-            ChatReply::Complete(bytes) => Reply::Complete(bytes),
-            ChatReply::Stream(rest) if !deployment.credentials.is_empty() => {
+        let answer = match Into::<Reply>::into(reply) {
+            Reply::Complete(bytes) => Answer::Complete(bytes),
+            Reply::Stream(rest) if !deployment.credentials.is_empty() => {
                 let answering = deployment.clone();
                 let rest: EventStream = Box::pin(
                     rest.map(move |piece| piece.map_err(|e| e.redacted(&answering.credentials))),
                 );
                 first_piece(rest, stream_timeout, &config.provider).await?
             }
-            ChatReply::Stream(rest) => first_piece(rest, stream_timeout, &config.provider).await?,
+            Reply::Stream(rest) => first_piece(rest, stream_timeout, &config.provider).await?,
         };
         Ok(Success {
             deployment: index,
             group: target.requested.clone(),
             upstream_model,
-            reply,
+            answer,
             retries: 0,
             fallbacks: 0,
             upstream_time: started.elapsed(),
@@ -408,7 +394,7 @@ async fn first_piece(
     mut rest: EventStream,
     stream_timeout: Duration,
     provider: &str,
-) -> Result<Reply, ProxyError> {
+) -> Result<Answer, ProxyError> {
     loop {
         match tokio::time::timeout(stream_timeout, rest.next()).await {
             Err(_) => return Err(ProxyError::timeout(provider, stream_timeout)),
@@ -420,7 +406,7 @@ async fn first_piece(
             }
             Ok(Some(Err(e))) => return Err(e),
             Ok(Some(Ok(first))) if first.is_empty() => {}
-            Ok(Some(Ok(first))) => return Ok(Reply::Stream { first, rest }),
+            Ok(Some(Ok(first))) => return Ok(Answer::Stream { first, rest }),
         }
     }
 }
@@ -444,13 +430,7 @@ fn policy_retries(router: &Router, group: &str, error: &ProxyError) -> Option<u3
 }
 
 /// `should_retry_this_error` (section 9.1).
-fn should_retry(
-    error: &ProxyError,
-    group_size: usize,
-    healthy: usize,
-    router: &Router,
-    request: &ChatRequest,
-) -> bool {
+fn should_retry(error: &ProxyError, group_size: usize, healthy: usize, router: &Router) -> bool {
     if healthy == 0 {
         return false;
     }
@@ -468,7 +448,6 @@ fn should_retry(
         ErrorKind::NotFound | ErrorKind::NoDeployments => return false,
         _ => {}
     }
-    let _ = request;
     match error.status {
         401 | 403 => group_size > 1,
         status => error.connection || error.kind == ErrorKind::Timeout || retryable_status(status),

@@ -18,6 +18,20 @@ pub struct Usage {
     pub reasoning_tokens: u64,
 }
 
+impl Usage {
+    /// The `usage` object of an OpenAI-shaped answer (zeros when it has none).
+    pub fn of_answer(body: &[u8]) -> Usage {
+        #[derive(Deserialize)]
+        struct WithUsage {
+            usage: Option<Usage>,
+        }
+        serde_json::from_slice::<WithUsage>(body)
+            .ok()
+            .and_then(|w| w.usage)
+            .unwrap_or_default()
+    }
+}
+
 /// A count as an upstream may write it: an integer, a float, or something else (absent).
 #[derive(Deserialize)]
 #[serde(untagged)]

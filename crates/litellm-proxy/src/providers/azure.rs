@@ -7,7 +7,7 @@
 //! `finish_reason: content_filter`) is a content-policy error, so `content_policy_fallbacks` apply.
 
 use super::http;
-use super::{BoxFuture, ChatCall, ChatReply, Provider};
+use super::{BoxFuture, ChatCall, Provider, Reply};
 use crate::config::DeploymentConfig;
 use crate::error::{ErrorKind, ProxyError};
 use serde_json::Value;
@@ -88,16 +88,16 @@ impl Provider for Azure {
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
-            let url = self.url(call.body.model).map_err(|why| {
+            let url = self.url(call.body().model).map_err(|why| {
                 ProxyError::bad_request(format!(
                     "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
                     call.deployment.id
                 ))
             })?;
-            let body =
-                serde_json::to_vec(&call.body).map_err(|e| ProxyError::internal(e.to_string()))?;
+            let body = serde_json::to_vec(&call.body())
+                .map_err(|e| ProxyError::internal(e.to_string()))?;
             let mut request = client
                 .post(url)
                 .header("content-type", "application/json")
@@ -112,13 +112,13 @@ impl Provider for Azure {
             let response = http::send(request, &call, PROVIDER, map_error).await?;
             if call.stream {
                 let stream = http::event_stream(response, PROVIDER);
-                return Ok(ChatReply::Stream(Box::pin(stream)));
+                return Ok(Reply::Stream(Box::pin(stream)));
             }
             let body = http::completion(response, &call, PROVIDER).await?;
             if let Some(error) = filtered_completion(&body) {
                 return Err(error);
             }
-            Ok(ChatReply::Complete(body))
+            Ok(Reply::Complete(body))
         })
     }
 }

@@ -9,7 +9,7 @@
 //! error, so `content_policy_fallbacks` apply.
 
 use super::http;
-use super::{BoxFuture, ChatCall, ChatReply, EventStream, Provider, UpstreamBody};
+use super::{BoxFuture, ChatCall, EventStream, Provider, Reply, UpstreamBody};
 use crate::config::DeploymentConfig;
 use crate::error::{ErrorKind, ProxyError};
 use crate::sse::event_end;
@@ -89,7 +89,7 @@ impl Provider for Gemini {
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
             let base = self.base.as_ref().map_err(|why| {
                 ProxyError::bad_request(format!(
@@ -97,8 +97,8 @@ impl Provider for Gemini {
                     call.deployment.id
                 ))
             })?;
-            let model = call.body.model;
-            let body = upstream_request(&call.body)?;
+            let model = call.body().model;
+            let body = upstream_request(&call.body())?;
             let url = if call.stream {
                 format!("{base}/models/{model}:streamGenerateContent?alt=sse")
             } else {
@@ -124,7 +124,7 @@ impl Provider for Gemini {
             let response = http::send(request, &call, PROVIDER, map_error).await?;
             let meta = ResponseMeta::fresh(model);
             if call.stream {
-                return Ok(ChatReply::Stream(translate_stream(
+                return Ok(Reply::Stream(translate_stream(
                     http::event_stream(response, PROVIDER),
                     meta,
                 )));
@@ -133,7 +133,7 @@ impl Provider for Gemini {
             let completion = to_openai_response(&answer, &meta)?;
             let bytes =
                 serde_json::to_vec(&completion).map_err(|e| ProxyError::internal(e.to_string()))?;
-            Ok(ChatReply::Complete(Bytes::from(bytes)))
+            Ok(Reply::Complete(Bytes::from(bytes)))
         })
     }
 }

@@ -5,7 +5,7 @@
 //! server-sent events with a cap on each event. An answer that breaks these is an upstream
 //! failure (retried, fallen back from, cooled down, counted as a failure), never a success.
 
-use super::ChatCall;
+use super::Call;
 use crate::error::ProxyError;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -24,9 +24,9 @@ const QUOTED: usize = 200;
 /// Sends `request` for `call`. Non-streaming: reqwest's timeout covers the whole call, body
 /// included. Streaming: only the wait for the response head is bounded here; `sse` bounds each
 /// gap between chunks.
-pub async fn send(
+pub async fn send<R: Sync>(
     request: reqwest::RequestBuilder,
-    call: &ChatCall<'_>,
+    call: &Call<'_, R>,
     provider: &str,
     // The provider's reading of an error answer: (status, body, `Retry-After`).
     map_error: impl FnOnce(u16, &[u8], Option<Duration>) -> ProxyError,
@@ -106,9 +106,9 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<By
 }
 
 /// The whole body of a successful non-streaming answer, at most [`MAX_UPSTREAM_BODY`] bytes.
-pub async fn body(
+pub async fn body<R: Sync>(
     response: reqwest::Response,
-    call: &ChatCall<'_>,
+    call: &Call<'_, R>,
     provider: &str,
 ) -> Result<Bytes, ProxyError> {
     match read_capped(response, MAX_UPSTREAM_BODY).await {
@@ -125,9 +125,9 @@ pub async fn body(
 }
 
 /// The body of a successful answer parsed as a JSON object, for providers that translate it.
-pub async fn json_object(
+pub async fn json_object<R: Sync>(
     response: reqwest::Response,
-    call: &ChatCall<'_>,
+    call: &Call<'_, R>,
     provider: &str,
 ) -> Result<serde_json::Value, ProxyError> {
     let bytes = body(response, call, provider).await?;
@@ -140,9 +140,9 @@ pub async fn json_object(
 /// The body of a successful OpenAI-shaped answer, checked to be a `chat.completion`: a JSON
 /// object with a `choices` list of objects (and a `usage` object, when there is one). An
 /// `{"error": ...}` answered with 200 (as some gateways do) is that error.
-pub async fn completion(
+pub async fn completion<R: Sync>(
     response: reqwest::Response,
-    call: &ChatCall<'_>,
+    call: &Call<'_, R>,
     provider: &str,
 ) -> Result<Bytes, ProxyError> {
     let bytes = body(response, call, provider).await?;

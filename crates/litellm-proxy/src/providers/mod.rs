@@ -1,7 +1,11 @@
-//! Upstream providers behind one trait: each file turns an OpenAI-shaped chat request into its
-//! provider's wire format and the answer back into OpenAI's (bytes of a completion, or SSE events
-//! of `chat.completion.chunk`s). `openai.rs` serves every OpenAI-compatible upstream;
-//! `gemini.rs` (Google AI Studio) and `azure.rs` (Azure OpenAI) speak their own protocols.
+//! Upstream providers behind one trait, [`Provider`], with one method per endpoint: each file
+//! turns an endpoint's request into its provider's wire format and the answer back into the
+//! endpoint's (for chat: bytes of a `chat.completion`, or SSE events of `chat.completion.chunk`s).
+//! `openai.rs` serves every OpenAI-compatible upstream; `anthropic/` (Anthropic's Messages API),
+//! `gemini.rs` (Google AI Studio) and `azure.rs` (Azure OpenAI) speak their own protocols. Every
+//! provider sends through `http.rs`, which owns time limits, size caps and the error path. An
+//! endpoint method a provider does not implement answers [`unsupported`], as LiteLLM does; how to
+//! add an endpoint method: the module doc of [`crate::pipeline`].
 
 pub mod anthropic;
 pub mod azure;
@@ -10,6 +14,7 @@ mod http;
 mod openai;
 
 use super::config::DeploymentConfig;
+use super::endpoints::ChatRequest;
 use super::error::ProxyError;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -80,27 +85,63 @@ impl UpstreamBody<'_> {
     }
 }
 
-/// One upstream chat call.
-pub struct ChatCall<'a> {
+/// One upstream call of an endpoint: what a provider method receives.
+pub struct Call<'a, R> {
     pub deployment: &'a DeploymentConfig,
-    pub body: UpstreamBody<'a>,
+    /// The endpoint's request, as its parse stage built it (shared by every attempt).
+    pub request: &'a R,
+    /// The model id sent upstream: the deployment's, with wildcard captures substituted.
+    pub model: &'a str,
+    /// The request asks for a stream: answer [`Reply::Stream`].
     pub stream: bool,
     /// Non-streaming: the whole call; streaming: until the response headers.
     pub timeout: Duration,
 }
 
-pub enum ChatReply {
-    /// A complete `chat.completion` JSON body.
+/// One upstream chat call; [`Call::body`] is its OpenAI body.
+pub type ChatCall<'a> = Call<'a, ChatRequest>;
+
+/// What a provider answered, in the endpoint's own format.
+pub enum Reply {
+    /// The complete answer (for chat, a `chat.completion` JSON body).
     Complete(Bytes),
+    /// Server-sent events in the endpoint's format, in the pieces they arrived in.
     Stream(EventStream),
 }
 
+/// For endpoints that never stream, whose provider methods answer bytes.
+impl From<Bytes> for Reply {
+    fn from(bytes: Bytes) -> Self {
+        Reply::Complete(bytes)
+    }
+}
+
+/// An upstream provider: one method per endpoint, each with a default that answers LiteLLM's
+/// "Unmapped LLM provider for this endpoint" error ([`unsupported`]), so a provider implements
+/// only the endpoints it serves.
 pub trait Provider: Send + Sync {
+    /// `/chat/completions`, streaming (`call.stream`) or not.
     fn chat<'a>(
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>>;
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        let _ = client;
+        unsupported(&call)
+    }
+}
+
+/// What LiteLLM raises when a provider has no implementation of an endpoint
+/// (`LiteLLMUnknownProvider`, a `BadRequestError`: 400, not retried, no cooldown; fallbacks
+/// apply), naming the upstream model and the provider as LiteLLM's message does.
+pub fn unsupported<'a, R, T: Send + 'a>(
+    call: &Call<'_, R>,
+) -> BoxFuture<'a, Result<T, ProxyError>> {
+    let error = ProxyError::bad_request(format!(
+        "litellm.BadRequestError: Unmapped LLM provider for this endpoint. You passed model={}, custom_llm_provider={}. Check supported provider and route: https://docs.litellm.ai/docs/providers",
+        call.model, call.deployment.provider
+    ));
+    Box::pin(std::future::ready(Err(error)))
 }
 
 /// The route of a provider this proxy has an implementation for.
@@ -169,5 +210,45 @@ pub fn for_deployment(deployment: &DeploymentConfig) -> Option<Arc<dyn Provider>
         Wire::Anthropic => Some(Arc::new(Anthropic::new(deployment.api_base.as_deref()))),
         Wire::Gemini => Some(Arc::new(gemini::Gemini::new(deployment))),
         Wire::Azure => Some(Arc::new(azure::Azure::new(deployment))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    /// A provider that implements no endpoint.
+    struct Nothing;
+    impl Provider for Nothing {}
+
+    #[tokio::test]
+    async fn an_endpoint_a_provider_lacks_is_litellms_unmapped_provider_error() {
+        let config = serde_json::json!({"model_list": [{"model_name": "m", "litellm_params": {"model": "anthropic/claude-x", "api_key": "k"}}]});
+        let mut proxy = crate::config::ProxyConfig::from_text(
+            &config.to_string(),
+            &litellm_check::env::Environment::empty(),
+        )
+        .unwrap();
+        let deployment = proxy.deployments.remove(0);
+        let request = ChatRequest::new(Map::new());
+        let call = Call {
+            deployment: &deployment,
+            request: &request,
+            model: "claude-x",
+            stream: false,
+            timeout: Duration::from_secs(1),
+        };
+        let client = crate::http_client().unwrap();
+        let error = match Nothing.chat(&client, call).await {
+            Err(error) => error,
+            Ok(_) => panic!("answered"),
+        };
+        assert_eq!(error.status, 400);
+        assert_eq!(
+            error.message,
+            "litellm.BadRequestError: Unmapped LLM provider for this endpoint. You passed model=claude-x, custom_llm_provider=anthropic. Check supported provider and route: https://docs.litellm.ai/docs/providers"
+        );
+        assert_eq!(error.error_type.as_deref(), Some("invalid_request_error"));
     }
 }

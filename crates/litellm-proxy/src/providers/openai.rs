@@ -1,6 +1,6 @@
 //! OpenAI and every OpenAI-compatible upstream: the request body goes out as is.
 
-use super::{BoxFuture, ChatCall, ChatReply, Provider};
+use super::{BoxFuture, ChatCall, Provider, Reply};
 use crate::error::ProxyError;
 
 pub struct OpenAiCompatible {
@@ -38,7 +38,7 @@ impl Provider for OpenAiCompatible {
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
             let provider = self.provider;
             let url = match &self.chat_url {
@@ -50,9 +50,10 @@ impl Provider for OpenAiCompatible {
                     )))
                 }
             };
+            let body = call.body();
             let view = super::UpstreamBody {
-                stream: call.body.stream && self.stream_usage,
-                ..call.body
+                stream: body.stream && self.stream_usage,
+                ..body
             };
             let body =
                 serde_json::to_vec(&view).map_err(|e| ProxyError::internal(e.to_string()))?;
@@ -72,11 +73,11 @@ impl Provider for OpenAiCompatible {
             .await?;
             if call.stream {
                 let stream = super::http::event_stream(response, provider);
-                return Ok(ChatReply::Stream(Box::pin(stream)));
+                return Ok(Reply::Stream(Box::pin(stream)));
             }
             super::http::completion(response, &call, provider)
                 .await
-                .map(ChatReply::Complete)
+                .map(Reply::Complete)
         })
     }
 }

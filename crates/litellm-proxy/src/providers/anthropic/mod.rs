@@ -4,7 +4,7 @@
 //! answer becomes a `chat.completion`, and a stream's events become `chat.completion.chunk`s as
 //! they arrive, ending with a usage chunk and `[DONE]`.
 
-use super::{BoxFuture, ChatCall, ChatReply, Provider};
+use super::{BoxFuture, ChatCall, Provider, Reply};
 use crate::error::{ErrorKind, ProxyError};
 use crate::sse::event_end;
 use bytes::{Bytes, BytesMut};
@@ -88,7 +88,7 @@ impl Provider for Anthropic {
         &'a self,
         client: &'a reqwest::Client,
         call: ChatCall<'a>,
-    ) -> BoxFuture<'a, Result<ChatReply, ProxyError>> {
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
             let url = match &self.messages_url {
                 Ok(url) => url.clone(),
@@ -99,7 +99,8 @@ impl Provider for Anthropic {
                     )))
                 }
             };
-            let translated = translate(&call_parameters(&call.body), call_messages(&call.body))?;
+            let translated =
+                translate(&call_parameters(&call.body()), call_messages(&call.body()))?;
             let body = serde_json::to_vec(&Value::Object(translated.body))
                 .map_err(|e| ProxyError::internal(e.to_string()))?;
             let mut request = client
@@ -119,14 +120,14 @@ impl Provider for Anthropic {
             if call.stream {
                 let upstream = super::http::event_stream(response, PROVIDER);
                 let translator = StreamTranslator::new(created, translated.json_mode);
-                return Ok(ChatReply::Stream(Box::pin(translate_stream(
+                return Ok(Reply::Stream(Box::pin(translate_stream(
                     upstream, translator,
                 ))));
             }
             let message = super::http::json_object(response, &call, PROVIDER).await?;
             let completion = to_openai(&message, created, translated.json_mode)?;
             serde_json::to_vec(&completion)
-                .map(|bytes| ChatReply::Complete(Bytes::from(bytes)))
+                .map(|bytes| Reply::Complete(Bytes::from(bytes)))
                 .map_err(|e| ProxyError::internal(e.to_string()))
         })
     }
