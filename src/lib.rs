@@ -9,6 +9,7 @@ pub mod env;
 pub mod fast_hash;
 pub mod fixes;
 pub mod litellm;
+pub mod litellm_version;
 pub mod openclaw;
 pub mod price_table;
 pub mod provider_routes;

@@ -496,18 +496,15 @@ pub fn routable() -> impl Iterator<Item = &'static str> {
     ROUTES.iter().map(|r| r.provider)
 }
 
-/// The provider LiteLLM infers for a model id written without a prefix: the price table's
-/// `litellm_provider` for it, else OpenAI (which also serves `*`).
+/// The provider LiteLLM infers for a model id written without a prefix: what the newest
+/// version's `get_llm_provider` resolves it to (else an older one's; see `crate::price_table`),
+/// else OpenAI (which also serves `*`).
 pub fn bare_model_provider(model: &str) -> &'static str {
-    let provider = crate::price_table::lookup(model, None)
-        .and_then(|entry| entry.provider.as_deref())
-        .unwrap_or("openai");
-    // The table files Vertex models under `vertex_ai-<family>`; LiteLLM routes them to `vertex_ai`.
-    if provider.starts_with("vertex_ai-") {
-        "vertex_ai"
-    } else {
-        provider
-    }
+    crate::litellm_version::LiteLlmVersion::ALL
+        .into_iter()
+        .rev()
+        .find_map(|v| crate::price_table::bare_provider(model, v))
+        .unwrap_or("openai")
 }
 
 /// The provider a deployment's calls go to, as LiteLLM resolves it: `custom_llm_provider`, else

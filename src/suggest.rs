@@ -88,16 +88,23 @@ pub fn did_you_mean<'a>(
 }
 
 /// The one candidate `input` near-misses, for a fix that renames it: the closest plausible
-/// candidate ([`closest`]) when it is at most 2 edits away (Damerau-Levenshtein, case-insensitive)
-/// and no other candidate is as few edits away. `None` when the choice would be a guess.
+/// candidate ([`closest`]) when it is one edit away (Damerau-Levenshtein, case-insensitive), or
+/// two for words of 8 characters or more, and no other candidate is as few edits away. `None`
+/// when the choice would be a guess, and when one word holds the other (`agent`/`agents`,
+/// `authz`/`auth`, `_meta`/`meta`): a different word, not a typo, and its shape may differ.
 pub fn unique_near_miss<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Option<&'a str> {
     let best = closest(input, candidates.clone())?;
     let lowered = input.to_ascii_lowercase();
-    let distance = strsim::damerau_levenshtein(&lowered, &best.to_ascii_lowercase());
-    if distance > 2 {
+    let best_lowered = best.to_ascii_lowercase();
+    let distance = strsim::damerau_levenshtein(&lowered, &best_lowered);
+    let allowed = if lowered.chars().count() >= 8 { 2 } else { 1 };
+    if distance > allowed
+        || (lowered != best_lowered
+            && (lowered.contains(best_lowered.as_str()) || best_lowered.contains(lowered.as_str())))
+    {
         return None;
     }
     let chars = lowered.chars().count();
@@ -228,6 +235,15 @@ mod tests {
         assert_eq!(unique_near_miss("model_nfo", keys), Some("model_info"));
         // Plausible for "did you mean" but three edits away: no fix.
         assert_eq!(unique_near_miss("litllm_parms_x", ["litellm_params"]), None);
+        // Two edits in a short word, or one word inside the other: other words, no fix.
+        assert_eq!(unique_near_miss("version", ["session"]), None);
+        assert_eq!(unique_near_miss("agent", ["agents"]), None);
+        assert_eq!(unique_near_miss("authz", ["auth"]), None);
+        assert_eq!(unique_near_miss("_meta", ["meta"]), None);
+        assert_eq!(
+            unique_near_miss("router_setings", ["router_settings"]),
+            Some("router_settings")
+        );
     }
 
     /// The unfiltered search the prefilters must agree with.

@@ -2,7 +2,9 @@
 //! checks that hold whatever the snapshots say.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
-use litellm_check::diagnostic::{render, Code, Diagnostic, Format, Severity};
+use litellm_check::diagnostic::{
+    render, Applicability, Code, Diagnostic, Edit, Fix, Format, Severity,
+};
 use litellm_check::syntax::{FileId, SourceFile, SourceMap, Span};
 use serde_json::Value;
 
@@ -61,7 +63,16 @@ fn fixture() -> Fixture {
             span_of(&sources, included, "anthropic/claude-sonnet-4"),
             "a deployment written correctly",
         )
-        .with_pointer("/model_list/0/litellm_params/model"),
+        .with_pointer("/model_list/0/litellm_params/model")
+        // A fix with edits in two files: a replacement and an insertion.
+        .with_fix(Fix::new(
+            "Write `openai/gpt-4o`",
+            vec![
+                Edit::replacement(span_of(&sources, config, "openai-gpt-4o"), "openai/gpt-4o"),
+                Edit::insertion(included, 0, "# checked\n"),
+            ],
+            Applicability::Unsafe,
+        )),
         // A warning on a non-ASCII line, with a secondary label in the same file.
         Diagnostic::new(
             Code::InconsistentGroupWeights,
@@ -181,8 +192,29 @@ fn json_has_exact_keys() {
     let diagnostics = value["diagnostics"].as_array().expect("a list");
     assert_eq!(diagnostics.len(), fixture().diagnostics.len());
     for d in diagnostics {
+        // `fix` only on findings that carry one, last.
+        let mut keys_without_fix = keys(d);
+        if keys_without_fix.last().map(String::as_str) == Some("fix") {
+            keys_without_fix.pop();
+            assert_eq!(keys(&d["fix"]), ["title", "applicability", "edits"]);
+            for edit in d["fix"]["edits"].as_array().expect("edits") {
+                assert_eq!(
+                    keys(edit),
+                    [
+                        "file",
+                        "line",
+                        "column",
+                        "end_line",
+                        "end_column",
+                        "start",
+                        "end",
+                        "content"
+                    ]
+                );
+            }
+        }
         assert_eq!(
-            keys(d),
+            keys_without_fix,
             [
                 "code",
                 "severity",
@@ -389,6 +421,18 @@ fn rules_page(fixtures: &std::path::Path) -> String {
             code.default_severity().as_str(),
             code.summary()
         ));
+        if let Some(fix) = code.fix_availability() {
+            out.push_str(&format!(
+                "\n**Fix** ({}, `check --fix`{}): {}.\n",
+                fix.applicability,
+                if fix.applicability == "safe" {
+                    ""
+                } else {
+                    "; unsafe ones with `--unsafe-fixes`"
+                },
+                fix.what
+            ));
+        }
         let prefix = format!("{}-", code.as_str());
         let Some(dir) = dirs.iter().find(|d| {
             d.file_name()

@@ -11,6 +11,7 @@ use crate::diagnostic::format::{color_for_env, render, Format};
 use crate::diagnostic::{self, Diagnostic, Summary};
 use crate::env::Environment;
 use crate::litellm::{check_file, CheckOptions};
+use crate::litellm_version::Versions;
 use crate::rule_control::selection::parse_list;
 use crate::rule_control::{RuleSelection, Settings};
 use crate::syntax::SourceMap;
@@ -63,6 +64,12 @@ pub struct CheckArgs {
     /// deployments this project's reference proxy cannot route (LL066).
     #[arg(long = "for", value_enum, value_name = "RUNNER")]
     pub runner: Option<Runner>,
+    /// Judge the LiteLLM config against these LiteLLM versions only [default: the settings
+    /// file's `litellm-version`, else both]. A finding that holds for only some of the targeted
+    /// versions says which (a bare model id only 1.80's price table knows is a warning with
+    /// both, an error with `1.109`).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "VERSION")]
+    pub litellm_version: Vec<crate::litellm_version::LiteLlmVersion>,
     /// Apply the safe fixes in place, then report what is left (files reached through includes
     /// are fixed in their own file).
     #[arg(long)]
@@ -257,6 +264,11 @@ pub fn collect(args: &CheckArgs) -> Result<Report, String> {
             env: environment_for(&settings)?,
             require_env: args.require_env || settings.require_env,
             for_proxy: args.runner == Some(Runner::LitellmProxy),
+            versions: if args.litellm_version.is_empty() {
+                settings.versions.unwrap_or_default()
+            } else {
+                Versions::from_iter(args.litellm_version.iter().copied())
+            },
             ..CheckOptions::default()
         };
         let first_file = sources.iter().count();

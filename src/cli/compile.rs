@@ -57,6 +57,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
         config_file: None,
         isolated: false,
         runner: None,
+        litellm_version: Vec::new(),
         fix: false,
         unsafe_fixes: false,
         diff: false,

@@ -82,6 +82,16 @@ pub fn apply(args: &CheckArgs, required: Applicability) -> Result<Fixed, String>
             else {
                 continue;
             };
+            // The check must have read the text fixed so far: anything else would lose fixes.
+            if overlay
+                .get(&canonical)
+                .is_some_and(|fixed| *fixed != current)
+            {
+                return Err(format!(
+                    "{}: the fixed text was not the one checked again; nothing was written",
+                    path.display()
+                ));
+            }
             let Some(fixed) = apply_edits(&current, edits.iter()) else {
                 continue;
             };
@@ -146,8 +156,12 @@ fn finish(
 }
 
 /// The fixes of one pass: in finding order, those `required` allows whose edits overlap no edit
-/// already kept (the same fix carried by several findings is kept once, for all of them).
+/// already kept (the same fix carried by several findings is kept once, for all of them). Kept
+/// edits sit in an ordered map per file, so each check costs a lookup, not a scan.
 fn choose(report: &Report, required: Applicability) -> Vec<&Fix> {
+    use crate::syntax::FileId;
+    let mut kept: std::collections::BTreeMap<(FileId, usize, usize), &Edit> = Default::default();
+    let mut seen: std::collections::HashSet<&Fix> = Default::default();
     let mut chosen: Vec<&Fix> = Vec::new();
     for d in &report.diagnostics {
         let Some(fix) = d.fix.as_ref().filter(|f| f.applies(required)) else {
@@ -156,13 +170,27 @@ fn choose(report: &Report, required: Applicability) -> Vec<&Fix> {
         if fix.edits().is_empty() {
             continue;
         }
-        if chosen.contains(&fix) {
+        if seen.contains(fix) {
             chosen.push(fix);
             continue;
         }
-        if chosen.iter().any(|c| c.conflicts_with(fix)) {
+        let conflicts = fix.edits().iter().any(|edit| {
+            let file = edit.span.file;
+            let (start, end) = (edit.span.start, edit.span.end);
+            // The kept edit starting last at or before this one, and those starting inside it.
+            kept.range((file, 0, 0)..=(file, start, usize::MAX))
+                .next_back()
+                .into_iter()
+                .chain(kept.range((file, start, 0)..=(file, end, usize::MAX)))
+                .any(|(_, other)| other.overlaps(edit))
+        });
+        if conflicts {
             continue;
         }
+        for edit in fix.edits() {
+            kept.insert((edit.span.file, edit.span.start, edit.span.end), edit);
+        }
+        seen.insert(fix);
         chosen.push(fix);
     }
     chosen
@@ -175,16 +203,21 @@ fn edits_by_file(
     chosen: &[&Fix],
 ) -> BTreeMap<PathBuf, (PathBuf, Vec<Edit>, usize)> {
     let mut files: BTreeMap<PathBuf, (PathBuf, Vec<Edit>, usize)> = BTreeMap::new();
-    let mut seen: Vec<&Fix> = Vec::new();
+    let mut seen: std::collections::HashSet<&Fix> = Default::default();
+    let mut canonical_of: std::collections::HashMap<crate::syntax::FileId, Option<PathBuf>> =
+        Default::default();
     for fix in chosen {
-        let first = !seen.contains(fix);
-        seen.push(fix);
+        let first = seen.insert(fix);
         let mut counted = false;
         for edit in fix.edits() {
             let Some(file) = report.sources.file(edit.span.file) else {
                 continue;
             };
-            let Ok(canonical) = file.path.canonicalize() else {
+            let Some(canonical) = canonical_of
+                .entry(edit.span.file)
+                .or_insert_with(|| file.path.canonicalize().ok())
+                .clone()
+            else {
                 continue;
             };
             let entry = files
@@ -229,6 +262,7 @@ pub fn unified_diff(changed: &[Changed]) -> String {
             &diff
                 .unified_diff()
                 .context_radius(3)
+                .missing_newline_hint(true)
                 .header(&format!("a/{shown}"), &format!("b/{shown}"))
                 .to_string(),
         );

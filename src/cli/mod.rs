@@ -43,7 +43,7 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// What the router will do: every group, alias, wildcard route and fallback, or how MODEL resolves.
     Explain(explain::ExplainArgs),
-    /// List every rule code with its severity and the real-tool behaviour it guards against.
+    /// List every rule code with its severity, its fixes (safe/unsafe) and the real-tool behaviour it guards against.
     Rules(rules::RulesArgs),
     /// Print the JSON Schema (draft-07) of a LiteLLM or OpenClaw config, or write both with --out-dir.
     #[command(

@@ -16,13 +16,15 @@ pub struct RulesArgs {
 
 /// The Markdown table of every rule, as the README carries it.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| Code | Name | Severity | Guards against |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| Code | Name | Severity | Fix | Guards against |\n|---|---|---|---|---|\n");
     for code in Code::ALL {
         out.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} |\n",
             code.as_str(),
             code.name(),
             code.default_severity().as_str(),
+            code.fix_availability().map_or("", |f| f.applicability),
             code.summary().replace('|', "\\|")
         ));
     }
@@ -35,10 +37,11 @@ pub fn run(args: RulesArgs) -> ExitCode {
     } else {
         for code in Code::ALL {
             output::stdout(&format!(
-                "{} {:<34} {:<8} {}\n",
+                "{} {:<34} {:<8} {:<14} {}\n",
                 code.as_str(),
                 code.name(),
                 code.default_severity().as_str(),
+                code.fix_availability().map_or("-", |f| f.applicability),
                 code.summary()
             ));
         }

@@ -119,6 +119,7 @@ fn drop_invalid_moves(
         env: env.presence(),
         require_env: false,
         for_proxy: false,
+        versions: crate::litellm_version::Versions::ALL,
     };
     let mut found = Vec::new();
     crate::litellm::rules::run_all(&ctx, &mut found);

@@ -88,7 +88,7 @@ codes! {
     ModelEntryInvalid = ("LL030", "model-entry-invalid", Error,
         "A `model_list` entry lacks `model_name`, `litellm_params` or `litellm_params.model` (reported at a misspelling of it when there is one), or has `model_info: null`: LiteLLM fails to start (KeyError, AttributeError).");
     UnknownProvider = ("LL031", "unknown-provider", Error,
-        "`litellm_params.model` has no provider LiteLLM knows: the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400.");
+        "`litellm_params.model` has no provider LiteLLM knows (an unknown prefix, or a bare id its `get_llm_provider` cannot place): the deployment is dropped (`LLM Provider NOT provided`) and requests for it get HTTP 400. A warning when only some targeted versions drop it (a bare id only 1.80's price table knows, a provider new in 1.109).");
     InconsistentGroupWeights = ("LL032", "inconsistent-group-weights", Warning,
         "`weight` or `order` is set on only some deployments of a model group: the others get no traffic (1.109) or the weights are ignored (1.80).");
     UnsupportedEnvironment = ("LL033", "unsupported-environment", Error,
@@ -117,7 +117,7 @@ codes! {
         "An API key or secret written into the file: it leaks with the file; use `os.environ/NAME`.");
     // ---- settings ------------------------------------------------------------------------------
     HealthCheckInRouterSettings = ("LL060", "health-check-in-router-settings", Error,
-        "`health_check_interval`/`health_check_concurrency` in `router_settings`: LiteLLM 1.109 raises ValueError at start-up (they belong in `general_settings`).");
+        "`health_check_interval`/`health_check_concurrency` in `router_settings`: LiteLLM 1.109 raises ValueError at start-up, 1.80 ignores them silently (a warning when only 1.80 is targeted); they belong in `general_settings`.");
     CredentialInvalid = ("LL061", "credential-invalid", Error,
         "A `credential_list` entry lacks `credential_name`, `credential_values` or `credential_info`: pydantic ValidationError at start-up.");
     CooldownZero = ("LL062", "cooldown-zero", Warning,
@@ -133,7 +133,7 @@ codes! {
     ProviderKeyUnset = ("LL067", "provider-key-unset", Warning,
         "A deployment of a hosted provider gives no `api_key` and none of the provider's key variables (e.g. `GROQ_API_KEY`) is set: LiteLLM starts, but every request to it fails (the provider answers 401, or the client refuses to send without a key).");
     JwtAuthUnknownField = ("LL068", "jwt-auth-unknown-field", Error,
-        "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`).");
+        "A key of `general_settings.litellm_jwtauth` that is not a field of LiteLLM's `LiteLLM_JWTAuth`: the proxy stops at start-up with `ValueError: Invalid arguments provided` (1.80 and 1.109 alike; LiteLLM's own Okta example does this with `issuer`), or one of the 17 fields new in 1.109 while 1.80 is targeted.");
     LegacyGuardrailShape = ("LL069", "legacy-guardrail-shape", Error,
         "An entry of `litellm_settings.guardrails` (the legacy list of `{name: {callbacks, default_on, ...}}`) whose guardrail is not a mapping, or an entry that is not a mapping: start-up fails with TypeError/AttributeError. The `guardrail_name` + `litellm_params` shape belongs in the top-level `guardrails:` list.");
     PromptInvalid = ("LL070", "prompt-invalid", Error,
@@ -208,6 +208,69 @@ codes! {
     // ---- the checker's own configuration -------------------------------------------------------
     UnusedSuppression = ("LC001", "unused-suppression", Warning,
         "A `litellm-check: ignore[...]` comment that suppresses nothing (the finding is gone or the code is wrong): it would hide a future finding on that line.");
+}
+
+/// The fixes a rule's findings may carry ([`super::Fix`]): for `rules`, the README's table and
+/// docs/rules.md. Findings get one only where the repair is certain in that case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixAvailability {
+    /// `safe`, `unsafe`, or `safe or unsafe` (depending on the case).
+    pub applicability: &'static str,
+    /// What the fix does.
+    pub what: &'static str,
+}
+
+impl Code {
+    /// The fixes this rule's findings may carry; `None` for a rule without fixes.
+    pub fn fix_availability(self) -> Option<FixAvailability> {
+        let (applicability, what) = match self {
+            Code::UnknownKey | Code::OcUnknownKey => (
+                "safe",
+                "renames the key to the one known key it misspells (one edit away, two for long keys; not when one name holds the other, as `agent`/`agents`)",
+            ),
+            Code::ModelEntryInvalid | Code::CredentialInvalid | Code::PromptInvalid => (
+                "safe",
+                "renames a misspelled required key (`litelm_params`) to the key that is missing",
+            ),
+            Code::MisplacedKey => (
+                "unsafe",
+                "moves the key, with its value and comments, to the end of its section (created when missing; a section left empty becomes `{}`)",
+            ),
+            Code::InvalidType => (
+                "safe",
+                "quotes a YAML 1.1 boolean, number or date (`no`, `1:30`, `2024-01-01`) where a string is typed, value or key",
+            ),
+            Code::InvalidValue => (
+                "safe",
+                "replaces a misspelled value by the one allowed value it near-misses",
+            ),
+            Code::UnknownProvider => (
+                "safe or unsafe",
+                "safe: corrects a provider prefix or `custom_llm_provider` one edit from a LiteLLM provider (`antropic/`); unsafe: prefixes a bare id with the one provider LiteLLM's price table lists it under",
+            ),
+            Code::HealthCheckInRouterSettings => (
+                "unsafe",
+                "moves the key to `general_settings`",
+            ),
+            Code::OcInvalidValue => (
+                "safe or unsafe",
+                "replaces a misspelled value by the one allowed value it near-misses, or an outdated `api` by its current name (safe: `openai-chat` to `openai-completions`; unsafe where the name could mean several, as `openai`)",
+            ),
+            Code::OcEnvFlatKey => (
+                "safe",
+                "wraps the flat string keys of `env` in `vars: { ... }` (when they are consecutive and `env` has no `vars` yet)",
+            ),
+            Code::OcBareModelRef => (
+                "safe or unsafe",
+                "safe: `openai/` for an id LiteLLM's price table lists under OpenAI (what OpenClaw does, written out); unsafe: `anthropic/` for an Anthropic id, `litellm/` for a model group the LiteLLM config serves",
+            ),
+            _ => return None,
+        };
+        Some(FixAvailability {
+            applicability,
+            what,
+        })
+    }
 }
 
 impl std::fmt::Display for Code {

@@ -63,15 +63,18 @@ impl Edit {
         Edit::replacement(span, String::new())
     }
 
-    /// Whether this edit and `other` touch the same bytes of the same file (two insertions at
-    /// one offset overlap: their order would be a guess).
+    /// Whether this edit and `other` touch the same bytes of the same file: ranges that share a
+    /// byte, an insertion inside a replaced range, or an insertion where a replacement starts.
+    /// Two insertions at one offset do not overlap: both are made, in the order given.
     pub fn overlaps(&self, other: &Edit) -> bool {
         let (a, b) = (self.span, other.span);
+        let a_inserts = a.start == a.end;
+        let b_inserts = b.start == b.end;
         a.file == b.file
             && (a.start < b.end && b.start < a.end
-                || a.start == b.start
-                || (a.start == a.end && b.start < a.start && a.start < b.end)
-                || (b.start == b.end && a.start < b.start && b.start < a.end))
+                || (a.start == b.start && !(a_inserts && b_inserts))
+                || (a_inserts && b.start < a.start && a.start < b.end)
+                || (b_inserts && a.start < b.start && b.start < a.end))
     }
 }
 
@@ -96,8 +99,9 @@ impl Fix {
         Fix::new(title, vec![edit], Applicability::Unsafe)
     }
 
-    /// A fix of several edits applied together. Edits are sorted by file and start; of edits
-    /// that overlap only the first is kept, so the fix can always be applied as a whole.
+    /// A fix of several edits applied together. Edits are sorted by file and start (insertions at
+    /// one offset keep their order); of edits that overlap only the first is kept, so the fix can
+    /// always be applied as a whole.
     pub fn new(
         title: impl Into<String>,
         mut edits: Vec<Edit>,
@@ -195,7 +199,8 @@ mod tests {
             Applicability::Unsafe,
         );
         assert_eq!(fix.edits().len(), 3);
-        assert!(Edit::insertion(FileId(0), 3, "a").overlaps(&Edit::insertion(FileId(0), 3, "b")));
+        assert!(!Edit::insertion(FileId(0), 3, "a").overlaps(&Edit::insertion(FileId(0), 3, "b")));
+        assert!(Edit::insertion(FileId(0), 2, "a").overlaps(&Edit::deletion(span(2, 5))));
         assert!(Edit::insertion(FileId(0), 3, "a").overlaps(&Edit::deletion(span(2, 5))));
         assert!(!Edit::insertion(FileId(0), 5, "a").overlaps(&Edit::deletion(span(2, 5))));
         assert!(!Edit::deletion(span(0, 2)).overlaps(&Edit::deletion(span(2, 5))));

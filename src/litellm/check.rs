@@ -20,6 +20,9 @@ pub struct CheckOptions {
     /// The LiteLLM config is for `litellm-proxy`: also report deployments it cannot route (LL066).
     /// OpenClaw checks ignore it.
     pub for_proxy: bool,
+    /// The LiteLLM versions the config is judged against (`--litellm-version`; default: every
+    /// supported one).
+    pub versions: crate::litellm_version::Versions,
     pub limits: Limits,
 }
 
@@ -30,6 +33,7 @@ impl CheckOptions {
             env: env.clone(),
             require_env,
             for_proxy: false,
+            versions: crate::litellm_version::Versions::ALL,
             limits: Limits::default(),
         }
     }
@@ -75,6 +79,7 @@ pub fn check_file(
             env: options.env.presence(),
             require_env: options.require_env,
             for_proxy: options.for_proxy,
+            versions: options.versions,
         };
         run_all(&ctx, &mut diagnostics);
     }

@@ -486,6 +486,28 @@ pub struct GeneralSettings {
     pub redact_user_api_key_info: Option<Env<bool>>,
 }
 
+/// The `LiteLLM_JWTAuth` fields new in 1.109 (those of [`JwtAuth`] marked "since 1.109"; 1.80.0's
+/// class has the other 28, and its constructor raises on these).
+pub const JWT_AUTH_SINCE_1_109: [&str; 17] = [
+    "team_alias_jwt_field",
+    "org_alias_jwt_field",
+    "agent_id_jwt_field",
+    "mcp_client_id_jwt_field",
+    "public_key_stale_ttl",
+    "oidc_userinfo_endpoint",
+    "oidc_userinfo_enabled",
+    "oidc_userinfo_cache_ttl",
+    "virtual_key_claim_field",
+    "virtual_key_mapping_cache_ttl",
+    "unregistered_jwt_client_behavior",
+    "auto_register_map_existing_key",
+    "routing_overrides",
+    "team_claim_fallback",
+    "fallback_to_db_teams",
+    "issuers",
+    "id_jag_requesting_apps",
+];
+
 /// `general_settings.litellm_jwtauth`: the fields of LiteLLM's `LiteLLM_JWTAuth`
 /// (litellm/proxy/_types.py, 1.109.3). Its constructor raises `ValueError: Invalid arguments
 /// provided` on any other key, so the proxy does not start (LL068); fields marked 1.109 are
@@ -585,4 +607,33 @@ pub struct JwtAuth {
     pub issuers: Option<Value>,
     /// Apps allowed to request ID-JAG tokens. (since 1.109)
     pub id_jag_requesting_apps: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The list of 1.109-only fields is the fields whose description says so.
+    #[test]
+    fn jwt_auth_fields_since_1_109_are_the_marked_ones() {
+        let schema = serde_json::to_value(schemars::schema_for!(JwtAuth)).unwrap();
+        let properties = schema["properties"]
+            .as_object()
+            .expect("JwtAuth properties");
+        let mut marked: Vec<&str> = properties
+            .iter()
+            .filter(|(_, p)| {
+                p["description"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("(since 1.109)"))
+            })
+            .map(|(k, _)| k.as_str())
+            .collect();
+        marked.sort_unstable();
+        let mut listed = JWT_AUTH_SINCE_1_109.to_vec();
+        listed.sort_unstable();
+        assert_eq!(marked, listed);
+        assert_eq!(properties.len() - listed.len(), 28, "1.80.0 has 28 fields");
+    }
 }

@@ -621,8 +621,11 @@ pub fn suggest_unless_substituted<T>(
 /// What to write instead of a bare ref; the lookups use the value, the text shows the ref as
 /// written.
 /// The provider prefix for a bare ref: `litellm/` when the LiteLLM config serves it (unsafe:
-/// it changes where requests go), else `openai/`, what OpenClaw reads it as (safe: the same
-/// behaviour, written out). Never for a ref written through `${VAR}`.
+/// it changes where requests go); else, for an id LiteLLM's price table lists under OpenAI,
+/// `openai/`, what OpenClaw reads it as (safe: the same behaviour, written out), and for one it
+/// lists under Anthropic `anthropic/` (unsafe: OpenClaw sent it to OpenAI). No fix for other ids
+/// (writing `openai/claude-...` would only make the mistake explicit), nor for a ref written
+/// through `${VAR}`.
 fn bare_fix(
     r: &ModelRef,
     sources: &crate::syntax::SourceMap,
@@ -635,7 +638,14 @@ fn bare_fix(
     let (provider, applicability) = if served_by_litellm(&r.text) {
         ("litellm", Applicability::Unsafe)
     } else {
-        ("openai", Applicability::Safe)
+        match crate::price_table::lookup(&r.text, None)?
+            .provider
+            .as_deref()?
+        {
+            "openai" => ("openai", Applicability::Safe),
+            "anthropic" => ("anthropic", Applicability::Unsafe),
+            _ => return None,
+        }
     };
     let fixed = format!("{provider}/{}", r.text);
     let node = crate::syntax::Node::new(crate::syntax::NodeKind::Str(r.text.clone()), r.span);

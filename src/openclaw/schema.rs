@@ -156,14 +156,20 @@ impl<'a> Validator<'a> {
         let Some(env) = root.get("env").and_then(Node::as_map) else {
             return;
         };
+        let reported: std::collections::HashSet<Span> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::OcEnvFlatKey)
+            .map(|d| d.primary.span)
+            .collect();
         let flat: Vec<&crate::syntax::Entry> = env
             .iter()
-            .filter(|e| {
-                self.diagnostics
-                    .iter()
-                    .any(|d| d.code == Code::OcEnvFlatKey && d.primary.span == e.key.span)
-            })
+            .filter(|e| reported.contains(&e.key.span))
             .collect();
+        // `env.vars` holds strings: a flat key holding anything else is not a variable.
+        if flat.iter().any(|e| e.value.as_str().is_none()) {
+            return;
+        }
         let (Some(first), Some(last)) = (flat.first(), flat.last()) else {
             return;
         };
@@ -185,7 +191,7 @@ impl<'a> Validator<'a> {
             crate::diagnostic::Applicability::Safe,
         );
         for d in &mut self.diagnostics {
-            if d.code == Code::OcEnvFlatKey && flat.iter().any(|e| e.key.span == d.primary.span) {
+            if d.code == Code::OcEnvFlatKey && reported.contains(&d.primary.span) {
                 d.fix = Some(fix.clone());
             }
         }
@@ -321,8 +327,13 @@ impl<'a> Validator<'a> {
             format!("Unrecognized key: \"{key}\""),
             help,
         );
-        let fix = crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
-            .filter(|_| !self.substituted.contains(key_node.span))
+        let near_miss = self
+            .diagnostics
+            .last()
+            .is_some_and(|d| d.help.is_some() && !self.substituted.contains(key_node.span));
+        let fix = near_miss
+            .then(|| crate::suggest::unique_near_miss(key, known.iter().map(String::as_str)))
+            .flatten()
             .and_then(|to| {
                 let edit = crate::fixes::replace_string(self.sources, key_node, key, to)?;
                 Some(crate::diagnostic::Fix::safe(

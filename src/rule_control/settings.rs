@@ -6,6 +6,7 @@
 //! strict = true                 # exit 1 on warnings too
 //! require-env = false           # unset variables are errors
 //! env-files = [".env.ci"]       # like --env-file, relative to this file
+//! litellm-version = "1.109"     # like --litellm-version: "1.80", "1.109" or a list (default both)
 //!
 //! [lint]
 //! select = ["ALL"]              # codes or prefixes (LL05, OC, XR) or ALL
@@ -22,6 +23,7 @@ use serde::Deserialize;
 
 use super::selection::{parse_list, RuleSelection, Selector};
 use crate::diagnostic::Code;
+use crate::litellm_version::Versions;
 
 /// A settings file that could not be used: a usage error naming the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub struct Settings {
     pub strict: bool,
     pub require_env: bool,
     pub env_files: Vec<PathBuf>,
+    /// `litellm-version`: the LiteLLM versions to judge against (`None`: not said).
+    pub versions: Option<Versions>,
     pub selection: RuleSelection,
     per_file_ignores: Vec<(globset::GlobMatcher, Vec<Selector>)>,
     /// The directory `per-file-ignores` globs are relative to.
@@ -56,8 +60,17 @@ struct File {
     require_env: bool,
     #[serde(default)]
     env_files: Vec<PathBuf>,
+    litellm_version: Option<OneOrMany>,
     #[serde(default)]
     lint: Lint,
+}
+
+/// `"1.109"` or `["1.80", "1.109"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +131,13 @@ impl Settings {
             extend_select: parse_list(&file.lint.extend_select).map_err(fail)?,
             ignore: parse_list(&file.lint.ignore).map_err(fail)?,
         };
+        let versions = match &file.litellm_version {
+            None => None,
+            Some(OneOrMany::One(v)) => Some(Versions::parse_list(std::slice::from_ref(v))),
+            Some(OneOrMany::Many(list)) => Some(Versions::parse_list(list)),
+        }
+        .transpose()
+        .map_err(|e| fail(format!("litellm-version: {e}")))?;
         let mut per_file_ignores = Vec::new();
         for (pattern, codes) in &file.lint.per_file_ignores {
             let glob = globset::GlobBuilder::new(pattern)
@@ -131,6 +151,7 @@ impl Settings {
             strict: file.strict,
             require_env: file.require_env,
             env_files: file.env_files.iter().map(|f| base.join(f)).collect(),
+            versions,
             selection,
             per_file_ignores,
             base,
@@ -237,6 +258,33 @@ mod tests {
         assert!(Settings::read(&bad_key).unwrap_err().0.contains("strcit"));
         let bad_code = write(&root, "b.toml", "[lint]\nignore = [\"LL999\"]\n");
         assert!(Settings::read(&bad_code).unwrap_err().0.contains("LL999"));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn the_litellm_version_to_target() {
+        let root = std::env::temp_dir().join(format!("lc-settings-ver-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let one = write(&root, "a.toml", "litellm-version = \"1.80\"\n");
+        assert_eq!(
+            Settings::read(&one).unwrap().unwrap().versions,
+            Some(Versions::only(
+                crate::litellm_version::LiteLlmVersion::V1_80
+            ))
+        );
+        let both = write(
+            &root,
+            "b.toml",
+            "litellm-version = [\"1.80\", \"1.109.3\"]\n",
+        );
+        assert_eq!(
+            Settings::read(&both).unwrap().unwrap().versions,
+            Some(Versions::ALL)
+        );
+        let none = write(&root, "c.toml", "strict = true\n");
+        assert_eq!(Settings::read(&none).unwrap().unwrap().versions, None);
+        let bad = write(&root, "d.toml", "litellm-version = \"1.81\"\n");
+        assert!(Settings::read(&bad).unwrap_err().0.contains("1.81"));
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -445,4 +445,13 @@ mod tests {
         // Fixes edit the text as read.
         assert_eq!(file.original_text(), "a: \"sécret\"\nb: 2\n");
     }
+
+    #[test]
+    fn redact_masks_text_copied_from_a_masked_value() {
+        let mut sources = SourceMap::new();
+        let id = sources.add(SourceFile::new("x", "key: sk-abcdef\nb: 1\n".to_string()));
+        sources.mask(crate::syntax::Span::new(id, 5, 14));
+        assert_eq!(sources.redact("  key: sk-abcdef\n"), "  key: *********\n");
+        assert_eq!(sources.redact("b: 1"), "b: 1");
+    }
 }

@@ -1,7 +1,7 @@
-//! Costs compared with values computed by hand from LiteLLM's price table, one model per provider
-//! family. The rates are copied from `data/model_prices_and_context_window.json` into this file
-//! (and checked against it, so a table update shows here first); the expected totals are worked
-//! out from them below, never by calling the proxy's own pricing.
+//! Costs compared with values computed by hand from LiteLLM's price tables, one model per provider
+//! family. The rates are copied from `data/litellm-price-tables.json` (the union of the 1.80 and
+//! 1.109 tables) into this file (and checked against it, so a table update shows here first);
+//! the expected totals are worked out from them below, never by calling the proxy's own pricing.
 //!
 //! OpenAI-compatible families go end to end (proxy, an upstream answering fixed usage, the cost
 //! header, the spend row); Anthropic, Gemini and Azure are priced from usage in the shape their
@@ -69,6 +69,21 @@ const RATES: &[(&str, &str, f64)] = &[
     ("azure/gpt-4o", "input_cost_per_token", 2.5e-06),
     ("azure/gpt-4o", "output_cost_per_token", 1e-05),
     ("azure/gpt-4o", "cache_read_input_token_cost", 1.25e-06),
+    // Only LiteLLM 1.80's table has these two (1.109 dropped them); the proxy prices them still.
+    ("claude-sonnet-4-20250514", "input_cost_per_token", 3e-06),
+    ("claude-sonnet-4-20250514", "output_cost_per_token", 1.5e-05),
+    (
+        "claude-sonnet-4-20250514",
+        "cache_read_input_token_cost",
+        3e-07,
+    ),
+    (
+        "claude-sonnet-4-20250514",
+        "cache_creation_input_token_cost",
+        3.75e-06,
+    ),
+    ("gemini/gemini-1.5-pro", "input_cost_per_token", 3.5e-06),
+    ("gemini/gemini-1.5-pro", "output_cost_per_token", 1.05e-05),
 ];
 
 /// Hand-computed totals (USD), each with its working.
@@ -103,15 +118,22 @@ fn close(actual: f64, expected: f64) -> bool {
 
 #[test]
 fn the_rates_used_here_are_the_price_tables() {
-    let table: Value = serde_json::from_str(include_str!(
-        "../../../data/model_prices_and_context_window.json"
-    ))
-    .unwrap_or_else(|e| panic!("price table: {e}"));
+    let tables: Value =
+        serde_json::from_str(include_str!("../../../data/litellm-price-tables.json"))
+            .unwrap_or_else(|e| panic!("price tables: {e}"));
+    let table = &tables["models"];
     for (key, field, value) in RATES {
         assert_eq!(
             table[key][field].as_f64(),
             Some(*value),
             "{key}.{field} changed in the price table: update this test's hand computations"
+        );
+    }
+    for key in ["claude-sonnet-4-20250514", "gemini/gemini-1.5-pro"] {
+        assert_eq!(
+            table[key]["in"],
+            json!(["1.80"]),
+            "{key}: only LiteLLM 1.80's table has it"
         );
     }
 }
@@ -449,5 +471,49 @@ general_settings: {master_key: sk-test-master-key}
             close(cost, expected),
             "{group}: {cost} != {expected}: {usage}"
         );
+    }
+}
+
+/// The seed's own models are priced by LiteLLM 1.80's table only (1.109's dropped them): the
+/// proxy prices every model either table prices, so they get a cost header and a spend row with
+/// their cost.
+#[tokio::test]
+async fn models_only_the_older_table_prices_are_priced() {
+    let config = "model_list:
+  - model_name: sonnet-4
+    litellm_params: {model: anthropic/claude-sonnet-4-20250514, api_base: API_BASE, api_key: sk-ant-test}
+  - model_name: gemini-pro
+    litellm_params: {model: gemini/gemini-1.5-pro, api_base: API_BASE, api_key: test-gemini-key}
+general_settings: {master_key: sk-test-master-key}
+";
+    let h = start("cost-older-table", config).await;
+    // (group, input, cache read, cache write, output) per token, from RATES (1.80's table;
+    // gemini-1.5-pro has no cache or reasoning rate, so those tokens cost the base rates).
+    for (group, input, read_rate, write_rate, output) in [
+        ("sonnet-4", 3e-06, 3e-07, 3.75e-06, 1.5e-05),
+        ("gemini-pro", 3.5e-06, 3.5e-06, 3.5e-06, 1.05e-05),
+    ] {
+        let reply = h.chat(group).await;
+        assert_eq!(reply.status, 200, "{group}: {}", reply.text);
+        let usage = &reply.json()["usage"];
+        let count = |v: &Value| v.as_u64().unwrap_or(0) as f64;
+        let prompt = count(&usage["prompt_tokens"]);
+        let completion = count(&usage["completion_tokens"]);
+        assert!(prompt > 0.0 && completion > 0.0, "{group}: {usage}");
+        let read = count(&usage["prompt_tokens_details"]["cached_tokens"]);
+        let written = count(&usage["cache_creation_input_tokens"]);
+        let expected = (prompt - read - written) * input
+            + read * read_rate
+            + written * write_rate
+            + completion * output;
+        let cost = cost_header(&reply);
+        assert!(
+            close(cost, expected),
+            "{group}: {cost} != {expected}: {usage}"
+        );
+        let id = reply.header("x-litellm-call-id").unwrap_or("").to_string();
+        let rows = h.spend_rows(&format!("?request_id={id}"), 1).await;
+        let spend = rows[0]["spend"].as_f64().unwrap_or(-1.0);
+        assert!(close(spend, expected), "{group} spend row: {spend}");
     }
 }

@@ -514,14 +514,23 @@ model_list:
   - model_name: g
     litellm_params: {model: openai/m, api_base: API_BASE}
   - model_name: slow
-    litellm_params: {model: openai/slow-delay-2500, api_base: API_BASE}
+    litellm_params: {model: openai/slow-delay-4000, api_base: API_BASE}
 general_settings: {master_key: sk-test-master-key}
 "#;
     let h = start_with_limits("hard-cap-busy", config, limits(30_000, 30_000, 4)).await;
     let busy: Vec<_> = (0..4)
         .map(|_| tokio::spawn(chat_on_new_connection(h.proxy.url(), "slow")))
         .collect();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Every slot is taken once the four calls are upstream (a fixed sleep was too short on a
+    // loaded machine: a busy connection not yet accepted let the next one in).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.mock.hits("slow-delay-4000") < 4 {
+        assert!(
+            Instant::now() < deadline,
+            "the four slow calls reach the mock"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let started = Instant::now();
     let reply = h.chat("g").await;
     let error = assert_openai_error(&reply, 503);

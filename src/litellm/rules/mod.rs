@@ -27,6 +27,8 @@ pub struct Context<'a> {
     pub require_env: bool,
     /// `--for litellm-proxy`: what only the reference proxy cannot do is reported too.
     pub for_proxy: bool,
+    /// The LiteLLM versions judged against: a finding that holds for only some says which.
+    pub versions: crate::litellm_version::Versions,
 }
 
 impl Context<'_> {

@@ -3,6 +3,7 @@
 use crate::diagnostic::{pointer, Applicability, Code, Diagnostic, Fix, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
 use crate::litellm::providers::{self, ProviderResolution};
+use crate::litellm_version::{LiteLlmVersion, Versions};
 use crate::suggest::Suggester;
 use crate::syntax::Node;
 
@@ -33,6 +34,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         check_provider(
             ctx.sources,
+            ctx.versions,
             deployment,
             &index,
             &custom_providers,
@@ -55,33 +57,18 @@ fn custom_providers(ctx: &Context) -> Vec<String> {
         .collect()
 }
 
-/// The provider `written` near-misses, when it is the only one that near ([`crate::suggest::unique_near_miss`]).
+/// The provider `written` misspells: the only one a single edit away (`antropic`). Two edits
+/// are no longer certain: `mistralai/` is OpenRouter's vendor name, not a typo of `mistral/`.
 fn near_miss_provider(known: &Suggester, written: &str) -> Option<&'static str> {
     known.closest(written)?;
-    crate::suggest::unique_near_miss(written, providers::providers().iter().copied())
-}
-
-/// The provider a bare id is listed under in LiteLLM's price table (`groq/llama3-70b-8192` for
-/// `llama3-70b-8192`), when exactly one provider lists it.
-fn only_provider_of(model: &str) -> Option<&'static str> {
-    let mut found: Option<&'static str> = None;
-    for key in crate::price_table::keys() {
-        let Some((provider, rest)) = key.split_once('/') else {
-            continue;
-        };
-        if rest != model || !providers::is_provider(provider) {
-            continue;
-        }
-        match found {
-            Some(other) if other != provider => return None,
-            _ => found = Some(provider),
-        }
-    }
-    found
+    crate::suggest::unique_near_miss(written, providers::providers().iter().copied()).filter(
+        |provider| strsim::damerau_levenshtein(&written.to_ascii_lowercase(), provider) <= 1,
+    )
 }
 
 fn check_provider(
     ctx_sources: &crate::syntax::SourceMap,
+    targets: Versions,
     deployment: &Node,
     index: &str,
     custom: &[String],
@@ -104,6 +91,9 @@ fn check_provider(
         return;
     }
     if let Some(strategy) = model.strip_prefix("auto_router/") {
+        // 1.109 (router_python_core.py) also builds complexity, adaptive and quality routers
+        // from their own configs; 1.80 (router.py `init_auto_router_deployment`) only knows the
+        // semantic router and its two settings.
         const CONFIGS: [&str; 5] = [
             "auto_router_config_path",
             "auto_router_config",
@@ -111,42 +101,77 @@ fn check_provider(
             "adaptive_router_config",
             "quality_router_config",
         ];
-        if !CONFIGS
-            .iter()
-            .any(|k| params.get(k).is_some_and(|v| !v.is_null()))
-        {
-            out.push(
-                Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has no router config: LiteLLM drops it (`auto_router_config_path or auto_router_config is required`)"))
-                    .with_help(format!("add one of {} to litellm_params", CONFIGS.join(", ")))
-                    .with_pointer(pointer(["model_list", index, "litellm_params"])),
-            );
+        let set = |keys: &[&str]| {
+            keys.iter()
+                .any(|k| params.get(k).is_some_and(|v| !v.is_null()))
+        };
+        let accepted = Versions::from_iter(targets.iter().filter(|v| match v {
+            LiteLlmVersion::V1_80 => set(&CONFIGS[..2]),
+            LiteLlmVersion::V1_109 => set(&CONFIGS),
+        }));
+        if accepted == targets {
+            return;
         }
+        let diagnostic = if accepted.is_empty() {
+            let (what, configs) = if targets == Versions::only(LiteLlmVersion::V1_80) {
+                ("LiteLLM 1.80", &CONFIGS[..2])
+            } else {
+                ("LiteLLM", &CONFIGS[..])
+            };
+            Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has no router config: {what} drops it (`auto_router_config_path or auto_router_config is required`)"))
+                .with_help(format!("add one of {} to litellm_params", configs.join(", ")))
+        } else {
+            let missing = targets.without(accepted);
+            Diagnostic::new(Code::ModelEntryInvalid, model_node.span, format!("auto-router deployment `{strategy}` has only a router config LiteLLM {} reads: {} drops it (`auto_router_config_path or auto_router_config is required`)", accepted.describe(), missing.describe()))
+                .with_severity(Severity::Warning)
+                .with_help("where 1.80 runs, give it `auto_router_config_path` or `auto_router_config` (1.80 has only the semantic auto-router)")
+        };
+        out.push(diagnostic.with_pointer(pointer(["model_list", index, "litellm_params"])));
         return;
     }
     let custom_provider = params.get("custom_llm_provider").and_then(Node::as_str);
     if let Some(provider) = custom_provider {
-        if !providers::is_provider(provider) && !custom.iter().any(|c| c == provider) {
-            let node = params.get("custom_llm_provider").unwrap_or(model_node);
+        if custom.iter().any(|c| c == provider) {
+            return;
+        }
+        let knows = providers::provider_versions(provider, targets);
+        if knows == targets {
+            return;
+        }
+        let node = params.get("custom_llm_provider").unwrap_or(model_node);
+        let ptr = pointer(["model_list", index, "litellm_params", "custom_llm_provider"]);
+        let diagnostic = if knows.is_empty() {
             let help = known_providers.did_you_mean(provider)
                 .unwrap_or_else(|| "use a provider from LiteLLM's list (see README) or register it in `litellm_settings.custom_provider_map`".into());
             let fix = near_miss_provider(known_providers, provider).and_then(|to| {
                 let edit = crate::fixes::replace_string(ctx_sources, node, provider, to)?;
                 Some(Fix::safe(format!("Replace `{provider}` with `{to}`"), edit))
             });
-            out.push(
-                Diagnostic::new(Code::UnknownProvider, node.span, format!("unknown provider `{provider}`: LiteLLM drops this deployment (`Unsupported provider`)"))
-                    .with_help(help)
-                    .with_pointer(pointer(["model_list", index, "litellm_params", "custom_llm_provider"]))
-                    .with_fix_opt(fix),
-            );
-        }
+            Diagnostic::new(Code::UnknownProvider, node.span, format!("unknown provider `{provider}`{}: LiteLLM drops this deployment (`Unsupported provider`)", only_other_versions(provider, targets)))
+                .with_help(help)
+                .with_fix_opt(fix)
+        } else {
+            let missing = targets.without(knows);
+            Diagnostic::new(Code::UnknownProvider, node.span, format!("provider `{provider}` is new in LiteLLM {}: {} drops this deployment (`Unsupported provider`)", knows.describe(), missing.describe()))
+                .with_severity(Severity::Warning)
+                .with_help(format!("run LiteLLM {} or later, or say that is what you deploy: `--litellm-version {}`", knows.describe(), knows.describe()))
+        };
+        out.push(diagnostic.with_pointer(ptr));
         return;
     }
     let api_base = params.get("api_base").and_then(Node::as_str);
+    let resolved = providers::resolved_versions(model, None, api_base, custom, targets);
+    if resolved == targets {
+        return;
+    }
+    let missing = targets.without(resolved);
     let ptr = || pointer(["model_list", index, "litellm_params", "model"]);
-    match providers::resolve(model, None, api_base, custom) {
-        ProviderResolution::Known => {}
-        ProviderResolution::UnknownPrefix(prefix) => {
+    let Some(failing) = missing.iter().next() else {
+        return;
+    };
+    let diagnostic = match providers::resolve_in(model, None, api_base, custom, failing) {
+        ProviderResolution::Known => return,
+        ProviderResolution::UnknownPrefix(prefix) if resolved.is_empty() => {
             let help = match known_providers.closest(&prefix) {
                 Some(s) => format!("did you mean `{s}/`?"),
                 None => "prefix the model with a LiteLLM provider (`openai/`, `anthropic/`, `ollama/`, ...) or set `custom_llm_provider`".into(),
@@ -156,34 +181,91 @@ fn check_provider(
                 let edit = crate::fixes::replace_string(ctx_sources, model_node, model, &fixed)?;
                 Some(Fix::safe(format!("Replace `{prefix}/` with `{to}/`"), edit))
             });
-            out.push(
-                Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is not a LiteLLM provider: the deployment is dropped and requests for it get HTTP 400"))
-                    .with_label("unknown provider prefix")
-                    .with_help(help)
-                    .with_pointer(ptr())
-                    .with_fix_opt(fix),
-            );
+            Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is not a LiteLLM provider{}: the deployment is dropped and requests for it get HTTP 400", only_other_versions(&prefix, targets)))
+                .with_label("unknown provider prefix")
+                .with_help(help)
+                .with_fix_opt(fix)
+        }
+        ProviderResolution::UnknownPrefix(prefix) => {
+            Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{prefix}/` is a provider of LiteLLM {} only: {} drops this deployment (`LLM Provider NOT provided`)", resolved.describe(), missing.describe()))
+                .with_severity(Severity::Warning)
+                .with_label(format!("unknown to LiteLLM {}", missing.describe()))
+                .with_help(format!("run LiteLLM {} or later, or say that is what you deploy: `--litellm-version {}`", resolved.describe(), resolved.describe()))
         }
         ProviderResolution::UnknownBareModel => {
-            let fix = only_provider_of(model).and_then(|provider| {
+            let fix = providers::prefix_for_bare_id(model).and_then(|provider| {
                 let fixed = format!("{provider}/{model}");
                 let edit = crate::fixes::replace_string(ctx_sources, model_node, model, &fixed)?;
                 Some(Fix::new(
-                    format!(
-                        "Write `{fixed}` (the only provider LiteLLM's price table lists it under)"
-                    ),
+                    format!("Write `{fixed}`, which every LiteLLM version routes"),
                     vec![edit],
                     Applicability::Unsafe,
                 ))
             });
-            out.push(
-                Diagnostic::new(Code::UnknownProvider, model_node.span, format!("`{model}` has no provider prefix and is not in LiteLLM's price table: the deployment is dropped (`LLM Provider NOT provided`)"))
-                    .with_label("provider cannot be inferred")
-                    .with_help(format!("write it as `<provider>/{model}` (e.g. `openai/{model}`, `ollama/{model}`), or set `custom_llm_provider`"))
-                    .with_pointer(ptr())
-                    .with_fix_opt(fix),
-            );
+            bare_model_finding(model, model_node, targets, resolved).with_fix_opt(fix)
         }
+    };
+    out.push(diagnostic.with_pointer(ptr()));
+}
+
+/// LL031 for an id without a provider prefix that some targeted version cannot resolve: an
+/// error when none can, a warning naming the versions that drop it when some can. The fix is
+/// the prefix that works in every version (the provider a version resolves it to, else its
+/// family's), never a guess such as `openai/` for a Claude id.
+fn bare_model_finding(
+    model: &str,
+    node: &Node,
+    targets: Versions,
+    resolved: Versions,
+) -> Diagnostic {
+    let missing = targets.without(resolved);
+    let prefix = providers::prefix_for_bare_id(model);
+    let help = match prefix {
+        Some(p) => format!("write `{p}/{model}`, which every LiteLLM version routes"),
+        None => format!("write it as `<provider>/{model}` with the provider that serves it (`ollama/` for Ollama, `openai/` with an `api_base` for an OpenAI-compatible server, ...), or set `custom_llm_provider`"),
+    };
+    if resolved.is_empty() {
+        let known_elsewhere = Versions::ALL.without(targets);
+        let elsewhere = Versions::from_iter(
+            known_elsewhere
+                .iter()
+                .filter(|v| crate::price_table::bare_provider(model, *v).is_some()),
+        );
+        let note = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(" (LiteLLM {} knows it)", elsewhere.describe())
+        };
+        let tables = if targets.iter().count() > 1 {
+            "any of their price tables"
+        } else {
+            "its price table"
+        };
+        return Diagnostic::new(Code::UnknownProvider, node.span, format!("`{model}` has no provider prefix and LiteLLM {} cannot infer one from {tables}{note}: the deployment is dropped (`LLM Provider NOT provided`)", targets.describe()))
+            .with_label("provider cannot be inferred")
+            .with_help(help);
+    }
+    let inferred = resolved
+        .iter()
+        .find_map(|v| crate::price_table::bare_provider(model, v))
+        .unwrap_or("a provider");
+    Diagnostic::new(Code::UnknownProvider, node.span, format!("`{model}` has no provider prefix: LiteLLM {} infers `{inferred}` for it, but {} cannot and drops the deployment (`LLM Provider NOT provided`)", resolved.describe(), missing.describe()))
+        .with_severity(Severity::Warning)
+        .with_label(format!("unknown to LiteLLM {}", missing.describe()))
+        .with_help(help)
+}
+
+/// ` (LiteLLM 1.109 knows it)` when a version outside the targeted ones knows the provider.
+fn only_other_versions(provider: &str, targets: Versions) -> String {
+    let elsewhere = providers::provider_versions(provider, Versions::ALL.without(targets));
+    if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " in LiteLLM {} (only {} knows it)",
+            targets.describe(),
+            elsewhere.describe()
+        )
     }
 }
 

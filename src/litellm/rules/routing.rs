@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
 use crate::litellm::env_value::ENV_PREFIX;
-use crate::litellm::providers::{self, ProviderResolution};
+use crate::litellm::providers;
 use crate::provider_routes::{self, Route, Wire};
 use crate::syntax::Node;
 
@@ -34,7 +34,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let handlers: Vec<String> = custom_handlers(ctx).map(str::to_string).collect();
         let api_base = params.get("api_base").and_then(Node::as_str);
         // A provider LiteLLM cannot resolve is LL031's finding, not a routing one.
-        if providers::resolve(model, custom, api_base, &handlers) != ProviderResolution::Known
+        if providers::resolved_versions(model, custom, api_base, &handlers, ctx.versions).is_empty()
             || !(providers::is_provider(provider) || handlers.iter().any(|h| h == provider))
         {
             continue;

@@ -61,14 +61,20 @@ fn misspelled_required(ctx: &Context, typo: &Violation, missing: &Violation) -> 
         .with_label(format!("misspelled `{key}`"))
         .with_help(format!("rename `{written}` to `{key}`"))
         .with_pointer(pointer(typo.pointer()))
-        .with_fix_opt(rename_key(ctx, entry, key)),
+        .with_fix_opt(rename_key(ctx, entry, key, typo.pointer())),
     )
 }
 
-/// The fix renaming a misspelled key to `to`, unless `to` is already a key of the same mapping.
-fn rename_key(ctx: &Context, entry: &crate::syntax::Entry, to: &str) -> Option<Fix> {
+/// The fix renaming a misspelled key (at `path`, the key last) to `to`, unless `to` is already
+/// a key of the same mapping.
+fn rename_key(
+    ctx: &Context,
+    entry: &crate::syntax::Entry,
+    to: &str,
+    path: &[String],
+) -> Option<Fix> {
     let written = entry.key.as_str()?;
-    let parent = parent_map(ctx.root, entry)?;
+    let parent = node_at(ctx.root, path.split_last()?.1)?;
     if parent.get(to).is_some() {
         return None;
     }
@@ -76,26 +82,16 @@ fn rename_key(ctx: &Context, entry: &crate::syntax::Entry, to: &str) -> Option<F
     Some(Fix::safe(format!("Rename `{written}` to `{to}`"), edit))
 }
 
-/// The mapping holding `entry` (found by the key's span: entries keep their spans when includes
-/// are merged).
-fn parent_map<'a>(root: &'a Node, entry: &crate::syntax::Entry) -> Option<&'a Node> {
-    fn walk(node: &Node, key: crate::syntax::Span) -> Option<&Node> {
-        if node.span.file == key.file && (key.start < node.span.start || key.start > node.span.end)
-        {
-            return None;
-        }
-        match &node.kind {
-            crate::syntax::NodeKind::Map(entries) => {
-                if entries.iter().any(|e| e.key.span == key) {
-                    return Some(node);
-                }
-                entries.iter().find_map(|e| walk(&e.value, key))
-            }
-            crate::syntax::NodeKind::Seq(items) => items.iter().find_map(|i| walk(i, key)),
-            _ => None,
-        }
+/// The node a schema path names (keys, and indexes of sequences).
+fn node_at<'a>(root: &'a Node, path: &[String]) -> Option<&'a Node> {
+    let mut node = root;
+    for segment in path {
+        node = match &node.kind {
+            crate::syntax::NodeKind::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => node.get(segment)?,
+        };
     }
-    walk(root, entry.key.span)
+    Some(node)
 }
 
 /// The rule and the consequence of a required key missing at `path`.
@@ -188,7 +184,7 @@ fn diagnose(ctx: &Context, walker: &SchemaWalker, violation: &Violation) -> Opti
                     .with_pointer(ptr)
                     .with_fix_opt(
                         crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
-                            .and_then(|to| rename_key(ctx, entry, to)),
+                            .and_then(|to| rename_key(ctx, entry, to, path)),
                     ),
                 );
             }
@@ -208,6 +204,7 @@ fn diagnose(ctx: &Context, walker: &SchemaWalker, violation: &Violation) -> Opti
                     .with_fix_opt(move_key(ctx, &parent, entry, to)),
                 );
             }
+            let near_miss = suggestion.is_some();
             let help = suggestion.unwrap_or_else(|| format!("known keys: {}", abbreviate(known)));
             Diagnostic::new(
                 Code::UnknownKey,
@@ -218,8 +215,12 @@ fn diagnose(ctx: &Context, walker: &SchemaWalker, violation: &Violation) -> Opti
             .with_help(help)
             .with_pointer(ptr)
             .with_fix_opt(
-                crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
-                    .and_then(|to| rename_key(ctx, entry, to)),
+                near_miss
+                    .then(|| {
+                        crate::suggest::unique_near_miss(key, known.iter().map(String::as_str))
+                    })
+                    .flatten()
+                    .and_then(|to| rename_key(ctx, entry, to, path)),
             )
         }
         Violation::NonStringKey { entry, .. } => {

@@ -1,6 +1,13 @@
-//! Settings LiteLLM accepts but that do not do what they say, and the 1.109 start-up checks.
+//! Settings LiteLLM accepts but that do not do what they say, and the start-up checks that
+//! differ between versions: health-check settings in `router_settings` (1.109's `load_config`
+//! raises ValueError, 1.80's passes only `Router.__init__` arguments on and drops the rest
+//! silently; proxy/proxy_server.py), the master-key boot check (1.109's
+//! proxy/auth/master_key_boot_check.py; 1.80 has none and serves without auth), and the
+//! `LiteLLM_JWTAuth` fields 1.109 added (1.80's constructor raises on them; proxy/_types.py).
 
-use crate::diagnostic::{pointer, Code, Diagnostic};
+use crate::diagnostic::{pointer, Code, Diagnostic, Severity};
+use crate::litellm::model_settings::JWT_AUTH_SINCE_1_109;
+use crate::litellm_version::LiteLlmVersion;
 use crate::syntax::{Entry, Node, NodeKind, Span};
 
 use super::Context;
@@ -12,6 +19,45 @@ pub fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     master_key(ctx, out);
     legacy_guardrails(ctx, out);
     jwt_auth_pairs(ctx, out);
+    jwt_auth_new_fields(ctx, out);
+}
+
+/// LL068 for the `LiteLLM_JWTAuth` fields 1.109 added, when 1.80 is targeted: 1.80's
+/// constructor raises `ValueError: Invalid arguments provided` on them.
+fn jwt_auth_new_fields(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    if !ctx.versions.contains(LiteLlmVersion::V1_80) {
+        return;
+    }
+    let Some(fields) = ctx
+        .section("general_settings")
+        .and_then(|g| g.get("litellm_jwtauth"))
+        .and_then(Node::as_map)
+    else {
+        return;
+    };
+    for entry in fields {
+        let Some(key) = entry.key.as_str() else {
+            continue;
+        };
+        if !JWT_AUTH_SINCE_1_109.contains(&key) {
+            continue;
+        }
+        let accepted = if ctx.versions.contains(LiteLlmVersion::V1_109) {
+            "; 1.109 accepts it"
+        } else {
+            ""
+        };
+        out.push(
+            Diagnostic::new(
+                Code::JwtAuthUnknownField,
+                entry.key.span,
+                format!("`{key}` is a `litellm_jwtauth` field only since LiteLLM 1.109: 1.80 stops at start-up (ValueError: Invalid arguments provided){accepted}"),
+            )
+            .with_label("not a LiteLLM_JWTAuth field in 1.80")
+            .with_help("remove it where 1.80 runs, or say you deploy 1.109: `--litellm-version 1.109`")
+            .with_pointer(pointer(["general_settings", "litellm_jwtauth", key])),
+        );
+    }
 }
 
 /// The pairs `LiteLLM_JWTAuth.__init__` checks (1.80 and 1.109), raising ValueError.
@@ -138,23 +184,36 @@ fn health_checks_in_router(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if key == "health_check_interval" || key == "health_check_concurrency" {
-            out.push(
+            let diagnostic = if ctx.versions.contains(LiteLlmVersion::V1_109) {
+                let also = if ctx.versions.contains(LiteLlmVersion::V1_80) {
+                    "; 1.80 ignores it silently"
+                } else {
+                    ""
+                };
                 Diagnostic::new(
                     Code::HealthCheckInRouterSettings,
                     entry.key.span,
-                    format!(
-                        "`{key}` in `router_settings` stops LiteLLM 1.109 at start-up (ValueError)"
-                    ),
+                    format!("`{key}` in `router_settings` stops LiteLLM 1.109 at start-up (ValueError){also}"),
                 )
-                .with_label("belongs in general_settings")
-                .with_help(format!("move `{key}` under `general_settings`"))
-                .with_pointer(pointer(["router_settings", key]))
-                .with_fix_opt(super::schema::move_key(
-                    ctx,
-                    "/router_settings",
-                    entry,
-                    "general_settings",
-                )),
+            } else {
+                Diagnostic::new(
+                    Code::HealthCheckInRouterSettings,
+                    entry.key.span,
+                    format!("`{key}` in `router_settings` is ignored silently by LiteLLM 1.80: the health-check setting has no effect"),
+                )
+                .with_severity(Severity::Warning)
+            };
+            out.push(
+                diagnostic
+                    .with_label("belongs in general_settings")
+                    .with_help(format!("move `{key}` under `general_settings`"))
+                    .with_pointer(pointer(["router_settings", key]))
+                    .with_fix_opt(super::schema::move_key(
+                        ctx,
+                        "/router_settings",
+                        entry,
+                        "general_settings",
+                    )),
             );
         }
     }
@@ -224,8 +283,16 @@ fn master_key(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 _ => false,
             };
             if weak {
+                let message = match (
+                    ctx.versions.contains(LiteLlmVersion::V1_109),
+                    ctx.versions.contains(LiteLlmVersion::V1_80),
+                ) {
+                    (true, true) => "the master key is empty or the public demo value `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError), and 1.80 starts with it, open to anyone",
+                    (true, false) => "the master key is empty or the public demo value `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError)",
+                    _ => "the master key is empty or the public demo value `sk-1234`: LiteLLM 1.80 has no boot check and starts with it, open to anyone",
+                };
                 out.push(
-                    Diagnostic::new(Code::MasterKeyUnsafe, entry.value.span, "the master key is empty or the public demo value `sk-1234`: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError)")
+                    Diagnostic::new(Code::MasterKeyUnsafe, entry.value.span, message)
                         .with_help("use a long random key from the environment: `master_key: os.environ/LITELLM_MASTER_KEY`")
                         .with_pointer("/general_settings/master_key"),
                 );
@@ -239,8 +306,16 @@ fn master_key(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 || first_key_span(ctx.root),
                 |g| key_span(ctx.root, "general_settings").unwrap_or(g.span),
             );
+            let message = match (
+                ctx.versions.contains(LiteLlmVersion::V1_109),
+                ctx.versions.contains(LiteLlmVersion::V1_80),
+            ) {
+                (true, true) => "no master key: LiteLLM 1.109 refuses to start, and 1.80 serves everyone without auth",
+                (true, false) => "no master key: LiteLLM 1.109 refuses to start (UnsafeMasterKeyError)",
+                _ => "no master key: LiteLLM 1.80 starts and serves everyone without auth",
+            };
             out.push(
-                Diagnostic::new(Code::MasterKeyUnsafe, span, "no master key: LiteLLM 1.109 refuses to start, and 1.80 serves everyone without auth")
+                Diagnostic::new(Code::MasterKeyUnsafe, span, message)
                     .with_help("add `general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}`, or set LITELLM_MASTER_KEY where the proxy runs; if the proxy gets it from there, give it to this check too (in CI: export it, or pass --env-file)")
                     .with_pointer("/general_settings"),
             );

@@ -11,7 +11,7 @@ from sdk_support import check, client, done, mock_behaviour
 
 messages = [{"role": "user", "content": "Say hello"}]
 
-# groq/openai/gpt-oss-120b: input 1.5e-07, output 6e-07 per token (model_prices_and_context_window.json).
+# groq/openai/gpt-oss-120b: input 1.5e-07, output 6e-07 per token (data/litellm-price-tables.json).
 raw = client.chat.completions.with_raw_response.create(model="groq", messages=messages)
 completion = raw.parse()
 usage = completion.usage

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Regenerates `data/litellm-price-tables.json` and `data/litellm-providers-1.80.txt` from the
+LiteLLM versions litellm-check supports (1.80 and 1.109), each installed in its own venv:
+
+    python3 -m venv ~/.peers/litellm-1.80-venv  && ~/.peers/litellm-1.80-venv/bin/pip install litellm==1.80.0
+    python3 -m venv ~/.peers/litellm-1.109-venv && ~/.peers/litellm-1.109-venv/bin/pip install litellm==1.109.1
+    python3 scripts/price_tables.py ~/.peers/litellm-1.80-venv ~/.peers/litellm-1.109-venv
+
+The output is the union of the two wheels' `litellm/model_prices_and_context_window_backup.json`
+(MIT), kept to what the project reads:
+
+- `versions`: the short name of each supported version and the release its data comes from.
+- `routing_rules`: the routing rules of a version's `fallback_generalizations` (1.109: a bare
+  id matching the pattern, case-insensitively with `re.search`, gets that provider when no list
+  knows it; `litellm_core_utils/fallback_generalizations.py`).
+- `models`: every id of either table with `in` (the versions whose table has it), `bare` (for
+  each version whose `get_llm_provider` resolves the id written without a prefix, the provider
+  it resolves to: asked of the real function in that version's venv, since it consults only
+  some of the per-provider lists the table fills) and the fields of the newest table's entry
+  that litellm-check and litellm-proxy read.
+
+`data/litellm-providers-1.80.txt` is 1.80's `litellm.provider_list` (1.109's, with its JSON
+providers, is `data/litellm-providers.txt`; the script checks that it is still what 1.109 says).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+VERSIONS = (("1.80", 0), ("1.109", 1))
+FIELDS = (
+    "litellm_provider",
+    "mode",
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+    "output_cost_per_reasoning_token",
+    "max_input_tokens",
+    "max_output_tokens",
+    "supports_vision",
+    "supports_reasoning",
+)
+
+# Run inside a version's venv: its table, its provider list and what get_llm_provider says.
+PROBE = r"""
+import io, json, os, sys, contextlib
+os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+import importlib.metadata, importlib.resources
+import litellm
+litellm.suppress_debug_info = True
+ids = json.load(sys.stdin)
+table = json.loads(importlib.resources.files("litellm").joinpath("model_prices_and_context_window_backup.json").read_text())
+resolved = {}
+for model in ids:
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            resolved[model] = litellm.get_llm_provider(model=model)[1]
+    except Exception:
+        resolved[model] = None
+providers = {str(getattr(p, "value", p)) for p in litellm.provider_list}
+try:
+    from litellm.llms.openai_like.json_loader import JSONProviderRegistry
+    JSONProviderRegistry.load()
+    providers |= set(JSONProviderRegistry._providers)
+except Exception:
+    pass
+json.dump({"release": importlib.metadata.version("litellm"), "table": table,
+           "resolved": resolved, "providers": sorted(providers)}, sys.stdout)
+"""
+
+
+def probe(venv, ids):
+    python = os.path.join(os.path.expanduser(venv), "bin", "python")
+    done = subprocess.run(
+        [python, "-c", PROBE], input=json.dumps(ids), capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def table_of(venv):
+    return probe(venv, [])["table"]
+
+
+def main():
+    venvs = sys.argv[1:3]
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    tables = [table_of(v) for v in venvs]
+    ids = sorted({k for t in tables for k in t if k not in ("sample_spec", "fallback_generalizations")})
+    probes = [probe(v, ids) for v in venvs]
+    models = {}
+    for model in ids:
+        known = [name for name, i in VERSIONS if model in tables[i]]
+        newest = next(tables[i][model] for _, i in reversed(VERSIONS) if model in tables[i])
+        entry = {"in": known}
+        bare = {name: probes[i]["resolved"][model] for name, i in VERSIONS if probes[i]["resolved"][model]}
+        if bare:
+            entry["bare"] = bare
+        for field in FIELDS:
+            value = newest.get(field)
+            if value is not None and value is not False:
+                entry[field] = value
+        models[model] = entry
+    rules = {}
+    for name, i in VERSIONS:
+        block = tables[i].get("fallback_generalizations") or {}
+        routing = [
+            {"name": r.get("name"), "pattern": r["pattern"], "provider": r["model_info"]["litellm_provider"]}
+            for r in block.get("rules", [])
+            if isinstance(r.get("model_info"), dict) and list(r["model_info"]) == ["litellm_provider"]
+        ]
+        if routing:
+            rules[name] = routing
+    document = {
+        "about": "Union of LiteLLM's model_prices_and_context_window_backup.json (MIT) of the supported "
+        "versions, generated by scripts/price_tables.py; see that script for the fields.",
+        "versions": {name: probes[i]["release"] for name, i in VERSIONS},
+        "routing_rules": rules,
+        "models": models,
+    }
+    with open(os.path.join(root, "data", "litellm-price-tables.json"), "w", encoding="utf-8") as out:
+        json.dump(document, out, separators=(",", ":"), sort_keys=False)
+        out.write("\n")
+    with open(os.path.join(root, "data", "litellm-providers-1.80.txt"), "w", encoding="utf-8") as out:
+        out.write("\n".join(probes[0]["providers"]) + "\n")
+    with open(os.path.join(root, "data", "litellm-providers.txt"), encoding="utf-8") as current:
+        shipped = {line.strip() for line in current if line.strip()}
+    if shipped != set(probes[1]["providers"]):
+        print(
+            "data/litellm-providers.txt differs from 1.109's provider list: "
+            f"missing {sorted(set(probes[1]['providers']) - shipped)}, extra {sorted(shipped - set(probes[1]['providers']))}",
+            file=sys.stderr,
+        )
+    print(f"{len(models)} ids; " + ", ".join(f"{n}: {sum(1 for m in models.values() if n in m['in'])} in the table, "
+                                             f"{sum(1 for m in models.values() if n in m.get('bare', {}))} bare ids resolve"
+                                             for n, _ in VERSIONS))
+
+
+if __name__ == "__main__":
+    main()
