@@ -1,7 +1,7 @@
 //! Agreement with the real thing: for every OpenClaw config of the shared corpus, our valid /
-//! invalid verdict on the parts we model must match `openclaw config validate` (2026.9.6).
-//! An issue OpenClaw reports is "in a part we model" when its path leads to a schema node of
-//! ours that is not opaque; disagreements must be listed, with a reason, in
+//! invalid verdict must match `openclaw config validate` (2026.9.6) on the whole file, every
+//! section included (the sections the model leaves open are checked against OpenClaw's own
+//! schema, `data/openclaw-config.schema.json`). Disagreements must be listed, with a reason, in
 //! `tests/openclaw_corpus_allow.txt`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test aborts on what it did not expect
 
@@ -13,7 +13,7 @@ use std::path::Path;
 
 use litellm_check::diagnostic::{Code, Diagnostic, Severity};
 use litellm_check::env::Environment;
-use litellm_check::openclaw::{self, schema};
+use litellm_check::openclaw::{self, schema, upstream};
 use litellm_check::syntax::SourceMap;
 use serde_json::Value;
 
@@ -35,39 +35,6 @@ fn validate_level(d: &Diagnostic) -> bool {
         }
         _ => true,
     }
-}
-
-/// Whether an issue path (dotted, `<root>` for file-level) falls in a part we model.
-fn modeled(root: &Value, path: &str) -> bool {
-    if path == "<root>" || path.is_empty() {
-        return true;
-    }
-    let segments: Vec<&str> = path.split('.').collect();
-    walk(root, root, &segments)
-}
-
-fn walk(root: &Value, schema_node: &Value, segments: &[&str]) -> bool {
-    let current = schema::resolve(root, schema_node);
-    if schema::is_opaque(root, current) {
-        return false;
-    }
-    let Some((first, rest)) = segments.split_first() else {
-        return true;
-    };
-    if let Some(Value::Array(branches)) = current.get("anyOf").or_else(|| current.get("oneOf")) {
-        return branches.iter().any(|b| walk(root, b, segments));
-    }
-    if let Some(next) = current.get("properties").and_then(|p| p.get(*first)) {
-        return walk(root, next, rest);
-    }
-    if let Some(next @ Value::Object(_)) = current.get("additionalProperties") {
-        return walk(root, next, rest);
-    }
-    if let (Some(items), true) = (current.get("items"), first.parse::<usize>().is_ok()) {
-        return walk(root, items, rest);
-    }
-    // A key our strict object does not know: still ours.
-    true
 }
 
 /// Where OpenClaw would report one of our diagnostics: the dotted path, the parent for an
@@ -113,7 +80,6 @@ fn verdicts_agree_with_openclaw_config_validate() {
             .unwrap_or_else(|e| panic!("{}: {e}", results_path.display())),
     )
     .unwrap_or_else(|e| panic!("bad results file: {e}"));
-    let schema_root = schema::generate();
     let allowed = allow_list();
     let mut agree = 0;
     let mut same_paths = 0;
@@ -121,29 +87,22 @@ fn verdicts_agree_with_openclaw_config_validate() {
     let mut allowed_used = Vec::new();
     for (file, result) in &results {
         let path = dir.join("openclaw").join(file);
-        let expected_issues: Vec<String> = result
+        let issues: Vec<&Value> = result
             .get("issues")
             .and_then(Value::as_array)
-            .map(|issues| {
-                issues
-                    .iter()
-                    .filter(|i| {
-                        modeled(
-                            &schema_root,
-                            i.get("path").and_then(Value::as_str).unwrap_or("<root>"),
-                        )
-                    })
-                    .map(|i| {
-                        format!(
-                            "{}: {}",
-                            i["path"].as_str().unwrap_or(""),
-                            i["message"].as_str().unwrap_or("")
-                        )
-                    })
-                    .collect()
-            })
+            .map(|issues| issues.iter().collect())
             .unwrap_or_default();
-        let expected_valid = expected_issues.is_empty();
+        let expected_issues: Vec<String> = issues
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}: {}",
+                    i["path"].as_str().unwrap_or(""),
+                    i["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let expected_valid = result.get("valid").and_then(Value::as_bool) == Some(true);
         let mut sources = SourceMap::new();
         let diagnostics = openclaw::check(
             &path,
@@ -158,13 +117,9 @@ fn verdicts_agree_with_openclaw_config_validate() {
             .map(|d| format!("{} {} {}", d.code, d.pointer, d.message))
             .collect();
         let our_valid = ours.is_empty();
-        let mut expected_paths: Vec<String> = result
-            .get("issues")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        let mut expected_paths: Vec<String> = issues
+            .iter()
             .filter_map(|i| i.get("path").and_then(Value::as_str))
-            .filter(|p| modeled(&schema_root, p))
             .map(str::to_string)
             .collect();
         let mut our_paths: Vec<String> = diagnostics
@@ -336,4 +291,149 @@ fn unknown_providers_agree_with_openclaw_doctor() {
     );
     assert!(checked >= 150, "only {checked} files recorded");
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+/// The shipped schema is OpenClaw 2026.9.6's, and the model types name the same top-level
+/// sections (each one is either modelled or left to that schema).
+#[test]
+fn the_shipped_schema_is_openclaws_and_names_the_same_sections() {
+    assert_eq!(upstream::version(), "2026.9.6");
+    let keys = |schema: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = schema["properties"]
+            .as_object()
+            .expect("top-level properties")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(upstream::schema()), keys(schema::generated()));
+    assert_eq!(
+        upstream::schema()["additionalProperties"],
+        Value::Bool(false)
+    );
+}
+
+/// The schemas at `path` in OpenClaw's own schema (`*`: a map value or list item), every branch
+/// of a union.
+fn upstream_at<'s>(node: &'s Value, path: &[String]) -> Vec<&'s Value> {
+    let mut found = Vec::new();
+    let Some((first, rest)) = path.split_first() else {
+        found.push(node);
+        for branch in node
+            .get("anyOf")
+            .or_else(|| node.get("oneOf"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            found.extend(upstream_at(branch, path));
+        }
+        return found;
+    };
+    for branch in node
+        .get("anyOf")
+        .or_else(|| node.get("oneOf"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        found.extend(upstream_at(branch, path));
+    }
+    let next = if first == "*" {
+        node.get("additionalProperties")
+            .filter(|a| a.is_object())
+            .or_else(|| node.get("items"))
+    } else {
+        node.get("properties").and_then(|p| p.get(first.as_str()))
+    };
+    if let Some(next) = next {
+        found.extend(upstream_at(next, rest));
+    }
+    found
+}
+
+/// Every closed object of the model, with its path (`*` for a map value or list item).
+fn closed_objects(
+    root: &Value,
+    node: &Value,
+    path: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, Vec<String>)>,
+    depth: usize,
+) {
+    let node = schema::resolve(root, node);
+    if depth > 20 {
+        return;
+    }
+    for branch in node
+        .get("anyOf")
+        .or_else(|| node.get("oneOf"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        closed_objects(root, branch, path, out, depth + 1);
+    }
+    if let Some(props) = node.get("properties").and_then(Value::as_object) {
+        if node.get("additionalProperties") == Some(&Value::Bool(false)) {
+            out.push((path.clone(), props.keys().cloned().collect()));
+        }
+        for (key, value) in props {
+            path.push(key.clone());
+            closed_objects(root, value, path, out, depth + 1);
+            path.pop();
+        }
+    }
+    for key in ["additionalProperties", "items"] {
+        if let Some(next @ Value::Object(_)) = node.get(key) {
+            path.push("*".into());
+            closed_objects(root, next, path, out, depth + 1);
+            path.pop();
+        }
+    }
+}
+
+/// Keys the model accepts that OpenClaw's schema never sees: its context-budget migration
+/// (`src/openclaw/legacy.rs`) removes them before validation.
+const MIGRATED_BEFORE_VALIDATION: &[&str] = &[
+    "agents.defaults.contextTokens",
+    "agents.entries.*.contextTokens",
+    "models.providers.*.contextTokens",
+    "models.providers.*.contextWindow",
+];
+
+/// The model invents no key: every key a closed object of ours knows, OpenClaw's schema knows
+/// at the same place (else we would accept what OpenClaw refuses).
+#[test]
+fn every_key_the_model_knows_openclaws_schema_knows() {
+    let ours = schema::generated();
+    let mut objects = Vec::new();
+    closed_objects(ours, ours, &mut Vec::new(), &mut objects, 0);
+    assert!(objects.len() > 20, "only {} closed objects", objects.len());
+    let mut invented = Vec::new();
+    for (path, keys) in &objects {
+        let theirs = upstream_at(upstream::schema(), path);
+        if theirs.is_empty() {
+            invented.push(format!(
+                "{}: no such place in OpenClaw's schema",
+                path.join(".")
+            ));
+            continue;
+        }
+        for key in keys {
+            let known = theirs
+                .iter()
+                .any(|t| t.get("properties").and_then(|p| p.get(key)).is_some());
+            let at = format!("{}.{key}", path.join("."));
+            if !known && !MIGRATED_BEFORE_VALIDATION.contains(&at.as_str()) {
+                invented.push(at);
+            }
+        }
+    }
+    assert!(
+        invented.is_empty(),
+        "keys OpenClaw's schema does not know:\n{}",
+        invented.join("\n")
+    );
 }

@@ -159,13 +159,13 @@ codes! {
         "Includes nest more than 10 levels: `Maximum include depth (10) exceeded`.");
     // ---- OpenClaw: schema ----------------------------------------------------------------------
     OcUnknownKey = ("OC020", "oc-unknown-key", Error,
-        "A key OpenClaw's strict schema does not know: `Unrecognized key`, the config is refused.");
+        "A key OpenClaw's strict schema does not know, in any section (`gateway.tailscale.resetOnExit`, `meta.lastTouchedAt`; in a plugin's or channel's config `must not have additional properties`): `Unrecognized key`, the config is refused.");
     OcMissingField = ("OC021", "missing-field", Error,
-        "A required field is missing (a model's `id` or `name`): `expected string, received undefined`, the config is refused.");
+        "A required field is missing (a model's `id` or `name`, a field a plugin's config requires): `expected string, received undefined`, the config is refused.");
     OcInvalidType = ("OC022", "oc-invalid-type", Error,
         "A value of the wrong type: `Invalid input: expected ...`, the config is refused.");
     OcInvalidValue = ("OC023", "oc-invalid-value", Error,
-        "A value outside the accepted set or range (e.g. `api: \"openai-chat\"`): `Invalid option`, the config is refused.");
+        "A value outside the accepted set or range (e.g. `api: \"openai-chat\"`), a string not matching its pattern or not a URL, a record key OpenClaw does not accept: `Invalid option`, `Invalid string`, `Invalid URL`, `Invalid key in record`, the config is refused.");
     OcEnvFlatKey = ("OC024", "env-flat-key", Error,
         "A variable written directly under `env` (the old flat form): 2026.9.6 rejects it; variables go under `env.vars`.");
     OcCustomProviderIncomplete = ("OC030", "custom-provider-incomplete", Error,
@@ -178,6 +178,8 @@ codes! {
         "An `agents.entries` key is not a valid agent id (`^[a-z0-9_][a-z0-9_-]{0,63}$`): `Invalid key in record`.");
     OcUnknownAgentId = ("OC043", "unknown-agent-id", Error,
         "`agents.defaults.heartbeat.agentId` names no agent of `agents.entries` (or the implicit `main`): `Unknown agent id`, the config is refused.");
+    OcContextTokensRemoved = ("OC044", "context-tokens-removed", Warning,
+        "`contextTokens` on `agents.defaults` or an agent, or a provider-level `contextTokens`/`contextWindow` with no models to receive it: OpenClaw 2026.9.6 deletes it on read (`cannot be represented per model`), so the budget does nothing; set it on the provider's models.");
     // ---- OpenClaw: environment -----------------------------------------------------------------
     OcEnvUnset = ("OC050", "oc-env-unset", Warning,
         "`${VAR}` names a variable that is unset or empty (and not in `env.vars`): OpenClaw keeps the literal `${VAR}` text and the feature using it fails.");

@@ -287,6 +287,8 @@ pub struct GeneralSettings {
     pub return_wildcard_routes: bool,
     pub disable_spend_logs: bool,
     pub database_url: Option<Env<String>>,
+    /// `user_api_key_cache_ttl`: seconds a virtual key is served from the proxy's memory.
+    pub user_api_key_cache_ttl: Option<Env<f64>>,
     pub dangerously_permit_weak_or_unset_master_key: bool,
 }
 
@@ -652,6 +654,7 @@ fn general_settings(general: &Node) -> GeneralSettings {
         return_wildcard_routes: truthy(general.get("return_wildcard_routes")),
         disable_spend_logs: truthy(general.get("disable_spend_logs")),
         database_url: typed(general.get("database_url")),
+        user_api_key_cache_ttl: typed(general.get("user_api_key_cache_ttl")),
         dangerously_permit_weak_or_unset_master_key: truthy(
             general.get("dangerously_permit_weak_or_unset_master_key"),
         ),

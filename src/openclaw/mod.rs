@@ -4,11 +4,13 @@
 
 pub mod agents;
 pub mod env;
+pub mod legacy;
 pub mod load;
 pub mod model;
 pub mod providers;
 pub mod refs;
 pub mod schema;
+pub mod upstream;
 
 use std::path::Path;
 
@@ -126,6 +128,7 @@ fn check_tree(
     let config_env = env::export_vars(root, env, out);
     let substituted = env::substitute(root, &config_env, require_env, &mut Vec::new(), out);
     agents::migrate_legacy_list(root, out);
+    legacy::migrate_context_budget(root, out);
 
     let mut validator = schema::Validator::new(&substituted, sources);
     validator.check_root(root);

@@ -319,6 +319,13 @@ pub struct ModelProvider {
     /// Model definitions (may be empty for bundled providers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<ModelDefinition>>,
+    /// Legacy provider-wide budget: OpenClaw copies it into each model that has none, then
+    /// deletes it (dropped, OC044, when there are no models; `legacy.rs`).
+    #[serde(rename = "contextTokens", skip_serializing_if = "Option::is_none")]
+    pub context_tokens: Option<Value>,
+    /// Legacy provider-wide window, migrated like `contextTokens`.
+    #[serde(rename = "contextWindow", skip_serializing_if = "Option::is_none")]
+    pub context_window: Option<Value>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize, JsonSchema)]
@@ -539,6 +546,9 @@ pub enum ModelSelectionScope {
 pub struct AgentDefaults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<Section>,
+    /// Legacy: OpenClaw deletes it on read (OC044, `legacy.rs`); budgets are per model.
+    #[serde(rename = "contextTokens", skip_serializing_if = "Option::is_none")]
+    pub context_tokens: Option<Value>,
     /// The default text model (`provider/model`, an alias, or `{primary, fallbacks}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<AgentModel>,
@@ -775,6 +785,9 @@ pub struct AgentEntry {
     /// Display name of the agent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Legacy: OpenClaw deletes it on read (OC044, `legacy.rs`); budgets are per model.
+    #[serde(rename = "contextTokens", skip_serializing_if = "Option::is_none")]
+    pub context_tokens: Option<Value>,
     /// What the agent is for, shown where agents are listed or chosen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -1,7 +1,11 @@
-//! Checks a `Node` tree against the JSON Schema generated from the model types, reporting what
-//! OpenClaw's zod schema would: unknown keys (with did-you-mean), wrong types, values outside an
-//! enum or range, missing required fields. The walking is the shared [`crate::schema_walk`];
-//! this file only words its findings as zod does.
+//! Checks a `Node` tree as OpenClaw's zod schema does, reporting what it would: unknown keys
+//! (with did-you-mean), wrong types, values outside an enum or range, missing required fields,
+//! patterns, record keys. Two schemas are walked (the shared [`crate::schema_walk`]): the one
+//! generated from the model types judges the model-related parts (models, providers, agents'
+//! model settings), and OpenClaw's own (see [`super::upstream`]) judges every key name and
+//! every part the model leaves open (gateway, tools, channels, plugins, ...), each part by one
+//! of them only. This file words their findings as zod does (and as OpenClaw's plugin-schema
+//! check does inside a plugin's or channel's config).
 
 use serde_json::Value;
 
@@ -117,6 +121,39 @@ pub fn is_opaque(root: &Value, schema: &Value) -> bool {
     }
 }
 
+/// Whether the model types judge the value at `pointer`: the path leads through the generated
+/// schema (properties, maps, lists, any branch of a union) to a schema that is not opaque. A key
+/// the model does not know, or an opaque section, is OpenClaw's own schema's.
+pub fn modelled(root: &Value, pointer: &[String]) -> bool {
+    fn walk(root: &Value, schema: &Value, segments: &[String], depth: usize) -> bool {
+        let current = resolve(root, schema);
+        if depth > 64 || is_opaque(root, current) {
+            return false;
+        }
+        let Some((first, rest)) = segments.split_first() else {
+            return true;
+        };
+        if let Some(Value::Array(branches)) = current.get("anyOf").or_else(|| current.get("oneOf"))
+        {
+            return branches.iter().any(|b| walk(root, b, segments, depth + 1));
+        }
+        if let Some(next) = current
+            .get("properties")
+            .and_then(|p| p.get(first.as_str()))
+        {
+            return walk(root, next, rest, depth + 1);
+        }
+        if let Some(next @ Value::Object(_)) = current.get("additionalProperties") {
+            return walk(root, next, rest, depth + 1);
+        }
+        if let (Some(items), true) = (current.get("items"), first.parse::<usize>().is_ok()) {
+            return walk(root, items, rest, depth + 1);
+        }
+        false
+    }
+    walk(root, root, pointer, 0)
+}
+
 /// The walker over [`generated`], compiled once. zod's numbers are finite: NaN and `Infinity`
 /// (which JSON5 reads) are reported.
 fn walker() -> &'static SchemaWalker<'static> {
@@ -143,10 +180,74 @@ impl<'a> Validator<'a> {
     }
 
     pub fn check_root(&mut self, node: &Node) {
+        let model = generated();
         for violation in walker().validate(node) {
+            // Key names are OpenClaw's schema's to judge (below): a key the model does not
+            // know may be one OpenClaw accepts.
+            if matches!(violation, Violation::UnknownKey { .. }) {
+                continue;
+            }
             self.report(violation);
         }
+        for violation in super::upstream::validate(node) {
+            let keep = match &violation {
+                Violation::UnknownKey { closed, .. } => *closed,
+                Violation::InvalidKey { pointer, .. } => {
+                    !modelled(model, &pointer[..pointer.len().saturating_sub(1)])
+                }
+                other => !modelled(model, other.pointer()),
+            };
+            if keep {
+                self.report(violation);
+            }
+        }
+        self.legacy_web_search(node);
         self.wrap_flat_env(node);
+    }
+
+    /// `tools.web.search` takes any key, but a zod refinement of OpenClaw's refuses the legacy
+    /// per-provider blocks and `apiKey` there (`ToolsWebSearchSchema.superRefine`,
+    /// `src/config/zod-schema.agent-runtime.ts`; the key list is
+    /// `src/config/web-search-legacy-provider-keys.ts`), which its JSON Schema cannot say.
+    fn legacy_web_search(&mut self, root: &Node) {
+        const LEGACY: [&str; 12] = [
+            "brave",
+            "duckduckgo",
+            "exa",
+            "firecrawl",
+            "gemini",
+            "grok",
+            "kimi",
+            "minimax",
+            "ollama",
+            "perplexity",
+            "searxng",
+            "tavily",
+        ];
+        let Some(search) = root
+            .get("tools")
+            .and_then(|t| t.get("web"))
+            .and_then(|w| w.get("search"))
+            .and_then(Node::as_map)
+        else {
+            return;
+        };
+        for entry in search {
+            let Some(key) = entry.key.as_str() else {
+                continue;
+            };
+            let legacy = key == "apiKey"
+                || (LEGACY.contains(&key) && matches!(entry.value.kind, NodeKind::Map(_)));
+            if legacy {
+                self.push(
+                    Code::OcUnknownKey,
+                    entry.key.span,
+                    &["tools".into(), "web".into(), "search".into(), key.into()],
+                    "legacy web_search provider config must use plugins.entries.<plugin>.config.webSearch".into(),
+                    Some(format!("move `{key}` to `plugins.entries.<plugin>.config.webSearch` (the plugin of the search provider)")),
+                );
+            }
+        }
     }
 
     /// One fix for every flat `env` key (OC024): the run of them wrapped in `vars: { ... }`,
@@ -232,6 +333,51 @@ impl<'a> Validator<'a> {
                 self.unknown_key(&entry.key, &key, &known, &path);
             }
             Violation::UnknownKey { closed: false, .. } | Violation::NonStringKey { .. } => {}
+            Violation::Pattern {
+                node,
+                pattern,
+                pointer,
+            } => {
+                let message = if super::upstream::in_plugin_config(&pointer) {
+                    format!("invalid config: must match pattern \"{pattern}\"")
+                } else {
+                    format!("Invalid string: must match pattern /{pattern}/")
+                };
+                self.push(Code::OcInvalidValue, node.span, &pointer, message, None);
+            }
+            Violation::InvalidKey { entry, pointer } => {
+                let message = if super::upstream::in_plugin_config(&pointer) {
+                    "invalid config: the key does not match the names the schema allows"
+                } else {
+                    "Invalid key in record"
+                };
+                self.push(
+                    Code::OcInvalidValue,
+                    entry.key.span,
+                    &pointer,
+                    message.into(),
+                    None,
+                );
+            }
+            Violation::Forbidden { node, pointer } => {
+                self.push(
+                    Code::OcInvalidValue,
+                    node.span,
+                    &pointer,
+                    "Invalid input: the value matches a combination OpenClaw's schema forbids"
+                        .into(),
+                    None,
+                );
+            }
+            Violation::NotAUrl { node, pointer } => {
+                self.push(
+                    Code::OcInvalidValue,
+                    node.span,
+                    &pointer,
+                    "Invalid URL".into(),
+                    None,
+                );
+            }
             Violation::Missing {
                 map,
                 key,
@@ -290,6 +436,13 @@ impl<'a> Validator<'a> {
                         format!("Too big: expected string to have <={n} characters")
                     }
                     Bound::MaxItems(n) => format!("Too big: expected array to have <={n} items"),
+                    Bound::MinItems(n) => format!("Too small: expected array to have >={n} items"),
+                    Bound::MinProperties(n) => {
+                        format!("Too small: expected object to have >={n} keys")
+                    }
+                    Bound::MaxProperties(n) => {
+                        format!("Too big: expected object to have <={n} keys")
+                    }
                 };
                 self.push(Code::OcInvalidValue, node.span, &pointer, message, None);
             }
@@ -320,13 +473,12 @@ impl<'a> Validator<'a> {
         let help = crate::suggest::did_you_mean(key, known.iter().map(String::as_str));
         let mut full = path.to_vec();
         full.push(key.to_string());
-        self.push(
-            Code::OcUnknownKey,
-            key_node.span,
-            &full,
-            format!("Unrecognized key: \"{key}\""),
-            help,
-        );
+        let message = if super::upstream::in_plugin_config(&full) {
+            format!("invalid config: must not have additional properties: \"{key}\"")
+        } else {
+            format!("Unrecognized key: \"{key}\"")
+        };
+        self.push(Code::OcUnknownKey, key_node.span, &full, message, help);
         let near_miss = self
             .diagnostics
             .last()

@@ -58,15 +58,25 @@ IDLE_RSS_KB="$(awk '/VmRSS/ {print $2}' /proc/$PROXY_PID/status)"
 # A second proxy on the same config without the spend store, for the CPU-per-request pair.
 BARE_PORT="$(free_port)"
 "${NICE[@]}" "$TARGET/release/litellm-proxy" --config "$WORK/config.yaml" --port "$BARE_PORT" \
-  >"$WORK/proxy-bare.log" 2>&1 &
+  --no-spend-db >"$WORK/proxy-bare.log" 2>&1 &
 BARE_PID=$!
 PIDS+=($BARE_PID)
 wait_for "http://127.0.0.1:$BARE_PORT/health/liveliness"
 
 write_post_lua
 
-run() { # name connections threads url
-  "${NICE[@]}" wrk -t"$3" -c"$2" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$4" >"$WORK/$1.txt" 2>&1
+# Anthropic's Messages API to the same OpenAI-protocol deployment: through the translation to and
+# from chat completions, as Claude Code's requests go to a non-Anthropic model.
+cat >"$WORK/messages.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"gpt-4o","max_tokens":64,"messages":[{"role":"user","content":"Say hello to the benchmark"}]}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["x-api-key"] = "$KEY"
+wrk.headers["anthropic-version"] = "2023-06-01"
+LUA
+
+run() { # name connections threads url (the body: $LUA, default post.lua)
+  "${NICE[@]}" wrk -t"$3" -c"$2" -d"${DURATION}s" --latency -s "${LUA:-$WORK/post.lua}" "$4" >"$WORK/$1.txt" 2>&1
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
 pct() { # name percentile -> milliseconds
@@ -94,16 +104,32 @@ cpu_ticks() { # pid -> utime + stime of every thread, in clock ticks
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 requests() { awk '/requests in/ {print $1}' "$WORK/$1.txt"; }
+store_ticks() { # pid -> utime + stime of the store's own threads (spend-writer, spend-checkpoint)
+  local total=0 task
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      spend-*) total=$((total + $(awk '{print $14 + $15}' "$task/stat"))) ;;
+    esac
+  done
+  echo "$total"
+}
 cpu_per_request() { # name pid url -> microseconds of proxy CPU per answered request
-  local before after
+  local before after store_before store_after
   before="$(cpu_ticks "$2")"
+  store_before="$(store_ticks "$2")"
   run "$1" 32 2 "$3"
   after="$(cpu_ticks "$2")"
+  store_after="$(store_ticks "$2")"
+  # The store's threads alone: steadier than the difference of two runs on a busy machine.
+  awk -v t="$((store_after - store_before))" -v hz="$(getconf CLK_TCK)" -v n="$(requests "$1")" \
+    'BEGIN {printf "%.1f", t * 1e6 / hz / n}' >"$WORK/$1.store"
   awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$(requests "$1")" \
     'BEGIN {printf "%.1f", t * 1e6 / hz / n}'
 }
 CPU_SPEND="$(cpu_per_request cpu_spend "$PROXY_PID" "$PROXIED")"
+CPU_STORE_THREADS="$(cat "$WORK/cpu_spend.store")"
 CPU_BARE="$(cpu_per_request cpu_bare "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/chat/completions")"
+CPU_MESSAGES="$(LUA="$WORK/messages.lua" cpu_per_request cpu_messages "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/messages")"
 realtime() { # on|off: SCHED_FIFO for mock, proxy (all threads) during the latency runs
   [ -n "${BENCH_RT:-}" ] || return 0
   for pid in "${PIDS[@]}"; do
@@ -123,9 +149,10 @@ echo "litellm-proxy load benchmark ($(nproc) cores, ${DURATION}s per run, wrk, l
 printf "throughput  c=32: direct %s req/s, proxy %s req/s (%.0f%% of direct; median of %s pairs, proxy/direct: %s)\n" "$D32" "$P32" "$(echo "$P32 $D32" | awk '{print 100*$1/$2}')" "$PAIRS" "$ALL_PAIRS"
 printf "latency     c=1:  direct p50 %s ms p99 %s ms; proxy p50 %s ms p99 %s ms\n" "$D50" "$D99" "$P50" "$P99"
 printf "added       c=1:  p50 %.3f ms, p99 %.3f ms\n" "$(echo "$P50 $D50" | awk '{print $1-$2}')" "$(echo "$P99 $D99" | awk '{print $1-$2}')"
-printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests)\n" "$CPU_SPEND" "$CPU_BARE"
+printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests); the store's own threads %s us/request\n" "$CPU_SPEND" "$CPU_BARE" "$CPU_STORE_THREADS"
+printf "cpu         c=32: /v1/messages through chat translation %s us/request without the spend store (chat completions: %s)\n" "$CPU_MESSAGES" "$CPU_BARE"
 printf "memory:     idle RSS %.1f MB, after load %.1f MB\n" "$(echo "$IDLE_RSS_KB" | awk '{print $1/1024}')" "$(echo "$LOADED_RSS_KB" | awk '{print $1/1024}')"
 printf "start:      ready in %s ms (process start to first /health/liveliness answer); %s\n" "$READY_MS" "$(grep -o 'ready in [0-9.]* ms' "$WORK/proxy.log" | head -1) inside the process"
-for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare; do  # the reported runs
+for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare cpu_messages; do  # the reported runs
   e="$(errors "$run_name")"; [ -z "$e" ] || echo "errors in $run_name: $e"
 done

@@ -6,16 +6,16 @@
 //! calls back when it ends or is dropped; the upstream stream is dropped with it). Nothing else
 //! records spend.
 
-use super::auth;
 use super::dispatch::{Answer, Failure, Success};
 use super::error::ProxyError;
+use super::keys::KeyPermit;
 use super::metrics::Observation;
 use super::pipeline::{Endpoint, UpstreamStream};
 use super::pricing;
 use super::router::{random_u64, Deployment};
 use super::server::AppState;
-use super::spend::SpendRow;
 use super::sse::StreamEnd;
+use super::store::SpendRow;
 use super::usage::Usage;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -80,6 +80,9 @@ pub struct Accounting {
     /// `x-litellm-call-id` and the spend row's key.
     pub call_id: String,
     pub key_hash: Arc<str>,
+    /// A virtual key's place under its limits, given back (with the call's tokens and cost
+    /// added to the key) when the call is over.
+    pub permit: Option<KeyPermit>,
     pub user: String,
     /// The client's `metadata`.
     pub metadata: Value,
@@ -89,10 +92,13 @@ pub struct Accounting {
 }
 
 impl Accounting {
-    /// Opens the record of one request: a new call id, the presented key's hash.
+    /// Opens the record of one request: a new call id, the hash of the key used (the spend
+    /// rows' `api_key`), a virtual key's permit.
+    #[allow(clippy::too_many_arguments)]
     pub fn open(
         state: Arc<AppState>,
-        key: Option<&str>,
+        key_hash: Arc<str>,
+        permit: Option<KeyPermit>,
         user: Option<String>,
         metadata: Value,
         peer: IpAddr,
@@ -101,7 +107,8 @@ impl Accounting {
     ) -> Self {
         Accounting {
             call_id: call_id(),
-            key_hash: key_hash(&state, key),
+            key_hash,
+            permit,
             state,
             user: user.unwrap_or_default(),
             metadata,
@@ -287,6 +294,12 @@ impl Accounting {
 
     /// Records the call in the metrics and, when a spend store runs, as one spend row.
     pub fn finish(self, call: Completed) {
+        if let Some(permit) = self.permit {
+            permit.finish(
+                call.usage.prompt_tokens + call.usage.completion_tokens,
+                call.cost,
+            );
+        }
         let total = match call.first_byte {
             Some(first) => first.duration_since(self.started),
             None => self.started.elapsed(),
@@ -323,17 +336,8 @@ impl Accounting {
             metadata: self.metadata,
             requester_ip_address: self.peer,
             status: call.outcome.as_str(),
+            logged: self.state.log_spend,
         });
-    }
-}
-
-/// The spend row's `api_key`: the hash of the presented key (the master key's is computed once).
-fn key_hash(state: &AppState, key: Option<&str>) -> Arc<str> {
-    let master = state.master_key.as_ref().map(|k| k.expose());
-    match (key, master, &state.master_key_hash) {
-        (None, _, _) => Arc::from(""),
-        (Some(key), Some(master), Some(hash)) if auth::keys_match(key, master) => hash.clone(),
-        (Some(key), _, _) => Arc::from(auth::hash_key(key)),
     }
 }
 

@@ -1,32 +1,38 @@
-//! The auth stage of the pipeline (and of every other authenticated route): the master key in
-//! LiteLLM's header forms (section 15.1), compared in constant time.
+//! The auth stage of the pipeline (and of every other authenticated route): the key a request
+//! carries in LiteLLM's header forms (section 15.1), the master key compared in constant time,
+//! and virtual keys looked up through [`crate::keys`] ([`authenticate`]); the management routes
+//! take the master key only ([`require_master`]). Mirrors LiteLLM's
+//! `proxy/auth/user_api_key_auth.py`.
 
 use crate::error::ProxyError;
+use crate::keys::Caller;
 use crate::server::AppState;
 use axum::http::HeaderMap;
 use ring::digest::{digest, SHA256};
+use std::sync::Arc;
 
-/// The key used, when the master key accepts it (or no master key is set).
-pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, ProxyError> {
+/// Who sent the request: the master key, a virtual key (checked: known, not blocked, not
+/// expired), or anyone when no master key is set. Per-request checks that need the model
+/// (model access, budget, limits) follow in [`crate::keys::Keys::admit`].
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, ProxyError> {
     let presented = presented_key(headers, state.key_header.as_deref());
     let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
-        return Ok(presented);
+        let hash = match presented.as_deref() {
+            None => Arc::from(""),
+            Some(key) => Arc::from(hash_key(key)),
+        };
+        return Ok(Caller::Open(hash));
     };
     let key = match presented {
-        None => {
+        Some(key) if !key.is_empty() => key,
+        _ => {
             return Err(ProxyError::auth(
                 "Authentication Error, No api key passed in.",
             ))
         }
-        Some(key) if key.is_empty() => {
-            return Err(ProxyError::auth(
-                "Authentication Error, No api key passed in.",
-            ))
-        }
-        Some(key) => key,
     };
     if keys_match(&key, master) {
-        return Ok(Some(key));
+        return Ok(Caller::Master);
     }
     if !key.starts_with("sk-") {
         return Err(ProxyError::auth(format!(
@@ -34,15 +40,22 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Option<String>
             abbreviate(&key)
         )));
     }
-    Err(ProxyError::auth(format!(
-        "Authentication Error, Invalid proxy server token passed. Received API Key = {}, Key Hash (Token) ={}. Unable to find token in cache or `LiteLLM_VerificationTokenTable`",
-        abbreviate(&key),
-        hash_key(&key)
-    )))
+    state.keys.verify(&key).await.map(Caller::Virtual)
+}
+
+/// The management routes (`/key/*`, `/spend/logs`, `/metrics`): the master key only, as
+/// LiteLLM keeps them for the proxy admin.
+pub fn require_master(caller: &Caller, route: &str) -> Result<(), ProxyError> {
+    match caller {
+        Caller::Master | Caller::Open(_) => Ok(()),
+        Caller::Virtual(_) => Err(ProxyError::auth(format!(
+            "Only proxy admin can be used to generate, delete, update info for new keys/users/teams. Route={route}. Your role=internal_user. Your user_id=None"
+        ))),
+    }
 }
 
 /// `sk-...abcd`: enough to tell keys apart, not enough to use one.
-fn abbreviate(key: &str) -> String {
+pub fn abbreviate(key: &str) -> String {
     let tail: String = key
         .chars()
         .rev()

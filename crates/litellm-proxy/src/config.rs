@@ -171,6 +171,9 @@ pub struct ProxyConfig {
     pub disable_spend_logs: bool,
     /// `general_settings.database_url` when it is `sqlite:///path` (this proxy's extension).
     pub spend_db: Option<PathBuf>,
+    /// `general_settings.user_api_key_cache_ttl`: how long a virtual key is served from memory
+    /// before it is read from the store again (LiteLLM's 60 s by default).
+    pub key_cache_ttl: Duration,
     /// `dangerously_permit_weak_or_unset_master_key` (config or env): boot without a strong key.
     pub permit_weak_master_key: bool,
     /// Start-up notes (deployments skipped and why); safe to print: they never hold a secret.
@@ -203,6 +206,11 @@ impl ProxyConfig {
         proxy.permit_weak_master_key = general.dangerously_permit_weak_or_unset_master_key
             || env.is_true("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY");
         proxy.disable_spend_logs = general.disable_spend_logs;
+        proxy.key_cache_ttl = number(&general.user_api_key_cache_ttl, env)
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map_or(crate::keys::DEFAULT_CACHE_TTL, |s| {
+                Duration::from_secs_f64(s.min(86_400.0))
+            });
         proxy.spend_db = general
             .database_url
             .as_ref()

@@ -11,7 +11,9 @@ pub mod connection;
 pub mod dispatch;
 pub mod endpoints;
 pub mod error;
+pub mod keys;
 pub mod load;
+pub mod messages;
 pub mod metrics;
 pub mod pipeline;
 pub mod pricing;
@@ -19,11 +21,14 @@ pub mod providers;
 pub mod redact;
 pub mod router;
 pub mod server;
-pub mod spend;
 pub mod sse;
+pub mod store;
 pub mod tls;
 pub mod usage;
 pub mod validate;
+
+/// The SQLite store under its former name.
+pub use store::sqlite as spend;
 
 pub use config::ProxyConfig;
 pub use connection::ConnectionLimits;
@@ -41,8 +46,13 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Default)]
 pub struct ProxyOptions {
-    /// Where spend rows go; overrides `general_settings.database_url: sqlite:///...`.
+    /// Where spend rows and keys go; overrides `general_settings.database_url: sqlite:///...`.
     pub spend_db: Option<PathBuf>,
+    /// The file used when neither `spend_db` nor the config names one (the binary passes
+    /// [`store::default_path`]); `None`: no store then.
+    pub default_spend_db: Option<PathBuf>,
+    /// No store at all (`--no-spend-db`): no spend rows, no virtual keys.
+    pub no_spend_db: bool,
     /// A cap on the spend file's size; rows past it are dropped and counted, as on a full disk.
     pub spend_db_max_bytes: Option<u64>,
     /// Serve on this many threads of their own, each a single-threaded runtime with its own
@@ -71,6 +81,11 @@ impl RunningProxy {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Where spend rows and keys are kept, for the start-up line.
+    pub fn store_description(&self) -> Option<String> {
+        self.state.spend.as_ref().map(|store| store.describe())
     }
 
     /// Stops accepting, lets open requests finish (up to a limit), then writes every queued
@@ -112,14 +127,16 @@ pub async fn start(
     let thread_clients = (0..threads.unwrap_or(0))
         .map(|_| http_client())
         .collect::<Result<Vec<_>, _>>()?;
-    let spend_path = options.spend_db.clone().or_else(|| config.spend_db.clone());
-    let spend = match (config.disable_spend_logs, spend_path) {
-        (false, Some(path)) => Some(Arc::new(spend::SpendStore::open(
-            &path,
-            options.spend_db_max_bytes,
-        )?)),
-        _ => None,
+    let choice = match options
+        .spend_db
+        .clone()
+        .or_else(|| config.spend_db.clone())
+        .or_else(|| options.default_spend_db.clone())
+    {
+        Some(path) if !options.no_spend_db => store::StoreChoice::Sqlite(path),
+        _ => store::StoreChoice::Off,
     };
+    let spend = store::open(&choice, options.spend_db_max_bytes)?;
     let metrics = Arc::new(metrics::Metrics::default());
     let state = Arc::new(server::AppState {
         dispatcher: dispatch::Dispatcher {
@@ -129,6 +146,8 @@ pub async fn start(
             metrics: metrics.clone(),
         },
         metrics,
+        keys: keys::Keys::new(spend.clone(), config.key_cache_ttl),
+        log_spend: !config.disable_spend_logs,
         spend,
         master_key_hash: config
             .master_key

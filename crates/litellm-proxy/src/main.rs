@@ -23,9 +23,14 @@ struct Args {
     host: String,
     #[arg(long, default_value_t = 4000)]
     port: u16,
-    /// SQLite file for spend logs (created on start); overrides `database_url: sqlite://...`.
-    #[arg(long, env = "LITELLM_PROXY_SPEND_DB")]
+    /// SQLite file for spend logs and virtual keys (created on start); overrides
+    /// `database_url: sqlite://...` [default: litellm-proxy.sqlite in $LITELLM_PROXY_STATE_DIR,
+    /// else $XDG_STATE_HOME/litellm-proxy/, else ~/.local/state/litellm-proxy/].
+    #[arg(long, env = "LITELLM_PROXY_SPEND_DB", conflicts_with = "no_spend_db")]
     spend_db: Option<PathBuf>,
+    /// Keep no spend logs and no virtual keys (no database file at all).
+    #[arg(long)]
+    no_spend_db: bool,
     /// Cap the spend file at this many bytes (SQLite's `max_page_count`); rows past it are
     /// dropped and counted, as on a full disk.
     #[arg(long, value_name = "BYTES")]
@@ -129,6 +134,8 @@ async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> Exit
     let defaults = proxy::ConnectionLimits::default();
     let options = ProxyOptions {
         spend_db: args.spend_db.clone(),
+        default_spend_db: Some(proxy::store::default_path(|name| std::env::var(name).ok())),
+        no_spend_db: args.no_spend_db,
         spend_db_max_bytes: args.spend_db_max_bytes,
         serving_threads: Some(threads),
         limits: proxy::ConnectionLimits {
@@ -146,8 +153,12 @@ async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> Exit
             return ExitCode::FAILURE;
         }
     };
+    let store = running.store_description().map_or(
+        "no spend logs or virtual keys (--no-spend-db)".to_string(),
+        |store| format!("spend logs and keys in the {store}"),
+    );
     eprintln!(
-        "litellm-proxy: listening on {} (ready in {:.1} ms)",
+        "litellm-proxy: listening on {} (ready in {:.1} ms); {store}",
         running.url(),
         started.elapsed().as_secs_f64() * 1000.0
     );

@@ -2,7 +2,7 @@
 //! (total time minus time waiting on the upstream, as TensorZero's
 //! `tensorzero_inference_latency_overhead_seconds`).
 
-use super::spend::SpendStats;
+use super::store::SpendStats;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::{Mutex, PoisonError};

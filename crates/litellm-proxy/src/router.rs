@@ -139,6 +139,11 @@ impl Router {
         })
     }
 
+    /// The group a `model_group_alias` entry points `name` to.
+    pub fn alias_target(&self, name: &str) -> Option<&str> {
+        self.groups.alias(name).map(|alias| alias.target.as_str())
+    }
+
     /// Served names for `/v1/models`: groups then visible aliases, wildcards only on request.
     pub fn listed_models(&self, with_wildcards: bool) -> Vec<String> {
         let mut names: Vec<String> = self

@@ -1,13 +1,15 @@
 //! The HTTP surface (section 15): the model endpoints (routes onto the one request pipeline,
-//! `pipeline/`), model list, health, spend logs, metrics.
+//! `pipeline/`), model list, health, spend logs, metrics, and virtual key management (`/key/*`).
 
-use super::auth::authorize;
+use super::auth;
 use super::dispatch::Dispatcher;
 use super::endpoints::{ChatCompletions, ChatRequest};
 use super::error::ProxyError;
+use super::keys::Keys;
 use super::metrics::Metrics;
 use super::pipeline::{endpoint, endpoint_for};
-use super::spend::{SpendQuery, SpendStore};
+use super::store::{SpendQuery, Store};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +28,12 @@ const MODEL_CREATED_AT: u64 = 1_677_610_602;
 pub struct AppState {
     pub dispatcher: Dispatcher,
     pub metrics: Arc<Metrics>,
-    pub spend: Option<Arc<SpendStore>>,
+    /// Spend rows and virtual keys (`None` with `--no-spend-db`).
+    pub spend: Option<Arc<dyn Store>>,
+    /// `false` under `general_settings.disable_spend_logs`: rows are not kept (keys still
+    /// accrue spend).
+    pub log_spend: bool,
+    pub keys: Keys,
     /// Never printed or logged.
     pub master_key: Option<super::config::Secret>,
     /// The master key's hash (the spend rows' `api_key`), computed once at start.
@@ -49,6 +56,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
             "/openai/deployments/{model}/chat/completions",
             post(endpoint_for::<ChatCompletions>),
         )
+        .merge(super::endpoints::messages::routes())
         .route("/v1/models", get(list_models))
         .route("/models", get(list_models))
         .route("/v1/models/{*id}", get(one_model))
@@ -58,6 +66,11 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/health/readiness", get(readiness))
         .route("/health", get(health))
         .route("/spend/logs", get(spend_logs))
+        .route("/key/generate", post(key_generate))
+        .route("/key/update", post(key_update))
+        .route("/key/delete", post(key_delete))
+        .route("/key/info", get(key_info))
+        .route("/key/list", get(key_list))
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(axum::middleware::map_response(
@@ -82,17 +95,24 @@ async fn list_models(
     headers: HeaderMap,
     Query(query): Query<ModelsQuery>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
-        return e.into_response();
-    }
+    let caller = match auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
     let wildcards = query
         .return_wildcard_routes
         .unwrap_or(state.return_wildcard_routes);
-    let data: Vec<Value> = state
-        .dispatcher
-        .router
+    let router = &state.dispatcher.router;
+    // A virtual key sees the models it may call, as LiteLLM lists them for it.
+    let key_models = caller.key().map(|key| key.record());
+    let data: Vec<Value> = router
         .listed_models(wildcards)
         .into_iter()
+        .filter(|name| {
+            key_models.as_ref().is_none_or(|record| {
+                super::keys::allows(&record.models, name, router.alias_target(name))
+            })
+        })
         .map(|id| json!({"id": id, "object": "model", "created": MODEL_CREATED_AT, "owned_by": "openai"}))
         .collect();
     Json(json!({"data": data, "object": "list"})).into_response()
@@ -103,7 +123,7 @@ async fn one_model(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = auth::authenticate(&state, &headers).await {
         return e.into_response();
     }
     let router = &state.dispatcher.router;
@@ -179,7 +199,7 @@ async fn health(
     headers: HeaderMap,
     Query(query): Query<HealthQuery>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = auth::authenticate(&state, &headers).await {
         return e.into_response();
     }
     let router = &state.dispatcher.router;
@@ -241,12 +261,18 @@ async fn health(
     (status, Json(body)).into_response()
 }
 
+/// The master key for a management route.
+async fn admin(state: &AppState, headers: &HeaderMap, route: &str) -> Result<(), ProxyError> {
+    let caller = auth::authenticate(state, headers).await?;
+    auth::require_master(&caller, route)
+}
+
 async fn spend_logs(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = admin(&state, &headers, "/spend/logs").await {
         return e.into_response();
     }
     let Some(store) = &state.spend else {
@@ -265,16 +291,97 @@ async fn spend_logs(
             .get("summarize")
             .is_none_or(|v| !v.eq_ignore_ascii_case("false")),
     };
-    let path = store.path().to_path_buf();
-    match tokio::task::spawn_blocking(move || super::spend::query(&path, &query)).await {
-        Ok(Ok(rows)) => Json(rows).into_response(),
-        Ok(Err(e)) => ProxyError::bad_request(e).into_response(),
-        Err(e) => ProxyError::internal(e.to_string()).into_response(),
+    match store.spend_logs(query).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => ProxyError::bad_request(e).into_response(),
     }
 }
 
+/// A management request's JSON object body.
+fn object_body(body: &[u8]) -> Result<Map<String, Value>, ProxyError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ProxyError::bad_request(format!("Invalid JSON body: {e}")).with_param("body"))
+}
+
+fn answer(result: Result<Value, ProxyError>) -> Response {
+    match result {
+        Ok(value) => Json(value).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_generate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/generate").await {
+        return e.into_response();
+    }
+    // An empty body is a key with no limits, as LiteLLM's defaults make it.
+    let body = if body.is_empty() {
+        Ok(Map::new())
+    } else {
+        object_body(&body)
+    };
+    match body {
+        Ok(body) => answer(state.keys.generate(&body).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_update(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/update").await {
+        return e.into_response();
+    }
+    match object_body(&body) {
+        Ok(body) => answer(state.keys.update(&body).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_delete(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/delete").await {
+        return e.into_response();
+    }
+    match object_body(&body) {
+        Ok(body) => answer(state.keys.delete(&body).await),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_info(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/info").await {
+        return e.into_response();
+    }
+    answer(state.keys.info(params.get("key").map(String::as_str)).await)
+}
+
+async fn key_list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = admin(&state, &headers, "/key/list").await {
+        return e.into_response();
+    }
+    answer(state.keys.list(&params).await)
+}
+
 async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if let Err(e) = authorize(&state, &headers) {
+    if let Err(e) = admin(&state, &headers, "/metrics").await {
         return e.into_response();
     }
     let spend = state.spend.as_ref().map(|s| s.stats());

@@ -174,6 +174,88 @@ pub(super) async fn messages(
     json_response(200, &message)
 }
 
+/// `POST /v1/messages/count_tokens`: `{"input_tokens": N}`, N counted as the usage of a Messages
+/// call over the same prompt (about four characters a token over tools, system and messages).
+pub(super) async fn count_tokens(
+    state: &State,
+    kill: &Notify,
+    path: &str,
+    query: &str,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Response<Body> {
+    let request: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                400,
+                "invalid_request_error",
+                &format!("There was an error parsing the body: {e}"),
+                None,
+            )
+        }
+    };
+    let model = request
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let has_header = |name: &str| {
+        headers
+            .iter()
+            .any(|(n, v)| n == name && !v.trim().is_empty())
+    };
+    let (has_key, has_version) = (has_header("x-api-key"), has_header("anthropic-version"));
+    let behaviour = match admit(state, kill, path, headers, &model, &request).await {
+        Ok(behaviour) => behaviour,
+        Err(message) => return error(400, "invalid_request_error", &message, None),
+    };
+    super::server::keep_query(state, &model, query);
+    if !has_key {
+        return error(
+            401,
+            "authentication_error",
+            "x-api-key header is required",
+            None,
+        );
+    }
+    if !has_version {
+        return error(
+            400,
+            "invalid_request_error",
+            "anthropic-version: header is required",
+            None,
+        );
+    }
+    if let Some(status) = behaviour.status {
+        return error(
+            status,
+            "api_error",
+            &format!("mock failure with status {status}"),
+            None,
+        );
+    }
+    match request.get("messages").and_then(Value::as_array) {
+        Some(messages) if !messages.is_empty() => {}
+        _ => {
+            return error(
+                400,
+                "invalid_request_error",
+                "messages: Field required",
+                None,
+            )
+        }
+    }
+    let chars: usize = prompt_pieces(&request)
+        .iter()
+        .map(|(text, _)| text.len())
+        .sum();
+    json_response(
+        200,
+        &json!({"input_tokens": (chars as u64).div_ceil(4).max(1)}),
+    )
+}
+
 fn error(status: u16, kind: &str, message: &str, retry_after: Option<u64>) -> Response<Body> {
     let body = json!({"type": "error", "error": {"type": kind, "message": message}});
     let mut response = json_response(status, &body);
@@ -462,6 +544,32 @@ impl InputUsage {
 /// About four characters a token over the prompt in cache order (tools, system, messages); the
 /// part up to the last `cache_control` block is the cached prefix.
 fn input_usage(state: &State, request: &Value) -> InputUsage {
+    let pieces = prompt_pieces(request);
+    let total_chars: usize = pieces.iter().map(|(text, _)| text.len()).sum();
+    let total = (total_chars as u64).div_ceil(4).max(1);
+    let Some(last_cached) = pieces.iter().rposition(|(_, cached)| *cached) else {
+        return InputUsage {
+            input: total,
+            cache_creation: 0,
+            cache_read: 0,
+        };
+    };
+    let prefix = &pieces[..=last_cached];
+    let prefix_chars: usize = prefix.iter().map(|(text, _)| text.len()).sum();
+    let cached = ((prefix_chars as u64) / 4).min(total.saturating_sub(1));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    prefix.hash(&mut hasher);
+    let seen = !lock(&state.anthropic_cache).insert(hasher.finish());
+    InputUsage {
+        input: total - cached,
+        cache_creation: if seen { 0 } else { cached },
+        cache_read: if seen { cached } else { 0 },
+    }
+}
+
+/// The prompt's text in cache order (tools, system, messages), each piece with whether it
+/// carries `cache_control`.
+fn prompt_pieces(request: &Value) -> Vec<(String, bool)> {
     let mut pieces: Vec<(String, bool)> = Vec::new();
     if let Some(tools) = request.get("tools").and_then(Value::as_array) {
         for tool in tools {
@@ -493,26 +601,7 @@ fn input_usage(state: &State, request: &Value) -> InputUsage {
             _ => {}
         }
     }
-    let total_chars: usize = pieces.iter().map(|(text, _)| text.len()).sum();
-    let total = (total_chars as u64).div_ceil(4).max(1);
-    let Some(last_cached) = pieces.iter().rposition(|(_, cached)| *cached) else {
-        return InputUsage {
-            input: total,
-            cache_creation: 0,
-            cache_read: 0,
-        };
-    };
-    let prefix = &pieces[..=last_cached];
-    let prefix_chars: usize = prefix.iter().map(|(text, _)| text.len()).sum();
-    let cached = ((prefix_chars as u64) / 4).min(total.saturating_sub(1));
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    prefix.hash(&mut hasher);
-    let seen = !lock(&state.anthropic_cache).insert(hasher.finish());
-    InputUsage {
-        input: total - cached,
-        cache_creation: if seen { 0 } else { cached },
-        cache_read: if seen { cached } else { 0 },
-    }
+    pieces
 }
 
 fn text_of(block: &Value) -> String {
@@ -623,7 +712,7 @@ fn plan_reply(request: &Value, words: usize, max_tokens: u64) -> PlannedReply {
 }
 
 /// A value for each property of a JSON schema, by type.
-fn sample_input(schema: Option<&Value>) -> Value {
+pub(super) fn sample_input(schema: Option<&Value>) -> Value {
     let mut input = Map::new();
     if let Some(properties) = schema
         .and_then(|s| s.get("properties"))

@@ -13,7 +13,9 @@
 //!    `content-policy`), so a config can name a failing deployment without any set-up.
 //!
 //! `POST /v1/messages` speaks Anthropic's Messages API instead (see `anthropic.rs`), with the same
-//! behaviours.
+//! behaviours, and `POST /v1/messages/count_tokens` its token counting. A chat request that offers
+//! tools is answered with a call of the forced (or first) tool, and one whose last message is a
+//! tool result with text quoting it, as the Anthropic side does.
 //!
 //! It also speaks Google AI Studio's `models/{model}:generateContent` / `:streamGenerateContent`
 //! (`gemini.rs`) and Azure OpenAI's `openai/deployments/{deployment}/chat/completions`

@@ -224,6 +224,12 @@ async fn handle(
         (&Method::POST, p) if p.ends_with("/chat/completions") => {
             return Ok(chat(&state, &kill, &path, headers, &body).await);
         }
+        (&Method::POST, p) if p.ends_with("/v1/messages/count_tokens") => {
+            return Ok(super::anthropic::count_tokens(
+                &state, &kill, &path, &query, headers, &body,
+            )
+            .await);
+        }
         (&Method::POST, p) if p.ends_with("/v1/messages") => {
             return Ok(super::anthropic::messages(&state, &kill, &path, headers, &body).await);
         }
@@ -333,6 +339,8 @@ pub(super) fn openai_reply(
     let id = state.sequence.fetch_add(1, Ordering::Relaxed);
     let prompt_tokens = count_prompt_tokens(request);
     let words = behaviour.chunks.unwrap_or(3).max(1);
+    let answer = plan_answer(request, words);
+    let completion_tokens = answer.completion_tokens();
     if stream {
         let include_usage = request
             .pointer("/stream_options/include_usage")
@@ -341,7 +349,7 @@ pub(super) fn openai_reply(
         let plan = StreamPlan {
             id,
             model,
-            words,
+            answer,
             prompt_tokens,
             include_usage,
             chunk_delay: behaviour.chunk_delay,
@@ -349,14 +357,25 @@ pub(super) fn openai_reply(
         };
         return stream_response(plan, state.cancelled.clone());
     }
-    let content = completion_text(words);
+    let (message, finish) = match &answer {
+        ChatAnswer::Text(pieces) => (
+            json!({"role": "assistant", "content": pieces.concat()}),
+            "stop",
+        ),
+        ChatAnswer::ToolCall { name, arguments } => (
+            json!({"role": "assistant", "content": null, "tool_calls": [{
+                "id": format!("call_mock_{name}"), "type": "function",
+                "function": {"name": name, "arguments": arguments}}]}),
+            "tool_calls",
+        ),
+    };
     let completion = json!({
         "id": format!("chatcmpl-mock-{id}"),
         "object": "chat.completion",
         "created": 1_700_000_000,
         "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": words, "total_tokens": prompt_tokens + words as u64},
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
     });
     let mut completion = completion;
     if behaviour.negative_usage {
@@ -522,22 +541,80 @@ fn count_prompt_tokens(request: &Value) -> u64 {
     (chars as u64).div_ceil(4).max(1)
 }
 
-fn completion_text(words: usize) -> String {
-    (0..words)
-        .map(|i| {
-            if i == 0 {
-                "Hello".to_string()
-            } else {
-                format!(" w{i}")
-            }
-        })
-        .collect()
+/// What the mock model says to a chat request.
+enum ChatAnswer {
+    /// Text, in the pieces a stream sends.
+    Text(Vec<String>),
+    /// A call of one offered tool, with arguments sampled from its schema.
+    ToolCall { name: String, arguments: String },
+}
+
+impl ChatAnswer {
+    fn completion_tokens(&self) -> u64 {
+        match self {
+            ChatAnswer::Text(pieces) => pieces.len() as u64,
+            ChatAnswer::ToolCall { arguments, .. } => 2 + (arguments.len() as u64).div_ceil(4),
+        }
+    }
+}
+
+/// Like the Anthropic mock: a call of the forced (or first) tool when tools are offered, the
+/// last message is not a tool result and `tool_choice` is not `none`; text echoing the tool
+/// result after one; else `Hello w1 w2 ...`.
+fn plan_answer(request: &Value, words: usize) -> ChatAnswer {
+    let last = request
+        .get("messages")
+        .and_then(Value::as_array)
+        .and_then(|m| m.last());
+    if let Some(last) = last.filter(|m| m.get("role").and_then(Value::as_str) == Some("tool")) {
+        let result = match last.get("content") {
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        return ChatAnswer::Text(vec!["Tool".into(), " said:".into(), format!(" {result}")]);
+    }
+    let tools = request
+        .get("tools")
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty());
+    let choice = request.get("tool_choice");
+    let forced = choice
+        .and_then(|c| c.pointer("/function/name"))
+        .and_then(Value::as_str);
+    if let (Some(tools), false) = (tools, choice.and_then(Value::as_str) == Some("none")) {
+        fn name_of(tool: &Value) -> Option<&str> {
+            tool.pointer("/function/name").and_then(Value::as_str)
+        }
+        let tool = forced
+            .and_then(|f| tools.iter().find(|t| name_of(t) == Some(f)))
+            .or_else(|| tools.first());
+        if let Some(tool) = tool {
+            let name = name_of(tool).unwrap_or("tool").to_string();
+            let input = super::anthropic::sample_input(tool.pointer("/function/parameters"));
+            return ChatAnswer::ToolCall {
+                name,
+                arguments: input.to_string(),
+            };
+        }
+    }
+    ChatAnswer::Text(
+        (0..words)
+            .map(|i| {
+                if i == 0 {
+                    "Hello".to_string()
+                } else {
+                    format!(" w{i}")
+                }
+            })
+            .collect(),
+    )
 }
 
 struct StreamPlan {
     id: u64,
     model: String,
-    words: usize,
+    answer: ChatAnswer,
     prompt_tokens: u64,
     include_usage: bool,
     chunk_delay: Duration,
@@ -559,7 +636,7 @@ impl Drop for CancelGuard {
 }
 
 fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body> {
-    let mut events: Vec<Bytes> = Vec::with_capacity(plan.words + 4);
+    let mut events: Vec<Bytes> = Vec::with_capacity(8);
     let chunk = |delta: Value, finish: Value| {
         let chunk = json!({
             "id": format!("chatcmpl-mock-{}", plan.id),
@@ -574,15 +651,35 @@ fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body
         json!({"role": "assistant", "content": ""}),
         Value::Null,
     ));
-    for i in 0..plan.words {
-        let word = if i == 0 {
-            "Hello".to_string()
-        } else {
-            format!(" w{i}")
-        };
-        events.push(chunk(json!({"content": word}), Value::Null));
-    }
-    events.push(chunk(json!({}), json!("stop")));
+    let finish = match &plan.answer {
+        ChatAnswer::Text(pieces) => {
+            for piece in pieces {
+                events.push(chunk(json!({"content": piece}), Value::Null));
+            }
+            "stop"
+        }
+        ChatAnswer::ToolCall { name, arguments } => {
+            events.push(chunk(
+                json!({"tool_calls": [{"index": 0, "id": format!("call_mock_{name}"), "type": "function",
+                                       "function": {"name": name, "arguments": ""}}]}),
+                Value::Null,
+            ));
+            let middle = arguments
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(arguments.chars().count() / 2)
+                .unwrap_or(0);
+            for part in [&arguments[..middle], &arguments[middle..]] {
+                events.push(chunk(
+                    json!({"tool_calls": [{"index": 0, "function": {"arguments": part}}]}),
+                    Value::Null,
+                ));
+            }
+            "tool_calls"
+        }
+    };
+    let completion_tokens = plan.answer.completion_tokens();
+    events.push(chunk(json!({}), json!(finish)));
     if plan.include_usage {
         let usage = json!({
             "id": format!("chatcmpl-mock-{}", plan.id),
@@ -590,7 +687,7 @@ fn stream_response(plan: StreamPlan, cancelled: Arc<AtomicU64>) -> Response<Body
             "created": 1_700_000_000,
             "model": plan.model,
             "choices": [],
-            "usage": {"prompt_tokens": plan.prompt_tokens, "completion_tokens": plan.words, "total_tokens": plan.prompt_tokens + plan.words as u64},
+            "usage": {"prompt_tokens": plan.prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": plan.prompt_tokens + completion_tokens},
         });
         events.push(Bytes::from(format!("data: {usage}\n\n")));
     }

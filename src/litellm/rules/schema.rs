@@ -346,6 +346,11 @@ fn diagnose(ctx: &Context, walker: &SchemaWalker, violation: &Violation) -> Opti
         .with_pointer(ptr),
         // Python's floats take NaN and infinities: LiteLLM's walker is built without the check.
         Violation::NotFinite { .. } => return None,
+        // Only OpenClaw's schema has these (ECMAScript patterns, record keys, `not`, URLs).
+        Violation::Pattern { .. }
+        | Violation::InvalidKey { .. }
+        | Violation::Forbidden { .. }
+        | Violation::NotAUrl { .. } => return None,
     })
 }
 

@@ -3,5 +3,7 @@
 //! [`crate::pipeline`].
 
 pub mod chat;
+pub mod messages;
 
 pub use chat::{ChatCompletions, ChatRequest};
+pub use messages::{Messages, MessagesRequest};

@@ -3,7 +3,7 @@
 //!
 //! | stage | file | what it does |
 //! |---|---|---|
-//! | auth | `auth.rs` ([`auth::authorize`]) | the master key in any of LiteLLM's headers |
+//! | auth | `auth.rs` ([`auth::authenticate`]), `keys.rs` ([`Keys::admit`](crate::keys::Keys::admit), after resolve) | the master key or a virtual key in any of LiteLLM's headers; a virtual key's model access, budget and rpm/tpm/parallel limits |
 //! | parse | `pipeline/parse.rs` ([`parse::parse`]) | JSON body, `model` (body or path), LiteLLM's own keys (`num_retries`, `fallbacks`, `timeout`, `metadata`, ...) read into [`RouteOptions`] and removed, then the endpoint's [`Endpoint::parse`] |
 //! | resolve | `router.rs` ([`Router::resolve`](crate::router::Router::resolve)) | exact name, alias, wildcard: the checker's one name resolver |
 //! | dispatch | `dispatch.rs` ([`Dispatcher::run`](crate::dispatch::Dispatcher::run)) | deployment choice, retries, `order` tiers, fallbacks, cooldowns, timeouts, credential redaction, a stream's first piece |
@@ -93,6 +93,22 @@ pub trait Endpoint: Send + Sync + 'static {
     /// request then costs no upstream call, retry or cooldown.
     fn parse(body: Map<String, Value>) -> Result<Self::Request, ProxyError>;
 
+    /// [`Endpoint::parse`] for an endpoint that also reads request headers (Messages forwards
+    /// `anthropic-version` and `anthropic-beta`); by default the headers are not read.
+    fn parse_with_headers(
+        body: Map<String, Value>,
+        headers: &HeaderMap,
+    ) -> Result<Self::Request, ProxyError> {
+        let _ = headers;
+        Self::parse(body)
+    }
+
+    /// The body key holding LiteLLM's metadata (the spend row's), removed before
+    /// [`Endpoint::parse`]: `metadata`, except where the API has a `metadata` of its own
+    /// (LiteLLM's `LITELLM_METADATA_ROUTES` read `litellm_metadata` there and leave `metadata` to
+    /// the provider).
+    const METADATA_KEY: &'static str = "metadata";
+
     /// Whether the request asks for a stream (its time limit is then `stream_timeout`, and the
     /// provider must answer [`Reply::Stream`]).
     fn streams(request: &Self::Request) -> bool {
@@ -178,8 +194,8 @@ pub async fn serve<E: Endpoint>(
     let started = Instant::now();
     let start_time = SystemTime::now();
     // Auth.
-    let key = match auth::authorize(&state, &headers) {
-        Ok(key) => key,
+    let caller = match auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
     // Parse.
@@ -191,10 +207,24 @@ pub async fn serve<E: Endpoint>(
     let Some(target) = state.dispatcher.router.resolve(&parsed.model) else {
         return unknown_model(E::ROUTE, &parsed.model).into_response();
     };
+    // A virtual key's model access, budget and limits (auth, once the model is known); it holds
+    // a parallel-request place until accounting closes the call.
+    let permit = match caller.key() {
+        Some(key) => match state.keys.admit(
+            key,
+            &parsed.model,
+            state.dispatcher.router.alias_target(&parsed.model),
+        ) {
+            Ok(permit) => Some(permit),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
     // Accounting opens: who asked and when.
     let accounting = Accounting::open(
         state.clone(),
-        key.as_deref(),
+        caller.key_hash(state.master_key_hash.as_ref()),
+        permit,
         parsed.user,
         parsed.metadata,
         peer.ip(),

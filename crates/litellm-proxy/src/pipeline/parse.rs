@@ -86,19 +86,20 @@ pub fn parse<E: Endpoint>(
     };
     let mut options = route_options(&body, headers);
     let metadata = body
-        .get("metadata")
+        .get(E::METADATA_KEY)
         .cloned()
         .unwrap_or(Value::Object(Map::new()));
+    // `metadata` stays in the body where it is the API's own (see `Endpoint::METADATA_KEY`).
+    let consumed = |key: &str| {
+        LITELLM_ONLY_KEYS.contains(&key) && (key != "metadata" || E::METADATA_KEY == key)
+    };
     // One pass over the (few) body keys instead of a hashed removal per LiteLLM-only key.
-    if body
-        .keys()
-        .any(|key| LITELLM_ONLY_KEYS.contains(&key.as_str()))
-    {
-        body.retain(|key, _| !LITELLM_ONLY_KEYS.contains(&key.as_str()));
+    if body.keys().any(|key| consumed(key)) {
+        body.retain(|key, _| !consumed(key));
     }
     body.insert("model".into(), Value::String(model.clone()));
     let user = body.get("user").and_then(Value::as_str).map(str::to_string);
-    let request = E::parse(body)?;
+    let request = E::parse_with_headers(body, headers)?;
     options.stream = E::streams(&request);
     Ok(Parsed {
         model,

@@ -14,7 +14,7 @@ mod http;
 mod openai;
 
 use super::config::DeploymentConfig;
-use super::endpoints::ChatRequest;
+use super::endpoints::{ChatRequest, MessagesRequest};
 use super::error::ProxyError;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -128,6 +128,40 @@ pub trait Provider: Send + Sync {
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         let _ = client;
         unsupported(&call)
+    }
+
+    /// `/v1/messages` (Anthropic's Messages API), streaming or not. By default through this
+    /// provider's chat completions, translated both ways as LiteLLM's adapter does
+    /// ([`crate::messages::bridge`], [`crate::messages::stream`]); Anthropic answers natively.
+    fn messages<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, MessagesRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(async move {
+            let chat = Call {
+                deployment: call.deployment,
+                request: call.request.chat()?,
+                model: call.model,
+                stream: call.stream,
+                timeout: call.timeout,
+            };
+            let provider = call.deployment.provider.as_str();
+            crate::endpoints::messages::via_chat(self.chat(client, chat), call.model, provider)
+                .await
+        })
+    }
+
+    /// `/v1/messages/count_tokens`: the tokens of `call.request` (Anthropic-shaped messages) by
+    /// the provider's own counting API; `Ok(None)` when it has none (the caller then counts
+    /// locally, as LiteLLM's `token_counter` does).
+    fn count_tokens<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: Call<'a, Value>,
+    ) -> BoxFuture<'a, Result<Option<u64>, ProxyError>> {
+        let _ = (client, call);
+        Box::pin(std::future::ready(Ok(None)))
     }
 }
 

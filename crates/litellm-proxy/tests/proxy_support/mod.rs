@@ -60,10 +60,30 @@ pub async fn start_with_limits(name: &str, yaml: &str, limits: ConnectionLimits)
 }
 
 async fn launch(name: &str, yaml: &str, env: Environment, limits: ConnectionLimits) -> Harness {
+    launch_in(scratch(name), yaml, env, limits).await
+}
+
+/// [`start`] in an existing scratch directory: a fresh mock, and a proxy on the spend file (and
+/// keys) an earlier harness left there.
+pub async fn start_on(dir: &std::path::Path, yaml: &str) -> Harness {
+    launch_in(
+        dir.to_path_buf(),
+        yaml,
+        Environment::empty(),
+        ConnectionLimits::default(),
+    )
+    .await
+}
+
+async fn launch_in(
+    dir: PathBuf,
+    yaml: &str,
+    env: Environment,
+    limits: ConnectionLimits,
+) -> Harness {
     let mock = MockUpstream::start()
         .await
         .unwrap_or_else(|e| panic!("mock: {e}"));
-    let dir = scratch(name);
     let path = dir.join("config.yaml");
     // `API_BASE` is the mock's base URL; `MOCK_ADDR` its host:port, for URLs built around it.
     let yaml = yaml
@@ -202,6 +222,26 @@ pub fn assert_openai_error(reply: &Reply, status: u16) -> Value {
     error
 }
 
+/// Whether the Python package `name` can be imported. Outside CI a missing package skips the
+/// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs
+/// tests/python/requirements.txt.
+pub fn python_package_installed(name: &str) -> bool {
+    let import = std::process::Command::new("python3")
+        .args(["-c", &format!("import {name}")])
+        .output();
+    if import.is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install the Python package `{name}` (crates/litellm-proxy/tests/python/requirements.txt)"
+    );
+    eprintln!(
+        "SKIPPED: the `{name}` Python package is not installed (python3 -m pip install {name})"
+    );
+    false
+}
+
 /// Whether the official OpenAI Python SDK can be imported. Outside CI a missing SDK skips the
 /// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs it.
 pub fn openai_sdk_installed() -> bool {
@@ -278,12 +318,21 @@ impl RecordedPairs {
     }
 }
 
+/// A fresh directory for the default store of each binary a test starts.
+pub fn state_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    scratch(&format!("state-{}", NEXT.fetch_add(1, Ordering::Relaxed)))
+}
+
 /// The `litellm-proxy` binary, started on port 0; killed when dropped, so a failing test leaves
 /// no process behind.
 pub struct ProxyProcess {
     pub child: std::process::Child,
     /// `http://127.0.0.1:PORT` from the listening line.
     pub url: String,
+    /// The listening line.
+    pub line: String,
     /// Standard error after the listening line.
     stderr: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
 }
@@ -292,6 +341,15 @@ impl ProxyProcess {
     /// Starts the binary on `config` with `args` and waits for its listening line. `Err` holds
     /// its standard error when it exited instead (a refused start).
     pub fn spawn(config: &std::path::Path, args: &[&std::ffi::OsStr]) -> Result<Self, String> {
+        Self::spawn_with_env(config, args, &[])
+    }
+
+    /// [`ProxyProcess::spawn`] with these environment variables set (after the defaults).
+    pub fn spawn_with_env(
+        config: &std::path::Path,
+        args: &[&std::ffi::OsStr],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<Self, String> {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_litellm-proxy"))
             .arg("--config")
@@ -299,7 +357,11 @@ impl ProxyProcess {
             .args(["--port", "0"])
             .args(args)
             .env_remove("LITELLM_MASTER_KEY")
+            .env_remove("LITELLM_PROXY_SPEND_DB")
+            // The default store goes to a directory of the test's own, never the user's state.
+            .env("LITELLM_PROXY_STATE_DIR", state_dir())
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("spawn: {e}"));
@@ -312,6 +374,7 @@ impl ProxyProcess {
                 return Ok(ProxyProcess {
                     child,
                     url,
+                    line: line.clone(),
                     stderr: lines,
                 });
             }

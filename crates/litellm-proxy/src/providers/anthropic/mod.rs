@@ -14,6 +14,7 @@ use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
 mod errors;
+mod messages;
 mod request;
 mod response;
 mod stream;
@@ -130,6 +131,22 @@ impl Provider for Anthropic {
                 .map(|bytes| Reply::Complete(Bytes::from(bytes)))
                 .map_err(|e| ProxyError::internal(e.to_string()))
         })
+    }
+
+    fn messages<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: crate::providers::Call<'a, crate::endpoints::MessagesRequest>,
+    ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
+        Box::pin(self.native_messages(client, call))
+    }
+
+    fn count_tokens<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: crate::providers::Call<'a, Value>,
+    ) -> BoxFuture<'a, Result<Option<u64>, ProxyError>> {
+        Box::pin(self.count(client, call))
     }
 }
 

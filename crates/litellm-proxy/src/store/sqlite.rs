@@ -18,24 +18,28 @@
 //! its readiness answers 503 with `"db": "disconnected"` when that database fails
 //! (`proxy/health_endpoints/_health_endpoints.py`); the proxy does the same for its file.
 
-use super::router::Deployment;
-use super::usage::Usage;
-use rusqlite::{params, Connection, ErrorCode, OpenFlags};
+use super::sqlite_keys;
+use super::{Store, StoreError, StoreFuture};
+use crate::keys::{KeyFilter, KeyRecord};
+use crate::router::Deployment;
+use crate::usage::Usage;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{
-    channel, sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError,
-};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Rows that may wait for the writer; beyond it rows are dropped (and counted), never unbounded.
-/// The channel preallocates its slots, so rows travel boxed: 16 bytes a slot, not a whole row.
 const QUEUE_CAPACITY: usize = 65_536;
+/// Rows per multi-row `INSERT` statement (19 parameters a row, far under SQLite's 32,766).
+const ROWS_PER_INSERT: usize = 64;
+/// A queue vector that grew past this many rows in a backlog is given back after it is written.
+const KEEP_CAPACITY: usize = 2 * BATCH;
 /// Rows per transaction at most.
 const BATCH: usize = 4096;
 /// How long the writer lets rows gather before a commit: one transaction per interval instead of
@@ -78,6 +82,8 @@ pub struct SpendRow {
     pub requester_ip_address: IpAddr,
     /// `success`, `failure` or `cancelled`.
     pub status: &'static str,
+    /// `false` under `disable_spend_logs`: the row is not kept, only its cost added to its key.
+    pub logged: bool,
 }
 
 const SCHEMA: &str = "
@@ -108,16 +114,78 @@ CREATE TABLE IF NOT EXISTS \"LiteLLM_SpendLogs\" (
 CREATE INDEX IF NOT EXISTS spend_logs_start ON \"LiteLLM_SpendLogs\" (\"startTime\");
 ";
 
+/// Opens a connection for key reads and writes and `/spend/logs`, creating the keys table.
+fn open_for_keys(path: &Path) -> Result<Connection, StoreError> {
+    let connection = open_checked(path).map_err(StoreError::Failed)?;
+    connection
+        .query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+        .and_then(|()| connection.execute_batch(sqlite_keys::SCHEMA))
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+    Ok(connection)
+}
+
 pub struct SpendStore {
     path: PathBuf,
-    sender: Mutex<Option<SyncSender<Box<SpendRow>>>>,
+    /// The connection key operations use (opened on first use; dropped after a failure).
+    keys: Arc<Mutex<Option<Connection>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     shared: Arc<Shared>,
+}
+
+/// The rows waiting for the writer. A request moves its row into a vector under a short lock;
+/// the writer swaps the whole vector for its empty spare one every gather interval. Once both
+/// vectors have grown to the traffic, queueing a row allocates nothing and wakes nobody (the
+/// writer is only woken for the first row after it went idle).
+#[derive(Default)]
+struct Queue {
+    state: Mutex<QueueState>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    rows: Vec<SpendRow>,
+    /// Set by [`SpendStore::close`]: rows are refused (and counted) from then on.
+    closed: bool,
+    /// The writer waits on [`Queue::ready`] for a first row.
+    writer_idle: bool,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for rows (or the close), lets more gather unless closing, and swaps them into
+    /// `into` (which must be empty). `false` once closed and drained.
+    fn take(&self, into: &mut Vec<SpendRow>) -> bool {
+        let mut state = self.lock();
+        while state.rows.is_empty() && !state.closed {
+            state.writer_idle = true;
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        if state.rows.is_empty() {
+            return false;
+        }
+        if !state.closed {
+            drop(state);
+            // Sleep rather than wait on the queue: a sleeping writer is not woken per row, so a
+            // request's push costs no futex wake-up and the writer no context switch per row.
+            std::thread::sleep(GATHER);
+            state = self.lock();
+        }
+        std::mem::swap(&mut state.rows, into);
+        true
+    }
 }
 
 /// What the serving threads and the writer both see.
 #[derive(Default)]
 struct Shared {
+    queue: Queue,
     written: AtomicU64,
     dropped: AtomicU64,
     /// Dropped because the queue was full (part of `dropped`).
@@ -151,7 +219,6 @@ impl SpendStore {
         }
         let connection = open_checked(path)
             .map_err(|reason| format!("spend log database {}: {reason}", path.display()))?;
-        let (sender, receiver) = sync_channel(QUEUE_CAPACITY);
         let shared = Arc::new(Shared::default());
         let writer = Writer {
             path: path.to_path_buf(),
@@ -164,11 +231,11 @@ impl SpendStore {
         };
         let writer = std::thread::Builder::new()
             .name("spend-writer".into())
-            .spawn(move || writer.run(&receiver))
+            .spawn(move || writer.run())
             .map_err(|e| format!("cannot start the spend log writer: {e}"))?;
         Ok(SpendStore {
             path: path.to_path_buf(),
-            sender: Mutex::new(Some(sender)),
+            keys: Arc::new(Mutex::new(None)),
             writer: Mutex::new(Some(writer)),
             shared,
         })
@@ -178,16 +245,24 @@ impl SpendStore {
         &self.path
     }
 
-    /// Queues a row; never blocks.
+    /// Queues a row; never waits on the disk. A row that finds the queue full (or the store
+    /// closed) is dropped and counted.
     pub fn record(&self, row: SpendRow) {
-        let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
-        // Counted before the send, so the writer never takes a row off `pending` before it is on.
-        self.shared.pending.fetch_add(1, Ordering::Relaxed);
-        let sent = sender.as_ref().map(|sender| sender.try_send(Box::new(row)));
-        if let None | Some(Err(TrySendError::Full(_) | TrySendError::Disconnected(_))) = sent {
-            self.shared.pending.fetch_sub(1, Ordering::Relaxed);
+        let queue = &self.shared.queue;
+        let mut state = queue.lock();
+        if state.closed || state.rows.len() >= QUEUE_CAPACITY {
+            drop(state);
             self.shared.overflowed.fetch_add(1, Ordering::Relaxed);
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        // Counted under the lock, so the writer never takes a row off `pending` before it is on.
+        self.shared.pending.fetch_add(1, Ordering::Relaxed);
+        state.rows.push(row);
+        let wake = std::mem::take(&mut state.writer_idle);
+        drop(state);
+        if wake {
+            queue.ready.notify_one();
         }
     }
 
@@ -211,10 +286,8 @@ impl SpendStore {
 
     /// Writes every queued row and stops the writer (blocking; call off the async runtime).
     pub fn close(&self) {
-        self.sender
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        self.shared.queue.lock().closed = true;
+        self.shared.queue.ready.notify_one();
         if let Some(writer) = self
             .writer
             .lock()
@@ -223,6 +296,97 @@ impl SpendStore {
         {
             let _ = writer.join();
         }
+    }
+}
+
+impl SpendStore {
+    /// Runs `work` on the key connection off the async runtime.
+    fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> StoreFuture<'_, Result<T, StoreError>> {
+        let keys = self.keys.clone();
+        let path = self.path.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut slot = keys.lock().unwrap_or_else(PoisonError::into_inner);
+                let connection = match &mut *slot {
+                    Some(connection) => connection,
+                    None => slot.insert(open_for_keys(&path)?),
+                };
+                let result = work(connection);
+                if let Err(StoreError::Failed(_)) = &result {
+                    *slot = None;
+                }
+                result
+            })
+            .await
+            .map_err(|e| StoreError::Failed(e.to_string()))?
+        })
+    }
+}
+
+impl Store for SpendStore {
+    fn describe(&self) -> String {
+        format!("SQLite file {}", self.path.display())
+    }
+
+    fn record(&self, row: SpendRow) {
+        SpendStore::record(self, row);
+    }
+
+    fn stats(&self) -> SpendStats {
+        SpendStore::stats(self)
+    }
+
+    fn close(&self) {
+        SpendStore::close(self);
+    }
+
+    fn spend_logs(&self, q: SpendQuery) -> StoreFuture<'_, Result<Value, String>> {
+        let path = self.path.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || query(&path, &q))
+                .await
+                .map_err(|e| e.to_string())?
+        })
+    }
+
+    fn insert_key(&self, record: KeyRecord) -> StoreFuture<'_, Result<(), StoreError>> {
+        self.blocking(move |c| sqlite_keys::insert(c, &record))
+    }
+
+    fn key(&self, hash: String) -> StoreFuture<'_, Result<Option<KeyRecord>, StoreError>> {
+        self.blocking(move |c| sqlite_keys::get(c, &hash))
+    }
+
+    fn update_key(
+        &self,
+        record: KeyRecord,
+        set_spend: bool,
+    ) -> StoreFuture<'_, Result<(), StoreError>> {
+        self.blocking(move |c| sqlite_keys::update(c, &record, set_spend))
+    }
+
+    fn delete_keys(
+        &self,
+        hashes: Vec<String>,
+        aliases: Vec<String>,
+    ) -> StoreFuture<'_, Result<Vec<String>, StoreError>> {
+        self.blocking(move |c| sqlite_keys::delete(c, &hashes, &aliases))
+    }
+
+    fn list_keys(&self, filter: KeyFilter) -> StoreFuture<'_, Result<Vec<KeyRecord>, StoreError>> {
+        self.blocking(move |c| sqlite_keys::list(c, &filter))
+    }
+
+    fn reset_key_budget(
+        &self,
+        hash: Arc<str>,
+        was: i64,
+        next: Option<i64>,
+    ) -> StoreFuture<'_, Result<(), StoreError>> {
+        self.blocking(move |c| sqlite_keys::reset_budget(c, &hash, was, next))
     }
 }
 
@@ -400,7 +564,8 @@ fn prepare(
         let pages = (max_bytes / page_size.max(1) as u64).max(1);
         connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
     }
-    connection.execute_batch(SCHEMA)
+    connection.execute_batch(SCHEMA)?;
+    connection.execute_batch(sqlite_keys::SCHEMA)
 }
 
 /// Checkpoints the WAL every [`CHECKPOINT_EVERY`] until `stop` closes. A passive checkpoint
@@ -441,7 +606,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(mut self, receiver: &Receiver<Box<SpendRow>>) {
+    fn run(mut self) {
         let (stop_checkpoints, stopped) = channel::<()>();
         std::thread::scope(|scope| {
             let path = self.path.clone();
@@ -449,26 +614,23 @@ impl Writer {
                 .name("spend-checkpoint".into())
                 .spawn_scoped(scope, move || checkpoint_loop(&path, &stopped))
                 .is_ok();
-            self.write_until_closed(receiver);
+            self.write_until_closed();
             drop(stop_checkpoints);
         });
         // Dropping the writer's connection, the last one, checkpoints and removes the WAL.
     }
 
-    fn write_until_closed(&mut self, receiver: &Receiver<Box<SpendRow>>) {
-        while let Ok(first) = receiver.recv() {
-            // Sleep rather than wait on the channel: a sleeping writer is not woken per row, so a
-            // request's send costs no futex wake-up and the writer no context switch per row.
-            std::thread::sleep(GATHER);
-            let mut batch = vec![first];
-            while let Ok(row) = receiver.try_recv() {
-                batch.push(row);
-                if batch.len() == BATCH {
-                    self.write(&mut batch);
-                    batch.clear();
-                }
+    fn write_until_closed(&mut self) {
+        let shared = self.shared.clone();
+        let mut rows = Vec::new();
+        while shared.queue.take(&mut rows) {
+            for batch in rows.chunks_mut(BATCH) {
+                self.write(batch);
             }
-            self.write(&mut batch);
+            rows.clear();
+            if rows.capacity() > KEEP_CAPACITY {
+                rows = Vec::new();
+            }
         }
         if let Some(line) = self.reports.closing(&self.counts(), Instant::now()) {
             self.log(&line);
@@ -508,7 +670,7 @@ impl Writer {
 
     /// Writes the batch, retrying as [`RETRY_DELAYS`] says; counts its rows as written or
     /// dropped either way.
-    fn write(&mut self, batch: &mut [Box<SpendRow>]) {
+    fn write(&mut self, batch: &mut [SpendRow]) {
         if batch.is_empty() {
             return;
         }
@@ -560,7 +722,7 @@ impl Writer {
         }
     }
 
-    fn attempt(&mut self, batch: &mut [Box<SpendRow>]) -> Result<(), String> {
+    fn attempt(&mut self, batch: &mut [SpendRow]) -> Result<(), String> {
         let connection = match &mut self.connection {
             Some(connection) => connection,
             None => {
@@ -673,59 +835,134 @@ impl Reports {
     }
 }
 
-fn insert_batch(connection: &mut Connection, rows: &mut [Box<SpendRow>]) -> rusqlite::Result<()> {
+/// Parameters per row of the `INSERT` (`call_type` is a literal).
+const PARAMS_PER_ROW: usize = 18;
+
+/// `INSERT OR REPLACE ... VALUES (...), (...)` for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT OR REPLACE INTO \"LiteLLM_SpendLogs\" (request_id, call_type, api_key, spend, total_tokens,
+         prompt_tokens, completion_tokens, \"startTime\", \"endTime\", \"completionStartTime\", model, model_id,
+         model_group, custom_llm_provider, api_base, \"user\", metadata, requester_ip_address, status) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,'acompletion',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    }
+    sql
+}
+
+/// The statements' text, built once: `prepare_cached` finds a statement by it.
+fn insert_statements() -> &'static (String, String) {
+    static SQL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| (insert_sql(ROWS_PER_INSERT), insert_sql(1)))
+}
+
+/// Buffers a row's text columns are formatted into; SQLite copies a value when it is bound, so
+/// one set serves every row.
+#[derive(Default)]
+struct RowText {
+    metadata: Vec<u8>,
+    start: String,
+    end: String,
+    completion_start: String,
+    ip: String,
+}
+
+/// Binds `row` at parameters `first..first + PARAMS_PER_ROW` (1-based) of `insert`.
+fn bind_row(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    first: usize,
+    row: &mut SpendRow,
+    text: &mut RowText,
+) -> rusqlite::Result<()> {
+    use std::fmt::Write as _;
+    let conversion =
+        |e: Box<dyn std::error::Error + Send + Sync>| rusqlite::Error::ToSqlConversionFailure(e);
+    text.metadata.clear();
+    write_metadata(&mut text.metadata, &mut row.metadata, &row.usage)
+        .map_err(|e| conversion(Box::new(e)))?;
+    let metadata = std::str::from_utf8(&text.metadata).map_err(|e| conversion(Box::new(e)))?;
+    write_iso_time(&mut text.start, row.start_time);
+    write_iso_time(&mut text.end, row.end_time);
+    if let Some(time) = row.completion_start_time {
+        write_iso_time(&mut text.completion_start, time);
+    }
+    text.ip.clear();
+    let _ = write!(text.ip, "{}", row.requester_ip_address);
+    let config = row.deployment.as_ref().map(|d| &d.config);
+    let usage = &row.usage;
+    let mut at = first;
+    let mut bind = |value: &dyn rusqlite::ToSql| {
+        let result = insert.raw_bind_parameter(at, value);
+        at += 1;
+        result
+    };
+    bind(&row.request_id)?;
+    bind(&&*row.api_key_hash)?;
+    bind(&row.spend)?;
+    bind(&((usage.prompt_tokens + usage.completion_tokens) as i64))?;
+    bind(&(usage.prompt_tokens as i64))?;
+    bind(&(usage.completion_tokens as i64))?;
+    bind(&text.start)?;
+    bind(&text.end)?;
+    bind(
+        &row.completion_start_time
+            .map(|_| text.completion_start.as_str()),
+    )?;
+    bind(&row.model)?;
+    bind(&config.map_or("", |c| c.id.as_str()))?;
+    bind(&row.model_group)?;
+    bind(&config.map_or("", |c| c.provider.as_str()))?;
+    bind(
+        &row.deployment
+            .as_ref()
+            .map_or("", |d| d.shown_api_base.as_str()),
+    )?;
+    bind(&row.user)?;
+    bind(&metadata)?;
+    bind(&text.ip)?;
+    bind(&row.status)
+}
+
+/// Writes `rows` in one transaction: 64 rows a statement through one prepared multi-row
+/// `INSERT`, the rest one by one through another.
+fn insert_batch(connection: &mut Connection, rows: &mut [SpendRow]) -> rusqlite::Result<()> {
+    let (many, one) = insert_statements();
     let transaction = connection.transaction()?;
     {
-        let mut insert = transaction.prepare_cached(
-            "INSERT OR REPLACE INTO \"LiteLLM_SpendLogs\" (request_id, call_type, api_key, spend, total_tokens,
-             prompt_tokens, completion_tokens, \"startTime\", \"endTime\", \"completionStartTime\", model, model_id,
-             model_group, custom_llm_provider, api_base, \"user\", metadata, requester_ip_address, status)
-             VALUES (?1, 'acompletion', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )?;
-        let mut metadata = Vec::with_capacity(512);
-        let (mut start, mut end, mut completion_start) =
-            (String::new(), String::new(), String::new());
-        let mut ip = String::with_capacity(40);
-        for row in rows.iter_mut() {
-            metadata.clear();
-            write_metadata(&mut metadata, &mut row.metadata, &row.usage)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-            let metadata = std::str::from_utf8(&metadata)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-            write_iso_time(&mut start, row.start_time);
-            write_iso_time(&mut end, row.end_time);
-            if let Some(time) = row.completion_start_time {
-                write_iso_time(&mut completion_start, time);
+        // Each key's share of the batch, added to its row in the same transaction.
+        let mut spends: HashMap<&str, f64> = HashMap::new();
+        for row in rows.iter() {
+            if row.spend > 0.0 && !row.api_key_hash.is_empty() {
+                *spends.entry(&*row.api_key_hash).or_default() += row.spend;
             }
-            let config = row.deployment.as_ref().map(|d| &d.config);
-            let usage = &row.usage;
-            insert.execute(params![
-                row.request_id,
-                &*row.api_key_hash,
-                row.spend,
-                (usage.prompt_tokens + usage.completion_tokens) as i64,
-                usage.prompt_tokens as i64,
-                usage.completion_tokens as i64,
-                start,
-                end,
-                row.completion_start_time.map(|_| completion_start.as_str()),
-                row.model,
-                config.map_or("", |c| c.id.as_str()),
-                row.model_group,
-                config.map_or("", |c| c.provider.as_str()),
-                row.deployment
-                    .as_ref()
-                    .map_or("", |d| d.shown_api_base.as_str()),
-                row.user,
-                metadata,
-                {
-                    use std::fmt::Write as _;
-                    ip.clear();
-                    let _ = write!(ip, "{}", row.requester_ip_address);
-                    ip.as_str()
-                },
-                row.status,
-            ])?;
+        }
+        let spends: Vec<(&str, f64)> = spends.into_iter().collect();
+        sqlite_keys::add_spend(&transaction, &spends)?;
+    }
+    {
+        let mut logged: Vec<&mut SpendRow> = rows.iter_mut().filter(|r| r.logged).collect();
+        let mut text = RowText::default();
+        let mut chunks = logged.chunks_exact_mut(ROWS_PER_INSERT);
+        if chunks.len() > 0 {
+            let mut insert = transaction.prepare_cached(many)?;
+            for chunk in &mut chunks {
+                for (i, row) in chunk.iter_mut().enumerate() {
+                    bind_row(&mut insert, 1 + i * PARAMS_PER_ROW, row, &mut text)?;
+                }
+                insert.raw_execute()?;
+            }
+        }
+        let rest = chunks.into_remainder();
+        if !rest.is_empty() {
+            let mut insert = transaction.prepare_cached(one)?;
+            for row in rest.iter_mut() {
+                bind_row(&mut insert, 1, row, &mut text)?;
+                insert.raw_execute()?;
+            }
         }
     }
     transaction.commit()
@@ -822,7 +1059,7 @@ pub fn query(path: &Path, q: &SpendQuery) -> Result<Value, String> {
     let mut args: Vec<String> = Vec::new();
     if let Some(key) = &q.api_key {
         let hashed = if key.starts_with("sk-") {
-            super::auth::hash_key(key)
+            crate::auth::hash_key(key)
         } else {
             key.clone()
         };
@@ -983,8 +1220,37 @@ fn write_iso_time(out: &mut String, time: SystemTime) {
     );
 }
 
+/// Days in month `m` of year `y`.
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
+    let next = if m == 12 {
+        days_from_civil(y + 1, 1, 1)
+    } else {
+        days_from_civil(y, m + 1, 1)
+    };
+    next - days_from_civil(y, m, 1)
+}
+
+/// [`iso_time`]'s text (`2026-11-24T07:50:00.123Z`, the fraction optional) back to milliseconds
+/// since the epoch.
+pub fn parse_iso_time(text: &str) -> Option<i64> {
+    let text = text.trim().trim_end_matches('Z');
+    let (date, time) = text.split_once(['T', ' '])?;
+    let days = parse_date(date).ok()?;
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    let mut parts = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    let digits: String = fraction
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .chain(std::iter::repeat('0'))
+        .take(3)
+        .collect();
+    let millis: i64 = digits.parse().ok()?;
+    Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) + millis)
+}
+
 // Howard Hinnant's days-from-civil algorithms.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -993,7 +1259,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -1051,6 +1317,16 @@ mod tests {
     }
 
     #[test]
+    fn iso_times_parse_back() {
+        for ms in [0, 86_400_123, 1_764_672_000_999] {
+            let time = UNIX_EPOCH + Duration::from_millis(ms as u64);
+            assert_eq!(parse_iso_time(&iso_time(time)), Some(ms));
+        }
+        assert_eq!(parse_iso_time("1970-01-01T00:00:01Z"), Some(1000));
+        assert_eq!(parse_iso_time("garbage"), None);
+    }
+
+    #[test]
     fn dates_round_trip() {
         assert_eq!(
             format_date(parse_date("2024-02-29").unwrap_or(0)),
@@ -1083,6 +1359,7 @@ mod tests {
             metadata: json!({}),
             requester_ip_address: IpAddr::from([127, 0, 0, 1]),
             status: "success",
+            logged: true,
         }
     }
 

@@ -1,0 +1,141 @@
+//! Where spend rows and virtual keys are kept, behind one trait: an embedded SQLite file by
+//! default ([`sqlite`]), Postgres next.
+//!
+//! Every store keeps the same contract for spend rows (see [`sqlite`]): a request never waits on
+//! the database, and every row is written or counted as dropped. Key reads and writes are
+//! asynchronous; a store that does blocking I/O runs it off the serving threads.
+
+pub mod sqlite;
+mod sqlite_keys;
+
+pub use sqlite::{SpendQuery, SpendRow, SpendStats};
+
+use super::keys::{KeyFilter, KeyRecord};
+use serde_json::Value;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreError {
+    /// The request conflicts with what is stored (a key that exists already); the client's fault.
+    Conflict(String),
+    /// The store cannot be read or written.
+    Failed(String),
+}
+
+pub trait Store: Send + Sync {
+    /// Where the data goes, for the start-up line (never a password).
+    fn describe(&self) -> String;
+    /// Queues a spend row (and its cost on the key's spend); never waits on the database.
+    fn record(&self, row: SpendRow);
+    fn stats(&self) -> SpendStats;
+    /// Writes every queued row and stops (blocking; call off the async runtime).
+    fn close(&self);
+    /// `/spend/logs`.
+    fn spend_logs(&self, query: SpendQuery) -> StoreFuture<'_, Result<Value, String>>;
+    fn insert_key(&self, record: KeyRecord) -> StoreFuture<'_, Result<(), StoreError>>;
+    /// The key whose hash is `hash`.
+    fn key(&self, hash: String) -> StoreFuture<'_, Result<Option<KeyRecord>, StoreError>>;
+    /// Writes every field of `record` but its spend, unless `set_spend` (spend is accrued by the
+    /// spend writer meanwhile).
+    fn update_key(
+        &self,
+        record: KeyRecord,
+        set_spend: bool,
+    ) -> StoreFuture<'_, Result<(), StoreError>>;
+    /// Deletes the keys with these hashes or aliases; returns the hashes deleted.
+    fn delete_keys(
+        &self,
+        hashes: Vec<String>,
+        aliases: Vec<String>,
+    ) -> StoreFuture<'_, Result<Vec<String>, StoreError>>;
+    fn list_keys(&self, filter: KeyFilter) -> StoreFuture<'_, Result<Vec<KeyRecord>, StoreError>>;
+    /// Sets the key's spend to 0 and its next reset to `next`, if its reset time is still `was`
+    /// (another replica may have reset it first).
+    fn reset_key_budget(
+        &self,
+        hash: Arc<str>,
+        was: i64,
+        next: Option<i64>,
+    ) -> StoreFuture<'_, Result<(), StoreError>>;
+}
+
+/// Which store to open, as flags, config and environment chose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// No store: no spend rows, no virtual keys.
+    Off,
+    Sqlite(PathBuf),
+}
+
+/// The default SQLite file: `$LITELLM_PROXY_STATE_DIR/litellm-proxy.sqlite`, else under
+/// `$XDG_STATE_HOME/litellm-proxy/`, else `$HOME/.local/state/litellm-proxy/`, else
+/// `./.litellm-proxy/` (the XDG base directory specification's state directory).
+pub fn default_path(env: impl Fn(&str) -> Option<String>) -> PathBuf {
+    const FILE: &str = "litellm-proxy.sqlite";
+    let set = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = set("LITELLM_PROXY_STATE_DIR") {
+        return dir.join(FILE);
+    }
+    if let Some(dir) = set("XDG_STATE_HOME").filter(|d| d.is_absolute()) {
+        return dir.join("litellm-proxy").join(FILE);
+    }
+    if let Some(home) = set("HOME") {
+        return home
+            .join(".local")
+            .join("state")
+            .join("litellm-proxy")
+            .join(FILE);
+    }
+    Path::new(".litellm-proxy").join(FILE)
+}
+
+/// Opens the chosen store; `None` for [`StoreChoice::Off`].
+pub fn open(
+    choice: &StoreChoice,
+    max_bytes: Option<u64>,
+) -> Result<Option<Arc<dyn Store>>, String> {
+    match choice {
+        StoreChoice::Off => Ok(None),
+        StoreChoice::Sqlite(path) => Ok(Some(Arc::new(sqlite::SpendStore::open(path, max_bytes)?))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_path_follows_the_state_directory_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            default_path(env(&[("LITELLM_PROXY_STATE_DIR", "/s"), ("HOME", "/h")])),
+            PathBuf::from("/s/litellm-proxy.sqlite")
+        );
+        assert_eq!(
+            default_path(env(&[("XDG_STATE_HOME", "/x"), ("HOME", "/h")])),
+            PathBuf::from("/x/litellm-proxy/litellm-proxy.sqlite")
+        );
+        assert_eq!(
+            default_path(env(&[("XDG_STATE_HOME", "rel"), ("HOME", "/h")])),
+            PathBuf::from("/h/.local/state/litellm-proxy/litellm-proxy.sqlite"),
+            "a relative XDG_STATE_HOME is ignored, as the specification says"
+        );
+        assert_eq!(
+            default_path(env(&[])),
+            PathBuf::from(".litellm-proxy/litellm-proxy.sqlite")
+        );
+    }
+}
