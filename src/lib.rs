@@ -18,6 +18,7 @@ pub mod refs;
 pub mod rule_control;
 pub mod schema_tidy;
 pub mod schema_walk;
+pub mod server;
 pub mod suggest;
 pub mod syntax;
 

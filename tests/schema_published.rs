@@ -459,3 +459,33 @@ fn out_dir_writes_both_committed_schemas() {
         assert_eq!(text, Some(target.text()), "{target:?} written differently");
     }
 }
+
+/// Every property of the OpenClaw schema says what it is (hover and completion in editors show
+/// it; the language server's hover too).
+#[test]
+fn every_openclaw_property_has_a_description() {
+    fn walk(node: &Value, path: &str, missing: &mut Vec<String>) {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::Object(properties)) = map.get("properties") {
+                    for (key, property) in properties {
+                        if property.get("description").is_none() {
+                            missing.push(format!("{path}/{key}"));
+                        }
+                    }
+                }
+                for (key, value) in map {
+                    walk(value, &format!("{path}/{key}"), missing);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, path, missing)),
+            _ => {}
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&Target::Openclaw.schema(), "", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "properties without a description (add a doc comment in src/openclaw/model.rs): {missing:#?}"
+    );
+}

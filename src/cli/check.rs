@@ -13,7 +13,7 @@ use crate::env::Environment;
 use crate::litellm::{check_file, CheckOptions};
 use crate::litellm_version::Versions;
 use crate::rule_control::selection::parse_list;
-use crate::rule_control::{suppression, RuleSelection, Settings};
+use crate::rule_control::{RuleSelection, Settings};
 use crate::syntax::SourceMap;
 
 #[derive(Debug, Args)]
@@ -172,34 +172,7 @@ impl Control {
         first_file: usize,
         found: &mut Vec<Diagnostic>,
     ) {
-        let selection = settings.selection.overridden_by(&self.cli);
-        found.retain(|d| {
-            selection.enabled(d.code)
-                && !sources
-                    .file(d.primary.span.file)
-                    .is_some_and(|f| settings.ignored_for_file(d.code, &f.path))
-        });
-        let mut suppressions: Vec<_> = sources
-            .iter()
-            .skip(first_file)
-            .flat_map(|(id, file)| suppression::scan(id, file))
-            .collect();
-        if suppressions.is_empty() {
-            return;
-        }
-        let line_of = |span: crate::syntax::Span| {
-            sources
-                .file(span.file)
-                .map(|f| f.line_col(span.start).0.saturating_sub(1))
-        };
-        let on_in = |code, id| {
-            selection.enabled(code)
-                && !sources
-                    .file(id)
-                    .is_some_and(|f| settings.ignored_for_file(code, &f.path))
-        };
-        let unused = suppression::apply(found, &mut suppressions, line_of, on_in);
-        found.extend(unused.into_iter().filter(|d| selection.enabled(d.code)));
+        crate::rule_control::filter(&self.cli, settings, sources, first_file, found);
     }
 }
 

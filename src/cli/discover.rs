@@ -45,14 +45,14 @@ pub fn configs_in(directory: &Path) -> Result<Found, String> {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     LiteLlm,
     /// `config.yaml`: only with a `model_list`.
     MaybeLiteLlm,
     OpenClaw,
 }
 
-fn kind_by_name(name: &str) -> Option<Kind> {
+pub(crate) fn kind_by_name(name: &str) -> Option<Kind> {
     let lower = name.to_ascii_lowercase();
     let yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
     if yaml && lower.starts_with("litellm") && lower.contains("config") {

@@ -50,12 +50,23 @@ pub enum Command {
         override_usage = "litellm-check schema <litellm|openclaw>\n       litellm-check schema --out-dir DIR"
     )]
     Schema(schema::SchemaArgs),
+    /// Run the language server (LSP over stdio): findings, hover, completion, go to definition
+    /// and quick fixes in the editor.
+    Server(ServerArgs),
     /// Print a shell completion script: `litellm-check completions bash > /etc/bash_completion.d/litellm-check`.
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `litellm-check server`.
+#[derive(Debug, clap::Args)]
+pub struct ServerArgs {
+    /// Talk over stdin/stdout (the only transport; accepted because LSP clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 pub mod check;
@@ -87,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Server(_) => crate::server::run(),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "litellm-check", &mut script);

@@ -296,7 +296,9 @@ pub fn read_file(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Texts that stand in for files while one closure runs ([`with_overlay`]), keyed by canonical
-/// path: `check --fix` and `--diff` re-check what their fixes made before anything is written.
+/// path: `check --fix` and `--diff` re-check what their fixes made before anything is written,
+/// and `litellm-check server` checks the editor's unsaved texts (a file not on disk yet is keyed
+/// by its path as given).
 pub type Overlay = std::collections::HashMap<PathBuf, String>;
 
 thread_local! {
@@ -317,7 +319,12 @@ fn overlaid(path: &Path) -> Option<String> {
     OVERLAY.with(|o| {
         let overlay = o.borrow();
         let overlay = overlay.as_ref().filter(|m| !m.is_empty())?;
-        overlay.get(&path.canonicalize().ok()?).cloned()
+        // A file not on disk yet (an editor's new, unsaved file) is held by its path as given.
+        match path.canonicalize() {
+            Ok(canonical) => overlay.get(&canonical),
+            Err(_) => overlay.get(path),
+        }
+        .cloned()
     })
 }
 
