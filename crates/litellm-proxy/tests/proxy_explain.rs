@@ -31,9 +31,27 @@ fn sample_names(
     limit: usize,
 ) -> Vec<String> {
     let groups = &text_config.groups;
+    // This test asks through chat completions; a group of `text-completion-openai` deployments
+    // is served on `/v1/completions` only (proxy_completions.rs covers it).
+    let chat_group = |name: &str| {
+        !text_config.deployments.iter().any(|d| {
+            d.model_name == name && d.provider.as_deref() == Some("text-completion-openai")
+        })
+    };
     let mut names: Vec<String> = Vec::new();
-    names.extend(groups.exact_names().next().map(str::to_string));
-    names.extend(groups.aliases.first().map(|a| a.name.clone()));
+    names.extend(
+        groups
+            .exact_names()
+            .find(|name| chat_group(name))
+            .map(str::to_string),
+    );
+    names.extend(
+        groups
+            .aliases
+            .iter()
+            .find(|a| chat_group(&a.target))
+            .map(|a| a.name.clone()),
+    );
     names.extend(
         groups
             .patterns()
