@@ -115,27 +115,14 @@ impl Provider for Azure {
         call: Call<'a, CompletionRequest>,
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
-            let url = self
-                .endpoint_url(call.model, "completions")
-                .map_err(|why| {
-                    ProxyError::bad_request(format!(
-                        "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
-                        call.deployment.id
-                    ))
-                })?;
             let body = serde_json::to_vec(&call.completion_body())
                 .map_err(|e| ProxyError::internal(e.to_string()))?;
-            let mut request = client
-                .post(url)
-                .header("content-type", "application/json")
-                .body(body);
-            let deployment = call.deployment;
-            if let Some((name, value)) = auth_header(deployment) {
-                request = request.header(name, value);
-            }
-            for (name, value) in &deployment.headers {
-                request = request.header(name.as_str(), value.as_str());
-            }
+            let request = post(
+                client,
+                self.endpoint_url(call.model, "completions"),
+                call.deployment,
+                body,
+            )?;
             let response = http::send(request, &call, PROVIDER, map_error).await?;
             if call.stream {
                 let stream = http::event_stream(response, PROVIDER);
@@ -155,24 +142,13 @@ impl Provider for Azure {
         call: Call<'a, EmbeddingsRequest>,
     ) -> BoxFuture<'a, Result<Bytes, ProxyError>> {
         Box::pin(async move {
-            let url = self.endpoint_url(call.model, "embeddings").map_err(|why| {
-                ProxyError::bad_request(format!(
-                    "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
-                    call.deployment.id
-                ))
-            })?;
             let body = call.embeddings_body()?;
-            let mut request = client
-                .post(url)
-                .header("content-type", "application/json")
-                .body(body);
-            let deployment = call.deployment;
-            if let Some((name, value)) = auth_header(deployment) {
-                request = request.header(name, value);
-            }
-            for (name, value) in &deployment.headers {
-                request = request.header(name.as_str(), value.as_str());
-            }
+            let request = post(
+                client,
+                self.endpoint_url(call.model, "embeddings"),
+                call.deployment,
+                body,
+            )?;
             let response = http::send(request, &call, PROVIDER, map_error).await?;
             http::embedding_list(response, &call, PROVIDER).await
         })
@@ -184,25 +160,9 @@ impl Provider for Azure {
         call: ChatCall<'a>,
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
-            let url = self.url(call.body().model).map_err(|why| {
-                ProxyError::bad_request(format!(
-                    "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
-                    call.deployment.id
-                ))
-            })?;
             let body = serde_json::to_vec(&call.body())
                 .map_err(|e| ProxyError::internal(e.to_string()))?;
-            let mut request = client
-                .post(url)
-                .header("content-type", "application/json")
-                .body(body);
-            let deployment = call.deployment;
-            if let Some((name, value)) = auth_header(deployment) {
-                request = request.header(name, value);
-            }
-            for (name, value) in &deployment.headers {
-                request = request.header(name.as_str(), value.as_str());
-            }
+            let request = post(client, self.url(call.body().model), call.deployment, body)?;
             let response = http::send(request, &call, PROVIDER, map_error).await?;
             if call.stream {
                 let stream = http::event_stream(response, PROVIDER);
@@ -222,12 +182,9 @@ impl Provider for Azure {
         call: ResponsesCall<'a>,
     ) -> BoxFuture<'a, Result<Reply, ProxyError>> {
         Box::pin(async move {
-            let url = self.responses_url("").map_err(|why| {
-                ProxyError::bad_request(format!(
-                    "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
-                    call.deployment.id
-                ))
-            })?;
+            let url = self
+                .responses_url("")
+                .map_err(|why| config_error(call.deployment, &why))?;
             let auth = auth_header(call.deployment);
             responses::native(client, call, url, auth, PROVIDER, map_error).await
         })
@@ -252,6 +209,35 @@ impl Provider for Azure {
             id,
         )))
     }
+}
+
+/// A JSON POST of `body` to `url` with the deployment's credential and headers; a `url` that
+/// could not be built is the deployment's configuration error.
+fn post(
+    client: &reqwest::Client,
+    url: Result<reqwest::Url, String>,
+    deployment: &DeploymentConfig,
+    body: Vec<u8>,
+) -> Result<reqwest::RequestBuilder, ProxyError> {
+    let url = url.map_err(|why| config_error(deployment, &why))?;
+    let mut request = client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some((name, value)) = auth_header(deployment) {
+        request = request.header(name, value);
+    }
+    for (name, value) in &deployment.headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    Ok(request)
+}
+
+fn config_error(deployment: &DeploymentConfig, why: &str) -> ProxyError {
+    ProxyError::bad_request(format!(
+        "litellm.BadRequestError: AzureException - deployment `{}`: {why}",
+        deployment.id
+    ))
 }
 
 /// The credential header of a call (its value is a secret: never print it): `api-key` when the
