@@ -124,38 +124,33 @@ impl std::fmt::Display for Bound {
     }
 }
 
+/// The `pointer` field every variant has (one list of variants for both borrows below).
+macro_rules! violation_pointer {
+    ($violation:expr) => {
+        match $violation {
+            Violation::UnknownKey { pointer, .. }
+            | Violation::NonStringKey { pointer, .. }
+            | Violation::Missing { pointer, .. }
+            | Violation::WrongType { pointer, .. }
+            | Violation::NotInEnum { pointer, .. }
+            | Violation::OutOfRange { pointer, .. }
+            | Violation::NotFinite { pointer, .. }
+            | Violation::Pattern { pointer, .. }
+            | Violation::InvalidKey { pointer, .. }
+            | Violation::Forbidden { pointer, .. }
+            | Violation::NotAUrl { pointer, .. } => pointer,
+        }
+    };
+}
+
 impl Violation<'_> {
     /// The pointer, to re-root a violation found in a sub-schema.
     pub fn pointer_mut(&mut self) -> &mut Vec<String> {
-        match self {
-            Violation::UnknownKey { pointer, .. }
-            | Violation::NonStringKey { pointer, .. }
-            | Violation::Missing { pointer, .. }
-            | Violation::WrongType { pointer, .. }
-            | Violation::NotInEnum { pointer, .. }
-            | Violation::OutOfRange { pointer, .. }
-            | Violation::NotFinite { pointer, .. }
-            | Violation::Pattern { pointer, .. }
-            | Violation::InvalidKey { pointer, .. }
-            | Violation::Forbidden { pointer, .. }
-            | Violation::NotAUrl { pointer, .. } => pointer,
-        }
+        violation_pointer!(self)
     }
 
     pub fn pointer(&self) -> &[String] {
-        match self {
-            Violation::UnknownKey { pointer, .. }
-            | Violation::NonStringKey { pointer, .. }
-            | Violation::Missing { pointer, .. }
-            | Violation::WrongType { pointer, .. }
-            | Violation::NotInEnum { pointer, .. }
-            | Violation::OutOfRange { pointer, .. }
-            | Violation::NotFinite { pointer, .. }
-            | Violation::Pattern { pointer, .. }
-            | Violation::InvalidKey { pointer, .. }
-            | Violation::Forbidden { pointer, .. }
-            | Violation::NotAUrl { pointer, .. } => pointer,
-        }
+        violation_pointer!(self)
     }
 }
 
