@@ -27,17 +27,44 @@ pub struct StreamEnd {
 
 type OnEnd = Box<dyn FnOnce(StreamEnd) + Send>;
 
-/// Calls the end callback exactly once: at the end, or when the client drops the stream.
-struct Finisher {
-    on_end: Option<OnEnd>,
-    usage: Option<Usage>,
+/// What a relayed stream does with the upstream's pieces, per protocol (chat chunks, Anthropic
+/// Messages events, Responses events): which bytes the client gets, the usage read on the way,
+/// and the frame that a failure after the first byte becomes.
+pub trait Screen: Send + 'static {
+    /// The bytes to send now for `piece` and what was held back before it (empty: waiting for
+    /// the rest of an event).
+    fn take(&mut self, piece: Bytes) -> Bytes;
+    /// What is still held back when the upstream ends (a partial event), sent as it is.
+    fn rest(&mut self) -> Bytes {
+        Bytes::new()
+    }
+    fn usage(&self) -> Option<Usage>;
+    /// A failure the upstream reported inside its stream, which makes the call a failure.
+    fn upstream_error(&mut self) -> Option<ProxyError> {
+        None
+    }
+    /// The client's last frame for a failure after the first byte.
+    fn error_frame(&self, error: &ProxyError) -> Bytes;
 }
 
-impl Finisher {
+/// A stream being relayed; its end callback runs exactly once: at the end, on a failure, or when
+/// the client drops the body (the upstream stream is dropped with it).
+struct Relay<S: Screen> {
+    first: Option<Bytes>,
+    upstream: EventStream,
+    /// Names the provider in an idle-timeout error.
+    provider: String,
+    idle: Duration,
+    screen: S,
+    on_end: Option<OnEnd>,
+    done: bool,
+}
+
+impl<S: Screen> Relay<S> {
     fn finish(&mut self, error: Option<ProxyError>, cancelled: bool) {
         if let Some(on_end) = self.on_end.take() {
             on_end(StreamEnd {
-                usage: self.usage,
+                usage: self.screen.usage(),
                 error,
                 cancelled,
                 ended: Some(Instant::now()),
@@ -46,45 +73,31 @@ impl Finisher {
     }
 }
 
-impl Drop for Finisher {
+impl<S: Screen> Drop for Relay<S> {
     fn drop(&mut self) {
         self.finish(None, true);
     }
 }
 
-struct State {
-    first: Option<Bytes>,
-    upstream: EventStream,
-    /// Names the provider in an idle-timeout error.
-    provider: String,
-    pending: BytesMut,
-    idle: Duration,
-    wants_usage: bool,
-    done: bool,
-    finisher: Finisher,
-}
-
-/// The client-facing body for an upstream stream whose first piece was already read.
-pub fn passthrough(
+/// The client-facing body for an upstream stream whose first piece was already read: pieces go
+/// through `screen` as they arrive; an idle upstream or a failure ends the stream with the
+/// screen's error frame.
+pub fn relay<S: Screen>(
     first: Bytes,
     upstream: EventStream,
     provider: &str,
     idle: Duration,
-    wants_usage: bool,
+    screen: S,
     on_end: impl FnOnce(StreamEnd) + Send + 'static,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
-    let state = State {
+    let state = Relay {
         first: Some(first),
         upstream,
         provider: provider.to_string(),
-        pending: BytesMut::new(),
         idle,
-        wants_usage,
+        screen,
+        on_end: Some(Box::new(on_end)),
         done: false,
-        finisher: Finisher {
-            on_end: Some(Box::new(on_end)),
-            usage: None,
-        },
     };
     futures_util::stream::unfold(state, |mut state| async move {
         loop {
@@ -99,22 +112,23 @@ pub fn passthrough(
                 },
             };
             match next {
-                Some(Ok(bytes)) => {
-                    let out = state.take_events(bytes);
+                Some(Ok(piece)) => {
+                    let out = state.screen.take(piece);
                     if !out.is_empty() {
                         return Some((Ok(out), state));
                     }
                 }
                 Some(Err(error)) => {
                     state.done = true;
-                    let frame = error_frame(&error);
-                    state.finisher.finish(Some(error), false);
+                    let frame = state.screen.error_frame(&error);
+                    state.finish(Some(error), false);
                     return Some((Ok(frame), state));
                 }
                 None => {
                     state.done = true;
-                    let rest = state.pending.split().freeze();
-                    state.finisher.finish(None, false);
+                    let rest = state.screen.rest();
+                    let error = state.screen.upstream_error();
+                    state.finish(error, false);
                     if rest.is_empty() {
                         return None;
                     }
@@ -125,7 +139,50 @@ pub fn passthrough(
     })
 }
 
-impl State {
+/// Chat completion chunks: passed through, the usage chunk the proxy asked for on the client's
+/// behalf screened out when the client did not ask for it.
+struct ChatScreen {
+    pending: BytesMut,
+    wants_usage: bool,
+    usage: Option<Usage>,
+}
+
+/// The client-facing body for a chat (or text) completion stream.
+pub fn passthrough(
+    first: Bytes,
+    upstream: EventStream,
+    provider: &str,
+    idle: Duration,
+    wants_usage: bool,
+    on_end: impl FnOnce(StreamEnd) + Send + 'static,
+) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+    let screen = ChatScreen {
+        pending: BytesMut::new(),
+        wants_usage,
+        usage: None,
+    };
+    relay(first, upstream, provider, idle, screen, on_end)
+}
+
+impl Screen for ChatScreen {
+    fn take(&mut self, piece: Bytes) -> Bytes {
+        self.take_events(piece)
+    }
+
+    fn rest(&mut self) -> Bytes {
+        self.pending.split().freeze()
+    }
+
+    fn usage(&self) -> Option<Usage> {
+        self.usage
+    }
+
+    fn error_frame(&self, error: &ProxyError) -> Bytes {
+        error_frame(error)
+    }
+}
+
+impl ChatScreen {
     /// The complete events of what arrived so far, minus a usage-only chunk nobody asked for.
     fn take_events(&mut self, bytes: Bytes) -> Bytes {
         // The common case: the piece is exactly whole events and there is nothing to hide.
@@ -167,7 +224,7 @@ impl State {
             return Screened::Keep;
         };
         if let Some(usage) = chunk.get("usage").and_then(|u| Usage::deserialize(u).ok()) {
-            self.finisher.usage = Some(usage);
+            self.usage = Some(usage);
         }
         if self.wants_usage {
             return Screened::Keep;

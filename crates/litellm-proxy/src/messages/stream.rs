@@ -21,7 +21,7 @@
 use super::{event_bytes, uuid4};
 use crate::error::ProxyError;
 use crate::providers::EventStream;
-use crate::sse::{event_end, StreamEnd};
+use crate::sse::{event_end, Screen, StreamEnd};
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde_json::{json, Map, Value};
@@ -424,48 +424,16 @@ pub fn error_event(error: &ProxyError) -> Bytes {
     ))
 }
 
-type OnEnd = Box<dyn FnOnce(StreamEnd) + Send>;
-
-/// Calls the end callback exactly once: at the end, on an error, or when the client drops the
-/// body (the upstream stream is dropped with it).
-struct Finisher {
-    on_end: Option<OnEnd>,
-    usage: MessagesUsage,
-}
-
-impl Finisher {
-    fn finish(&mut self, error: Option<ProxyError>, cancelled: bool) {
-        if let Some(on_end) = self.on_end.take() {
-            on_end(StreamEnd {
-                usage: self.usage.usage(),
-                error,
-                cancelled,
-                ended: Some(std::time::Instant::now()),
-            });
-        }
-    }
-}
-
-impl Drop for Finisher {
-    fn drop(&mut self) {
-        self.finish(None, true);
-    }
-}
-
-struct Passthrough {
-    first: Option<Bytes>,
-    upstream: EventStream,
-    provider: String,
+/// Anthropic Messages events (an Anthropic upstream's, or the translation of a chat stream):
+/// complete events forwarded unchanged, their usage and any `error` event read on the way.
+struct MessagesScreen {
     pending: BytesMut,
-    idle: Duration,
+    usage: MessagesUsage,
     /// An `error` event the upstream sent (forwarded as it is; the call is a failure).
     upstream_error: Option<ProxyError>,
-    done: bool,
-    finisher: Finisher,
 }
 
-/// The client's body for a Messages stream (an Anthropic upstream's events, or the translation of
-/// a chat stream): complete events are forwarded as they arrive, their usage read on the way; an
+/// The client's body for a Messages stream: complete events are forwarded as they arrive; an
 /// idle upstream or a failure after the first byte ends the stream with an `error` event.
 pub fn passthrough(
     first: Bytes,
@@ -474,69 +442,23 @@ pub fn passthrough(
     idle: Duration,
     on_end: impl FnOnce(StreamEnd) + Send + 'static,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
-    let state = Passthrough {
-        first: Some(first),
-        upstream,
-        provider: provider.to_string(),
+    let screen = MessagesScreen {
         pending: BytesMut::new(),
-        idle,
+        usage: MessagesUsage::default(),
         upstream_error: None,
-        done: false,
-        finisher: Finisher {
-            on_end: Some(Box::new(on_end)),
-            usage: MessagesUsage::default(),
-        },
     };
-    futures_util::stream::unfold(state, |mut state| async move {
-        loop {
-            if state.done {
-                return None;
-            }
-            let next = match state.first.take() {
-                Some(first) => Some(Ok(first)),
-                None => match tokio::time::timeout(state.idle, state.upstream.next()).await {
-                    Ok(next) => next,
-                    Err(_) => Some(Err(ProxyError::timeout(&state.provider, state.idle))),
-                },
-            };
-            match next {
-                Some(Ok(bytes)) => {
-                    state.pending.extend_from_slice(&bytes);
-                    let out = state.complete_events();
-                    if !out.is_empty() {
-                        return Some((Ok(out), state));
-                    }
-                }
-                Some(Err(error)) => {
-                    state.done = true;
-                    let frame = error_event(&error);
-                    state.finisher.finish(Some(error), false);
-                    return Some((Ok(frame), state));
-                }
-                None => {
-                    state.done = true;
-                    let rest = state.pending.split().freeze();
-                    let error = state.upstream_error.take();
-                    state.finisher.finish(error, false);
-                    if rest.is_empty() {
-                        return None;
-                    }
-                    return Some((Ok(rest), state));
-                }
-            }
-        }
-    })
+    crate::sse::relay(first, upstream, provider, idle, screen, on_end)
 }
 
-impl Passthrough {
-    /// The complete events received so far, unchanged; their usage (and any `error` event) read.
-    fn complete_events(&mut self) -> Bytes {
+impl Screen for MessagesScreen {
+    fn take(&mut self, piece: Bytes) -> Bytes {
+        self.pending.extend_from_slice(&piece);
         let mut end = 0;
         while let Some((text_end, next)) = event_end(&self.pending[end..]) {
             let event = &self.pending[end..end + text_end];
             if contains(event, b"\"usage\"") || contains(event, b"\"error\"") {
                 if let Some(data) = event_data(event) {
-                    if self.finisher.usage.read_event(data.as_bytes()) == Some("error")
+                    if self.usage.read_event(data.as_bytes()) == Some("error")
                         && self.upstream_error.is_none()
                     {
                         self.upstream_error = Some(crate::providers::anthropic::error_from(
@@ -550,6 +472,22 @@ impl Passthrough {
             end += next;
         }
         self.pending.split_to(end).freeze()
+    }
+
+    fn rest(&mut self) -> Bytes {
+        self.pending.split().freeze()
+    }
+
+    fn usage(&self) -> Option<crate::usage::Usage> {
+        self.usage.usage()
+    }
+
+    fn upstream_error(&mut self) -> Option<ProxyError> {
+        self.upstream_error.take()
+    }
+
+    fn error_frame(&self, error: &ProxyError) -> Bytes {
+        error_event(error)
     }
 }
 

@@ -26,14 +26,14 @@ use super::response::{annotations, ItemIds};
 use super::types::{status_of, OutputItem, OutputText, ResponseObject, ResponseUsage, SummaryText};
 use crate::error::ProxyError;
 use crate::providers::EventStream;
-use crate::sse::StreamEnd;
+use crate::sse::{Screen, StreamEnd};
 use crate::usage::Usage;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::convert::Infallible;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How many tool calls one stream may open (a hostile upstream cannot grow the state without
 /// bound by inventing call indexes).
@@ -94,6 +94,23 @@ enum Item {
         index: u64,
         open: bool,
     },
+}
+
+impl Item {
+    fn is_open(&self) -> bool {
+        match self {
+            Item::Message { open, .. } | Item::Reasoning { open, .. } | Item::Call { open, .. } => {
+                *open
+            }
+        }
+    }
+}
+
+/// The two items a chat delta's text goes to.
+#[derive(Clone, Copy)]
+enum TextKind {
+    Message,
+    Reasoning,
 }
 
 /// Turns chat completion chunks into Responses events, one chunk at a time.
@@ -196,10 +213,10 @@ impl Translator {
         }
         let delta = choice.delta;
         if let Some(text) = delta.reasoning_content.filter(|t| !t.is_empty()) {
-            self.reasoning_delta(&text, out);
+            self.text_delta(TextKind::Reasoning, &text, out);
         }
         if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
-            self.text_delta(&text, out);
+            self.text_delta(TextKind::Message, &text, out);
         }
         if let Some(found) = delta.annotations.filter(|a| !a.is_empty()) {
             let found = annotations(&found);
@@ -220,12 +237,7 @@ impl Translator {
     /// Closes every open item of another kind than `keep`.
     fn close_others(&mut self, keep: fn(&Item) -> bool, out: &mut Vec<u8>) {
         for index in 0..self.items.len() {
-            let is_open = match &self.items[index] {
-                Item::Message { open, .. }
-                | Item::Reasoning { open, .. }
-                | Item::Call { open, .. } => *open,
-            };
-            if is_open && !keep(&self.items[index]) {
+            if self.items[index].is_open() && !keep(&self.items[index]) {
                 self.close(index, out);
             }
         }
@@ -272,65 +284,50 @@ impl Translator {
         index
     }
 
-    fn reasoning_delta(&mut self, text: &str, out: &mut Vec<u8>) {
-        self.close_others(|i| matches!(i, Item::Reasoning { .. }), out);
-        let index = match self
-            .items
-            .iter()
-            .position(|i| matches!(i, Item::Reasoning { open: true, .. }))
-        {
+    /// Appends a text delta to the open item of `kind`, adding one first if none is open.
+    fn text_delta(&mut self, kind: TextKind, text: &str, out: &mut Vec<u8>) {
+        let is_kind: fn(&Item) -> bool = match kind {
+            TextKind::Message => |i| matches!(i, Item::Message { .. }),
+            TextKind::Reasoning => |i| matches!(i, Item::Reasoning { .. }),
+        };
+        self.close_others(is_kind, out);
+        let index = match self.items.iter().position(|i| is_kind(i) && i.is_open()) {
             Some(index) => index,
             None => {
-                let id = self.ids.next("rs");
-                let item = Item::Reasoning {
-                    id,
-                    text: String::new(),
-                    open: true,
+                let item = match kind {
+                    TextKind::Message => Item::Message {
+                        id: self.ids.next("msg"),
+                        text: String::new(),
+                        annotations: Vec::new(),
+                        open: true,
+                    },
+                    TextKind::Reasoning => Item::Reasoning {
+                        id: self.ids.next("rs"),
+                        text: String::new(),
+                        open: true,
+                    },
                 };
                 self.add_item(item, out)
             }
         };
-        if let Some(Item::Reasoning { id, text: all, .. }) = self.items.get_mut(index) {
-            all.push_str(text);
-            let id = id.clone();
-            write_event(
-                out,
-                &mut self.sequence,
-                "response.reasoning_summary_text.delta",
-                json!({"item_id": id, "output_index": index, "summary_index": 0, "delta": text}),
-            );
-        }
-    }
-
-    fn text_delta(&mut self, text: &str, out: &mut Vec<u8>) {
-        self.close_others(|i| matches!(i, Item::Message { .. }), out);
-        let index = match self
-            .items
-            .iter()
-            .position(|i| matches!(i, Item::Message { open: true, .. }))
-        {
-            Some(index) => index,
-            None => {
-                let id = self.ids.next("msg");
-                let item = Item::Message {
-                    id,
-                    text: String::new(),
-                    annotations: Vec::new(),
-                    open: true,
-                };
-                self.add_item(item, out)
+        let (id, all) = match self.items.get_mut(index) {
+            Some(Item::Message { id, text, .. } | Item::Reasoning { id, text, .. }) => {
+                (id.clone(), text)
             }
+            Some(Item::Call { .. }) | None => return,
         };
-        if let Some(Item::Message { id, text: all, .. }) = self.items.get_mut(index) {
-            all.push_str(text);
-            let id = id.clone();
-            write_event(
-                out,
-                &mut self.sequence,
+        all.push_str(text);
+        let (event, payload) = match kind {
+            TextKind::Message => (
                 "response.output_text.delta",
                 json!({"item_id": id, "output_index": index, "content_index": 0, "delta": text, "logprobs": []}),
-            );
-        }
+            ),
+            TextKind::Reasoning => (
+                "response.reasoning_summary_text.delta",
+                json!({"item_id": id, "output_index": index, "summary_index": 0, "delta": text}),
+            ),
+        };
+        write_event(out, &mut self.sequence, event, payload);
     }
 
     fn tool_delta(&mut self, call: ToolCallDelta, out: &mut Vec<u8>) {
@@ -775,44 +772,36 @@ fn event_data(event: &[u8]) -> Option<Vec<u8>> {
     data
 }
 
-type OnEnd = Box<dyn FnOnce(StreamEnd) + Send>;
-
-struct Finisher {
-    on_end: Option<OnEnd>,
-}
-
-impl Finisher {
-    fn finish(&mut self, usage: Option<Usage>, error: Option<ProxyError>, cancelled: bool) {
-        if let Some(on_end) = self.on_end.take() {
-            on_end(StreamEnd {
-                usage,
-                error,
-                cancelled,
-                ended: Some(Instant::now()),
-            });
-        }
-    }
-}
-
-/// What the client receives: the Responses events as they come, the usage read from the
-/// response object of the last event that has one, and a failure after the first byte as an
-/// `error` event.
-struct State {
-    first: Option<Bytes>,
-    upstream: EventStream,
-    provider: String,
-    idle: Duration,
+/// Responses events (from [`bridge`] or [`native`]), passed as they come; the usage read from the
+/// response object of the last event that has one.
+struct ResponsesScreen {
     pending: BytesMut,
     usage: Option<Usage>,
     /// Events passed so far: the sequence number of an `error` event.
     sequence: u64,
-    done: bool,
-    finisher: Finisher,
 }
 
-impl State {
-    fn read(&mut self, bytes: &[u8]) {
-        self.pending.extend_from_slice(bytes);
+/// The client's body for a Responses stream whose first piece dispatch already read. `on_end`
+/// runs once: at the end, on a failure (sent as an `error` event), or when the client drops the
+/// body (then the upstream call is dropped with it).
+pub fn respond(
+    first: Bytes,
+    upstream: EventStream,
+    provider: &str,
+    idle: Duration,
+    on_end: impl FnOnce(StreamEnd) + Send + 'static,
+) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
+    let screen = ResponsesScreen {
+        pending: BytesMut::new(),
+        usage: None,
+        sequence: 0,
+    };
+    crate::sse::relay(first, upstream, provider, idle, screen, on_end)
+}
+
+impl Screen for ResponsesScreen {
+    fn take(&mut self, piece: Bytes) -> Bytes {
+        self.pending.extend_from_slice(&piece);
         while let Some((_, next)) = crate::sse::event_end(&self.pending) {
             let event = self.pending.split_to(next);
             self.sequence += 1;
@@ -835,80 +824,23 @@ impl State {
         if self.pending.len() > MAX_EVENT {
             self.pending.clear();
         }
+        piece
+    }
+
+    fn usage(&self) -> Option<Usage> {
+        self.usage
+    }
+
+    fn error_frame(&self, error: &ProxyError) -> Bytes {
+        let mut out = Vec::new();
+        let mut sequence = self.sequence;
+        error_event(&mut out, &mut sequence, error);
+        Bytes::from(out)
     }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-impl Drop for State {
-    fn drop(&mut self) {
-        // The client went away before the end (the end callback already ran otherwise).
-        let usage = self.usage;
-        self.finisher.finish(usage, None, true);
-    }
-}
-
-/// The client's body for a Responses stream (from [`bridge`] or [`native`]) whose first piece
-/// dispatch already read. `on_end` runs once: at the end, on a failure, or when the client drops
-/// the body (then the upstream call is dropped with it).
-pub fn respond(
-    first: Bytes,
-    upstream: EventStream,
-    provider: &str,
-    idle: Duration,
-    on_end: impl FnOnce(StreamEnd) + Send + 'static,
-) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
-    let state = State {
-        first: Some(first),
-        upstream,
-        provider: provider.to_string(),
-        idle,
-        pending: BytesMut::new(),
-        usage: None,
-        sequence: 0,
-        done: false,
-        finisher: Finisher {
-            on_end: Some(Box::new(on_end)),
-        },
-    };
-    futures_util::stream::unfold(state, |mut state| async move {
-        loop {
-            if state.done {
-                return None;
-            }
-            let next = match state.first.take() {
-                Some(first) => Some(Ok(first)),
-                None => match tokio::time::timeout(state.idle, state.upstream.next()).await {
-                    Ok(next) => next,
-                    Err(_) => Some(Err(ProxyError::timeout(&state.provider, state.idle))),
-                },
-            };
-            match next {
-                Some(Ok(bytes)) if bytes.is_empty() => {}
-                Some(Ok(bytes)) => {
-                    state.read(&bytes);
-                    return Some((Ok(bytes), state));
-                }
-                Some(Err(error)) => {
-                    state.done = true;
-                    let mut out = Vec::new();
-                    let mut sequence = state.sequence;
-                    error_event(&mut out, &mut sequence, &error);
-                    let usage = state.usage;
-                    state.finisher.finish(usage, Some(error), false);
-                    return Some((Ok(Bytes::from(out)), state));
-                }
-                None => {
-                    state.done = true;
-                    let usage = state.usage;
-                    state.finisher.finish(usage, None, false);
-                    return None;
-                }
-            }
-        }
-    })
 }
 
 #[cfg(test)]
