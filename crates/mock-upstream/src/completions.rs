@@ -6,7 +6,7 @@
 //! `messages` (a chat request sent to the wrong route), is a 400 as OpenAI answers it.
 
 use super::server::{
-    admit, error_response, json_response, sse_response, untrusted_reply, Body, State,
+    admit_json, error_response, failure, json_response, sse_response, untrusted_reply, Body, State,
 };
 use super::Behaviour;
 use bytes::Bytes;
@@ -26,18 +26,9 @@ pub(super) async fn handle(
     headers: Vec<(String, String)>,
     body: &[u8],
 ) -> Response<Body> {
-    let request: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => return error_response(400, &format!("invalid JSON body: {e}"), None, None),
-    };
-    let model = request
-        .get("model")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let behaviour = match admit(state, kill, path, headers, &model, &request).await {
-        Ok(behaviour) => behaviour,
-        Err(message) => return error_response(400, &message, None, None),
+    let (request, model, behaviour) = match admit_json(state, kill, path, headers, body).await {
+        Ok(admitted) => admitted,
+        Err(answer) => return answer,
     };
     reply(state, &behaviour, &request, &model)
 }
@@ -49,21 +40,8 @@ pub(super) fn reply(
     request: &Value,
     model: &str,
 ) -> Response<Body> {
-    if behaviour.context_length {
-        return error_response(
-            400,
-            "This model's maximum context length is 4097 tokens, however you requested 9000 tokens. Please reduce your prompt; or completion length.",
-            Some("context_length_exceeded"),
-            behaviour.retry_after,
-        );
-    }
-    if let Some(status) = behaviour.status {
-        return error_response(
-            status,
-            &format!("mock failure with status {status}"),
-            None,
-            behaviour.retry_after,
-        );
+    if let Some(answer) = failure(behaviour, "This model's maximum context length is 4097 tokens, however you requested 9000 tokens. Please reduce your prompt; or completion length.") {
+        return answer;
     }
     let stream = request
         .get("stream")

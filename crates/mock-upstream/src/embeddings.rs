@@ -5,7 +5,9 @@
 //! (`prompt_tokens` = `total_tokens`: about four characters a token, one per token id). The
 //! error behaviours are the chat route's; an `input` OpenAI would refuse is a 400.
 
-use super::server::{admit, error_response, json_response, untrusted_reply, Body, State};
+use super::server::{
+    admit_json, error_response, failure, json_response, untrusted_reply, Body, State,
+};
 use super::Behaviour;
 use hyper::Response;
 use serde_json::{json, Value};
@@ -22,39 +24,17 @@ pub(super) async fn handle(
     headers: Vec<(String, String)>,
     body: &[u8],
 ) -> Response<Body> {
-    let request: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => return error_response(400, &format!("invalid JSON body: {e}"), None, None),
-    };
-    let model = request
-        .get("model")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let behaviour = match admit(state, kill, path, headers, &model, &request).await {
-        Ok(behaviour) => behaviour,
-        Err(message) => return error_response(400, &message, None, None),
+    let (request, model, behaviour) = match admit_json(state, kill, path, headers, body).await {
+        Ok(admitted) => admitted,
+        Err(answer) => return answer,
     };
     reply(&behaviour, &request, &model)
 }
 
 /// The embeddings answer for a request whose behaviour is known.
 pub(super) fn reply(behaviour: &Behaviour, request: &Value, model: &str) -> Response<Body> {
-    if behaviour.context_length {
-        return error_response(
-            400,
-            "This model's maximum context length is 8192 tokens, however you requested 9000 tokens. Please reduce your prompt.",
-            Some("context_length_exceeded"),
-            behaviour.retry_after,
-        );
-    }
-    if let Some(status) = behaviour.status {
-        return error_response(
-            status,
-            &format!("mock failure with status {status}"),
-            None,
-            behaviour.retry_after,
-        );
+    if let Some(answer) = failure(behaviour, "This model's maximum context length is 8192 tokens, however you requested 9000 tokens. Please reduce your prompt.") {
+        return answer;
     }
     if let Some(reply) = untrusted_reply(behaviour, false) {
         return reply;

@@ -6,8 +6,8 @@
 //! 404. Hits and the last request are kept under the body's `model`.
 
 use super::server::{
-    admit, error_response, json_response, keep_query, lock, sse_response, untrusted_reply, Body,
-    State,
+    admit_json, error_response, failure, json_response, keep_query, lock, sse_response,
+    untrusted_reply, Body, State,
 };
 use bytes::Bytes;
 use hyper::{Method, Response};
@@ -69,35 +69,13 @@ pub(super) async fn handle(
     if method != Method::POST {
         return error_response(405, "method not allowed", None, None);
     }
-    let request: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => return error_response(400, &format!("invalid JSON body: {e}"), None, None),
-    };
-    let model = request
-        .get("model")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let behaviour = match admit(state, kill, path, headers, &model, &request).await {
-        Ok(behaviour) => behaviour,
-        Err(message) => return error_response(400, &message, None, None),
+    let (request, model, behaviour) = match admit_json(state, kill, path, headers, body).await {
+        Ok(admitted) => admitted,
+        Err(answer) => return answer,
     };
     keep_query(state, &model, query);
-    if behaviour.context_length {
-        return error_response(
-            400,
-            "Your input exceeds the context window of this model. Please adjust your input and try again.",
-            Some("context_length_exceeded"),
-            behaviour.retry_after,
-        );
-    }
-    if let Some(status) = behaviour.status {
-        return error_response(
-            status,
-            &format!("mock failure with status {status}"),
-            None,
-            behaviour.retry_after,
-        );
+    if let Some(answer) = failure(&behaviour, "Your input exceeds the context window of this model. Please adjust your input and try again.") {
+        return answer;
     }
     let stream = request
         .get("stream")

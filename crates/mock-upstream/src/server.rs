@@ -296,18 +296,9 @@ async fn chat(
     headers: Vec<(String, String)>,
     body: &[u8],
 ) -> Response<Body> {
-    let request: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => return error_response(400, &format!("invalid JSON body: {e}"), None, None),
-    };
-    let model = request
-        .get("model")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let behaviour = match admit(state, kill, path, headers, &model, &request).await {
-        Ok(behaviour) => behaviour,
-        Err(message) => return error_response(400, &message, None, None),
+    let (request, model, behaviour) = match admit_json(state, kill, path, headers, body).await {
+        Ok(admitted) => admitted,
+        Err(answer) => return answer,
     };
     openai_reply(state, &behaviour, &request, model)
 }
@@ -319,15 +310,7 @@ pub(super) fn openai_reply(
     request: &Value,
     model: String,
 ) -> Response<Body> {
-    if behaviour.context_length {
-        return error_response(
-            400,
-            "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.",
-            Some("context_length_exceeded"),
-            behaviour.retry_after,
-        );
-    }
-    if behaviour.content_policy {
+    if behaviour.content_policy && !behaviour.context_length {
         return error_response(
             400,
             "Your request was rejected as a result of our safety system.",
@@ -335,13 +318,11 @@ pub(super) fn openai_reply(
             behaviour.retry_after,
         );
     }
-    if let Some(status) = behaviour.status {
-        return error_response(
-            status,
-            &format!("mock failure with status {status}"),
-            None,
-            behaviour.retry_after,
-        );
+    if let Some(answer) = failure(
+        behaviour,
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.",
+    ) {
+        return answer;
     }
     let stream = request
         .get("stream")
@@ -397,6 +378,49 @@ pub(super) fn openai_reply(
             json!({"prompt_tokens": -5, "completion_tokens": -7, "total_tokens": -12});
     }
     json_response(200, &completion)
+}
+
+/// An OpenAI-shaped request read and admitted: its JSON body, its `model`, and the behaviour it
+/// asks for; the 400 answer when the body is not JSON or its behaviour cannot be read.
+pub(super) async fn admit_json(
+    state: &State,
+    kill: &Notify,
+    path: &str,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Result<(Value, String, Behaviour), Response<Body>> {
+    let request: Value = serde_json::from_slice(body)
+        .map_err(|e| error_response(400, &format!("invalid JSON body: {e}"), None, None))?;
+    let model = request
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let behaviour = admit(state, kill, path, headers, &model, &request)
+        .await
+        .map_err(|message| error_response(400, &message, None, None))?;
+    Ok((request, model, behaviour))
+}
+
+/// The error a behaviour asks for instead of an answer, in OpenAI's shape: the route's
+/// context-window error (`context_message`), or a failure status.
+pub(super) fn failure(behaviour: &Behaviour, context_message: &str) -> Option<Response<Body>> {
+    if behaviour.context_length {
+        return Some(error_response(
+            400,
+            context_message,
+            Some("context_length_exceeded"),
+            behaviour.retry_after,
+        ));
+    }
+    behaviour.status.map(|status| {
+        error_response(
+            status,
+            &format!("mock failure with status {status}"),
+            None,
+            behaviour.retry_after,
+        )
+    })
 }
 
 /// What every mock route does before answering: counts the hit, records the request, picks the
