@@ -68,6 +68,7 @@ impl MessagesRequest {
 
 impl Endpoint for Messages {
     const ROUTE: &'static str = "/v1/messages";
+    const CALL_TYPE: &'static str = "anthropic_messages";
     const METADATA_KEY: &'static str = "litellm_metadata";
     type Request = MessagesRequest;
     type Response = Reply;

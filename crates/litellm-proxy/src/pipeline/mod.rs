@@ -79,6 +79,11 @@ pub trait Endpoint: Send + Sync + 'static {
     /// The route as LiteLLM names it in its errors (`/chat/completions`).
     const ROUTE: &'static str;
 
+    /// The spend row's `call_type`: the name of the LiteLLM function serving the route, as
+    /// LiteLLM logs it (`CallTypes` in `litellm/types/utils.py`): `acompletion`, `aembedding`,
+    /// `atext_completion`, `aresponses`, `anthropic_messages`.
+    const CALL_TYPE: &'static str;
+
     /// The body key of LiteLLM's own request metadata (the spend row's `metadata`): `metadata`,
     /// or `litellm_metadata` where `metadata` is a parameter of the upstream API, which then goes
     /// upstream (LiteLLM's `LITELLM_METADATA_ROUTES`: `responses`, `/v1/messages`, batches,
@@ -239,7 +244,7 @@ pub async fn serve<E: Endpoint>(
     // Accounting closes: the answer, its headers, its row.
     match outcome {
         Ok(success) => accounting.answered::<E>(&parsed.request, success),
-        Err(failure) => accounting.failed(&parsed.model, failure),
+        Err(failure) => accounting.failed::<E>(&parsed.model, failure),
     }
 }
 
