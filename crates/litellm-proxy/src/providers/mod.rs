@@ -10,6 +10,7 @@
 pub mod anthropic;
 pub mod azure;
 pub mod gemini;
+mod gemini_embed;
 mod http;
 mod openai;
 pub mod responses;
