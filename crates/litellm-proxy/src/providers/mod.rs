@@ -14,6 +14,7 @@ mod gemini_embed;
 mod http;
 mod openai;
 pub mod responses;
+mod text_bridge;
 
 use super::config::DeploymentConfig;
 use super::endpoints::{ChatRequest, CompletionRequest, EmbeddingsRequest, MessagesRequest};
