@@ -381,7 +381,7 @@ mod tests {
             json!([1, 2, 3]),
         ] {
             let r = request(json!({"model": "e", "input": bad}));
-            let error = upstream_request(&r, "m").err().expect("refused");
+            let error = upstream_request(&r, "m").expect_err("refused");
             assert_eq!(error.status, 400, "{bad}");
         }
     }

@@ -83,13 +83,10 @@ impl Anthropic {
 /// `/v1/v1/messages`, which Anthropic and every Anthropic-compatible gateway answer with 404.
 pub fn messages_url(api_base: &str) -> String {
     let mut base = api_base.trim_end_matches('/');
-    loop {
-        let Some(shorter) = ["/v1/messages", "/v1"]
-            .iter()
-            .find_map(|suffix| base.strip_suffix(suffix))
-        else {
-            break;
-        };
+    while let Some(shorter) = ["/v1/messages", "/v1"]
+        .iter()
+        .find_map(|suffix| base.strip_suffix(suffix))
+    {
         base = shorter.trim_end_matches('/');
     }
     format!("{base}/v1/messages")
