@@ -23,6 +23,9 @@ model_list:
     model_info: {mode: embedding}
   - model_name: claude
     litellm_params: {model: anthropic/claude-x, api_base: API_BASE, api_key: k}
+  - model_name: gemini-embed
+    litellm_params: {model: gemini/gemini-embedding-001, api_base: API_BASE, api_key: test-gemini-key}
+    model_info: {mode: embedding}
 router_settings:
   num_retries: 1
   fallbacks: [{flaky: [embed]}]
