@@ -22,7 +22,8 @@
 //! 1. **Request type and endpoint**, in `src/endpoints/embeddings.rs` (declared in
 //!    `src/endpoints/mod.rs`): a request struct (e.g. `EmbeddingsRequest { body: Map<String,
 //!    Value> }`) and a unit struct `Embeddings` implementing [`Endpoint`]: `ROUTE` is the path
-//!    LiteLLM names in its errors (`"/embeddings"`), `parse` checks the body (it arrives without
+//!    LiteLLM names in its errors (`"/embeddings"`), `CALL_TYPE` the spend rows' `call_type`
+//!    (LiteLLM's, `"aembedding"`), `parse` checks the body (it arrives without
 //!    LiteLLM's keys, `model` set to the requested name) and refuses with a 400
 //!    ([`ProxyError::bad_request`] + `with_param`) what no upstream would take, `Response` is what
 //!    the provider method returns (`Bytes` for an answer that never streams, [`Reply`] when it may
