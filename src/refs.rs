@@ -10,8 +10,15 @@ use crate::syntax::Node;
 /// The OpenClaw adapters whose protocol LiteLLM's proxy (and litellm-proxy) serves for the
 /// `litellm` provider: `openai-completions` posts to `{baseUrl}/chat/completions`,
 /// `openai-responses` to `{baseUrl}/responses` (both served with and without `/v1`; Responses
-/// natively for OpenAI/Azure deployments, through LiteLLM's chat bridge for the others).
-const LITELLM_APIS: [&str; 2] = ["openai-completions", "openai-responses"];
+/// natively for OpenAI/Azure deployments, through LiteLLM's chat bridge for the others), and
+/// `anthropic-messages` to `{baseUrl}/v1/messages` with `x-api-key` (recorded from OpenClaw
+/// 2026.9.6; LiteLLM serves its `/v1/messages` natively for Anthropic deployments and through
+/// its chat adapter for the others).
+const LITELLM_APIS: [&str; 3] = [
+    "openai-completions",
+    "openai-responses",
+    "anthropic-messages",
+];
 
 pub fn check(
     root: &Node,
@@ -142,9 +149,9 @@ fn check_api(api: &Node, path: &[&str], out: &mut Vec<Diagnostic>) {
         return;
     }
     out.push(
-        Diagnostic::new(Code::XrApiMismatch, api.span, format!("`api: \"{value}\"` for the LiteLLM provider: the proxy serves `/chat/completions` (`openai-completions`) and `/responses` (`openai-responses`)"))
+        Diagnostic::new(Code::XrApiMismatch, api.span, format!("`api: \"{value}\"` for the LiteLLM provider: the proxy serves `/chat/completions` (`openai-completions`), `/responses` (`openai-responses`) and `/v1/messages` (`anthropic-messages`)"))
             .with_pointer(pointer(path.iter()))
-            .with_help("use `api: \"openai-completions\"` (or \"openai-responses\")"),
+            .with_help("use `api: \"openai-completions\"` (or \"openai-responses\", \"anthropic-messages\")"),
     );
 }
 

@@ -206,7 +206,7 @@ codes! {
     XrModelNotServed = ("XR002", "litellm-model-not-served", Error,
         "`models.providers.litellm.models[].id` is not served by the LiteLLM config: OpenClaw offers it, the proxy rejects it.");
     XrApiMismatch = ("XR003", "litellm-api-mismatch", Error,
-        "The LiteLLM provider uses an `api` other than `openai-completions` (the proxy's `/chat/completions`) or `openai-responses` (its `/responses`): OpenClaw speaks a protocol the proxy does not serve there.");
+        "The LiteLLM provider uses an `api` other than `openai-completions` (the proxy's `/chat/completions`), `openai-responses` (its `/responses`) or `anthropic-messages` (its `/v1/messages`): OpenClaw speaks a protocol the proxy does not serve there.");
     // ---- the checker's own configuration -------------------------------------------------------
     UnusedSuppression = ("LC001", "unused-suppression", Warning,
         "A `litellm-check: ignore[...]` comment that suppresses nothing (the finding is gone or the code is wrong): it would hide a future finding on that line.");

@@ -14,8 +14,10 @@
 # added latency), the proxy's idle and post-load RSS, and its time to ready (process start to
 # the first answered /health/liveliness), and the proxy's own CPU time per request at 32
 # connections with and without the spend store (CPU time of the proxy process over a run divided
-# by the requests answered: stable on a shared machine where throughput is not). Every process it
-# starts is stopped on exit.
+# by the requests answered: stable on a shared machine where throughput is not), and the same for
+# Anthropic's Messages API and OpenAI's Responses API answered through the translation to and
+# from chat completions (against plain chat on the same proxy). Every process it starts is
+# stopped on exit.
 set -euo pipefail
 
 DURATION="${1:-10}"
@@ -38,6 +40,13 @@ model_list:
   - model_name: gpt-4o
     litellm_params:
       model: openai/gpt-4o
+      api_base: http://127.0.0.1:$MOCK_PORT/v1
+      api_key: sk-upstream
+  # A chat-only OpenAI-compatible deployment: /v1/responses goes through LiteLLM's Responses
+  # bridge (chat completions upstream), as for any provider without a native Responses API.
+  - model_name: chat-only
+    litellm_params:
+      model: hosted_vllm/gpt-4o
       api_base: http://127.0.0.1:$MOCK_PORT/v1
       api_key: sk-upstream
 general_settings:
@@ -73,6 +82,15 @@ wrk.body = '{"model":"gpt-4o","max_tokens":64,"messages":[{"role":"user","conten
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["x-api-key"] = "$KEY"
 wrk.headers["anthropic-version"] = "2023-06-01"
+LUA
+
+# OpenAI's Responses API to the chat-only deployment: translated to a chat completion and the
+# answer back to a Responses object (LiteLLM's Responses bridge).
+cat >"$WORK/responses.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"chat-only","max_output_tokens":64,"input":"Say hello to the benchmark"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
 
 run() { # name connections threads url (the body: $LUA, default post.lua)
@@ -130,6 +148,7 @@ CPU_SPEND="$(cpu_per_request cpu_spend "$PROXY_PID" "$PROXIED")"
 CPU_STORE_THREADS="$(cat "$WORK/cpu_spend.store")"
 CPU_BARE="$(cpu_per_request cpu_bare "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/chat/completions")"
 CPU_MESSAGES="$(LUA="$WORK/messages.lua" cpu_per_request cpu_messages "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/messages")"
+CPU_RESPONSES="$(LUA="$WORK/responses.lua" cpu_per_request cpu_responses "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/responses")"
 realtime() { # on|off: SCHED_FIFO for mock, proxy (all threads) during the latency runs
   [ -n "${BENCH_RT:-}" ] || return 0
   for pid in "${PIDS[@]}"; do
@@ -151,8 +170,9 @@ printf "latency     c=1:  direct p50 %s ms p99 %s ms; proxy p50 %s ms p99 %s ms\
 printf "added       c=1:  p50 %.3f ms, p99 %.3f ms\n" "$(echo "$P50 $D50" | awk '{print $1-$2}')" "$(echo "$P99 $D99" | awk '{print $1-$2}')"
 printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests); the store's own threads %s us/request\n" "$CPU_SPEND" "$CPU_BARE" "$CPU_STORE_THREADS"
 printf "cpu         c=32: /v1/messages through chat translation %s us/request without the spend store (chat completions: %s)\n" "$CPU_MESSAGES" "$CPU_BARE"
+printf "cpu         c=32: /v1/responses through the chat bridge %s us/request without the spend store (chat completions: %s)\n" "$CPU_RESPONSES" "$CPU_BARE"
 printf "memory:     idle RSS %.1f MB, after load %.1f MB\n" "$(echo "$IDLE_RSS_KB" | awk '{print $1/1024}')" "$(echo "$LOADED_RSS_KB" | awk '{print $1/1024}')"
 printf "start:      ready in %s ms (process start to first /health/liveliness answer); %s\n" "$READY_MS" "$(grep -o 'ready in [0-9.]* ms' "$WORK/proxy.log" | head -1) inside the process"
-for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare cpu_messages; do  # the reported runs
+for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare cpu_messages cpu_responses; do  # the reported runs
   e="$(errors "$run_name")"; [ -z "$e" ] || echo "errors in $run_name: $e"
 done

@@ -72,6 +72,8 @@ pub struct Completed<'a> {
     pub fallbacks: u32,
     /// When the first byte of a stream went out (a stream's latency ends there).
     pub first_byte: Option<Instant>,
+    /// The spend row's `call_type` ([`Endpoint::CALL_TYPE`]).
+    pub call_type: &'static str,
 }
 
 /// Who asked and when: opened when the request is resolved, closed when it is over.
@@ -120,7 +122,7 @@ impl Accounting {
 
     /// The client's answer when every attempt failed (LiteLLM's error with the model group), and
     /// the call's failure record.
-    pub fn failed(self, requested: &str, failure: Failure) -> Response {
+    pub fn failed<E: Endpoint>(self, requested: &str, failure: Failure) -> Response {
         let Failure {
             error,
             retries,
@@ -144,6 +146,7 @@ impl Accounting {
             retries,
             fallbacks,
             first_byte: None,
+            call_type: E::CALL_TYPE,
         });
         response
     }
@@ -230,6 +233,7 @@ impl Accounting {
                     retries,
                     fallbacks,
                     first_byte: None,
+                    call_type: E::CALL_TYPE,
                 });
                 (StatusCode::OK, headers, Body::from(bytes)).into_response()
             }
@@ -273,6 +277,7 @@ impl Accounting {
                         retries,
                         fallbacks,
                         first_byte: Some(first_byte),
+                        call_type: E::CALL_TYPE,
                     });
                 };
                 let upstream = UpstreamStream {
@@ -323,6 +328,7 @@ impl Accounting {
             .map(|first| self.start_time + first.duration_since(self.started));
         spend.record(SpendRow {
             request_id: self.call_id,
+            call_type: call.call_type,
             api_key_hash: self.key_hash,
             spend: call.cost,
             usage: call.usage,

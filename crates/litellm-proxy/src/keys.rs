@@ -399,6 +399,31 @@ pub fn allows(models: &[String], requested: &str, alias_target: Option<&str>) ->
     matches(requested) || alias_target.is_some_and(matches)
 }
 
+/// [`allows`] as the auth stage answers it: LiteLLM's 401 `key_model_access_denied` naming the
+/// key's models. The routes that make no model call of their own (`/v1/messages/count_tokens`,
+/// `GET`/`DELETE /v1/responses/{id}`) check this alone; the model endpoints through
+/// [`Keys::admit`].
+pub fn check_model_access(
+    models: &[String],
+    requested: &str,
+    alias_target: Option<&str>,
+) -> Result<(), ProxyError> {
+    if allows(models, requested, alias_target) {
+        return Ok(());
+    }
+    let listed: Vec<String> = models.iter().map(|m| format!("'{m}'")).collect();
+    Err(ProxyError::new(
+        401,
+        ErrorKind::Authentication,
+        format!(
+            "key not allowed to access model. This key can only access models=[{}]. Tried to access {requested}",
+            listed.join(", ")
+        ),
+    )
+    .with_type("key_model_access_denied")
+    .with_param("model"))
+}
+
 /// `*` matches any run of characters; everything else itself.
 fn glob(pattern: &str, name: &str) -> bool {
     let mut parts = pattern.split('*');
@@ -626,19 +651,7 @@ impl Keys {
         let now = now_ms();
         let mut live = key.live();
         let record = live.record.clone();
-        if !allows(&record.models, model, alias_target) {
-            let models: Vec<String> = record.models.iter().map(|m| format!("'{m}'")).collect();
-            return Err(ProxyError::new(
-                401,
-                ErrorKind::Authentication,
-                format!(
-                    "key not allowed to access model. This key can only access models=[{}]. Tried to access {model}",
-                    models.join(", ")
-                ),
-            )
-            .with_type("key_model_access_denied")
-            .with_param("model"));
-        }
+        check_model_access(&record.models, model, alias_target)?;
         if let (Some(reset), Some(duration)) = (record.budget_reset_at, &record.budget_duration) {
             if reset <= now {
                 let mut renewed = (*record).clone();

@@ -1065,3 +1065,72 @@ async fn the_official_openai_sdk_drives_an_anthropic_deployment() {
     let h = harness("anthropic-sdk").await;
     run_sdk_script(&h, "sdk_anthropic.py", &[]).await;
 }
+
+/// Whatever form the deployment's `api_base` takes (the host, `/v1`, `/v1/`, the full
+/// `/v1/messages`), chat, native Messages and token counting reach `/v1/messages` once: the mock,
+/// like Anthropic, answers 404 under a doubled `/v1/v1/`.
+#[tokio::test]
+async fn every_form_of_api_base_reaches_v1_messages_once() {
+    const BASES: &str = r#"
+model_list:
+  - model_name: host
+    litellm_params: {model: anthropic/claude-host, api_base: "http://MOCK_ADDR", api_key: sk-ant-test}
+  - model_name: v1
+    litellm_params: {model: anthropic/claude-v1, api_base: "http://MOCK_ADDR/v1", api_key: sk-ant-test}
+  - model_name: v1-slash
+    litellm_params: {model: anthropic/claude-v1-slash, api_base: "http://MOCK_ADDR/v1/", api_key: sk-ant-test}
+  - model_name: full
+    litellm_params: {model: anthropic/claude-full, api_base: "http://MOCK_ADDR/v1/messages", api_key: sk-ant-test}
+  - model_name: gateway
+    litellm_params: {model: anthropic/claude-gateway, api_base: "http://MOCK_ADDR/anthropic/v1", api_key: sk-ant-test}
+router_settings: {num_retries: 0}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("anthropic-api-bases", BASES).await;
+    for (name, upstream, prefix) in [
+        ("host", "claude-host", ""),
+        ("v1", "claude-v1", ""),
+        ("v1-slash", "claude-v1-slash", ""),
+        ("full", "claude-full", ""),
+        ("gateway", "claude-gateway", "/anthropic"),
+    ] {
+        let reply = h
+            .post(
+                "/v1/chat/completions",
+                json!({"model": name, "messages": [user("Hi")]}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{name}: {}", reply.text);
+        let sent = h.mock.last_request(upstream).unwrap();
+        assert_eq!(sent.path, format!("{prefix}/v1/messages"), "{name}");
+
+        let anthropic = [("x-api-key", KEY), ("anthropic-version", "2023-06-01")];
+        let reply = h
+            .post_with(
+                "/v1/messages",
+                json!({"model": name, "max_tokens": 10, "messages": [user("Hi")]}),
+                &anthropic,
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{name}: {}", reply.text);
+        assert_eq!(
+            h.mock.last_request(upstream).unwrap().path,
+            format!("{prefix}/v1/messages"),
+            "{name}"
+        );
+
+        let reply = h
+            .post_with(
+                "/v1/messages/count_tokens",
+                json!({"model": name, "messages": [user("Hi")]}),
+                &anthropic,
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{name}: {}", reply.text);
+        assert_eq!(
+            h.mock.last_request(upstream).unwrap().path,
+            format!("{prefix}/v1/messages/count_tokens"),
+            "{name}: counted by Anthropic, not locally"
+        );
+    }
+}

@@ -189,3 +189,74 @@ async fn unknown_model_is_a_400_in_openai_shape() {
         .await;
     assert_openai_error(&reply, 400);
 }
+
+/// The request OpenClaw 2026.9.6 sends with `api: "openai-completions"` for the `litellm`
+/// provider (recorded in `tests/data/openclaw/openai-completions.request.json`: `POST
+/// {baseUrl}/chat/completions` without `/v1`, the OpenAI JS SDK's headers, a string system
+/// message, a user message as a string and one as a content list, twelve function tools with
+/// `tool_choice: "auto"`, `max_completion_tokens: 8192`, a stream asking for usage), replayed as
+/// it was sent against an OpenAI deployment and a translated (Anthropic) one.
+#[tokio::test]
+async fn the_request_openclaw_sends_is_served() {
+    let recorded: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/openclaw/openai-completions.request.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(recorded["method"], "POST");
+    assert_eq!(recorded["path"], "/chat/completions");
+    let headers: Vec<(String, String)> = recorded["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    const MODELS: &str = r#"
+model_list:
+  - model_name: gpt-4o
+    litellm_params: {model: openai/gpt-4o, api_base: API_BASE, api_key: sk-upstream}
+  - model_name: claude
+    litellm_params: {model: anthropic/claude-haiku-4-5, api_base: API_BASE, api_key: sk-ant-test}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("chat-openclaw", MODELS).await;
+    for group in ["gpt-4o", "claude"] {
+        let mut body = recorded["body"].clone();
+        body["model"] = json!(group);
+        let reply = h.post_with("/chat/completions", body, &headers).await;
+        assert_eq!(reply.status, 200, "{group}: {}", reply.text);
+        let data = sse_data(&reply.text);
+        assert_eq!(data.last().map(String::as_str), Some("[DONE]"), "{group}");
+        let chunks: Vec<serde_json::Value> = data[..data.len() - 1]
+            .iter()
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+        assert!(
+            chunks
+                .iter()
+                .any(|c| c["usage"]["total_tokens"].as_u64() > Some(0)),
+            "{group}: the usage chunk OpenClaw asked for"
+        );
+    }
+    // The OpenAI deployment got OpenClaw's body as sent (its model id substituted).
+    let seen = h.mock.last_request("gpt-4o").unwrap();
+    let mut expected = recorded["body"].clone();
+    expected["model"] = json!("gpt-4o");
+    assert_eq!(seen.body, expected);
+    // The translated call carried OpenClaw's system message, tools and token limit to Anthropic.
+    let seen = h.mock.last_request("claude-haiku-4-5").unwrap();
+    assert!(seen.body["system"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("OpenClaw"));
+    assert_eq!(seen.body["tools"].as_array().unwrap().len(), 12);
+    assert_eq!(seen.body["max_tokens"], 8192);
+    h.proxy.stop().await;
+}

@@ -158,7 +158,7 @@ async fn failures_retry_and_fall_back_on_the_pipeline() {
 }
 
 #[tokio::test]
-async fn bad_prompts_and_chat_to_a_text_deployment_are_refused() {
+async fn bad_prompts_are_refused() {
     let h = start("completions-bad", CONFIG).await;
     for body in [
         json!({"model": "instruct"}),
@@ -170,14 +170,95 @@ async fn bad_prompts_and_chat_to_a_text_deployment_are_refused() {
         assert_eq!(error["param"], "prompt", "{body}");
     }
     assert_eq!(h.mock.total_hits(), 0);
-    // LiteLLM translates chat for text-completion-openai deployments; this proxy says it does not.
-    let chat = h.chat("instruct").await;
-    let error = assert_openai_error(&chat, 400);
-    assert!(error["message"]
-        .as_str()
+}
+
+/// Chat to a `text-completion-openai/` deployment is a text completion upstream, translated
+/// both ways as LiteLLM does: one message's text as the prompt (several: one prompt each, so one
+/// choice each), the answer's texts as assistant messages, a stream's chunks as chat chunks.
+#[tokio::test]
+async fn chat_to_a_text_deployment_is_translated_to_a_text_completion() {
+    let h = start("completions-chat", CONFIG).await;
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "instruct", "temperature": 0.5, "messages": [
+                {"role": "user", "content": [{"type": "text", "text": "Say "}, {"type": "text", "text": "hello"}]}
+            ]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let seen = h.mock.last_request("gpt-3.5-turbo-instruct").unwrap();
+    assert!(seen.path.ends_with("/v1/completions"), "{}", seen.path);
+    assert_eq!(seen.body["prompt"], "Say hello");
+    assert!(seen.body.get("messages").is_none());
+    assert_eq!(seen.body["temperature"], 0.5);
+    assert_eq!(seen.body["max_tokens"], 7, "the deployment's default");
+    let body = reply.json();
+    assert_eq!(body["object"], "chat.completion");
+    assert_eq!(
+        body["choices"][0]["message"],
+        json!({"role": "assistant", "content": "Hello w1 w2"})
+    );
+    assert_eq!(body["choices"][0]["finish_reason"], "stop");
+    let usage = &body["usage"];
+    let cost: f64 = reply
+        .header("x-litellm-response-cost")
         .unwrap()
-        .contains("serves it on /v1/completions only"));
-    assert_eq!(h.mock.total_hits(), 0);
+        .parse()
+        .unwrap();
+    let expected = usage["prompt_tokens"].as_f64().unwrap() * INPUT
+        + usage["completion_tokens"].as_f64().unwrap() * OUTPUT;
+    assert!(close(cost, expected), "{cost} {expected}");
+
+    // Several messages: a prompt each, roles dropped, a choice each.
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "instruct", "messages": [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "Hi"}
+            ]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let seen = h.mock.last_request("gpt-3.5-turbo-instruct").unwrap();
+    assert_eq!(seen.body["prompt"], json!(["Be brief.", "Hi"]));
+    assert_eq!(reply.json()["choices"].as_array().unwrap().len(), 2);
+
+    // Streaming: chat chunks, the role first, usage and [DONE] at the end.
+    let reply = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "instruct", "stream": true, "stream_options": {"include_usage": true},
+                   "messages": [{"role": "user", "content": "Hi"}]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let data = sse_data(&reply.text);
+    assert_eq!(data.last().map(String::as_str), Some("[DONE]"));
+    let chunks: Vec<Value> = data[..data.len() - 1]
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    assert!(chunks
+        .iter()
+        .all(|c| c["object"] == "chat.completion.chunk"));
+    assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(text, "Hello w1 w2");
+    assert!(
+        chunks.last().unwrap()["usage"]["total_tokens"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let id = reply.header("x-litellm-call-id").unwrap().to_string();
+    let rows = h.spend_rows(&format!("?request_id={id}"), 1).await;
+    assert!(rows[0]["spend"].as_f64().unwrap() > 0.0, "{}", rows[0]);
+    assert_eq!(rows[0]["call_type"], "acompletion");
 }
 
 #[tokio::test]

@@ -31,8 +31,8 @@ fn sample_names(
     limit: usize,
 ) -> Vec<String> {
     let groups = &text_config.groups;
-    // This test asks through chat completions; a group of `text-completion-openai` deployments
-    // is served on `/v1/completions` only (proxy_completions.rs covers it).
+    // This test compares chat answers; a group of `text-completion-openai` deployments answers
+    // chat through a text completion (a choice per message), which proxy_completions.rs covers.
     let chat_group = |name: &str| {
         !text_config.deployments.iter().any(|d| {
             d.model_name == name && d.provider.as_deref() == Some("text-completion-openai")

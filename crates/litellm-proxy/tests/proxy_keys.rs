@@ -455,3 +455,126 @@ async fn the_default_store_is_a_file_in_the_state_directory_that_the_start_line_
         .unwrap();
     assert_eq!(generate.status(), 400);
 }
+
+/// `/v1/messages/count_tokens` and `GET`/`DELETE /v1/responses/{id}` make no model call through
+/// the pipeline, yet a key reaches no model through them that it may not call: count_tokens by
+/// the body's `model`, a stored response by the group of the deployment its id names. Refused
+/// before any upstream call.
+#[tokio::test]
+async fn count_tokens_and_stored_responses_check_the_keys_models() {
+    const MODELS: &str = r#"
+model_list:
+  - model_name: claude
+    litellm_params: {model: anthropic/claude-haiku-4-5, api_base: API_BASE, api_key: sk-ant-test}
+  - model_name: gpt-native
+    litellm_params: {model: openai/gpt-4o, api_base: API_BASE, api_key: sk-upstream}
+router_settings:
+  model_group_alias: {sonnet: claude}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("keys-count-responses", MODELS).await;
+    let claude_only = generate(&h, json!({"models": ["claude"]})).await["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let gpt_only = generate(&h, json!({"models": ["gpt-native"]})).await["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let count = |key: &str, model: &str| {
+        let key = key.to_string();
+        let model = model.to_string();
+        let h = &h;
+        async move {
+            h.post_with(
+                "/v1/messages/count_tokens",
+                json!({"model": model, "messages": [{"role": "user", "content": "Hello"}]}),
+                &[
+                    ("x-api-key", key.as_str()),
+                    ("anthropic-version", "2023-06-01"),
+                ],
+            )
+            .await
+        }
+    };
+    let allowed = count(&claude_only, "claude").await;
+    assert_eq!(allowed.status, 200, "{}", allowed.text);
+    assert_eq!(h.mock.hits("claude-haiku-4-5"), 1, "counted by Anthropic");
+    let alias = count(&claude_only, "sonnet").await;
+    assert_eq!(
+        alias.status, 200,
+        "an alias of an allowed group: {}",
+        alias.text
+    );
+    h.mock.reset_counts();
+    let refused = count(&gpt_only, "claude").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    let error = refused.json();
+    assert_eq!(error["type"], "error", "Anthropic's error shape: {error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("key not allowed to access model"),
+        "{error}"
+    );
+    let refused = count(&claude_only, "gpt-native").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert_eq!(
+        h.mock.total_hits(),
+        0,
+        "no upstream call for a refused count"
+    );
+
+    // A response made on gpt-native (by the master key), then looked up by each key.
+    let made = h
+        .post(
+            "/v1/responses",
+            json!({"model": "gpt-native", "input": "hi"}),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.text);
+    let id = made.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/responses/{id}");
+    h.mock.reset_counts();
+    let got = h
+        .get_with(&path, &[("authorization", &bearer(&claude_only))])
+        .await;
+    assert_eq!(got.status, 401, "{}", got.text);
+    let error = got.json()["error"].clone();
+    assert_eq!(error["type"], "key_model_access_denied", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("Tried to access gpt-native"),
+        "{error}"
+    );
+    let deleted = h
+        .client
+        .delete(h.url(&path))
+        .header("authorization", bearer(&claude_only))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status().as_u16(), 401);
+    assert_eq!(
+        h.mock.total_hits(),
+        0,
+        "no upstream call for a refused lookup"
+    );
+
+    let got = h
+        .get_with(&path, &[("authorization", &bearer(&gpt_only))])
+        .await;
+    assert_eq!(got.status, 200, "{}", got.text);
+    assert_eq!(got.json()["id"], id.as_str());
+    let deleted = h
+        .client
+        .delete(h.url(&path))
+        .header("authorization", bearer(&gpt_only))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status().as_u16(), 200);
+}

@@ -550,3 +550,76 @@ async fn a_crash_keeps_every_row_reported_written() {
         rows.len()
     );
 }
+
+/// Each route's rows carry LiteLLM's `call_type` for it (the LiteLLM function that serves the
+/// route), failures and streams included.
+#[tokio::test]
+async fn spend_rows_name_each_routes_litellm_call_type() {
+    const ROUTES: &str = r#"
+model_list:
+  - model_name: gpt-4o
+    litellm_params: {model: openai/gpt-4o, api_base: API_BASE, api_key: sk-upstream}
+  - model_name: embed
+    litellm_params: {model: openai/text-embedding-3-small, api_base: API_BASE, api_key: sk-upstream}
+  - model_name: instruct
+    litellm_params: {model: text-completion-openai/gpt-3.5-turbo-instruct, api_base: API_BASE, api_key: sk-upstream}
+  - model_name: claude
+    litellm_params: {model: anthropic/claude-haiku-4-5, api_base: API_BASE, api_key: sk-ant-test}
+  - model_name: broken
+    litellm_params: {model: openai/gpt-fail-500, api_base: API_BASE}
+router_settings: {num_retries: 0}
+general_settings: {master_key: sk-test-master-key}
+"#;
+    let h = start("spend-call-types", ROUTES).await;
+    let anthropic = [("x-api-key", KEY), ("anthropic-version", "2023-06-01")];
+    let mut calls = Vec::new();
+    for (path, body, expected) in [
+        ("/v1/chat/completions", chat_body("gpt-4o"), "acompletion"),
+        (
+            "/v1/embeddings",
+            json!({"model": "embed", "input": "hi"}),
+            "aembedding",
+        ),
+        (
+            "/v1/completions",
+            json!({"model": "instruct", "prompt": "Say hi"}),
+            "atext_completion",
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "gpt-4o", "input": "hi"}),
+            "aresponses",
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "claude", "input": "hi", "stream": true}),
+            "aresponses",
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "claude", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}),
+            "anthropic_messages",
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "gpt-4o", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}),
+            "anthropic_messages",
+        ),
+        (
+            "/v1/embeddings",
+            json!({"model": "broken", "input": "hi"}),
+            "aembedding",
+        ),
+    ] {
+        let reply = h.post_with(path, body, &anthropic).await;
+        let call_id = reply
+            .header("x-litellm-call-id")
+            .unwrap_or_else(|| panic!("{path}: no call id ({}): {}", reply.status, reply.text))
+            .to_string();
+        calls.push((path, call_id, expected));
+    }
+    for (path, call_id, expected) in calls {
+        let rows = h.spend_rows(&format!("?request_id={call_id}"), 1).await;
+        assert_eq!(rows[0]["call_type"], expected, "{path}: {}", rows[0]);
+    }
+}

@@ -3,7 +3,8 @@
 //! `chunks` words ("Hello w1 w2" by default), streaming or not, with a `usage` block (and, when
 //! asked by `stream_options.include_usage`, a usage chunk with empty `choices`). The error and
 //! untrusted behaviours are the chat route's. A request without `prompt`, or a body with
-//! `messages` (a chat request sent to the wrong route), is a 400 as OpenAI answers it.
+//! `messages` (a chat request sent to the wrong route), is a 400 as OpenAI answers it. A list of
+//! prompts (strings or token lists) is answered with one choice per prompt, as OpenAI does.
 
 use super::server::{
     admit_json, error_response, failure, json_response, sse_response, untrusted_reply, Body, State,
@@ -86,30 +87,49 @@ pub(super) fn reply(
             }
         })
         .collect();
-    let completion_tokens = words.len() as u64;
+    let prompts = match prompt {
+        Value::Array(items) if items.iter().all(|i| i.is_string() || i.is_array()) => {
+            items.len().max(1)
+        }
+        _ => 1,
+    };
+    let completion_tokens = (words.len() * prompts) as u64;
     let usage = json!({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens});
-    let chunk = |text: &str, finish: Value| {
+    let chunk_of = |index: usize, text: &str, finish: Value| {
         json!({
             "id": id,
             "object": "text_completion",
             "created": 1_700_000_000,
             "model": model,
-            "choices": [{"index": 0, "text": text, "logprobs": null, "finish_reason": finish}],
+            "choices": [{"index": index, "text": text, "logprobs": null, "finish_reason": finish}],
         })
     };
+    let chunk = |text: &str, finish: Value| chunk_of(0, text, finish);
     if !stream {
         let mut completion = chunk(&words.concat(), json!("stop"));
+        completion["choices"] = Value::Array(
+            (0..prompts)
+                .map(|i| json!({"index": i, "text": words.concat(), "logprobs": null, "finish_reason": "stop"}))
+                .collect(),
+        );
         completion["usage"] = usage;
         return json_response(200, &completion);
     }
-    let mut events: Vec<Bytes> = words
-        .iter()
-        .map(|w| Bytes::from(format!("data: {}\n\n", chunk(w, Value::Null))))
-        .collect();
-    events.push(Bytes::from(format!(
-        "data: {}\n\n",
-        chunk("", json!("stop"))
-    )));
+    let mut events: Vec<Bytes> = Vec::new();
+    for w in &words {
+        for index in 0..prompts {
+            events.push(Bytes::from(format!(
+                "data: {}\n\n",
+                chunk_of(index, w, Value::Null)
+            )));
+        }
+    }
+    for index in 0..prompts {
+        events.push(Bytes::from(format!(
+            "data: {}\n\n",
+            chunk_of(index, "", json!("stop"))
+        )));
+    }
     if request
         .pointer("/stream_options/include_usage")
         .and_then(Value::as_bool)

@@ -8,6 +8,11 @@
 //! Gemini's forms: `context` is the token-limit 400, `policy` a prompt blocked for SAFETY,
 //! `status=N` Google's error for N; `cached=N` and `thoughts=N` show in `usageMetadata`.
 //! With `toolConfig.functionCallingConfig.mode: ANY` the answer is a function call.
+//!
+//! `models/{model}:batchEmbedContents` and `:embedContent` answer embeddings as Google does
+//! (`{"embeddings": [{"values"}]}`, `{"embedding": {"values"}}`), one deterministic vector per
+//! request, `outputDimensionality` long (8 by default), refusing unknown fields, a request whose
+//! `model` is not `models/{model}` of the path, and contents without parts.
 
 use super::server::{admit, error_response, json_response, keep_query, sse_response, Body, State};
 use super::Behaviour;
@@ -65,7 +70,134 @@ const GENERATION_FIELDS: &[&str] = &[
 
 pub(super) fn handles(path: &str) -> bool {
     path.contains("/models/")
-        && (path.ends_with(":generateContent") || path.ends_with(":streamGenerateContent"))
+        && (path.ends_with(":generateContent")
+            || path.ends_with(":streamGenerateContent")
+            || path.ends_with(":batchEmbedContents")
+            || path.ends_with(":embedContent"))
+}
+
+const EMBED_FIELDS: &[&str] = &[
+    "model",
+    "content",
+    "taskType",
+    "title",
+    "outputDimensionality",
+];
+
+/// What Google refuses in an `EmbedContentRequest` (`at` names it in the error).
+fn validate_embed(request: &Value, model: &str, at: &str, batched: bool) -> Result<(), String> {
+    let Some(fields) = request.as_object() else {
+        return Err(format!(
+            "Invalid JSON payload received. Expected an object at '{at}'."
+        ));
+    };
+    if let Some(unknown) = fields.keys().find(|k| !EMBED_FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "Invalid JSON payload received. Unknown name \"{unknown}\" at '{at}': Cannot find field."
+        ));
+    }
+    match fields.get("model").and_then(Value::as_str) {
+        Some(named) if named == format!("models/{model}") => {}
+        None if !batched => {}
+        Some(named) => {
+            return Err(format!(
+                "* BatchEmbedContentsRequest.model: unexpected model name format ({named}); every request's model must be models/{model}"
+            ))
+        }
+        None => return Err(format!("* {at}.model: model is required")),
+    }
+    let parts = request.pointer("/content/parts").and_then(Value::as_array);
+    if parts.is_none_or(Vec::is_empty) {
+        return Err(format!(
+            "* {at}.content.parts: contents.parts must not be empty."
+        ));
+    }
+    if let Some(d) = fields.get("outputDimensionality") {
+        if d.as_u64().is_none_or(|d| d == 0 || d > 3072) {
+            return Err(format!(
+                "* {at}.output_dimensionality: must be between 1 and 3072"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn embedding(index: usize, request: &Value) -> Value {
+    let dimensions = request
+        .get("outputDimensionality")
+        .and_then(Value::as_u64)
+        .unwrap_or(8) as usize;
+    let values: Vec<f32> = (0..dimensions)
+        .map(|j| ((index + 1) * (j + 1) % 7) as f32 / 8.0)
+        .collect();
+    json!({"values": values})
+}
+
+/// `:batchEmbedContents` and `:embedContent`, once the key and the path are checked.
+async fn embed(
+    state: &State,
+    kill: &Notify,
+    path: &str,
+    headers: Vec<(String, String)>,
+    model: &str,
+    request: &Value,
+    batched: bool,
+) -> Response<Body> {
+    let checked = if batched {
+        match request.as_object() {
+            Some(body) if body.keys().any(|k| k != "requests") => Err(format!(
+                "Invalid JSON payload received. Unknown name \"{}\": Cannot find field.",
+                body.keys()
+                    .find(|k| *k != "requests")
+                    .map_or("", String::as_str)
+            )),
+            _ => match request.get("requests").and_then(Value::as_array) {
+                Some(list) if !list.is_empty() => list.iter().enumerate().try_for_each(|(i, r)| {
+                    validate_embed(r, model, &format!("requests[{i}]"), true)
+                }),
+                _ => Err("* BatchEmbedContentsRequest.requests: requests is required".into()),
+            },
+        }
+    } else {
+        validate_embed(request, model, "EmbedContentRequest", false)
+    };
+    if let Err(message) = checked {
+        return google_error(400, &message, None);
+    }
+    let behaviour = match admit(state, kill, path, headers, model, request).await {
+        Ok(behaviour) => behaviour,
+        Err(message) => return error_response(400, &message, None, None),
+    };
+    if let Some(reply) = super::server::untrusted_reply(&behaviour, false) {
+        return reply;
+    }
+    if behaviour.context_length {
+        return google_error(
+            400,
+            "The input token count (2049) exceeds the maximum number of tokens allowed (2048).",
+            behaviour.retry_after,
+        );
+    }
+    if let Some(status) = behaviour.status {
+        return google_error(
+            status,
+            &format!("mock failure with status {status}"),
+            behaviour.retry_after,
+        );
+    }
+    if batched {
+        let list: Vec<Value> = request
+            .get("requests")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, r)| embedding(i, r))
+            .collect();
+        json_response(200, &json!({"embeddings": list}))
+    } else {
+        json_response(200, &json!({"embedding": embedding(0, request)}))
+    }
 }
 
 pub(super) async fn handle(
@@ -104,6 +236,10 @@ pub(super) async fn handle(
         Ok(v) => v,
         Err(e) => return google_error(400, &format!("Invalid JSON payload received. {e}"), None),
     };
+    if method == "batchEmbedContents" || method == "embedContent" {
+        let batched = method == "batchEmbedContents";
+        return embed(state, kill, path, headers, &model, &request, batched).await;
+    }
     if let Err(message) = validate(&request) {
         return google_error(400, &message, None);
     }

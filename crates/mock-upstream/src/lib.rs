@@ -16,7 +16,8 @@
 //! streaming or not, also under Azure's `/openai/responses` (see `responses.rs`).
 //!
 //! `POST /v1/messages` speaks Anthropic's Messages API instead (see `anthropic.rs`), with the same
-//! behaviours, and `POST /v1/messages/count_tokens` its token counting. A chat request that offers
+//! behaviours, and `POST /v1/messages/count_tokens` its token counting (both 404 under a doubled
+//! `/v1/v1/`, as at Anthropic). A chat request that offers
 //! tools is answered with a call of the forced (or first) tool, and one whose last message is a
 //! tool result with text quoting it, as the Anthropic side does.
 //!

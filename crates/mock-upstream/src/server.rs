@@ -238,6 +238,11 @@ async fn handle(
         (&Method::POST, p) if p.ends_with("/chat/completions") => {
             return Ok(chat(&state, &kill, &path, headers, &body).await);
         }
+        // A doubled version segment (`{base}/v1` + `/v1/messages`) is a 404 at Anthropic and
+        // at every Anthropic-compatible gateway.
+        (&Method::POST, p) if p.contains("/v1/v1/") && p.contains("/messages") => {
+            error_response(404, "no such route on the mock (a doubled /v1)", None, None)
+        }
         (&Method::POST, p) if p.ends_with("/v1/messages/count_tokens") => {
             return Ok(super::anthropic::count_tokens(
                 &state, &kill, &path, &query, headers, &body,

@@ -56,6 +56,7 @@ impl<'a> Call<'a, ChatRequest> {
 
 impl Endpoint for ChatCompletions {
     const ROUTE: &'static str = "/chat/completions";
+    const CALL_TYPE: &'static str = "acompletion";
     type Request = ChatRequest;
     type Response = Reply;
 

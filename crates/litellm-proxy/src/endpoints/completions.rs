@@ -74,6 +74,7 @@ fn check_prompt(prompt: Option<&Value>) -> Result<(), ProxyError> {
 
 impl Endpoint for TextCompletions {
     const ROUTE: &'static str = "/completions";
+    const CALL_TYPE: &'static str = "atext_completion";
     type Request = CompletionRequest;
     type Response = Reply;
 

@@ -92,6 +92,7 @@ fn check_input(input: Option<&Value>) -> Result<(), ProxyError> {
 
 impl Endpoint for Embeddings {
     const ROUTE: &'static str = "/embeddings";
+    const CALL_TYPE: &'static str = "aembedding";
     type Request = EmbeddingsRequest;
     type Response = Bytes;
 

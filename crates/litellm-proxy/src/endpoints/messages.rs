@@ -68,6 +68,7 @@ impl MessagesRequest {
 
 impl Endpoint for Messages {
     const ROUTE: &'static str = "/v1/messages";
+    const CALL_TYPE: &'static str = "anthropic_messages";
     const METADATA_KEY: &'static str = "litellm_metadata";
     type Request = MessagesRequest;
     type Response = Reply;
@@ -200,13 +201,17 @@ pub async fn count_tokens(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = crate::auth::authenticate(&state, &headers).await {
-        return (
+    let refuse = |e: ProxyError| {
+        (
             StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED),
             Json(messages::error_body(&e)),
         )
-            .into_response();
-    }
+            .into_response()
+    };
+    let caller = match crate::auth::authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(e) => return refuse(e),
+    };
     let body: Map<String, Value> = match serde_json::from_slice(&body) {
         Ok(body) => body,
         Err(e) => return count_error(400, &format!("Invalid JSON body: {e}")),
@@ -218,6 +223,14 @@ pub async fn count_tokens(
     else {
         return count_error(400, "model parameter is required");
     };
+    // A virtual key's model access, as LiteLLM's auth checks the body's `model` on every route
+    // (no budget or rate limit: counting is no model call).
+    if let Some(key) = caller.key() {
+        let alias_target = state.dispatcher.router.alias_target(model);
+        if let Err(e) = crate::keys::check_model_access(&key.record().models, model, alias_target) {
+            return refuse(e);
+        }
+    }
     let messages = match body.get("messages") {
         Some(messages @ Value::Array(list)) if !list.is_empty() => messages,
         _ => return count_error(400, "messages parameter is required"),

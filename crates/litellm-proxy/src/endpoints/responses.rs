@@ -47,6 +47,7 @@ fn check(body: &Map<String, Value>) -> Result<(), ProxyError> {
 
 impl Endpoint for Responses {
     const ROUTE: &'static str = "/responses";
+    const CALL_TYPE: &'static str = "aresponses";
     /// `metadata` is the Responses API's own parameter (sent upstream natively).
     const METADATA_KEY: &'static str = "litellm_metadata";
     type Request = ResponsesRequest;

@@ -35,6 +35,12 @@ fn counter(model: &str) -> impl Fn(&str) -> u64 {
     move |text: &str| bpe.encode_ordinary(text).len() as u64
 }
 
+/// The tokens of `text` in the encoding LiteLLM's `token_counter` picks for `model` (an
+/// embedding input it counts itself, for instance).
+pub fn text_tokens(model: &str, text: &str) -> u64 {
+    counter(model)(text)
+}
+
 /// tiktoken's `encoding_for_model` prefixes that map to `o200k_base` (LiteLLM also sends any
 /// name containing `gpt-4o` there). Names without a provider prefix.
 fn uses_o200k(model: &str) -> bool {

@@ -22,7 +22,8 @@
 //! 1. **Request type and endpoint**, in `src/endpoints/embeddings.rs` (declared in
 //!    `src/endpoints/mod.rs`): a request struct (e.g. `EmbeddingsRequest { body: Map<String,
 //!    Value> }`) and a unit struct `Embeddings` implementing [`Endpoint`]: `ROUTE` is the path
-//!    LiteLLM names in its errors (`"/embeddings"`), `parse` checks the body (it arrives without
+//!    LiteLLM names in its errors (`"/embeddings"`), `CALL_TYPE` the spend rows' `call_type`
+//!    (LiteLLM's, `"aembedding"`), `parse` checks the body (it arrives without
 //!    LiteLLM's keys, `model` set to the requested name) and refuses with a 400
 //!    ([`ProxyError::bad_request`] + `with_param`) what no upstream would take, `Response` is what
 //!    the provider method returns (`Bytes` for an answer that never streams, [`Reply`] when it may
@@ -78,6 +79,11 @@ use std::time::{Duration, Instant, SystemTime};
 pub trait Endpoint: Send + Sync + 'static {
     /// The route as LiteLLM names it in its errors (`/chat/completions`).
     const ROUTE: &'static str;
+
+    /// The spend row's `call_type`: the name of the LiteLLM function serving the route, as
+    /// LiteLLM logs it (`CallTypes` in `litellm/types/utils.py`): `acompletion`, `aembedding`,
+    /// `atext_completion`, `aresponses`, `anthropic_messages`.
+    const CALL_TYPE: &'static str;
 
     /// The body key of LiteLLM's own request metadata (the spend row's `metadata`): `metadata`,
     /// or `litellm_metadata` where `metadata` is a parameter of the upstream API, which then goes
@@ -239,7 +245,7 @@ pub async fn serve<E: Endpoint>(
     // Accounting closes: the answer, its headers, its row.
     match outcome {
         Ok(success) => accounting.answered::<E>(&parsed.request, success),
-        Err(failure) => accounting.failed(&parsed.model, failure),
+        Err(failure) => accounting.failed::<E>(&parsed.model, failure),
     }
 }
 

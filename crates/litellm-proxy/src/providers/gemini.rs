@@ -136,6 +136,21 @@ impl Provider for Gemini {
             Ok(Reply::Complete(Bytes::from(bytes)))
         })
     }
+
+    /// `batchEmbedContents` (text) or `embedContent` (media): see `gemini_embed.rs`.
+    fn embeddings<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        call: super::Call<'a, crate::endpoints::EmbeddingsRequest>,
+    ) -> BoxFuture<'a, Result<Bytes, ProxyError>> {
+        let base = self.base.as_deref().map_err(|why| {
+            ProxyError::bad_request(format!(
+                "litellm.BadRequestError: deployment `{}`: {why}",
+                call.deployment.id
+            ))
+        });
+        super::gemini_embed::embeddings(base, client, call)
+    }
 }
 
 fn invalid(message: impl std::fmt::Display) -> ProxyError {

@@ -10,9 +10,11 @@
 pub mod anthropic;
 pub mod azure;
 pub mod gemini;
+mod gemini_embed;
 mod http;
 mod openai;
 pub mod responses;
+mod text_bridge;
 
 use super::config::DeploymentConfig;
 use super::endpoints::{ChatRequest, CompletionRequest, EmbeddingsRequest, MessagesRequest};

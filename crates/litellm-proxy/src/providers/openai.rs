@@ -86,6 +86,51 @@ impl OpenAiCompatible {
     }
 }
 
+impl OpenAiCompatible {
+    /// Chat for a `text-completion-openai/` deployment: a text completion, translated both ways
+    /// as LiteLLM does (`text_bridge.rs`).
+    async fn chat_as_text_completion(
+        &self,
+        client: &reqwest::Client,
+        call: ChatCall<'_>,
+    ) -> Result<Reply, ProxyError> {
+        let provider = self.provider;
+        let upstream = call.body();
+        let view = super::UpstreamBody {
+            stream: upstream.stream && self.stream_usage,
+            ..upstream
+        };
+        let body = super::text_bridge::request_body(view.to_map())?;
+        let body = serde_json::to_vec(&Value::Object(body))
+            .map_err(|e| ProxyError::internal(e.to_string()))?;
+        let request = self.post(client, &self.completions_url, &call, body)?;
+        let response = super::http::send(request, &call, provider, |status, body, retry| {
+            ProxyError::from_upstream(status, body, retry, provider)
+        })
+        .await?;
+        if call.stream {
+            let stream: super::EventStream =
+                Box::pin(super::http::event_stream(response, provider));
+            return Ok(Reply::Stream(super::text_bridge::translate_stream(
+                stream, provider,
+            )));
+        }
+        let answer = super::http::json_object(response, &call, provider).await?;
+        if answer.get("error").is_some() || !answer.get("choices").is_some_and(Value::is_array) {
+            let bytes = answer.to_string();
+            return Err(if answer.get("error").is_some() {
+                ProxyError::from_upstream(500, bytes.as_bytes(), None, provider)
+            } else {
+                ProxyError::bad_answer(provider, "a text completion without a `choices` list")
+            });
+        }
+        let completion = super::text_bridge::to_chat(&answer, call.model);
+        serde_json::to_vec(&completion)
+            .map(|bytes| Reply::Complete(Bytes::from(bytes)))
+            .map_err(|e| ProxyError::internal(e.to_string()))
+    }
+}
+
 impl Provider for OpenAiCompatible {
     fn completions<'a>(
         &'a self,
@@ -141,11 +186,7 @@ impl Provider for OpenAiCompatible {
         Box::pin(async move {
             let provider = self.provider;
             if provider == "text-completion-openai" {
-                // LiteLLM translates chat to a text completion for these; this proxy does not.
-                return Err(ProxyError::bad_request(format!(
-                    "litellm.BadRequestError: deployment `{}` is a text-completion-openai deployment: litellm-proxy serves it on /v1/completions only",
-                    call.deployment.id
-                )));
+                return self.chat_as_text_completion(client, call).await;
             }
             let body = call.body();
             let view = super::UpstreamBody {

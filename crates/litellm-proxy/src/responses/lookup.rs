@@ -5,6 +5,12 @@
 //! made by translating to chat completions is stored nowhere upstream: asking for it is a 400
 //! naming the provider; an id this proxy did not make is a 404 (LiteLLM would send it to
 //! OpenAI with no deployment's credentials).
+//!
+//! A virtual key must be allowed the model group of the deployment the id names (the key's
+//! `models`, as every model route checks them), else LiteLLM's 401 `key_model_access_denied`
+//! and no upstream call. LiteLLM 1.80 has no model at auth time on these routes and checks none;
+//! its later `ResponsesIDSecurity` hook checks instead that the id was issued to the same user or
+//! team. This proxy's keys carry no user or team to compare, so the model is what it checks.
 
 use super::ids;
 use crate::error::{ErrorKind, ProxyError};
@@ -47,9 +53,10 @@ async fn lookup(
     id: &str,
     method: reqwest::Method,
 ) -> Response {
-    if let Err(e) = crate::auth::authenticate(state, headers).await {
-        return e.into_response();
-    }
+    let caller = match crate::auth::authenticate(state, headers).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
     let Some(decoded) = ids::decode(id) else {
         return not_found(id);
     };
@@ -70,6 +77,15 @@ async fn lookup(
     let (Some(deployment), true) = (deployment, safe) else {
         return not_found(id);
     };
+    // A virtual key reaches a stored response only through a model it may call: the group of
+    // the deployment the id names, checked before any upstream call.
+    if let Some(key) = caller.key() {
+        let group = deployment.config.model_name.as_str();
+        let alias_target = state.dispatcher.router.alias_target(group);
+        if let Err(e) = crate::keys::check_model_access(&key.record().models, group, alias_target) {
+            return e.into_response();
+        }
+    }
     let client = state.dispatcher.client();
     let Some(call) = deployment.provider.lookup_response(
         client,

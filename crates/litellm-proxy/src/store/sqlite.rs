@@ -65,6 +65,8 @@ const TABLE: &str = "LiteLLM_SpendLogs";
 /// cheap to build there; the writer formats times, the metadata and the deployment's columns.
 pub struct SpendRow {
     pub request_id: String,
+    /// LiteLLM's `call_type` of the route (`acompletion`, `aembedding`, ...).
+    pub call_type: &'static str,
     /// SHA-256 of the key used; never the key itself.
     pub api_key_hash: Arc<str>,
     pub spend: f64,
@@ -835,8 +837,8 @@ impl Reports {
     }
 }
 
-/// Parameters per row of the `INSERT` (`call_type` is a literal).
-const PARAMS_PER_ROW: usize = 18;
+/// Parameters per row of the `INSERT`.
+const PARAMS_PER_ROW: usize = 19;
 
 /// `INSERT OR REPLACE ... VALUES (...), (...)` for `rows` rows.
 fn insert_sql(rows: usize) -> String {
@@ -849,7 +851,7 @@ fn insert_sql(rows: usize) -> String {
         if row > 0 {
             sql.push(',');
         }
-        sql.push_str("(?,'acompletion',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        sql.push_str("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     }
     sql
 }
@@ -901,6 +903,7 @@ fn bind_row(
         result
     };
     bind(&row.request_id)?;
+    bind(&row.call_type)?;
     bind(&&*row.api_key_hash)?;
     bind(&row.spend)?;
     bind(&((usage.prompt_tokens + usage.completion_tokens) as i64))?;
@@ -1342,6 +1345,7 @@ mod tests {
     fn row(i: usize) -> SpendRow {
         SpendRow {
             request_id: format!("req-{i}"),
+            call_type: "acompletion",
             user: if i == 0 { "alice".into() } else { "bob".into() },
             spend: 0.5,
             start_time: SystemTime::now(),

@@ -1,6 +1,6 @@
 """The official OpenAI Python SDK against litellm-proxy's endpoints besides chat: embeddings
-(floats, the SDK's default base64 decoded by the SDK, dimensions) and legacy completions
-(create and stream). SDK_CASE names the endpoint; the proxy serves the config of the Rust test
+(floats, the SDK's default base64 decoded by the SDK, dimensions; an OpenAI and a Gemini
+deployment) and legacy completions (create and stream; chat to a text-completion deployment). SDK_CASE names the endpoint; the proxy serves the config of the Rust test
 that runs this script (`proxy_embeddings.rs`, `proxy_completions.rs`)."""
 
 import os
@@ -19,6 +19,10 @@ if CASE == "embeddings":
     vector = decoded.data[0].embedding
     check("base64 decoded", len(vector) == 5 and all(isinstance(x, float) for x in vector), vector)
     check("same numbers as floats", abs(vector[0] - floats.data[0].embedding[0]) < 1e-6, vector)
+    # A Gemini deployment (batchEmbedContents upstream): the SDK's default base64, decoded.
+    gemini = client.embeddings.create(model="gemini-embed", input=["hello", "world"], dimensions=5)
+    check("gemini vectors", [len(d.embedding) for d in gemini.data] == [5, 5], gemini.data)
+    check("gemini floats", all(isinstance(x, float) for x in gemini.data[1].embedding), gemini.data[1])
     raw = client.embeddings.with_raw_response.create(model="embed", input="hello")
     check("cost header", float(raw.headers["x-litellm-response-cost"]) > 0, dict(raw.headers))
     try:
@@ -43,6 +47,16 @@ elif CASE == "completions":
             usage = chunk.usage
     check("streamed text", "".join(pieces).startswith("Hello"), pieces)
     check("streamed usage", usage is not None and usage.completion_tokens > 0, usage)
+    # Chat to the text-completion-openai deployment: a text completion upstream, chat back.
+    chat = client.chat.completions.create(model="instruct", messages=[{"role": "user", "content": "Say hello"}])
+    check("chat through a text completion", chat.choices[0].message.content.startswith("Hello"), chat)
+    pieces = []
+    for chunk in client.chat.completions.create(
+        model="instruct", messages=[{"role": "user", "content": "Say hello"}], stream=True
+    ):
+        if chunk.choices and chunk.choices[0].delta.content:
+            pieces.append(chunk.choices[0].delta.content)
+    check("chat stream through a text completion", "".join(pieces).startswith("Hello"), pieces)
     compatible = client.completions.create(model="compatible", prompt="Say hello")
     check("openai-compatible", compatible.choices[0].text.startswith("Hello"), compatible)
 else:

@@ -74,14 +74,22 @@ impl Anthropic {
     }
 }
 
-/// LiteLLM appends `/v1/messages` unless the base already ends with it.
+/// `{base}/v1/messages`, where `base` is the deployment's `api_base` without the chat-surface
+/// suffixes a base may carry (`/v1/messages`, `/v1`, trailing slashes), so `https://h`,
+/// `https://h/v1` and `https://h/v1/messages` all name `https://h/v1/messages`. LiteLLM's
+/// Anthropic base resolution strips the same suffixes (`_CHAT_BASE_SUFFIXES` in
+/// `litellm/llms/anthropic/wif.py`, used for its count-tokens URL); 1.80's chat path only
+/// avoided doubling a full `/v1/messages`, so a base ending in `/v1` asked for
+/// `/v1/v1/messages`, which Anthropic and every Anthropic-compatible gateway answer with 404.
 pub fn messages_url(api_base: &str) -> String {
-    let base = api_base.trim_end_matches('/');
-    if base.ends_with("/v1/messages") {
-        base.to_string()
-    } else {
-        format!("{base}/v1/messages")
+    let mut base = api_base.trim_end_matches('/');
+    while let Some(shorter) = ["/v1/messages", "/v1"]
+        .iter()
+        .find_map(|suffix| base.strip_suffix(suffix))
+    {
+        base = shorter.trim_end_matches('/');
     }
+    format!("{base}/v1/messages")
 }
 
 impl Provider for Anthropic {

@@ -284,3 +284,31 @@ async fn translates_a_stream_split_anywhere() {
         );
     }
 }
+
+#[test]
+fn the_messages_url_appends_v1_messages_once() {
+    for base in [
+        "https://api.anthropic.com",
+        "https://api.anthropic.com/",
+        "https://api.anthropic.com/v1",
+        "https://api.anthropic.com/v1/",
+        "https://api.anthropic.com/v1/messages",
+        "https://api.anthropic.com/v1/messages/",
+        "https://api.anthropic.com/v1/v1",
+    ] {
+        assert_eq!(
+            messages_url(base),
+            "https://api.anthropic.com/v1/messages",
+            "{base}"
+        );
+    }
+    assert_eq!(
+        messages_url("https://gw.example/anthropic/v1"),
+        "https://gw.example/anthropic/v1/messages"
+    );
+    assert_eq!(
+        messages_url("https://gw.example/v1beta"),
+        "https://gw.example/v1beta/v1/messages",
+        "only a whole `/v1` segment is dropped"
+    );
+}
