@@ -31,7 +31,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -89,6 +89,10 @@ pub struct Admission {
     waiting: Arc<Semaphore>,
     clocks: std::sync::Mutex<std::collections::HashMap<u64, Arc<Clock>>>,
     next_id: AtomicU64,
+    /// Connections told to close whose slot is not free yet: a waiter does not close another
+    /// connection for a slot that one of these is about to free (under load a new connection
+    /// that has not sent its request yet would otherwise be closed for nothing).
+    evicting: AtomicUsize,
 }
 
 impl Admission {
@@ -99,6 +103,7 @@ impl Admission {
             waiting: Arc::new(Semaphore::new(MAX_WAITING_AT_CAP)),
             clocks: std::sync::Mutex::new(std::collections::HashMap::new()),
             next_id: AtomicU64::new(0),
+            evicting: AtomicUsize::new(0),
         })
     }
 
@@ -107,6 +112,13 @@ impl Admission {
         self.clocks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// An evicted connection closed (its slot is about to be free) or kept its slot after all.
+    fn eviction_over(&self) {
+        let _ = self
+            .evicting
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
     }
 
     /// Registers a connection's clock until the returned guard is dropped.
@@ -124,6 +136,11 @@ impl Admission {
     /// handling a request.
     fn evict_one(&self) -> bool {
         let clocks = self.clocks();
+        // Every waiter (the caller among them) has a slot coming already.
+        let waiters = MAX_WAITING_AT_CAP - self.waiting.available_permits();
+        if self.open.available_permits() + self.evicting.load(Ordering::Relaxed) >= waiters {
+            return false;
+        }
         let victim = clocks
             .values()
             .filter(|clock| !clock.evicted.load(Ordering::Relaxed))
@@ -135,6 +152,7 @@ impl Admission {
             Some(clock) => {
                 // Marked under the lock, so two new connections never pick the same one.
                 clock.evict();
+                self.evicting.fetch_add(1, Ordering::Relaxed);
                 true
             }
             None => false,
@@ -150,7 +168,10 @@ struct Registered {
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        self.admission.clocks().remove(&self.id);
+        let clock = self.admission.clocks().remove(&self.id);
+        if clock.is_some_and(|c| c.evicted.load(Ordering::Relaxed)) {
+            self.admission.eviction_over();
+        }
     }
 }
 
@@ -475,6 +496,7 @@ async fn serve_connection(
                     break None;
                 }
                 clock.evicted.store(false, Ordering::Relaxed);
+                admission.eviction_over();
             }
             () = stop_signal(&mut stopping), if !stop_requested => {
                 stop_requested = true;
