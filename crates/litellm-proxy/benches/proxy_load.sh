@@ -16,8 +16,8 @@
 # connections with and without the spend store (CPU time of the proxy process over a run divided
 # by the requests answered: stable on a shared machine where throughput is not), and the same for
 # Anthropic's Messages API and OpenAI's Responses API answered through the translation to and
-# from chat completions (against plain chat on the same proxy). Every process it starts is
-# stopped on exit.
+# from chat completions (against plain chat on the same proxy), embeddings and legacy text
+# completions. Every process it starts is stopped on exit.
 set -euo pipefail
 
 DURATION="${1:-10}"
@@ -47,6 +47,16 @@ model_list:
   - model_name: chat-only
     litellm_params:
       model: hosted_vllm/gpt-4o
+      api_base: http://127.0.0.1:$MOCK_PORT/v1
+      api_key: sk-upstream
+  - model_name: embedder
+    litellm_params:
+      model: openai/text-embedding-3-small
+      api_base: http://127.0.0.1:$MOCK_PORT/v1
+      api_key: sk-upstream
+  - model_name: instruct
+    litellm_params:
+      model: text-completion-openai/gpt-3.5-turbo-instruct
       api_base: http://127.0.0.1:$MOCK_PORT/v1
       api_key: sk-upstream
 general_settings:
@@ -89,6 +99,20 @@ LUA
 cat >"$WORK/responses.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"model":"chat-only","max_output_tokens":64,"input":"Say hello to the benchmark"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+LUA
+
+# Embeddings (two inputs, floats) and a legacy text completion, each natively upstream.
+cat >"$WORK/embeddings.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"embedder","input":["Say hello to the benchmark","and again"],"encoding_format":"float"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+LUA
+cat >"$WORK/completions.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"instruct","prompt":"Say hello to the benchmark","max_tokens":16}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
@@ -149,6 +173,8 @@ CPU_STORE_THREADS="$(cat "$WORK/cpu_spend.store")"
 CPU_BARE="$(cpu_per_request cpu_bare "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/chat/completions")"
 CPU_MESSAGES="$(LUA="$WORK/messages.lua" cpu_per_request cpu_messages "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/messages")"
 CPU_RESPONSES="$(LUA="$WORK/responses.lua" cpu_per_request cpu_responses "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/responses")"
+CPU_EMBEDDINGS="$(LUA="$WORK/embeddings.lua" cpu_per_request cpu_embeddings "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/embeddings")"
+CPU_COMPLETIONS="$(LUA="$WORK/completions.lua" cpu_per_request cpu_completions "$BARE_PID" "http://127.0.0.1:$BARE_PORT/v1/completions")"
 realtime() { # on|off: SCHED_FIFO for mock, proxy (all threads) during the latency runs
   [ -n "${BENCH_RT:-}" ] || return 0
   for pid in "${PIDS[@]}"; do
@@ -171,8 +197,9 @@ printf "added       c=1:  p50 %.3f ms, p99 %.3f ms\n" "$(echo "$P50 $D50" | awk 
 printf "cpu         c=32: proxy %s us/request with the spend store, %s us/request without (CPU time of the proxy process / requests); the store's own threads %s us/request\n" "$CPU_SPEND" "$CPU_BARE" "$CPU_STORE_THREADS"
 printf "cpu         c=32: /v1/messages through chat translation %s us/request without the spend store (chat completions: %s)\n" "$CPU_MESSAGES" "$CPU_BARE"
 printf "cpu         c=32: /v1/responses through the chat bridge %s us/request without the spend store (chat completions: %s)\n" "$CPU_RESPONSES" "$CPU_BARE"
+printf "cpu         c=32: /v1/embeddings %s us/request, /v1/completions %s us/request, without the spend store\n" "$CPU_EMBEDDINGS" "$CPU_COMPLETIONS"
 printf "memory:     idle RSS %.1f MB, after load %.1f MB\n" "$(echo "$IDLE_RSS_KB" | awk '{print $1/1024}')" "$(echo "$LOADED_RSS_KB" | awk '{print $1/1024}')"
 printf "start:      ready in %s ms (process start to first /health/liveliness answer); %s\n" "$READY_MS" "$(grep -o 'ready in [0-9.]* ms' "$WORK/proxy.log" | head -1) inside the process"
-for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare cpu_messages cpu_responses; do  # the reported runs
+for run_name in direct32 proxy32 direct1 proxy1 cpu_spend cpu_bare cpu_messages cpu_responses cpu_embeddings cpu_completions; do  # the reported runs
   e="$(errors "$run_name")"; [ -z "$e" ] || echo "errors in $run_name: $e"
 done
