@@ -136,9 +136,9 @@ pub async fn open(
     match choice {
         StoreChoice::Off => Ok(None),
         StoreChoice::Sqlite(path) => Ok(Some(Arc::new(sqlite::SpendStore::open(path, max_bytes)?))),
-        StoreChoice::Postgres(url) => Ok(Some(Arc::new(
-            postgres::PgStore::open(url.expose()).await?,
-        ))),
+        StoreChoice::Postgres(url) => {
+            Ok(Some(Arc::new(postgres::PgStore::open(url.expose()).await?)))
+        }
     }
 }
 

@@ -365,10 +365,7 @@ impl PgStore {
                 .map_err(|e| StoreError::Failed(pool_error(e)))?;
             work(client).await
         });
-        Box::pin(async move {
-            task.await
-                .map_err(|e| StoreError::Failed(e.to_string()))?
-        })
+        Box::pin(async move { task.await.map_err(|e| StoreError::Failed(e.to_string()))? })
     }
 }
 
@@ -678,7 +675,9 @@ async fn insert_batch(
     let end: Vec<SystemTime> = logged.iter().map(|r| r.end_time).collect();
     let first: Vec<Option<SystemTime>> = logged.iter().map(|r| r.completion_start_time).collect();
     let model = text(&logged, |r| r.model.as_str());
-    let model_id = text(&logged, |r| r.deployment.as_ref().map_or("", |d| d.config.id.as_str()));
+    let model_id = text(&logged, |r| {
+        r.deployment.as_ref().map_or("", |d| d.config.id.as_str())
+    });
     let group = text(&logged, |r| r.model_group.as_str());
     let provider = text(&logged, |r| {
         r.deployment
@@ -699,14 +698,20 @@ async fn insert_batch(
     let status = text(&logged, |r| r.status);
     let transaction = client.transaction().await.map_err(error)?;
     if !tokens.is_empty() {
-        let update = transaction.prepare_cached(ADD_KEY_SPEND).await.map_err(error)?;
+        let update = transaction
+            .prepare_cached(ADD_KEY_SPEND)
+            .await
+            .map_err(error)?;
         transaction
             .execute(&update, &[&tokens, &amounts])
             .await
             .map_err(error)?;
     }
     if !logged.is_empty() {
-        let insert = transaction.prepare_cached(INSERT_ROWS).await.map_err(error)?;
+        let insert = transaction
+            .prepare_cached(INSERT_ROWS)
+            .await
+            .map_err(error)?;
         transaction
             .execute(
                 &insert,
@@ -870,7 +875,10 @@ mod tests {
             "postgresql://llm:s3cret@127.0.0.1:5433/litellm?sslmode=disable&connection_limit=5&schema=proxy",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(target.shown, "Postgres database `litellm` at 127.0.0.1:5433");
+        assert_eq!(
+            target.shown,
+            "Postgres database `litellm` at 127.0.0.1:5433"
+        );
         assert!(!target.shown.contains("s3cret"));
         assert_eq!(target.config.get_user(), Some("llm"));
         assert_eq!(target.config.get_options(), Some("-c search_path=proxy"));

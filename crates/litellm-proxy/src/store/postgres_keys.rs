@@ -42,7 +42,10 @@ fn alias_taken(alias: &str) -> StoreError {
 fn record(row: &tokio_postgres::Row) -> Result<KeyRecord, StoreError> {
     let get = |e: tokio_postgres::Error| failed(e);
     let when = |i: usize| -> Result<Option<i64>, StoreError> {
-        Ok(row.try_get::<_, Option<SystemTime>>(i).map_err(get)?.map(millis))
+        Ok(row
+            .try_get::<_, Option<SystemTime>>(i)
+            .map_err(get)?
+            .map(millis))
     };
     Ok(KeyRecord {
         token: row.try_get(0).map_err(get)?,
@@ -248,7 +251,10 @@ pub(super) async fn delete(
     Ok(deleted)
 }
 
-pub(super) async fn list(client: &Object, filter: &KeyFilter) -> Result<Vec<KeyRecord>, StoreError> {
+pub(super) async fn list(
+    client: &Object,
+    filter: &KeyFilter,
+) -> Result<Vec<KeyRecord>, StoreError> {
     let rows = client
         .query(
             &format!(
