@@ -528,6 +528,56 @@ mod tests {
     }
 
     #[test]
+    fn the_database_comes_from_database_url_else_a_postgres_database_url_variable() {
+        let pg = "postgresql://u:pw@db:5432/litellm";
+        let read = |general: Value, vars: &[(&str, &str)]| {
+            let mut env = Environment::empty();
+            for (name, value) in vars {
+                env.set(*name, *value);
+            }
+            let config = json!({"model_list": [], "general_settings": general});
+            let proxy = ProxyConfig::from_text(&config.to_string(), &env).unwrap_or_default();
+            (
+                proxy.database_url.map(|url| url.expose().to_string()),
+                proxy.spend_db,
+            )
+        };
+        assert_eq!(
+            read(json!({"database_url": pg}), &[]),
+            (Some(pg.into()), None)
+        );
+        assert_eq!(
+            read(
+                json!({"database_url": "os.environ/PG"}),
+                &[("PG", pg), ("DATABASE_URL", "postgres://other/db")]
+            ),
+            (Some(pg.into()), None)
+        );
+        assert_eq!(
+            read(json!({}), &[("DATABASE_URL", pg)]),
+            (Some(pg.into()), None)
+        );
+        assert_eq!(
+            read(
+                json!({"database_url": "sqlite:///s/x.sqlite"}),
+                &[("DATABASE_URL", pg)]
+            ),
+            (None, Some(PathBuf::from("/s/x.sqlite"))),
+            "the config's database wins over the variable"
+        );
+        assert_eq!(
+            read(json!({}), &[("DATABASE_URL", "sqlite:///s/x.sqlite")]),
+            (None, None),
+            "only a Postgres URL is read from DATABASE_URL"
+        );
+        let shown = format!(
+            "{:?}",
+            read(json!({"database_url": pg}), &[]).0.map(Secret::new)
+        );
+        assert!(!shown.contains("pw"), "{shown}");
+    }
+
+    #[test]
     fn credential_list_fills_unset_params() {
         let config = json!({
             "credential_list": [{"credential_name": "shared", "credential_values": {"api_key": "sk-shared", "api_base": "http://c/v1"}, "credential_info": {}}],

@@ -564,3 +564,74 @@ async fn the_binary_says_where_the_database_is_never_the_password() {
     );
     assert!(!refused.contains(PASSWORD), "{refused}");
 }
+
+#[tokio::test]
+async fn tables_an_older_litellm_made_are_kept_and_given_the_columns_the_proxy_writes() {
+    let Some(pg) = Postgres::start("legacy") else {
+        return;
+    };
+    let db = pg.client().await;
+    // The shape of LiteLLM's tables before `model_id`, `model_group`, `custom_llm_provider`,
+    // `completionStartTime`, `requester_ip_address` and `status` were added, with a row each.
+    db.batch_execute(
+        r#"CREATE TABLE "LiteLLM_SpendLogs" (
+               "request_id" TEXT NOT NULL PRIMARY KEY, "call_type" TEXT NOT NULL,
+               "api_key" TEXT NOT NULL DEFAULT '', "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0,
+               "total_tokens" INTEGER NOT NULL DEFAULT 0, "prompt_tokens" INTEGER NOT NULL DEFAULT 0,
+               "completion_tokens" INTEGER NOT NULL DEFAULT 0, "startTime" TIMESTAMP(3) NOT NULL,
+               "endTime" TIMESTAMP(3) NOT NULL, "model" TEXT NOT NULL DEFAULT '',
+               "api_base" TEXT DEFAULT '', "user" TEXT DEFAULT '', "metadata" JSONB DEFAULT '{}',
+               "cache_hit" TEXT DEFAULT '', "cache_key" TEXT DEFAULT '',
+               "request_tags" JSONB DEFAULT '[]', "team_id" TEXT, "end_user" TEXT);
+           INSERT INTO "LiteLLM_SpendLogs" (request_id, call_type, "startTime", "endTime")
+               VALUES ('from-litellm', 'acompletion', now(), now());
+           CREATE TABLE "LiteLLM_VerificationToken" (
+               "token" TEXT NOT NULL PRIMARY KEY, "key_name" TEXT, "key_alias" TEXT,
+               "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0, "expires" TIMESTAMP(3),
+               "models" TEXT[], "aliases" JSONB NOT NULL DEFAULT '{}',
+               "config" JSONB NOT NULL DEFAULT '{}', "user_id" TEXT, "team_id" TEXT,
+               "permissions" JSONB NOT NULL DEFAULT '{}', "max_parallel_requests" INTEGER,
+               "metadata" JSONB NOT NULL DEFAULT '{}', "blocked" BOOLEAN, "tpm_limit" BIGINT,
+               "rpm_limit" BIGINT, "max_budget" DOUBLE PRECISION, "budget_duration" TEXT,
+               "budget_reset_at" TIMESTAMP(3), "allowed_cache_controls" TEXT[] DEFAULT ARRAY[]::TEXT[],
+               "model_spend" JSONB NOT NULL DEFAULT '{}', "model_max_budget" JSONB NOT NULL DEFAULT '{}',
+               "created_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP, "created_by" TEXT,
+               "updated_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP, "updated_by" TEXT);"#,
+    )
+    .await
+    .unwrap();
+    // A key LiteLLM made (its hash, no limits, NULL models).
+    let litellm_key = "sk-made-by-litellm-0001";
+    db.execute(
+        r#"INSERT INTO "LiteLLM_VerificationToken" (token, key_name) VALUES ($1, 'sk-...0001')"#,
+        &[&auth::hash_key(litellm_key)],
+    )
+    .await
+    .unwrap();
+
+    let h = start_with_store("legacy", CONFIG, env(&pg)).await;
+    let reply = chat_at(&h.client, &h.proxy.url(), litellm_key, "gpt-4o").await;
+    assert_eq!(reply.status, 200, "LiteLLM's key works: {}", reply.text);
+    count_reaches(&db, r#"SELECT count(*) FROM "LiteLLM_SpendLogs""#, 2).await;
+    let status: String = db
+        .query_one(
+            r#"SELECT status FROM "LiteLLM_SpendLogs" WHERE request_id <> 'from-litellm'"#,
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "success");
+    let kept: i64 = db
+        .query_one(
+            r#"SELECT count(*) FROM "LiteLLM_SpendLogs" WHERE request_id = 'from-litellm'"#,
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 1, "LiteLLM's rows are kept");
+    let listed = h.get("/key/list").await;
+    assert_eq!(listed.json()["total_count"], 1, "{}", listed.text);
+    h.proxy.stop().await;
+}

@@ -147,6 +147,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn flags_win_then_the_config_then_database_url_then_the_default_file() {
+        let url = Secret::new("postgresql://u:pw@h/db");
+        let file = || Some(PathBuf::from("/d/default.sqlite"));
+        let flag = || Some(PathBuf::from("/f/flag.sqlite"));
+        assert_eq!(
+            StoreChoice::choose(true, flag(), Some(&url), None, file()),
+            StoreChoice::Off
+        );
+        assert_eq!(
+            StoreChoice::choose(false, flag(), Some(&url), None, file()),
+            StoreChoice::Sqlite(PathBuf::from("/f/flag.sqlite"))
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, Some(&url), None, file()),
+            StoreChoice::Postgres(url.clone())
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, None, Some(PathBuf::from("/c.sqlite")), file()),
+            StoreChoice::Sqlite(PathBuf::from("/c.sqlite"))
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, None, None, file()),
+            StoreChoice::Sqlite(PathBuf::from("/d/default.sqlite"))
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, None, None, None),
+            StoreChoice::Off
+        );
+        assert!(!format!("{:?}", StoreChoice::Postgres(url)).contains("pw"));
+    }
+
+    #[test]
     fn the_default_path_follows_the_state_directory_variables() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| {

@@ -47,7 +47,9 @@ const MIGRATION_LOCK: i64 = 0x6c69_7465_6c6c_6d70;
 const VERSION_TABLE: &str = "litellm_proxy_schema_migrations";
 
 /// LiteLLM's `LiteLLM_SpendLogs` as Prisma creates it from `schema.prisma` (String: TEXT, Float:
-/// DOUBLE PRECISION, Int: INTEGER, DateTime: TIMESTAMP(3), Json: JSONB), with its indexes.
+/// DOUBLE PRECISION, Int: INTEGER, DateTime: TIMESTAMP(3), Json: JSONB), with its indexes on
+/// `startTime` (the ones on `end_user` and `session_id`, which the proxy does not fill, are left
+/// to LiteLLM). A table an older LiteLLM made gets the columns the proxy writes.
 const SPEND_LOGS: &str = r#"
 CREATE TABLE IF NOT EXISTS "LiteLLM_SpendLogs" (
     "request_id" TEXT NOT NULL,
@@ -84,10 +86,6 @@ CREATE TABLE IF NOT EXISTS "LiteLLM_SpendLogs" (
     "proxy_server_request" JSONB DEFAULT '{}',
     CONSTRAINT "LiteLLM_SpendLogs_pkey" PRIMARY KEY ("request_id")
 );
-CREATE INDEX IF NOT EXISTS "LiteLLM_SpendLogs_startTime_idx" ON "LiteLLM_SpendLogs"("startTime");
-CREATE INDEX IF NOT EXISTS "LiteLLM_SpendLogs_startTime_request_id_idx" ON "LiteLLM_SpendLogs"("startTime", "request_id");
-CREATE INDEX IF NOT EXISTS "LiteLLM_SpendLogs_end_user_idx" ON "LiteLLM_SpendLogs"("end_user");
-CREATE INDEX IF NOT EXISTS "LiteLLM_SpendLogs_session_id_idx" ON "LiteLLM_SpendLogs"("session_id");
 ALTER TABLE "LiteLLM_SpendLogs"
     ADD COLUMN IF NOT EXISTS "completionStartTime" TIMESTAMP(3),
     ADD COLUMN IF NOT EXISTS "model_id" TEXT DEFAULT '',
@@ -96,6 +94,8 @@ ALTER TABLE "LiteLLM_SpendLogs"
     ADD COLUMN IF NOT EXISTS "api_base" TEXT DEFAULT '',
     ADD COLUMN IF NOT EXISTS "requester_ip_address" TEXT,
     ADD COLUMN IF NOT EXISTS "status" TEXT;
+CREATE INDEX IF NOT EXISTS "LiteLLM_SpendLogs_startTime_idx" ON "LiteLLM_SpendLogs"("startTime");
+CREATE INDEX IF NOT EXISTS "LiteLLM_SpendLogs_startTime_request_id_idx" ON "LiteLLM_SpendLogs"("startTime", "request_id");
 "#;
 
 /// LiteLLM's `LiteLLM_VerificationToken` as Prisma creates it, without the foreign keys to
@@ -147,6 +147,15 @@ CREATE TABLE IF NOT EXISTS "LiteLLM_VerificationToken" (
     "budget_limits" JSONB,
     CONSTRAINT "LiteLLM_VerificationToken_pkey" PRIMARY KEY ("token")
 );
+ALTER TABLE "LiteLLM_VerificationToken"
+    ADD COLUMN IF NOT EXISTS "created_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
+    ADD COLUMN IF NOT EXISTS "created_by" TEXT,
+    ADD COLUMN IF NOT EXISTS "updated_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
+    ADD COLUMN IF NOT EXISTS "updated_by" TEXT,
+    ADD COLUMN IF NOT EXISTS "budget_duration" TEXT,
+    ADD COLUMN IF NOT EXISTS "budget_reset_at" TIMESTAMP(3),
+    ADD COLUMN IF NOT EXISTS "blocked" BOOLEAN,
+    ADD COLUMN IF NOT EXISTS "key_alias" TEXT;
 CREATE INDEX IF NOT EXISTS "LiteLLM_VerificationToken_user_id_team_id_idx" ON "LiteLLM_VerificationToken"("user_id", "team_id");
 CREATE INDEX IF NOT EXISTS "LiteLLM_VerificationToken_team_id_idx" ON "LiteLLM_VerificationToken"("team_id");
 CREATE INDEX IF NOT EXISTS "LiteLLM_VerificationToken_budget_reset_at_expires_idx" ON "LiteLLM_VerificationToken"("budget_reset_at", "expires");
