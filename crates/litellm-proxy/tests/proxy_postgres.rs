@@ -216,6 +216,26 @@ async fn spend_rows_and_keys_are_in_litellms_tables_as_litellm_reads_them() {
         "the key's spend is accrued in the database"
     );
 
+    // NUL characters, valid in JSON but refused by Postgres' TEXT and JSONB, do not cost rows.
+    let nul = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "gpt-4o", "user": "bob\0", "metadata": {"n\0": ["a\0b"]},
+                   "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
+    assert_eq!(nul.status, 200, "{}", nul.text);
+    count_reaches(&db, r#"SELECT count(*) FROM "LiteLLM_SpendLogs""#, 2).await;
+    let row = db
+        .query_one(
+            r#"SELECT "user", metadata->'n' FROM "LiteLLM_SpendLogs" WHERE request_id = $1"#,
+            &[&nul.header("x-litellm-call-id").unwrap()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "bob");
+    assert_eq!(row.get::<_, Value>(1), json!(["ab"]));
+
     // The proxy's own routes read the same rows and keys.
     let logs = h.spend_rows(&format!("?api_key={key}"), 1).await;
     assert_eq!(logs[0]["request_id"], call_id.as_str());
@@ -228,8 +248,11 @@ async fn spend_rows_and_keys_are_in_litellms_tables_as_litellm_reads_them() {
         ))
         .await
         .json();
-    assert_eq!(summary[0]["spend"], spend);
     assert_eq!(summary[0]["users"]["alice"], spend);
+    assert!(
+        summary[0]["spend"].as_f64().unwrap() > spend,
+        "both rows of the day"
+    );
     let info = h.get(&format!("/key/info?key={key}")).await;
     assert_eq!(info.status, 200, "{}", info.text);
     assert_eq!(info.json()["info"]["spend"], spend);

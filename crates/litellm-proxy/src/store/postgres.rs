@@ -566,7 +566,7 @@ impl Writer {
             1 + RETRY_DELAYS.len()
         };
         for row in batch.iter_mut() {
-            add_usage_object(row);
+            prepare_row(row);
         }
         let mut written = false;
         for attempt in 0..attempts {
@@ -613,12 +613,43 @@ impl Writer {
     }
 }
 
-/// The row's `metadata` with LiteLLM's `usage_object` added (once: a retried batch keeps it).
-fn add_usage_object(row: &mut SpendRow) {
+/// Readies a row for Postgres: LiteLLM's `usage_object` added to its `metadata` (once: a
+/// retried batch keeps it), and the NUL characters a client may send (`\u0000` is valid JSON)
+/// removed from what it sent, since Postgres' TEXT and JSONB refuse them and one such row would
+/// fail its whole batch.
+fn prepare_row(row: &mut SpendRow) {
     if let Value::Object(map) = &mut row.metadata {
         if !map.contains_key("usage_object") {
             map.insert("usage_object".into(), sqlite::usage_object(&row.usage));
         }
+    }
+    for text in [&mut row.user, &mut row.model, &mut row.model_group] {
+        strip_nul(text);
+    }
+    strip_nul_json(&mut row.metadata);
+}
+
+fn strip_nul(text: &mut String) {
+    if text.contains('\0') {
+        text.retain(|c| c != '\0');
+    }
+}
+
+fn strip_nul_json(value: &mut Value) {
+    match value {
+        Value::String(text) => strip_nul(text),
+        Value::Array(items) => items.iter_mut().for_each(strip_nul_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\0')) {
+                let entries = std::mem::take(map);
+                for (mut key, value) in entries {
+                    strip_nul(&mut key);
+                    map.insert(key, value);
+                }
+            }
+            map.values_mut().for_each(strip_nul_json);
+        }
+        _ => {}
     }
 }
 

@@ -135,7 +135,7 @@ impl Postgres {
     /// Starts the server (again) on its port and waits until it accepts connections.
     pub fn start_again(&self) {
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB",
             self.port,
             self.dir.display()
         );
