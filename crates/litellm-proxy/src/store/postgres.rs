@@ -252,19 +252,34 @@ pub fn parse_url(url: &str) -> Result<Target, String> {
 pub struct PgStore {
     shown: String,
     pool: Pool,
-    /// The store's own runtime: every connection lives on it. Taken on drop.
-    runtime: Mutex<Option<tokio::runtime::Runtime>>,
     handle: tokio::runtime::Handle,
     writer: Mutex<Option<JoinHandle<()>>>,
     shared: Arc<Shared>,
+    /// The store's own runtime: every connection lives on it. Declared last: dropped after the
+    /// writer has stopped.
+    _runtime: OwnRuntime,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+/// A runtime that may be dropped anywhere: on an async runtime (where a store may be dropped, or
+/// a failed start returns) blocking on its worker would panic, so it shuts down in the
+/// background.
+struct OwnRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for OwnRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+fn runtime() -> Result<OwnRuntime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("postgres-store")
         .enable_all()
         .build()
+        .map(|runtime| OwnRuntime(Some(runtime)))
         .map_err(|e| format!("cannot start the Postgres store's runtime: {e}"))
 }
 
@@ -301,7 +316,10 @@ impl PgStore {
         let target = parse_url(url)?;
         let shown = target.shown.clone();
         let runtime = runtime()?;
-        let handle = runtime.handle().clone();
+        let handle = match &runtime.0 {
+            Some(runtime) => runtime.handle().clone(),
+            None => return Err("the Postgres store's runtime is gone".to_string()),
+        };
         let manager = Manager::from_config(
             target.config,
             NoTls,
@@ -334,7 +352,6 @@ impl PgStore {
             .map_err(|e| e.to_string())
             .and_then(|result| result);
         if let Err(reason) = migrated {
-            runtime.shutdown_background();
             return Err(format!("{shown}: {reason}"));
         }
         let shared = Arc::new(Shared::default());
@@ -352,10 +369,10 @@ impl PgStore {
         Ok(PgStore {
             shown,
             pool,
-            runtime: Mutex::new(Some(runtime)),
             handle,
             writer: Mutex::new(Some(writer)),
             shared,
+            _runtime: runtime,
         })
     }
 
@@ -507,17 +524,8 @@ impl Store for PgStore {
 
 impl Drop for PgStore {
     fn drop(&mut self) {
+        // The runtime (a field) is dropped after this: the writer still uses it to drain.
         self.close();
-        // `shutdown_background`: a store may be dropped on an async runtime, where blocking on
-        // this one's worker would panic.
-        if let Some(runtime) = self
-            .runtime
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        {
-            runtime.shutdown_background();
-        }
     }
 }
 

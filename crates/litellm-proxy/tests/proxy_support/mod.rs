@@ -405,6 +405,8 @@ impl ProxyProcess {
             .args(args)
             .env_remove("LITELLM_MASTER_KEY")
             .env_remove("LITELLM_PROXY_SPEND_DB")
+            // A Postgres URL in the caller's environment would choose the store.
+            .env_remove("DATABASE_URL")
             // The default store goes to a directory of the test's own, never the user's state.
             .env("LITELLM_PROXY_STATE_DIR", state_dir())
             .env("NO_COLOR", "1")
