@@ -300,16 +300,16 @@ async fn replicas_starting_together_migrate_once_and_a_restart_keeps_everything(
     let key = made.json()["key"].as_str().unwrap().to_string();
     h.proxy.stop().await;
 
-    // A fresh database, then three replicas starting at the same moment.
+    // A fresh database, then four replicas starting at the same moment on it: each migration is
+    // applied once, under the lock, and every replica starts.
     let db = pg.client().await;
     db.batch_execute(
         r#"DROP TABLE "LiteLLM_SpendLogs", "LiteLLM_VerificationToken", litellm_proxy_schema_migrations"#,
     )
     .await
     .unwrap();
-    let h = start_with_store("migrate-2", CONFIG, env(&pg)).await;
-    let started = futures_util::future::join_all((0..3).map(|_| replica(&h, env(&pg)))).await;
-    let replicas: Vec<RunningProxy> = started
+    let started = futures_util::future::join_all((0..4).map(|_| replica(&h.dir, env(&pg)))).await;
+    let mut replicas: Vec<RunningProxy> = started
         .into_iter()
         .map(|r| r.unwrap_or_else(|e| panic!("a replica did not start: {e}")))
         .collect();
@@ -319,20 +319,28 @@ async fn replicas_starting_together_migrate_once_and_a_restart_keeps_everything(
         .unwrap()
         .get(0);
     assert_eq!(applied, 2, "each migration once");
+    let first = replicas.remove(0);
     for replica in replicas {
         replica.stop().await;
     }
 
     // A key made, the proxy stopped and started again on the same database: the migration is
     // not applied twice, and the key and its rows are still there.
-    let made = h.post("/key/generate", json!({"key_alias": "kept"})).await;
+    let made = post(
+        &h.client,
+        &first.url(),
+        "/key/generate",
+        KEY,
+        json!({"key_alias": "kept"}),
+    )
+    .await;
     assert_eq!(made.status, 200, "{}", made.text);
     let key2 = made.json()["key"].as_str().unwrap().to_string();
     assert_ne!(key, key2);
-    let reply = chat_at(&h.client, &h.proxy.url(), &key2, "gpt-4o").await;
+    let reply = chat_at(&h.client, &first.url(), &key2, "gpt-4o").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let dir = h.dir.clone();
-    h.proxy.stop().await;
+    first.stop().await;
     let again = start_with_store("migrate-3", CONFIG, env(&pg)).await;
     assert_eq!(
         chat_at(&again.client, &again.proxy.url(), &key2, "gpt-4o")
@@ -422,7 +430,7 @@ async fn two_replicas_share_keys_and_budgets_and_every_answer_is_one_spend_row()
     let Some((pg, a)) = start_pg("replicas").await else {
         return;
     };
-    let b = replica(&a, env(&pg)).await.unwrap();
+    let b = replica(&a.dir, env(&pg)).await.unwrap();
     let (a_url, b_url) = (a.proxy.url(), b.url());
     let client = &a.client;
     let db = pg.client().await;

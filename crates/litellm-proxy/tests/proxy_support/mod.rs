@@ -93,10 +93,10 @@ pub async fn start_with_store(name: &str, yaml: &str, env: Environment) -> Harne
     launch_with_store(scratch(name), yaml, env, ConnectionLimits::default(), None).await
 }
 
-/// Another proxy on the config file `h` wrote (same mock, same store), as a second replica
-/// behind a load balancer would run; `Err` when it does not start.
-pub async fn replica(h: &Harness, env: Environment) -> Result<RunningProxy, String> {
-    let config = proxy::load::load(&h.dir.join("config.yaml"), &env, false)
+/// Another proxy on the config file a harness wrote in `dir` (same mock, same store), as a
+/// second replica behind a load balancer would run; `Err` when it does not start.
+pub async fn replica(dir: &std::path::Path, env: Environment) -> Result<RunningProxy, String> {
+    let config = proxy::load::load(&dir.join("config.yaml"), &env, false)
         .unwrap_or_else(|e| panic!("load: {e}"))
         .config;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
