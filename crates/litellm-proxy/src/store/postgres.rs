@@ -39,6 +39,9 @@ use tokio_postgres::NoTls;
 const POOL_SIZE: usize = 8;
 /// How long a connection attempt (or a wait for a free connection) may take before it fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one batch may take to write (and unacknowledged data may sit on a connection) before
+/// the attempt counts as failed and its connection is dropped.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long start-up waits for the database and the migration.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// The key of the advisory lock held while migrating ("litellmp" in ASCII).
@@ -231,6 +234,10 @@ pub fn parse_url(url: &str) -> Result<Target, String> {
         }
     }
     config.connect_timeout(CONNECT_TIMEOUT);
+    if config.get_tcp_user_timeout().is_none() {
+        // A write to a peer that went quiet fails after this instead of TCP's many minutes.
+        config.tcp_user_timeout(WRITE_TIMEOUT);
+    }
     if config.get_application_name().is_none() {
         config.application_name("litellm-proxy");
     }
@@ -584,7 +591,17 @@ impl Writer {
             let pool = &self.pool;
             let result = self.handle.block_on(async {
                 let mut client = pool.get().await.map_err(pool_error)?;
-                insert_batch(&mut client, batch).await
+                match tokio::time::timeout(WRITE_TIMEOUT, insert_batch(&mut client, batch)).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        // The connection may hang (a network gone quiet): not back to the pool.
+                        drop(deadpool_postgres::Object::take(client));
+                        Err(format!(
+                            "a batch took over {} s to write",
+                            WRITE_TIMEOUT.as_secs()
+                        ))
+                    }
+                }
             });
             match result {
                 Ok(()) => {
