@@ -143,7 +143,7 @@ pub(super) struct Queue {
 }
 
 #[derive(Default)]
-pub(super) struct QueueState {
+struct QueueState {
     rows: Vec<SpendRow>,
     /// Set by [`SpendStore::close`]: rows are refused (and counted) from then on.
     closed: bool,
@@ -152,7 +152,7 @@ pub(super) struct QueueState {
 }
 
 impl Queue {
-    pub(super) fn lock(&self) -> MutexGuard<'_, QueueState> {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
