@@ -171,6 +171,9 @@ pub struct ProxyConfig {
     pub disable_spend_logs: bool,
     /// `general_settings.database_url` when it is `sqlite:///path` (this proxy's extension).
     pub spend_db: Option<PathBuf>,
+    /// `general_settings.database_url` when it is a `postgresql://` (or `postgres://`) URL, else
+    /// such a URL in `DATABASE_URL` when the config names no database. Never printed.
+    pub database_url: Option<Secret>,
     /// `general_settings.user_api_key_cache_ttl`: how long a virtual key is served from memory
     /// before it is read from the store again (LiteLLM's 60 s by default).
     pub key_cache_ttl: Duration,
@@ -211,11 +214,21 @@ impl ProxyConfig {
             .map_or(crate::keys::DEFAULT_CACHE_TTL, |s| {
                 Duration::from_secs_f64(s.min(86_400.0))
             });
-        proxy.spend_db = general
-            .database_url
-            .as_ref()
-            .and_then(|url| url.resolve(env))
+        // LiteLLM reads `DATABASE_URL` when the config names no database; a `sqlite://` path is
+        // this proxy's extension of the config key only.
+        let database_url = match &general.database_url {
+            Some(url) => url.resolve(env),
+            None => env
+                .get_non_empty("DATABASE_URL")
+                .filter(|url| crate::store::postgres::is_postgres_url(url))
+                .map(str::to_string),
+        };
+        proxy.spend_db = database_url
+            .as_deref()
             .and_then(|url| url.strip_prefix("sqlite://").map(PathBuf::from));
+        proxy.database_url = database_url
+            .filter(|url| crate::store::postgres::is_postgres_url(url))
+            .map(Secret::new);
         for d in &config.deployments {
             match deployment(d, env) {
                 Ok(built) => proxy.deployments.push(built),
@@ -512,6 +525,56 @@ mod tests {
             vec!["temperature", "top_k"],
             "limits and credentials never go upstream"
         );
+    }
+
+    #[test]
+    fn the_database_comes_from_database_url_else_a_postgres_database_url_variable() {
+        let pg = "postgresql://u:pw@db:5432/litellm";
+        let read = |general: Value, vars: &[(&str, &str)]| {
+            let mut env = Environment::empty();
+            for (name, value) in vars {
+                env.set(*name, *value);
+            }
+            let config = json!({"model_list": [], "general_settings": general});
+            let proxy = ProxyConfig::from_text(&config.to_string(), &env).unwrap_or_default();
+            (
+                proxy.database_url.map(|url| url.expose().to_string()),
+                proxy.spend_db,
+            )
+        };
+        assert_eq!(
+            read(json!({"database_url": pg}), &[]),
+            (Some(pg.into()), None)
+        );
+        assert_eq!(
+            read(
+                json!({"database_url": "os.environ/PG"}),
+                &[("PG", pg), ("DATABASE_URL", "postgres://other/db")]
+            ),
+            (Some(pg.into()), None)
+        );
+        assert_eq!(
+            read(json!({}), &[("DATABASE_URL", pg)]),
+            (Some(pg.into()), None)
+        );
+        assert_eq!(
+            read(
+                json!({"database_url": "sqlite:///s/x.sqlite"}),
+                &[("DATABASE_URL", pg)]
+            ),
+            (None, Some(PathBuf::from("/s/x.sqlite"))),
+            "the config's database wins over the variable"
+        );
+        assert_eq!(
+            read(json!({}), &[("DATABASE_URL", "sqlite:///s/x.sqlite")]),
+            (None, None),
+            "only a Postgres URL is read from DATABASE_URL"
+        );
+        let shown = format!(
+            "{:?}",
+            read(json!({"database_url": pg}), &[]).0.map(Secret::new)
+        );
+        assert!(!shown.contains("pw"), "{shown}");
     }
 
     #[test]

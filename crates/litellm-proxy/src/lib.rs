@@ -48,7 +48,8 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Default)]
 pub struct ProxyOptions {
-    /// Where spend rows and keys go; overrides `general_settings.database_url: sqlite:///...`.
+    /// Where spend rows and keys go (an SQLite file); overrides `general_settings.database_url`
+    /// and `DATABASE_URL`.
     pub spend_db: Option<PathBuf>,
     /// The file used when neither `spend_db` nor the config names one (the binary passes
     /// [`store::default_path`]); `None`: no store then.
@@ -129,16 +130,14 @@ pub async fn start(
     let thread_clients = (0..threads.unwrap_or(0))
         .map(|_| http_client())
         .collect::<Result<Vec<_>, _>>()?;
-    let choice = match options
-        .spend_db
-        .clone()
-        .or_else(|| config.spend_db.clone())
-        .or_else(|| options.default_spend_db.clone())
-    {
-        Some(path) if !options.no_spend_db => store::StoreChoice::Sqlite(path),
-        _ => store::StoreChoice::Off,
-    };
-    let spend = store::open(&choice, options.spend_db_max_bytes)?;
+    let choice = store::StoreChoice::choose(
+        options.no_spend_db,
+        options.spend_db.clone(),
+        config.database_url.as_ref(),
+        config.spend_db.clone(),
+        options.default_spend_db.clone(),
+    );
+    let spend = store::open(&choice, options.spend_db_max_bytes).await?;
     let metrics = Arc::new(metrics::Metrics::default());
     let state = Arc::new(server::AppState {
         dispatcher: dispatch::Dispatcher {

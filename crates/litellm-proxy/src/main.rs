@@ -24,7 +24,8 @@ struct Args {
     #[arg(long, default_value_t = 4000)]
     port: u16,
     /// SQLite file for spend logs and virtual keys (created on start); overrides
-    /// `database_url: sqlite://...` [default: litellm-proxy.sqlite in $LITELLM_PROXY_STATE_DIR,
+    /// `general_settings.database_url` (`sqlite://...` or a Postgres URL) and `DATABASE_URL`
+    /// [default: a Postgres URL in those, else litellm-proxy.sqlite in $LITELLM_PROXY_STATE_DIR,
     /// else $XDG_STATE_HOME/litellm-proxy/, else ~/.local/state/litellm-proxy/].
     #[arg(long, env = "LITELLM_PROXY_SPEND_DB", conflicts_with = "no_spend_db")]
     spend_db: Option<PathBuf>,

@@ -150,6 +150,8 @@ impl Bench {
         }
         config.master_key = Some(Secret::new(KEY));
         config.spend_db = None;
+        // The corpus's `database_url`s name databases that are not here.
+        config.database_url = None;
         config.disable_spend_logs = true;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

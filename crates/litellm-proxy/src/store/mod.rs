@@ -1,15 +1,19 @@
 //! Where spend rows and virtual keys are kept, behind one trait: an embedded SQLite file by
-//! default ([`sqlite`]), Postgres next.
+//! default ([`sqlite`]), or LiteLLM's own tables in Postgres ([`postgres`]) when
+//! `general_settings.database_url` (or `DATABASE_URL`) is a `postgresql://` URL.
 //!
 //! Every store keeps the same contract for spend rows (see [`sqlite`]): a request never waits on
 //! the database, and every row is written or counted as dropped. Key reads and writes are
 //! asynchronous; a store that does blocking I/O runs it off the serving threads.
 
+pub mod postgres;
+mod postgres_keys;
 pub mod sqlite;
 mod sqlite_keys;
 
 pub use sqlite::{SpendQuery, SpendRow, SpendStats};
 
+use super::config::Secret;
 use super::keys::{KeyFilter, KeyRecord};
 use serde_json::Value;
 use std::future::Future;
@@ -71,6 +75,35 @@ pub enum StoreChoice {
     /// No store: no spend rows, no virtual keys.
     Off,
     Sqlite(PathBuf),
+    /// A `postgresql://` URL (it may hold a password: never shown).
+    Postgres(Secret),
+}
+
+impl StoreChoice {
+    /// The store the flags, the config and the environment choose, first match wins:
+    /// `--no-spend-db`; `--spend-db PATH`; `general_settings.database_url` (a Postgres URL or
+    /// `sqlite:///path`); a Postgres URL in `DATABASE_URL`; the default SQLite file.
+    pub fn choose(
+        no_spend_db: bool,
+        spend_db: Option<PathBuf>,
+        database_url: Option<&Secret>,
+        config_sqlite: Option<PathBuf>,
+        default_sqlite: Option<PathBuf>,
+    ) -> StoreChoice {
+        if no_spend_db {
+            return StoreChoice::Off;
+        }
+        if let Some(path) = spend_db {
+            return StoreChoice::Sqlite(path);
+        }
+        if let Some(path) = config_sqlite {
+            return StoreChoice::Sqlite(path);
+        }
+        if let Some(url) = database_url {
+            return StoreChoice::Postgres(url.clone());
+        }
+        default_sqlite.map_or(StoreChoice::Off, StoreChoice::Sqlite)
+    }
 }
 
 /// The default SQLite file: `$LITELLM_PROXY_STATE_DIR/litellm-proxy.sqlite`, else under
@@ -95,20 +128,55 @@ pub fn default_path(env: impl Fn(&str) -> Option<String>) -> PathBuf {
     Path::new(".litellm-proxy").join(FILE)
 }
 
-/// Opens the chosen store; `None` for [`StoreChoice::Off`].
-pub fn open(
+/// Opens the chosen store; `None` for [`StoreChoice::Off`]. `max_bytes` caps an SQLite file.
+pub async fn open(
     choice: &StoreChoice,
     max_bytes: Option<u64>,
 ) -> Result<Option<Arc<dyn Store>>, String> {
     match choice {
         StoreChoice::Off => Ok(None),
         StoreChoice::Sqlite(path) => Ok(Some(Arc::new(sqlite::SpendStore::open(path, max_bytes)?))),
+        StoreChoice::Postgres(url) => {
+            Ok(Some(Arc::new(postgres::PgStore::open(url.expose()).await?)))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_win_then_the_config_then_database_url_then_the_default_file() {
+        let url = Secret::new("postgresql://u:pw@h/db");
+        let file = || Some(PathBuf::from("/d/default.sqlite"));
+        let flag = || Some(PathBuf::from("/f/flag.sqlite"));
+        assert_eq!(
+            StoreChoice::choose(true, flag(), Some(&url), None, file()),
+            StoreChoice::Off
+        );
+        assert_eq!(
+            StoreChoice::choose(false, flag(), Some(&url), None, file()),
+            StoreChoice::Sqlite(PathBuf::from("/f/flag.sqlite"))
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, Some(&url), None, file()),
+            StoreChoice::Postgres(url.clone())
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, None, Some(PathBuf::from("/c.sqlite")), file()),
+            StoreChoice::Sqlite(PathBuf::from("/c.sqlite"))
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, None, None, file()),
+            StoreChoice::Sqlite(PathBuf::from("/d/default.sqlite"))
+        );
+        assert_eq!(
+            StoreChoice::choose(false, None, None, None, None),
+            StoreChoice::Off
+        );
+        assert!(!format!("{:?}", StoreChoice::Postgres(url)).contains("pw"));
+    }
 
     #[test]
     fn the_default_path_follows_the_state_directory_variables() {

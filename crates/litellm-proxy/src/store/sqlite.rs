@@ -35,13 +35,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Rows that may wait for the writer; beyond it rows are dropped (and counted), never unbounded.
-const QUEUE_CAPACITY: usize = 65_536;
+pub(super) const QUEUE_CAPACITY: usize = 65_536;
 /// Rows per multi-row `INSERT` statement (19 parameters a row, far under SQLite's 32,766).
 const ROWS_PER_INSERT: usize = 64;
 /// A queue vector that grew past this many rows in a backlog is given back after it is written.
-const KEEP_CAPACITY: usize = 2 * BATCH;
+pub(super) const KEEP_CAPACITY: usize = 2 * BATCH;
 /// Rows per transaction at most.
-const BATCH: usize = 4096;
+pub(super) const BATCH: usize = 4096;
 /// How long the writer lets rows gather before a commit: one transaction per interval instead of
 /// one per row keeps the writer's CPU small under load (a row is on disk well under a second
 /// after its request).
@@ -49,7 +49,7 @@ const GATHER: Duration = Duration::from_millis(100);
 /// The waits before the second and third attempt at a batch that failed while the store was
 /// healthy. Once a batch has been dropped, later batches get one attempt each until one is
 /// written: a store that stays broken must not hold every batch for the whole back-off.
-const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_secs(1)];
+pub(super) const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_secs(1)];
 /// At most one log line about lost rows per interval (the first reason is logged at once).
 const REPORT_INTERVAL: Duration = Duration::from_secs(60);
 /// How often a thread of its own moves the WAL into the database file. The writer's connection
@@ -139,7 +139,7 @@ pub struct SpendStore {
 /// vectors have grown to the traffic, queueing a row allocates nothing and wakes nobody (the
 /// writer is only woken for the first row after it went idle).
 #[derive(Default)]
-struct Queue {
+pub(super) struct Queue {
     state: Mutex<QueueState>,
     ready: Condvar,
 }
@@ -160,7 +160,7 @@ impl Queue {
 
     /// Waits for rows (or the close), lets more gather unless closing, and swaps them into
     /// `into` (which must be empty). `false` once closed and drained.
-    fn take(&self, into: &mut Vec<SpendRow>) -> bool {
+    pub(super) fn take(&self, into: &mut Vec<SpendRow>) -> bool {
         let mut state = self.lock();
         while state.rows.is_empty() && !state.closed {
             state.writer_idle = true;
@@ -186,16 +186,73 @@ impl Queue {
 
 /// What the serving threads and the writer both see.
 #[derive(Default)]
-struct Shared {
-    queue: Queue,
-    written: AtomicU64,
-    dropped: AtomicU64,
+pub(super) struct Shared {
+    pub(super) queue: Queue,
+    pub(super) written: AtomicU64,
+    pub(super) dropped: AtomicU64,
     /// Dropped because the queue was full (part of `dropped`).
-    overflowed: AtomicU64,
+    pub(super) overflowed: AtomicU64,
     /// Queued or being written.
-    pending: AtomicU64,
+    pub(super) pending: AtomicU64,
     /// Why the last attempt failed, until a batch is written again.
-    failure: Mutex<Option<String>>,
+    pub(super) failure: Mutex<Option<String>>,
+}
+
+impl Shared {
+    /// Queues a row; never waits on the disk. A row that finds the queue full (or the store
+    /// closed) is dropped and counted.
+    pub(super) fn push(&self, row: SpendRow) {
+        let queue = &self.queue;
+        let mut state = queue.lock();
+        if state.closed || state.rows.len() >= QUEUE_CAPACITY {
+            drop(state);
+            self.overflowed.fetch_add(1, Ordering::Relaxed);
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        // Counted under the lock, so the writer never takes a row off `pending` before it is on.
+        self.pending.fetch_add(1, Ordering::Relaxed);
+        state.rows.push(row);
+        let wake = std::mem::take(&mut state.writer_idle);
+        drop(state);
+        if wake {
+            queue.ready.notify_one();
+        }
+    }
+
+    /// Refuses rows from now on and wakes the writer to drain the queue.
+    pub(super) fn close_queue(&self) {
+        self.queue.lock().closed = true;
+        self.queue.ready.notify_one();
+    }
+
+    /// Why rows cannot be written now; `None` while the store is healthy.
+    pub(super) fn failure(&self) -> Option<String> {
+        self.failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(super) fn set_failure(&self, reason: Option<String>) {
+        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = reason;
+    }
+
+    pub(super) fn counts(&self) -> Counts {
+        Counts {
+            dropped: self.dropped.load(Ordering::Relaxed),
+            overflowed: self.overflowed.load(Ordering::Relaxed),
+        }
+    }
+
+    pub(super) fn stats(&self) -> SpendStats {
+        SpendStats {
+            written: self.written.load(Ordering::Relaxed),
+            dropped: self.dropped.load(Ordering::Relaxed),
+            pending: self.pending.load(Ordering::Relaxed),
+            failure: self.failure(),
+        }
+    }
 }
 
 /// The spend store's counters, for `/metrics` and readiness.
@@ -250,46 +307,16 @@ impl SpendStore {
     /// Queues a row; never waits on the disk. A row that finds the queue full (or the store
     /// closed) is dropped and counted.
     pub fn record(&self, row: SpendRow) {
-        let queue = &self.shared.queue;
-        let mut state = queue.lock();
-        if state.closed || state.rows.len() >= QUEUE_CAPACITY {
-            drop(state);
-            self.shared.overflowed.fetch_add(1, Ordering::Relaxed);
-            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        // Counted under the lock, so the writer never takes a row off `pending` before it is on.
-        self.shared.pending.fetch_add(1, Ordering::Relaxed);
-        state.rows.push(row);
-        let wake = std::mem::take(&mut state.writer_idle);
-        drop(state);
-        if wake {
-            queue.ready.notify_one();
-        }
+        self.shared.push(row);
     }
 
     pub fn stats(&self) -> SpendStats {
-        SpendStats {
-            written: self.shared.written.load(Ordering::Relaxed),
-            dropped: self.shared.dropped.load(Ordering::Relaxed),
-            pending: self.shared.pending.load(Ordering::Relaxed),
-            failure: self.failure(),
-        }
-    }
-
-    /// Why rows cannot be written now; `None` while the store is healthy.
-    fn failure(&self) -> Option<String> {
-        self.shared
-            .failure
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.shared.stats()
     }
 
     /// Writes every queued row and stops the writer (blocking; call off the async runtime).
     pub fn close(&self) {
-        self.shared.queue.lock().closed = true;
-        self.shared.queue.ready.notify_one();
+        self.shared.close_queue();
         if let Some(writer) = self
             .writer
             .lock()
@@ -743,16 +770,16 @@ impl Writer {
 
 /// Counters the log lines quote.
 #[derive(Debug, Clone, Copy, Default)]
-struct Counts {
-    dropped: u64,
-    overflowed: u64,
+pub(super) struct Counts {
+    pub(super) dropped: u64,
+    pub(super) overflowed: u64,
 }
 
 /// Decides the log lines about lost rows: the reason once when writes start failing, then at
 /// most one line per [`REPORT_INTERVAL`] with the rows dropped since the last line; never one
 /// per row or per batch.
 #[derive(Default)]
-struct Reports {
+pub(super) struct Reports {
     last_line: Option<Instant>,
     /// Counts as of the last line.
     reported: Counts,
@@ -767,7 +794,7 @@ impl Reports {
     }
 
     /// An attempt failed; `first` when the store was healthy until now.
-    fn failed(&mut self, reason: &str, first: bool, now: Instant) -> Option<String> {
+    pub(super) fn failed(&mut self, reason: &str, first: bool, now: Instant) -> Option<String> {
         self.reason = Some(reason.to_string());
         if !first || !self.may_speak(now) {
             return None;
@@ -780,7 +807,7 @@ impl Reports {
     }
 
     /// After a batch: rows dropped since the last line, if it is time.
-    fn tick(&mut self, counts: &Counts, now: Instant) -> Option<String> {
+    pub(super) fn tick(&mut self, counts: &Counts, now: Instant) -> Option<String> {
         if counts.dropped == self.reported.dropped || !self.may_speak(now) {
             return None;
         }
@@ -788,7 +815,7 @@ impl Reports {
     }
 
     /// A batch was written after failures.
-    fn recovered(&mut self, counts: &Counts, now: Instant) -> Option<String> {
+    pub(super) fn recovered(&mut self, counts: &Counts, now: Instant) -> Option<String> {
         if !self.may_speak(now) {
             return None;
         }
@@ -802,7 +829,7 @@ impl Reports {
     }
 
     /// The writer is stopping: drops not yet reported are reported now, whatever the interval.
-    fn closing(&mut self, counts: &Counts, now: Instant) -> Option<String> {
+    pub(super) fn closing(&mut self, counts: &Counts, now: Instant) -> Option<String> {
         if counts.dropped == self.reported.dropped {
             return None;
         }
@@ -1020,7 +1047,7 @@ fn write_metadata(
 }
 
 /// The usage LiteLLM keeps in a spend row's `metadata.usage_object`, cache counts included.
-fn usage_object(usage: &Usage) -> Value {
+pub(super) fn usage_object(usage: &Usage) -> Value {
     let mut object = json!({
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
@@ -1142,7 +1169,7 @@ fn row_json(row: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 /// Total, per user, per model.
 type DaySpend = (f64, BTreeMap<String, f64>, BTreeMap<String, f64>);
 
-fn summarize_by_day(rows: &[Value], q: &SpendQuery) -> Result<Value, String> {
+pub(super) fn summarize_by_day(rows: &[Value], q: &SpendQuery) -> Result<Value, String> {
     let (Some(start), Some(end)) = (&q.start_date, &q.end_date) else {
         return Ok(Value::Array(Vec::new()));
     };
@@ -1177,7 +1204,7 @@ fn summarize_by_day(rows: &[Value], q: &SpendQuery) -> Result<Value, String> {
 }
 
 /// `YYYY-MM-DD` to days since 1970-01-01.
-fn parse_date(text: &str) -> Result<i64, String> {
+pub(super) fn parse_date(text: &str) -> Result<i64, String> {
     let bad = || format!("invalid date `{text}`: expected YYYY-MM-DD");
     let mut parts = text.splitn(3, '-');
     let mut next = || {
@@ -1193,7 +1220,7 @@ fn parse_date(text: &str) -> Result<i64, String> {
     Ok(days_from_civil(y, m, d))
 }
 
-fn format_date(days: i64) -> String {
+pub(super) fn format_date(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }

@@ -2,6 +2,8 @@
 //! 127.0.0.1 port 0, and a small HTTP client.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use litellm_check::env::Environment;
 use litellm_proxy::{self as proxy, ConnectionLimits, ProxyOptions, RunningProxy};
 use mock_upstream::MockUpstream;
@@ -81,6 +83,39 @@ async fn launch_in(
     env: Environment,
     limits: ConnectionLimits,
 ) -> Harness {
+    let spend_db = Some(dir.join("spend.sqlite"));
+    launch_with_store(dir, yaml, env, limits, spend_db).await
+}
+
+/// [`start_with_env`] without `--spend-db`: the store is the one the config (or `env`:
+/// `DATABASE_URL`) chooses, a Postgres database or the SQLite file it names.
+pub async fn start_with_store(name: &str, yaml: &str, env: Environment) -> Harness {
+    launch_with_store(scratch(name), yaml, env, ConnectionLimits::default(), None).await
+}
+
+/// Another proxy on the config file a harness wrote in `dir` (same mock, same store), as a
+/// second replica behind a load balancer would run; `Err` when it does not start.
+pub async fn replica(dir: &std::path::Path, env: Environment) -> Result<RunningProxy, String> {
+    let config = proxy::load::load(&dir.join("config.yaml"), &env, false)
+        .unwrap_or_else(|e| panic!("load: {e}"))
+        .config;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let options = ProxyOptions {
+        serving_threads: Some(2),
+        ..ProxyOptions::default()
+    };
+    proxy::start(config, listener, options).await
+}
+
+async fn launch_with_store(
+    dir: PathBuf,
+    yaml: &str,
+    env: Environment,
+    limits: ConnectionLimits,
+    spend_db: Option<PathBuf>,
+) -> Harness {
     let mock = MockUpstream::start()
         .await
         .unwrap_or_else(|e| panic!("mock: {e}"));
@@ -98,7 +133,7 @@ async fn launch_in(
         .unwrap_or_else(|e| panic!("bind: {e}"));
     // Two serving threads of their own, as the binary runs on this machine.
     let options = ProxyOptions {
-        spend_db: Some(dir.join("spend.sqlite")),
+        spend_db,
         serving_threads: Some(2),
         limits,
         ..ProxyOptions::default()
@@ -370,6 +405,8 @@ impl ProxyProcess {
             .args(args)
             .env_remove("LITELLM_MASTER_KEY")
             .env_remove("LITELLM_PROXY_SPEND_DB")
+            // A Postgres URL in the caller's environment would choose the store.
+            .env_remove("DATABASE_URL")
             // The default store goes to a directory of the test's own, never the user's state.
             .env("LITELLM_PROXY_STATE_DIR", state_dir())
             .env("NO_COLOR", "1")
