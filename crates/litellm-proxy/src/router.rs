@@ -242,6 +242,14 @@ impl Router {
         }
     }
 
+    /// `(tokens, requests)` of the deployment this minute, as routing sees them (every
+    /// replica's with Redis).
+    pub fn usage_now(&self, index: usize) -> (u64, u64) {
+        self.deployments
+            .get(index)
+            .map_or((0, 0), |d| usage(&lock(&d.counters), self.minute()))
+    }
+
     /// Whether deployment usage is shared: only `usage-based-routing` reads it.
     pub fn shares_usage(&self) -> bool {
         self.config.strategy == RoutingStrategy::UsageBased

@@ -546,6 +546,29 @@ async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Resp
             u8::from(router.is_cooling(index))
         ));
     }
+    for (name, help, pick) in [
+        (
+            "litellm_proxy_deployment_requests_this_minute",
+            "Requests to the deployment this minute (UTC), as usage-based routing counts them: every replica's with Redis.",
+            0,
+        ),
+        (
+            "litellm_proxy_deployment_tokens_this_minute",
+            "Tokens of the deployment this minute (UTC), as usage-based routing counts them: every replica's with Redis.",
+            1,
+        ),
+    ] {
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
+        for (index, d) in router.deployments.iter().enumerate() {
+            let (tokens, requests) = router.usage_now(index);
+            text.push_str(&format!(
+                "{name}{{model_group=\"{}\",model_id=\"{}\"}} {}\n",
+                super::metrics::escape(&d.config.model_name),
+                super::metrics::escape(&d.config.id),
+                if pick == 0 { requests } else { tokens }
+            ));
+        }
+    }
     if state.shared.describe().is_some() {
         let name = "litellm_proxy_redis_up";
         text.push_str(&format!(

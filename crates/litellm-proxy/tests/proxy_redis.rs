@@ -216,3 +216,42 @@ async fn without_redis_every_replica_keeps_serving_and_says_so() {
     assert_eq!(replicas.chat(2, "g", &limited).await.status, 429);
     replicas.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_based_routing_counts_every_replicas_requests() {
+    let Some(redis) = RedisServer::start("usage") else {
+        return;
+    };
+    // The counts are per UTC minute: start early in one, so the test does not straddle two.
+    let second = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            % 60
+    };
+    if second() >= 50 {
+        tokio::time::sleep(Duration::from_secs(61 - second())).await;
+    }
+    let models = "  - model_name: g\n    litellm_params: {model: openai/limited, api_base: API_BASE, api_key: sk-upstream, rpm: 3}\n    model_info: {id: limited}\n";
+    let yaml = config(redis.port, models).replace(
+        "router_settings:\n",
+        "router_settings:\n  routing_strategy: usage-based-routing-v2\n",
+    );
+    let replicas = Replicas::start("redis-usage", &yaml, 2).await;
+    for _ in 0..3 {
+        let reply = replicas.chat(0, "g", KEY).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let requests =
+        "litellm_proxy_deployment_requests_this_minute{model_group=\"g\",model_id=\"limited\"}";
+    assert!(
+        replicas.wait_for_metric(1, requests, 3.0).await,
+        "replica 1 never counted replica 0's requests"
+    );
+    // The deployment's `rpm: 3` is used up, by replica 0 alone.
+    let refused = replicas.chat(1, "g", KEY).await;
+    assert_openai_error(&refused, 429);
+    assert_eq!(replicas.mock.hits("limited"), 3);
+    replicas.stop().await;
+}
