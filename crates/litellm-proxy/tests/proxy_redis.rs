@@ -255,3 +255,75 @@ async fn usage_based_routing_counts_every_replicas_requests() {
     assert_eq!(replicas.mock.hits("limited"), 3);
     replicas.stop().await;
 }
+
+/// The same through two `litellm-proxy` processes (each its own runtimes, the Redis connection on
+/// the main thread's) on one SQLite file: a key made on one is limited on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_a_keys_rpm_limit() {
+    let Some(redis) = RedisServer::start("processes") else {
+        return;
+    };
+    let mock = mock_upstream::MockUpstream::start().await.unwrap();
+    let dir = scratch("redis-processes");
+    let path = dir.join("config.yaml");
+    let yaml =
+        config(redis.port, &deployment("g", "good", "good")).replace("API_BASE", &mock.api_base());
+    std::fs::write(&path, yaml).unwrap();
+    let spend_db = dir.join("spend.sqlite");
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "--threads".as_ref(),
+        "2".as_ref(),
+        "--spend-db".as_ref(),
+        spend_db.as_os_str(),
+    ];
+    let first = ProxyProcess::spawn(&path, &args).unwrap();
+    let second = ProxyProcess::spawn(&path, &args).unwrap();
+    assert!(
+        first.line.ends_with(&format!(
+            "cooldowns, usage and key limits shared through Redis at 127.0.0.1:{}/0",
+            redis.port
+        )),
+        "{}",
+        first.line
+    );
+    let client = plain_client();
+    let post = |url: String, key: String, body: serde_json::Value| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .post(url)
+                .header("authorization", format!("Bearer {key}"))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            )
+        }
+    };
+    let (status, made) = post(
+        format!("{}/key/generate", first.url),
+        KEY.to_string(),
+        json!({"rpm_limit": 2}),
+    )
+    .await;
+    assert_eq!(status, 200, "{made}");
+    let key = made["key"].as_str().unwrap().to_string();
+    let mut statuses = Vec::new();
+    for url in [&second.url, &first.url, &second.url, &first.url] {
+        let (status, _) = post(
+            format!("{url}/v1/chat/completions"),
+            key.clone(),
+            chat_body("g"),
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [200, 200, 429, 429]);
+    assert_eq!(mock.hits("good"), 2);
+}
