@@ -327,3 +327,42 @@ async fn two_processes_share_a_keys_rpm_limit() {
     assert_eq!(statuses, [200, 200, 429, 429]);
     assert_eq!(mock.hits("good"), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keys_tpm_limit_counts_tokens_used_on_either_replica() {
+    let Some(redis) = RedisServer::start("tpm") else {
+        return;
+    };
+    let replicas = Replicas::start(
+        "redis-tpm",
+        &config(redis.port, &deployment("g", "good", "good")),
+        2,
+    )
+    .await;
+    // The mock's answer uses 10 tokens: two answers pass 15.
+    let key = new_key(&replicas, 0, json!({"tpm_limit": 15})).await;
+    assert_eq!(replicas.chat(0, "g", &key).await.status, 200);
+    assert_eq!(replicas.chat(1, "g", &key).await.status, 200);
+    // Tokens are added after the answer, without the client waiting: the refusal comes once
+    // they are in, on either replica.
+    let mut refused = None;
+    for attempt in 0..100 {
+        let reply = replicas.chat(attempt % 2, "g", &key).await;
+        if reply.status == 429 {
+            refused = Some(reply);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let refused = refused.expect("the key's tokens were never counted across replicas");
+    let error = assert_openai_error(&refused, 429);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Limit type: tokens. Current limit: 15"),
+        "{}",
+        refused.text
+    );
+    replicas.stop().await;
+}

@@ -43,49 +43,53 @@ pub const SYNC_EVERY: Duration = Duration::from_millis(250);
 /// A command that has not answered by then counts as failed (Redis is then treated as down).
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
-/// A key's rate-limit window (LiteLLM's `LITELLM_RATE_LIMIT_WINDOW_SIZE` default).
-const WINDOW_MS: i64 = 60_000;
+/// A key's rate-limit window, seconds (LiteLLM's `LITELLM_RATE_LIMIT_WINDOW_SIZE` default).
+const WINDOW_SECS: i64 = 60;
 /// How long deployment usage keys live (two minutes: the current one and some slack).
 const USAGE_TTL_MS: i64 = 120_000;
 
 /// Checks every limit of a key and counts the request when none is reached. KEYS: window,
-/// requests, tokens, parallel. ARGV: window ms, rpm, tpm, max parallel (-1: none), parallel TTL ms.
-/// Returns `{refused (0/1), kind (1 parallel, 2 requests, 3 tokens), limit, window start, now}`.
+/// requests, tokens, parallel. ARGV: window seconds, rpm, tpm, max parallel (-1: none), parallel
+/// TTL seconds. The window key holds its start in whole seconds, as LiteLLM's v3 limiter writes
+/// it. Returns `{refused (0/1), kind (1 parallel, 2 requests, 3 tokens), limit, window start ms,
+/// now ms}`.
 const ADMIT: &str = r"
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_s = tonumber(t[1])
+local now = now_s * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[1])
 local rpm = tonumber(ARGV[2])
 local tpm = tonumber(ARGV[3])
 local par = tonumber(ARGV[4])
 local start = tonumber(redis.call('GET', KEYS[1]) or '')
-if (not start) or now - start >= window then
-  start = now
-  redis.call('SET', KEYS[1], start, 'PX', window)
+if (not start) or now_s - start >= window then
+  start = now_s
+  redis.call('SET', KEYS[1], tostring(start), 'EX', window)
   redis.call('DEL', KEYS[2], KEYS[3])
 end
-local left = start + window - now
+local left = (start + window) * 1000 - now
 if left < 1 then left = 1 end
 local requests = tonumber(redis.call('GET', KEYS[2]) or '0')
 local tokens = tonumber(redis.call('GET', KEYS[3]) or '0')
 local parallel = tonumber(redis.call('GET', KEYS[4]) or '0')
-if par >= 0 and parallel >= par then return {1, 1, par, start, now} end
-if rpm >= 0 and requests >= rpm then return {1, 2, rpm, start, now} end
-if tpm >= 0 and tokens >= tpm then return {1, 3, tpm, start, now} end
+if par >= 0 and parallel >= par then return {1, 1, par, start * 1000, now} end
+if rpm >= 0 and requests >= rpm then return {1, 2, rpm, start * 1000, now} end
+if tpm >= 0 and tokens >= tpm then return {1, 3, tpm, start * 1000, now} end
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], left)
 if par >= 0 then
   redis.call('INCR', KEYS[4])
-  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[5]))
+  redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
 end
-return {0, 0, 0, start, now}
+return {0, 0, 0, start * 1000, now}
 ";
 
-/// Adds ARGV[1] tokens to the window's count while the window (KEYS[1]) lasts.
+/// Adds ARGV[1] tokens to the window's count while the window (KEYS[1]) lasts (a float, as
+/// LiteLLM's `TOKEN_INCREMENT_SCRIPT` counts them).
 const ADD_TOKENS: &str = r"
 local left = redis.call('PTTL', KEYS[1])
 if left > 0 then
-  redis.call('INCRBY', KEYS[2], ARGV[1])
+  redis.call('INCRBYFLOAT', KEYS[2], ARGV[1])
   redis.call('PEXPIRE', KEYS[2], left)
 end
 return left
@@ -316,11 +320,11 @@ impl SharedState for RedisShared {
                 invocation.key(key);
             }
             invocation
-                .arg(WINDOW_MS)
+                .arg(WINDOW_SECS)
                 .arg(limits.rpm.unwrap_or(-1))
                 .arg(limits.tpm.unwrap_or(-1))
                 .arg(limits.max_parallel.unwrap_or(-1))
-                .arg(WINDOW_MS);
+                .arg(WINDOW_SECS);
             let result = invocation.invoke_async::<Vec<i64>>(&mut connection).await;
             inner.outcome(&result);
             result.ok()
@@ -341,7 +345,7 @@ impl SharedState for RedisShared {
             Some(KeyVerdict::Refused {
                 kind,
                 limit,
-                resets_ms: start + WINDOW_MS,
+                resets_ms: start + WINDOW_SECS * 1000,
                 now_ms: now,
             })
         })
