@@ -482,4 +482,52 @@ mod tests {
         assert_eq!(minute_label(0), "00-00");
         assert_eq!(minute_label(24 * 60 + 61), "01-01");
     }
+
+    fn settings(port: u16) -> RedisConfig {
+        RedisConfig {
+            url: None,
+            host: "127.0.0.1".into(),
+            port,
+            db: 0,
+            username: None,
+            password: Some(crate::config::Secret::new("pw-never-shown")),
+            tls: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_redis_starts_down_and_decides_nothing() {
+        // A port nothing listens on: bound, then released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(1);
+        let shared = match RedisShared::connect(&settings(port)).await {
+            Ok(shared) => shared,
+            Err(e) => panic!("an unreachable Redis is not a start-up error: {e}"),
+        };
+        assert!(!shared.is_up());
+        assert!(shared.last_error().is_some());
+        assert!(!shared
+            .last_error()
+            .unwrap_or_default()
+            .contains("pw-never-shown"));
+        let limits = KeyLimits {
+            rpm: Some(1),
+            ..KeyLimits::default()
+        };
+        assert_eq!(shared.admit_key("h", limits).await, None, "local decides");
+    }
+
+    #[tokio::test]
+    async fn tls_is_refused_with_a_reason() {
+        let mut config = settings(6379);
+        config.tls = true;
+        let refused = RedisShared::connect(&config)
+            .await
+            .err()
+            .unwrap_or_default();
+        assert!(refused.contains("TLS"), "{refused}");
+        assert!(!refused.contains("pw-never-shown"));
+    }
 }
