@@ -1,5 +1,6 @@
-//! Shared state in Redis, through the `redis` crate's `ConnectionManager` (one multiplexed
-//! connection that reconnects by itself).
+//! Shared state in Redis, through the `redis` crate's `ConnectionManager` (a multiplexed
+//! connection that reconnects by itself): one per serving thread, so a request's command never
+//! wakes another thread, and one on the start-up runtime for the sync.
 //!
 //! What each kind of state costs a request, and how consistent it is:
 //! - **Key limits** (`rpm_limit`, `tpm_limit`, `max_parallel_requests`): a request of a key that
@@ -103,13 +104,21 @@ return n
 ";
 
 struct Inner {
+    /// Tells this instance's connections apart in [`CONNECTIONS`].
+    id: u64,
     described: String,
+    client: redis::Client,
+    manager_config: ConnectionManagerConfig,
     /// Scrubbed from every error text before it is kept or logged.
     password: Option<String>,
+    /// The connection of the runtime the proxy was started on: the sync's, and any command
+    /// issued outside a runtime.
     connection: ConnectionManager,
-    /// The runtime the connection was made on: every command runs there.
     home: Handle,
     up: AtomicBool,
+    /// Counts Redis coming back: the serving threads' connections older than that are made
+    /// anew (one that broke while Redis was away would fail its next command).
+    generation: std::sync::atomic::AtomicU64,
     error: Mutex<Option<String>>,
     admit: Script,
     add_tokens: Script,
@@ -118,6 +127,16 @@ struct Inner {
 }
 
 pub struct RedisShared(Arc<Inner>);
+
+thread_local! {
+    /// One connection per serving thread (each a runtime of its own), made on first use: a
+    /// request's command goes out and comes back on the thread that serves it, without waking
+    /// another thread. Keyed by [`Inner::id`] (a process may run several proxies, as tests do).
+    static CONNECTIONS: std::cell::RefCell<Vec<(u64, u64, ConnectionManager)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -165,14 +184,19 @@ impl RedisShared {
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
             .set_response_timeout(Some(RESPONSE_TIMEOUT))
             .set_number_of_retries(1);
-        let connection = ConnectionManager::new_lazy_with_config(client, manager_config)
-            .map_err(|e| format!("cannot set up the Redis connection ({described}): {e}"))?;
+        let connection =
+            ConnectionManager::new_lazy_with_config(client.clone(), manager_config.clone())
+                .map_err(|e| format!("cannot set up the Redis connection ({described}): {e}"))?;
         let inner = Arc::new(Inner {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            client,
+            manager_config,
             described,
             password,
             connection,
             home: Handle::current(),
             up: AtomicBool::new(false),
+            generation: std::sync::atomic::AtomicU64::new(0),
             error: Mutex::new(None),
             admit: Script::new(ADMIT),
             add_tokens: Script::new(ADD_TOKENS),
@@ -211,6 +235,7 @@ impl Inner {
         match result {
             Ok(_) => {
                 if !self.up.swap(true, Ordering::Relaxed) {
+                    self.generation.fetch_add(1, Ordering::Relaxed);
                     *lock(&self.error) = None;
                     eprintln!(
                         "litellm-proxy: Redis at {} is reachable: cooldowns, usage and key limits are shared again",
@@ -231,13 +256,55 @@ impl Inner {
         }
     }
 
-    /// Runs `work` on the connection's runtime without waiting for it.
-    fn detach<F>(self: &Arc<Self>, work: F)
+    /// This thread's connection (inside a runtime), else the start-up runtime's.
+    fn thread_connection(&self) -> ConnectionManager {
+        if Handle::try_current().is_err() {
+            return self.connection.clone();
+        }
+        let generation = self.generation.load(Ordering::Relaxed);
+        CONNECTIONS.with(|cell| {
+            let mut connections = cell.borrow_mut();
+            let mine = connections.iter().position(|(id, _, _)| *id == self.id);
+            if let Some((_, made, connection)) = mine.and_then(|at| connections.get(at)) {
+                if *made == generation {
+                    return connection.clone();
+                }
+            }
+            match ConnectionManager::new_lazy_with_config(
+                self.client.clone(),
+                self.manager_config.clone(),
+            ) {
+                Ok(connection) => {
+                    let entry = (self.id, generation, connection.clone());
+                    match mine.and_then(|at| connections.get_mut(at)) {
+                        Some(slot) => *slot = entry,
+                        None => connections.push(entry),
+                    }
+                    connection
+                }
+                Err(_) => self.connection.clone(),
+            }
+        })
+    }
+
+    /// Runs `work` (given this thread's connection) without waiting for it: on this thread's
+    /// runtime, or the start-up one outside a runtime (a permit dropped during shutdown).
+    fn detach<F, W>(self: &Arc<Self>, work: W)
     where
+        W: FnOnce(ConnectionManager) -> F,
         F: Future<Output = ()> + Send + 'static,
     {
-        if self.up.load(Ordering::Relaxed) {
-            self.home.spawn(work);
+        if !self.up.load(Ordering::Relaxed) {
+            return;
+        }
+        let connection = self.thread_connection();
+        match Handle::try_current() {
+            Ok(here) => {
+                here.spawn(work(connection));
+            }
+            Err(_) => {
+                self.home.spawn(work(connection));
+            }
         }
     }
 }
@@ -285,8 +352,7 @@ impl SharedState for RedisShared {
         })
         .to_string();
         let ms = (cooldown.as_millis() as u64).max(1);
-        self.0.detach(async move {
-            let mut connection = inner.connection.clone();
+        self.0.detach(move |mut connection| async move {
             let result = redis::cmd("SET")
                 .arg(&key)
                 .arg(value)
@@ -313,8 +379,8 @@ impl SharedState for RedisShared {
             limit_key(hash, "tokens"),
             limit_key(hash, "max_parallel_requests"),
         ];
-        let work = self.0.home.spawn(async move {
-            let mut connection = inner.connection.clone();
+        let mut connection = self.0.thread_connection();
+        Box::pin(async move {
             let mut invocation = inner.admit.prepare_invoke();
             for key in &keys {
                 invocation.key(key);
@@ -327,10 +393,7 @@ impl SharedState for RedisShared {
                 .arg(WINDOW_SECS);
             let result = invocation.invoke_async::<Vec<i64>>(&mut connection).await;
             inner.outcome(&result);
-            result.ok()
-        });
-        Box::pin(async move {
-            let answer = work.await.ok().flatten()?;
+            let answer = result.ok()?;
             let [refused, kind, limit, start, now] = answer[..] else {
                 return None;
             };
@@ -354,8 +417,7 @@ impl SharedState for RedisShared {
     fn release_key(&self, hash: &str) {
         let inner = self.0.clone();
         let key = limit_key(hash, "max_parallel_requests");
-        self.0.detach(async move {
-            let mut connection = inner.connection.clone();
+        self.0.detach(move |mut connection| async move {
             let result = inner
                 .release
                 .key(key)
@@ -371,8 +433,7 @@ impl SharedState for RedisShared {
         }
         let inner = self.0.clone();
         let (window, counter) = (limit_key(hash, "window"), limit_key(hash, "tokens"));
-        self.0.detach(async move {
-            let mut connection = inner.connection.clone();
+        self.0.detach(move |mut connection| async move {
             let result = inner
                 .add_tokens
                 .key(window)
