@@ -276,6 +276,20 @@ pub struct RouterSettings {
     pub model_group_retry_policy: Vec<(String, Policy)>,
     /// `allowed_fails_policy`: exception class -> allowed fails.
     pub allowed_fails_policy: Policy,
+    /// `redis_host`, `redis_port`, `redis_password`, `redis_url`, `redis_db`: the Redis the
+    /// router shares cooldowns and usage through (`Router.__init__` builds its `RedisCache` from
+    /// them; the `REDIS_*` variables fill what they leave unset).
+    pub redis: RedisSettings,
+}
+
+/// `router_settings`' Redis connection, references unresolved (the password among them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RedisSettings {
+    pub host: Option<Env<String>>,
+    pub port: Option<Env<f64>>,
+    pub password: Option<Env<String>>,
+    pub url: Option<Env<String>>,
+    pub db: Option<Env<f64>>,
 }
 
 /// What of `general_settings` the proxy acts on.
@@ -644,6 +658,13 @@ fn router_settings(router: &Node, litellm: &Node) -> RouterSettings {
             .map(|e| (e.key.scalar_text(), policy(Some(&e.value))))
             .collect(),
         allowed_fails_policy: policy(router.get("allowed_fails_policy")),
+        redis: RedisSettings {
+            host: typed(router.get("redis_host")),
+            port: typed(router.get("redis_port")),
+            password: typed(router.get("redis_password")),
+            url: typed(router.get("redis_url")),
+            db: typed(router.get("redis_db")),
+        },
     }
 }
 
@@ -754,6 +775,25 @@ mod tests {
             b.provider, None,
             "the provider of a referenced model is not known yet"
         );
+    }
+
+    #[test]
+    fn redis_settings_stay_references() {
+        let config = resolved(
+            "router_settings:\n  redis_host: os.environ/REDIS_HOST\n  redis_port: \"6380\"\n  redis_password: os.environ/REDIS_PASSWORD\n  redis_db: 2\n",
+        );
+        let redis = &config.router.redis;
+        assert_eq!(
+            redis.host,
+            Some(Env::Reference("os.environ/REDIS_HOST".into()))
+        );
+        assert_eq!(redis.port.as_ref().and_then(Env::value), Some(6380.0));
+        assert_eq!(
+            redis.password,
+            Some(Env::Reference("os.environ/REDIS_PASSWORD".into()))
+        );
+        assert_eq!(redis.db.as_ref().and_then(Env::value), Some(2.0));
+        assert_eq!(redis.url, None);
     }
 
     #[test]

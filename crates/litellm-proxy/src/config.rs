@@ -179,8 +179,117 @@ pub struct ProxyConfig {
     pub key_cache_ttl: Duration,
     /// `dangerously_permit_weak_or_unset_master_key` (config or env): boot without a strong key.
     pub permit_weak_master_key: bool,
+    /// The Redis replicas share cooldowns, usage and key limits through; `None`: every count
+    /// stays in this process.
+    pub redis: Option<RedisConfig>,
     /// Start-up notes (deployments skipped and why); safe to print: they never hold a secret.
     pub notes: Vec<String>,
+}
+
+/// Where Redis is, resolved from `router_settings` and the `REDIS_*` variables.
+#[derive(Clone, PartialEq)]
+pub struct RedisConfig {
+    /// `redis://...` or `rediss://...` as given (may hold a password), or built from host and
+    /// port; never printed.
+    pub url: Option<Secret>,
+    pub host: String,
+    pub port: u16,
+    pub db: i64,
+    pub username: Option<String>,
+    /// Never printed or logged.
+    pub password: Option<Secret>,
+    /// `REDIS_SSL=true`: TLS (not supported by this build; start-up says so).
+    pub tls: bool,
+}
+
+impl RedisConfig {
+    /// `host:port/db`, for logs and readiness: never the password (nor a URL's userinfo).
+    pub fn describe(&self) -> String {
+        match &self.url {
+            Some(url) => {
+                let text = url.expose();
+                let (scheme, rest) = text.split_once("://").unwrap_or(("redis", text));
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+                format!("{scheme}://{rest}")
+            }
+            None => format!("{}:{}/{}", self.host, self.port, self.db),
+        }
+    }
+}
+
+impl std::fmt::Debug for RedisConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RedisConfig({})", self.describe())
+    }
+}
+
+/// The Redis of `router_settings` (`redis_url`, else `redis_host` with `redis_port`,
+/// `redis_password`, `redis_db`), else of the environment (`REDIS_URL`, else `REDIS_HOST` with
+/// `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_USERNAME`, `REDIS_DB`, `REDIS_SSL`), as LiteLLM's
+/// `RedisCache` merges its arguments over `_redis_kwargs_from_environment()`: a field the config
+/// leaves unset comes from its variable. The port defaults to 6379 (redis-py's default).
+pub fn redis_config(
+    settings: &resolved::RedisSettings,
+    env: &Environment,
+) -> Result<Option<RedisConfig>, String> {
+    let text = |value: &Option<Env<String>>, variable: &str| -> Option<String> {
+        value
+            .as_ref()
+            .and_then(|v| v.resolve(env))
+            .or_else(|| env.get(variable).map(str::to_string))
+            .filter(|v| !v.trim().is_empty())
+    };
+    let url = text(&settings.url, "REDIS_URL");
+    let host = text(&settings.host, "REDIS_HOST");
+    // The config's own url or host wins over the variables' (so a config naming a host is not
+    // sent to the REDIS_URL of the environment).
+    let config_url = settings.url.as_ref().and_then(|v| v.resolve(env));
+    let config_host = settings.host.as_ref().and_then(|v| v.resolve(env));
+    let use_url = match (&config_url, &config_host) {
+        (Some(_), _) => true,
+        (None, Some(_)) => false,
+        (None, None) => url.is_some(),
+    };
+    if !use_url && host.is_none() {
+        return Ok(None);
+    }
+    let port = match settings.port.as_ref().and_then(|v| v.resolve(env)) {
+        Some(port) => Some(port),
+        None => match env.get_non_empty("REDIS_PORT") {
+            Some(text) => Some(
+                text.trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("REDIS_PORT `{text}` is not a port number"))?,
+            ),
+            None => None,
+        },
+    };
+    let port = match port {
+        None => 6379,
+        Some(p) if p.fract() == 0.0 && (1.0..=65535.0).contains(&p) => p as u16,
+        Some(p) => return Err(format!("redis_port {p} is not a port number")),
+    };
+    let db = match settings.db.as_ref().and_then(|v| v.resolve(env)) {
+        Some(db) => db,
+        None => env
+            .get_non_empty("REDIS_DB")
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .unwrap_or(0.0),
+    };
+    if db.fract() != 0.0 || db < 0.0 {
+        return Err(format!("redis_db {db} is not a database number"));
+    }
+    Ok(Some(RedisConfig {
+        url: if use_url { url.map(Secret::new) } else { None },
+        host: host.unwrap_or_default(),
+        port,
+        db: db as i64,
+        username: env.get_non_empty("REDIS_USERNAME").map(str::to_string),
+        password: text(&settings.password, "REDIS_PASSWORD").map(Secret::new),
+        tls: env
+            .get("REDIS_SSL")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+    }))
 }
 
 /// The master key LiteLLM 1.109 refuses to boot with (its public demo value).
@@ -240,6 +349,7 @@ impl ProxyConfig {
             }
         }
         proxy.aliases = config.groups.aliases.clone();
+        proxy.redis = redis_config(&config.router.redis, env)?;
         Ok(proxy)
     }
 
@@ -624,5 +734,44 @@ mod tests {
         )
         .unwrap_or_default();
         assert_eq!(null.master_key, None);
+    }
+
+    #[test]
+    fn redis_comes_from_router_settings_then_the_environment() {
+        let mut env = Environment::empty();
+        env.set("REDIS_PASSWORD", "pw-from-env");
+        env.set("REDIS_URL", "redis://:x@env-host:1/0");
+        let config =
+            json!({"router_settings": {"redis_host": "os.environ/MY_HOST", "redis_port": "6390"}});
+        env.set("MY_HOST", "cfg-host");
+        let proxy = ProxyConfig::from_text(&config.to_string(), &env).unwrap_or_default();
+        let redis = proxy.redis.unwrap_or_else(|| panic!("redis is set"));
+        assert_eq!(
+            (redis.host.as_str(), redis.port, redis.url.is_none()),
+            ("cfg-host", 6390, true)
+        );
+        assert_eq!(
+            redis.password.as_ref().map(Secret::expose),
+            Some("pw-from-env")
+        );
+        assert_eq!(redis.describe(), "cfg-host:6390/0");
+        assert!(!format!("{redis:?}").contains("pw-from-env"));
+        // Nothing in the config: the environment's REDIS_URL, shown without its password.
+        let proxy = ProxyConfig::from_text("model_list: []", &env).unwrap_or_default();
+        let redis = proxy
+            .redis
+            .unwrap_or_else(|| panic!("redis from REDIS_URL"));
+        assert_eq!(redis.describe(), "redis://env-host:1/0");
+        // Neither: no Redis.
+        let proxy =
+            ProxyConfig::from_text("model_list: []", &Environment::empty()).unwrap_or_default();
+        assert!(proxy.redis.is_none());
+        let mut env = Environment::empty();
+        env.set("REDIS_HOST", "h");
+        let proxy = ProxyConfig::from_text("model_list: []", &env).unwrap_or_default();
+        assert_eq!(
+            proxy.redis.map(|r| r.describe()),
+            Some("h:6379/0".to_string())
+        );
     }
 }

@@ -17,11 +17,14 @@
 //!   key at once; on a re-read the larger of the two counts (another replica's spend shows once
 //!   it is written and the entry is re-read);
 //! - `budget_duration` resets the key's spend when `budget_reset_at` has passed (LiteLLM's reset
-//!   job runs every few minutes; here the first request after it resets).
+//!   job runs every few minutes; here the first request after it resets);
+//! - with Redis configured, a key's limits are counted there, across replicas
+//!   ([`crate::shared`]); without it, or while it cannot be reached, in this process.
 
 use super::auth;
 use super::error::{ErrorKind, ProxyError};
 use super::pricing::python_float;
+use super::shared::{KeyLimits, KeyVerdict, SharedState};
 use super::store::{Store, StoreError};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -513,23 +516,47 @@ impl KeyState {
 /// adds its tokens and cost to the key then.
 pub struct KeyPermit {
     key: Arc<KeyState>,
+    /// Set when the shared counters admitted the request: its place and tokens are theirs.
+    shared: Option<SharedPermit>,
+}
+
+struct SharedPermit {
+    state: Arc<dyn SharedState>,
+    /// The request holds a shared parallel place.
+    parallel: bool,
+    /// The key has a `tpm_limit`: its tokens are counted there.
+    tokens: bool,
 }
 
 impl KeyPermit {
     /// The call is over: count its tokens in the window and its cost in the key's spend.
     pub fn finish(self, tokens: u64, cost: f64) {
-        let mut live = self.key.live();
-        live.window_tokens = live.window_tokens.saturating_add(tokens as i64);
-        if cost.is_finite() && cost > 0.0 {
-            live.spend += cost;
+        {
+            let mut live = self.key.live();
+            live.window_tokens = live.window_tokens.saturating_add(tokens as i64);
+            if cost.is_finite() && cost > 0.0 {
+                live.spend += cost;
+            }
+        }
+        if let Some(shared) = self.shared.as_ref().filter(|s| s.tokens) {
+            shared.state.add_key_tokens(&self.key.hash, tokens);
         }
     }
 }
 
 impl Drop for KeyPermit {
     fn drop(&mut self) {
-        let mut live = self.key.live();
-        live.parallel = (live.parallel - 1).max(0);
+        match &self.shared {
+            Some(shared) => {
+                if shared.parallel {
+                    shared.state.release_key(&self.key.hash);
+                }
+            }
+            None => {
+                let mut live = self.key.live();
+                live.parallel = (live.parallel - 1).max(0);
+            }
+        }
     }
 }
 
@@ -538,6 +565,25 @@ pub struct Keys {
     store: Option<Arc<dyn Store>>,
     cache: Mutex<HashMap<Arc<str>, Arc<KeyState>>>,
     ttl: Duration,
+    /// Where limits are counted across replicas ([`crate::shared::Local`]: nowhere).
+    shared: Arc<dyn SharedState>,
+}
+
+/// LiteLLM's 429 for a key over one of its limits, with `Retry-After` until the window ends.
+fn rate_limited(hash: &str, kind: &str, limit: i64, resets: i64, now: i64) -> ProxyError {
+    let seconds = ((resets - now + 999) / 1000).max(1) as u64;
+    let mut error = ProxyError::new(
+        429,
+        ErrorKind::RateLimit,
+        format!(
+            "Rate limit exceeded for api_key: {hash}. Limit type: {kind}. Current limit: {limit}, Remaining: 0. Limit resets at: {} UTC",
+            plain_time(resets)
+        ),
+    )
+    .with_type("throttling_error")
+    .with_param("None");
+    error.retry_after = Some(Duration::from_secs(seconds));
+    error
 }
 
 /// LiteLLM's 401 for a key it cannot find.
@@ -571,7 +617,14 @@ impl Keys {
             store,
             cache: Mutex::new(HashMap::new()),
             ttl,
+            shared: Arc::new(crate::shared::Local),
         }
+    }
+
+    /// Counts keys' limits through `shared`.
+    pub fn with_shared(mut self, shared: Arc<dyn SharedState>) -> Self {
+        self.shared = shared;
+        self
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<KeyState>>> {
@@ -641,13 +694,46 @@ impl Keys {
 
     /// The per-request checks once the model is known, in LiteLLM's order: model access, budget,
     /// then the key's limits. On success the request holds a parallel-request place.
-    /// `alias_target`: the group a `model_group_alias` points `model` to.
-    pub fn admit(
+    /// `alias_target`: the group a `model_group_alias` points `model` to. A key with limits is
+    /// counted in the shared counters when there are some (one round trip to Redis), else here.
+    pub async fn admit(
         &self,
         key: &Arc<KeyState>,
         model: &str,
         alias_target: Option<&str>,
     ) -> Result<KeyPermit, ProxyError> {
+        let limits = self.check(key, model, alias_target)?;
+        if limits.any() {
+            match self.shared.admit_key(&key.hash, limits).await {
+                Some(KeyVerdict::Admitted) => {
+                    return Ok(KeyPermit {
+                        key: key.clone(),
+                        shared: Some(SharedPermit {
+                            state: self.shared.clone(),
+                            parallel: limits.max_parallel.is_some(),
+                            tokens: limits.tpm.is_some(),
+                        }),
+                    })
+                }
+                Some(KeyVerdict::Refused {
+                    kind,
+                    limit,
+                    resets_ms,
+                    now_ms,
+                }) => return Err(rate_limited(&key.hash, kind, limit, resets_ms, now_ms)),
+                None => {}
+            }
+        }
+        self.admit_here(key)
+    }
+
+    /// Model access and budget; the key's limits when they pass.
+    fn check(
+        &self,
+        key: &Arc<KeyState>,
+        model: &str,
+        alias_target: Option<&str>,
+    ) -> Result<KeyLimits, ProxyError> {
         let now = now_ms();
         let mut live = key.live();
         let record = live.record.clone();
@@ -683,6 +769,18 @@ impl Keys {
                 .with_param("None"));
             }
         }
+        Ok(KeyLimits {
+            rpm: record.rpm_limit,
+            tpm: record.tpm_limit,
+            max_parallel: record.max_parallel_requests,
+        })
+    }
+
+    /// The key's limits counted in this process (no shared counters, or none reachable).
+    fn admit_here(&self, key: &Arc<KeyState>) -> Result<KeyPermit, ProxyError> {
+        let now = now_ms();
+        let mut live = key.live();
+        let record = live.record.clone();
         if now >= live.window_start + WINDOW_MS {
             live.window_start = now;
             live.window_requests = 0;
@@ -701,26 +799,16 @@ impl Keys {
             let Some(limit) = limit else { continue };
             if used >= limit {
                 let resets = live.window_start + WINDOW_MS;
-                let seconds = ((resets - now + 999) / 1000).max(1) as u64;
-                let mut error = ProxyError::new(
-                    429,
-                    ErrorKind::RateLimit,
-                    format!(
-                        "Rate limit exceeded for api_key: {}. Limit type: {kind}. Current limit: {limit}, Remaining: 0. Limit resets at: {} UTC",
-                        key.hash,
-                        plain_time(resets)
-                    ),
-                )
-                .with_type("throttling_error")
-                .with_param("None");
-                error.retry_after = Some(Duration::from_secs(seconds));
-                return Err(error);
+                return Err(rate_limited(&key.hash, kind, limit, resets, now));
             }
         }
         live.window_requests += 1;
         live.parallel += 1;
         drop(live);
-        Ok(KeyPermit { key: key.clone() })
+        Ok(KeyPermit {
+            key: key.clone(),
+            shared: None,
+        })
     }
 
     fn store(&self) -> Result<&Arc<dyn Store>, ProxyError> {

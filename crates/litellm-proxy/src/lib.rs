@@ -23,6 +23,7 @@ pub mod redact;
 pub mod responses;
 pub mod router;
 pub mod server;
+pub mod shared;
 pub mod sse;
 pub mod store;
 pub mod tls;
@@ -91,6 +92,12 @@ impl RunningProxy {
         self.state.spend.as_ref().map(|store| store.describe())
     }
 
+    /// Where cooldowns, usage and key limits are shared (Redis), for the start-up line; never
+    /// a password.
+    pub fn shared_description(&self) -> Option<String> {
+        self.state.shared.describe()
+    }
+
     /// Stops accepting, lets open requests finish (up to a limit), then writes every queued
     /// spend row.
     pub async fn stop(self) {
@@ -99,6 +106,7 @@ impl RunningProxy {
         for finished in self.finished {
             let _ = finished.await;
         }
+        self.state.shared.close();
         if let Some(spend) = self.state.spend.clone() {
             let _ = tokio::task::spawn_blocking(move || spend.close()).await;
         }
@@ -138,16 +146,19 @@ pub async fn start(
         options.default_spend_db.clone(),
     );
     let spend = store::open(&choice, options.spend_db_max_bytes).await?;
+    let shared = shared::open(config.redis.as_ref()).await?;
     let metrics = Arc::new(metrics::Metrics::default());
     let state = Arc::new(server::AppState {
         dispatcher: dispatch::Dispatcher {
-            router: router::Router::new(config.deployments, config.aliases, config.router),
+            router: router::Router::new(config.deployments, config.aliases, config.router)
+                .with_shared(shared.clone()),
             default_client: http_client()?,
             thread_clients,
             metrics: metrics.clone(),
         },
         metrics,
-        keys: keys::Keys::new(spend.clone(), config.key_cache_ttl),
+        keys: keys::Keys::new(spend.clone(), config.key_cache_ttl).with_shared(shared.clone()),
+        shared,
         log_spend: !config.disable_spend_logs,
         spend,
         master_key_hash: config
@@ -159,6 +170,7 @@ pub async fn start(
         return_wildcard_routes: config.return_wildcard_routes,
         shutting_down: AtomicBool::new(false),
     });
+    state.shared.start_sync(Arc::downgrade(&state));
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let app = server::routes(state.clone());
     let admission = connection::Admission::new(options.limits);

@@ -158,8 +158,11 @@ async fn serve(args: Args, config: proxy::ProxyConfig, started: Instant) -> Exit
         "no spend logs or virtual keys (--no-spend-db)".to_string(),
         |store| format!("spend logs and keys in the {store}"),
     );
+    let shared = running.shared_description().map_or(String::new(), |redis| {
+        format!("; cooldowns, usage and key limits shared through Redis at {redis}")
+    });
     eprintln!(
-        "litellm-proxy: listening on {} (ready in {:.1} ms); {store}",
+        "litellm-proxy: listening on {} (ready in {:.1} ms); {store}{shared}",
         running.url(),
         started.elapsed().as_secs_f64() * 1000.0
     );

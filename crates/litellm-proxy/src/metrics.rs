@@ -273,7 +273,7 @@ fn render_spend(out: &mut String, spend: Option<&SpendStats>) {
     }
 }
 
-fn escape(label: &str) -> String {
+pub fn escape(label: &str) -> String {
     label
         .replace('\\', "\\\\")
         .replace('"', "\\\"")

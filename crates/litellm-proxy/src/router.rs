@@ -1,6 +1,9 @@
 //! Model groups, deployment selection (LiteLLM's strategies and `order` tiers) and cooldowns.
 //!
-//! Everything here is in memory and per process, like LiteLLM without Redis.
+//! The counts are kept in this process; with Redis configured, cooldowns and (for
+//! `usage-based-routing`) deployment usage are also shared with the other replicas through
+//! [`crate::shared`]: a cooldown set here is written there, and the sync brings in the others'
+//! cooldowns ([`Router::apply_shared_cooldown`]) and usage totals ([`Router::set_shared_usage`]).
 
 use super::config::{DeploymentConfig, RouterConfig, RoutingStrategy};
 use super::error::{ErrorKind, ProxyError};
@@ -31,12 +34,20 @@ pub struct Deployment {
 
 #[derive(Default)]
 struct Counters {
-    /// The minute the per-minute counters belong to.
+    /// The minute (since the epoch, UTC) the per-minute counters belong to.
     minute: u64,
     successes: u64,
     failures: u64,
     tokens: u64,
     requests: u64,
+    /// Requests and tokens of this minute not yet added to the shared totals.
+    pending_requests: u64,
+    pending_tokens: u64,
+    /// Every replica's totals for `shared_minute`, as the last sync read them (this process's
+    /// counts up to then included).
+    shared_minute: Option<u64>,
+    shared_requests: u64,
+    shared_tokens: u64,
     /// Count-mode failures and when that count expires (TTL = cooldown time).
     window_failures: u32,
     window_expires_ms: u64,
@@ -80,6 +91,16 @@ pub struct Router {
     /// by the checker's one name resolver.
     pub groups: ModelGroups,
     epoch: Instant,
+    /// Where cooldowns are told to the other replicas ([`crate::shared::Local`]: nowhere).
+    shared: Arc<dyn crate::shared::SharedState>,
+}
+
+/// Requests and tokens a deployment served this minute since the last sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageDelta {
+    pub minute: u64,
+    pub requests: u64,
+    pub tokens: u64,
 }
 
 impl Router {
@@ -125,7 +146,14 @@ impl Router {
             config,
             groups,
             epoch: Instant::now(),
+            shared: Arc::new(crate::shared::Local),
         }
+    }
+
+    /// Shares cooldowns through `shared`.
+    pub fn with_shared(mut self, shared: Arc<dyn crate::shared::SharedState>) -> Self {
+        self.shared = shared;
+        self
     }
 
     /// Exact `model_name`, then `model_group_alias`, then wildcard patterns (section 6.5/6.6).
@@ -185,8 +213,85 @@ impl Router {
         self.epoch.elapsed().as_millis() as u64
     }
 
+    /// The minute since the epoch (UTC), the same on every replica.
     fn minute(&self) -> u64 {
-        self.epoch.elapsed().as_secs() / 60
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 60)
+    }
+
+    /// The deployments whose cooldowns the sync reads from the other replicas: those that can
+    /// cool down at all.
+    pub fn cooldown_candidates(&self) -> Vec<usize> {
+        if self.config.disable_cooldowns {
+            return Vec::new();
+        }
+        self.deployments
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.config.is_wildcard() && d.config.cooldown_time != Some(0.0))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Another replica cooled this deployment down for `remaining` more.
+    pub fn apply_shared_cooldown(&self, index: usize, remaining: Duration) {
+        if let Some(d) = self.deployments.get(index) {
+            let until = self.now_ms() + (remaining.as_millis() as u64).max(1);
+            d.cooldown_until_ms.fetch_max(until, Ordering::Relaxed);
+        }
+    }
+
+    /// `(tokens, requests)` of the deployment this minute, as routing sees them (every
+    /// replica's with Redis).
+    pub fn usage_now(&self, index: usize) -> (u64, u64) {
+        self.deployments
+            .get(index)
+            .map_or((0, 0), |d| usage(&lock(&d.counters), self.minute()))
+    }
+
+    /// Whether deployment usage is shared: only `usage-based-routing` reads it.
+    pub fn shares_usage(&self) -> bool {
+        self.config.strategy == RoutingStrategy::UsageBased
+    }
+
+    /// This minute's requests and tokens not yet shared, taken for the sync.
+    pub fn take_usage(&self, index: usize) -> Option<UsageDelta> {
+        let d = self.deployments.get(index)?;
+        let minute = self.minute();
+        let mut counters = lock(&d.counters);
+        roll_minute(&mut counters, minute);
+        let delta = UsageDelta {
+            minute,
+            requests: std::mem::take(&mut counters.pending_requests),
+            tokens: std::mem::take(&mut counters.pending_tokens),
+        };
+        Some(delta)
+    }
+
+    /// A sync that failed: its counts are shared next time.
+    pub fn restore_usage(&self, index: usize, delta: UsageDelta) {
+        let Some(d) = self.deployments.get(index) else {
+            return;
+        };
+        let mut counters = lock(&d.counters);
+        if counters.minute == delta.minute {
+            counters.pending_requests += delta.requests;
+            counters.pending_tokens += delta.tokens;
+        }
+    }
+
+    /// Every replica's totals for `minute`, as Redis answered them.
+    pub fn set_shared_usage(&self, index: usize, minute: u64, requests: u64, tokens: u64) {
+        let Some(d) = self.deployments.get(index) else {
+            return;
+        };
+        let mut counters = lock(&d.counters);
+        if counters.minute == minute {
+            counters.shared_minute = Some(minute);
+            counters.shared_requests = requests;
+            counters.shared_tokens = tokens;
+        }
     }
 
     pub fn is_cooling(&self, index: usize) -> bool {
@@ -297,13 +402,7 @@ impl Router {
         let Some(d) = self.deployments.get(index) else {
             return false;
         };
-        let minute = self.minute();
-        let counters = lock(&d.counters);
-        let (tokens, requests) = if counters.minute == minute {
-            (counters.tokens, counters.requests)
-        } else {
-            (0, 0)
-        };
+        let (tokens, requests) = usage(&lock(&d.counters), self.minute());
         d.config.tpm.is_none_or(|limit| (tokens as f64) < limit)
             && d.config.rpm.is_none_or(|limit| (requests as f64) < limit)
     }
@@ -316,14 +415,9 @@ impl Router {
             .copied()
             .filter(|i| self.under_limits(*i))
             .min_by_key(|i| {
-                self.deployments.get(*i).map_or(u64::MAX, |d| {
-                    let c = lock(&d.counters);
-                    if c.minute == minute {
-                        c.tokens
-                    } else {
-                        0
-                    }
-                })
+                self.deployments
+                    .get(*i)
+                    .map_or(u64::MAX, |d| usage(&lock(&d.counters), minute).0)
             })
     }
 
@@ -335,6 +429,7 @@ impl Router {
         let mut counters = lock(&d.counters);
         roll_minute(&mut counters, minute);
         counters.requests += 1;
+        counters.pending_requests += 1;
         Some(InFlight(d.clone()))
     }
 
@@ -348,6 +443,7 @@ impl Router {
             roll_minute(&mut counters, minute);
             counters.successes += 1;
             counters.tokens += tokens;
+            counters.pending_tokens += tokens;
         }
         let mut list = lock(&d.latencies);
         if list.len() == LATENCY_WINDOW {
@@ -448,6 +544,11 @@ impl Router {
             let until = now + (cooldown_secs * 1000.0) as u64;
             d.cooldown_until_ms
                 .store(until.max(now + 1), Ordering::Relaxed);
+            self.shared.cooled(
+                &d.config.id,
+                Duration::from_secs_f64(cooldown_secs.max(0.001)),
+                status,
+            );
         }
         cool
     }
@@ -469,7 +570,30 @@ fn roll_minute(counters: &mut Counters, minute: u64) {
         counters.failures = 0;
         counters.tokens = 0;
         counters.requests = 0;
+        counters.pending_requests = 0;
+        counters.pending_tokens = 0;
     }
+}
+
+/// `(tokens, requests)` of a deployment in `minute`: every replica's totals from the last sync
+/// plus what this process served since, or this process's own counts when nothing was shared
+/// this minute (or they are higher).
+fn usage(counters: &Counters, minute: u64) -> (u64, u64) {
+    if counters.minute != minute {
+        return (0, 0);
+    }
+    let local = (counters.tokens, counters.requests);
+    if counters.shared_minute != Some(minute) {
+        return local;
+    }
+    (
+        local
+            .0
+            .max(counters.shared_tokens + counters.pending_tokens),
+        local
+            .1
+            .max(counters.shared_requests + counters.pending_requests),
+    )
 }
 
 /// `should_retry` of the OpenAI SDK that LiteLLM reuses: 408, 409, 429 and 5xx.

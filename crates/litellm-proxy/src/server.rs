@@ -34,6 +34,8 @@ pub struct AppState {
     /// accrue spend).
     pub log_spend: bool,
     pub keys: Keys,
+    /// Cooldowns, usage and key limits shared with other replicas (Redis), or kept here.
+    pub shared: Arc<dyn super::shared::SharedState>,
     /// Never printed or logged.
     pub master_key: Option<super::config::Secret>,
     /// The master key's hash (the spend rows' `api_key`), computed once at start.
@@ -228,8 +230,36 @@ async fn liveliness(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// LiteLLM's readiness: 503 while shutting down, and (as LiteLLM does for its database) 503 with
-/// `"db": "disconnected"` while spend rows cannot be written, with the reason.
+/// `"db": "disconnected"` while spend rows cannot be written, with the reason. With Redis,
+/// `"cache": "redis"` (as LiteLLM names its cache type) and `"redis": "connected"` or
+/// `"disconnected"` with `redis_error`: an unreachable Redis leaves the proxy ready, serving on
+/// its own counts.
 async fn readiness(State(state): State<Arc<AppState>>) -> Response {
+    let (status, mut body) = readiness_of(&state);
+    if state.shared.describe().is_some() {
+        let up = state.shared.is_up();
+        body.insert("cache".into(), json!("redis"));
+        body.insert(
+            "redis".into(),
+            json!(if up { "connected" } else { "disconnected" }),
+        );
+        if let Some(error) = state.shared.last_error().filter(|_| !up) {
+            body.insert(
+                "redis_error".into(),
+                json!(format!(
+                    "{error}; cooldowns, usage and key limits are this replica's own until Redis is back"
+                )),
+            );
+        }
+    }
+    (status, Json(Value::Object(body))).into_response()
+}
+
+fn readiness_of(state: &AppState) -> (StatusCode, Map<String, Value>) {
+    let object = |value: Value| match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
     let stats = state.spend.as_ref().map(|spend| spend.stats());
     let db = match &stats {
         None => "Not connected",
@@ -239,9 +269,8 @@ async fn readiness(State(state): State<Arc<AppState>>) -> Response {
     if state.shutting_down.load(Ordering::Relaxed) {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "shutting_down", "db": db})),
-        )
-            .into_response();
+            object(json!({"status": "shutting_down", "db": db})),
+        );
     }
     if let Some(stats) = stats {
         if let Some(reason) = stats.failure {
@@ -251,10 +280,13 @@ async fn readiness(State(state): State<Arc<AppState>>) -> Response {
                 "db_error": format!("spend rows cannot be written: {reason}"),
                 "spend_rows_dropped": stats.dropped,
             });
-            return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+            return (StatusCode::SERVICE_UNAVAILABLE, object(body));
         }
     }
-    Json(json!({"status": "healthy", "db": db})).into_response()
+    (
+        StatusCode::OK,
+        object(json!({"status": "healthy", "db": db})),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -500,6 +532,49 @@ async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Resp
         return e.into_response();
     }
     let spend = state.spend.as_ref().map(|s| s.stats());
-    let text = state.metrics.render(spend.as_ref());
+    let mut text = state.metrics.render(spend.as_ref());
+    let router = &state.dispatcher.router;
+    let name = "litellm_proxy_deployment_cooling";
+    text.push_str(&format!(
+        "# HELP {name} 1 while the deployment is cooling down (here or, with Redis, on another replica).\n# TYPE {name} gauge\n"
+    ));
+    for (index, d) in router.deployments.iter().enumerate() {
+        text.push_str(&format!(
+            "{name}{{model_group=\"{}\",model_id=\"{}\"}} {}\n",
+            super::metrics::escape(&d.config.model_name),
+            super::metrics::escape(&d.config.id),
+            u8::from(router.is_cooling(index))
+        ));
+    }
+    for (name, help, pick) in [
+        (
+            "litellm_proxy_deployment_requests_this_minute",
+            "Requests to the deployment this minute (UTC), as usage-based routing counts them: every replica's with Redis.",
+            0,
+        ),
+        (
+            "litellm_proxy_deployment_tokens_this_minute",
+            "Tokens of the deployment this minute (UTC), as usage-based routing counts them: every replica's with Redis.",
+            1,
+        ),
+    ] {
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
+        for (index, d) in router.deployments.iter().enumerate() {
+            let (tokens, requests) = router.usage_now(index);
+            text.push_str(&format!(
+                "{name}{{model_group=\"{}\",model_id=\"{}\"}} {}\n",
+                super::metrics::escape(&d.config.model_name),
+                super::metrics::escape(&d.config.id),
+                if pick == 0 { requests } else { tokens }
+            ));
+        }
+    }
+    if state.shared.describe().is_some() {
+        let name = "litellm_proxy_redis_up";
+        text.push_str(&format!(
+            "# HELP {name} 1 while Redis answers (cooldowns, usage and key limits shared across replicas), 0 while the proxy serves on its own counts.\n# TYPE {name} gauge\n{name} {}\n",
+            u8::from(state.shared.is_up())
+        ));
+    }
     ([("content-type", "text/plain; version=0.0.4")], text).into_response()
 }

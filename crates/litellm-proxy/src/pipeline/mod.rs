@@ -216,11 +216,15 @@ pub async fn serve<E: Endpoint>(
     // A virtual key's model access, budget and limits (auth, once the model is known); it holds
     // a parallel-request place until accounting closes the call.
     let permit = match caller.key() {
-        Some(key) => match state.keys.admit(
-            key,
-            &parsed.model,
-            state.dispatcher.router.alias_target(&parsed.model),
-        ) {
+        Some(key) => match state
+            .keys
+            .admit(
+                key,
+                &parsed.model,
+                state.dispatcher.router.alias_target(&parsed.model),
+            )
+            .await
+        {
             Ok(permit) => Some(permit),
             Err(e) => return e.into_response(),
         },

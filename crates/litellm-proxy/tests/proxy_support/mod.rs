@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod redis_server;
 
 use litellm_check::env::Environment;
 use litellm_proxy::{self as proxy, ConnectionLimits, ProxyOptions, RunningProxy};
@@ -518,4 +519,112 @@ pub fn metric(text: &str, name: &str) -> Option<f64> {
                 .parse()
                 .ok()
         })
+}
+
+/// Several proxies (replicas) on one config and one spend file, in front of one mock: what runs
+/// behind a load balancer. `API_BASE` in the config stands for the mock's base URL.
+pub struct Replicas {
+    pub mock: MockUpstream,
+    pub proxies: Vec<RunningProxy>,
+    pub client: reqwest::Client,
+    pub dir: PathBuf,
+    config: PathBuf,
+}
+
+impl Replicas {
+    pub async fn start(name: &str, yaml: &str, count: usize) -> Replicas {
+        let mock = MockUpstream::start()
+            .await
+            .unwrap_or_else(|e| panic!("mock: {e}"));
+        let dir = scratch(name);
+        let config = dir.join("config.yaml");
+        let yaml = yaml.replace("API_BASE", &mock.api_base());
+        std::fs::write(&config, yaml).unwrap_or_else(|e| panic!("write config: {e}"));
+        let client = plain_client();
+        let mut replicas = Replicas {
+            mock,
+            proxies: Vec::new(),
+            client,
+            dir,
+            config,
+        };
+        for _ in 0..count {
+            replicas.add().await;
+        }
+        replicas
+    }
+
+    /// One more replica on the same config and spend file.
+    pub async fn add(&mut self) {
+        let config = proxy::load::load(&self.config, &Environment::empty(), false)
+            .unwrap_or_else(|e| panic!("load: {e}"))
+            .config;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let options = ProxyOptions {
+            spend_db: Some(self.dir.join("spend.sqlite")),
+            serving_threads: Some(2),
+            ..ProxyOptions::default()
+        };
+        let proxy = proxy::start(config, listener, options)
+            .await
+            .unwrap_or_else(|e| panic!("start: {e}"));
+        self.proxies.push(proxy);
+    }
+
+    pub fn url(&self, replica: usize, path: &str) -> String {
+        format!("{}{path}", self.proxies[replica].url())
+    }
+
+    /// `POST path` on one replica with `key` as the bearer token.
+    pub async fn post(&self, replica: usize, path: &str, body: Value, key: &str) -> Reply {
+        let response = self
+            .client
+            .post(self.url(replica, path))
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {key}"))
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        reply(response).await
+    }
+
+    /// `GET path` on one replica with the master key.
+    pub async fn get(&self, replica: usize, path: &str) -> Reply {
+        let response = self
+            .client
+            .get(self.url(replica, path))
+            .header("authorization", format!("Bearer {KEY}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        reply(response).await
+    }
+
+    /// A chat completion for `model` on one replica with `key`.
+    pub async fn chat(&self, replica: usize, model: &str, key: &str) -> Reply {
+        self.post(replica, "/v1/chat/completions", chat_body(model), key)
+            .await
+    }
+
+    /// Polls one replica's `/metrics` until `name` (with its labels) has `value`; false when it
+    /// never does within ten seconds.
+    pub async fn wait_for_metric(&self, replica: usize, name: &str, value: f64) -> bool {
+        for _ in 0..500 {
+            let text = self.get(replica, "/metrics").await.text;
+            if metric(&text, name) == Some(value) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
+    pub async fn stop(self) {
+        for proxy in self.proxies {
+            proxy.stop().await;
+        }
+    }
 }
