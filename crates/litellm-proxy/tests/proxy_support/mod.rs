@@ -270,9 +270,16 @@ pub fn assert_openai_error(reply: &Reply, status: u16) -> Value {
     error
 }
 
-/// Whether the Python package `name` can be imported. Outside CI a missing package skips the
-/// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs
-/// tests/python/requirements.txt.
+/// Whether something a test needs from the machine (a Python package, PostgreSQL, Redis) must be
+/// there: under CI (`CI` set, or `LITELLM_PROXY_REQUIRE_SERVICES=1`, which `.ci/run` sets) a
+/// missing one fails the test; elsewhere the test says why and skips.
+pub fn required_in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+        || std::env::var("LITELLM_PROXY_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
+}
+
+/// Whether the Python package `name` can be imported (`.ci/run` installs
+/// tests/python/requirements.txt; see [`required_in_ci`]).
 pub fn python_package_installed(name: &str) -> bool {
     let import = std::process::Command::new("python3")
         .args(["-c", &format!("import {name}")])
@@ -281,7 +288,7 @@ pub fn python_package_installed(name: &str) -> bool {
         return true;
     }
     assert!(
-        std::env::var_os("CI").is_none(),
+        !required_in_ci(),
         "CI must install the Python package `{name}` (crates/litellm-proxy/tests/python/requirements.txt)"
     );
     eprintln!(
@@ -290,23 +297,9 @@ pub fn python_package_installed(name: &str) -> bool {
     false
 }
 
-/// Whether the official OpenAI Python SDK can be imported. Outside CI a missing SDK skips the
-/// test with a message; under CI (`CI` set) it is a failure, since `.ci/run` installs it.
+/// Whether the official OpenAI Python SDK can be imported (see [`python_package_installed`]).
 pub fn openai_sdk_installed() -> bool {
-    let import = std::process::Command::new("python3")
-        .args(["-c", "import openai"])
-        .output();
-    if import.is_ok_and(|o| o.status.success()) {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must install the SDK: python3 -m pip install openai"
-    );
-    eprintln!(
-        "SKIPPED: the `openai` Python package is not installed (python3 -m pip install openai)"
-    );
-    false
+    python_package_installed("openai")
 }
 
 /// Runs `tests/python/{script}` against the harness's proxy (`PROXY_URL`, `PROXY_KEY`, and the
@@ -521,18 +514,30 @@ pub fn metric(text: &str, name: &str) -> Option<f64> {
         })
 }
 
-/// Several proxies (replicas) on one config and one spend file, in front of one mock: what runs
-/// behind a load balancer. `API_BASE` in the config stands for the mock's base URL.
+/// Several proxies (replicas) on one config and one store, in front of one mock: what runs
+/// behind a load balancer. `API_BASE` in the config stands for the mock's base URL. The store is
+/// one SQLite file, or the Postgres database of the environment's `DATABASE_URL`.
 pub struct Replicas {
     pub mock: MockUpstream,
     pub proxies: Vec<RunningProxy>,
     pub client: reqwest::Client,
     pub dir: PathBuf,
     config: PathBuf,
+    env: Environment,
 }
 
 impl Replicas {
     pub async fn start(name: &str, yaml: &str, count: usize) -> Replicas {
+        Replicas::start_with_env(name, yaml, count, Environment::empty()).await
+    }
+
+    /// Replicas reading `env` (`DATABASE_URL`: a Postgres store instead of the SQLite file).
+    pub async fn start_with_env(
+        name: &str,
+        yaml: &str,
+        count: usize,
+        env: Environment,
+    ) -> Replicas {
         let mock = MockUpstream::start()
             .await
             .unwrap_or_else(|e| panic!("mock: {e}"));
@@ -547,6 +552,7 @@ impl Replicas {
             client,
             dir,
             config,
+            env,
         };
         for _ in 0..count {
             replicas.add().await;
@@ -556,14 +562,15 @@ impl Replicas {
 
     /// One more replica on the same config and spend file.
     pub async fn add(&mut self) {
-        let config = proxy::load::load(&self.config, &Environment::empty(), false)
+        let config = proxy::load::load(&self.config, &self.env, false)
             .unwrap_or_else(|e| panic!("load: {e}"))
             .config;
+        let sqlite = self.env.get("DATABASE_URL").is_none();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .unwrap_or_else(|e| panic!("bind: {e}"));
         let options = ProxyOptions {
-            spend_db: Some(self.dir.join("spend.sqlite")),
+            spend_db: sqlite.then(|| self.dir.join("spend.sqlite")),
             serving_threads: Some(2),
             ..ProxyOptions::default()
         };

@@ -51,11 +51,6 @@ fn bindir() -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|path| std::env::split_paths(&path).find(|dir| has(dir)))
 }
 
-fn required() -> bool {
-    std::env::var_os("CI").is_some()
-        || std::env::var("LITELLM_PROXY_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -69,7 +64,7 @@ impl Postgres {
     pub fn start(name: &str) -> Option<Postgres> {
         let Some(bin) = bindir() else {
             assert!(
-                !required(),
+                !super::required_in_ci(),
                 "PostgreSQL's initdb/pg_ctl are not installed (apt-get install postgresql); CI and LITELLM_PROXY_REQUIRE_SERVICES=1 need them"
             );
             eprintln!("SKIPPED: PostgreSQL's initdb/pg_ctl are not installed (apt-get install postgresql)");

@@ -15,12 +15,6 @@ pub struct RedisServer {
     dir: PathBuf,
 }
 
-/// Whether a missing service must fail the test instead of skipping it.
-pub fn services_required() -> bool {
-    std::env::var_os("CI").is_some()
-        || std::env::var("LITELLM_PROXY_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
-}
-
 fn binary() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -59,7 +53,7 @@ impl RedisServer {
     pub fn start(name: &str) -> Option<Self> {
         let Some(binary) = binary() else {
             assert!(
-                !services_required(),
+                !super::required_in_ci(),
                 "redis-server is not installed; CI installs it (apt-get install redis-server, see .ci/run)"
             );
             eprintln!("SKIPPED: redis-server is not installed (apt-get install redis-server)");
