@@ -10,7 +10,7 @@ mod proxy_support;
 
 use litellm_check::env::Environment;
 use litellm_proxy::{auth, RunningProxy};
-use proxy_support::postgres::{Postgres, PASSWORD};
+use proxy_support::postgres::{count_reaches, key_spend_reaches, Postgres, PASSWORD};
 use proxy_support::*;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -40,43 +40,6 @@ async fn start_pg(name: &str) -> Option<(Postgres, Harness)> {
     let pg = Postgres::start(name)?;
     let h = start_with_store(name, CONFIG, env(&pg)).await;
     Some((pg, h))
-}
-
-/// Polls `sql` (a count) until it reaches `want`; the writer is off the request path.
-async fn count_reaches(client: &tokio_postgres::Client, sql: &str, want: i64) -> i64 {
-    let mut last = -1;
-    for _ in 0..500 {
-        last = client.query_one(sql, &[]).await.unwrap().get(0);
-        if last >= want {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("`{sql}` stayed at {last}, never {want}");
-}
-
-/// POST to a proxy by URL (a replica has no harness of its own).
-async fn post(client: &reqwest::Client, url: &str, path: &str, key: &str, body: Value) -> Reply {
-    let response = client
-        .post(format!("{url}{path}"))
-        .header("authorization", format!("Bearer {key}"))
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap_or_default();
-    Reply {
-        status,
-        headers,
-        text,
-    }
-}
-
-async fn chat_at(client: &reqwest::Client, url: &str, key: &str, model: &str) -> Reply {
-    post(client, url, "/v1/chat/completions", key, chat_body(model)).await
 }
 
 async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
@@ -345,7 +308,7 @@ async fn replicas_starting_together_migrate_once_and_a_restart_keeps_everything(
 
     // A key made, the proxy stopped and started again on the same database: the migration is
     // not applied twice, and the key and its rows are still there.
-    let made = post(
+    let made = post_to(
         &h.client,
         &first.url(),
         "/key/generate",
@@ -356,13 +319,13 @@ async fn replicas_starting_together_migrate_once_and_a_restart_keeps_everything(
     assert_eq!(made.status, 200, "{}", made.text);
     let key2 = made.json()["key"].as_str().unwrap().to_string();
     assert_ne!(key, key2);
-    let reply = chat_at(&h.client, &first.url(), &key2, "gpt-4o").await;
+    let reply = chat_to(&h.client, &first.url(), &key2, "gpt-4o").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let dir = h.dir.clone();
     first.stop().await;
     let again = start_with_store("migrate-3", CONFIG, env(&pg)).await;
     assert_eq!(
-        chat_at(&again.client, &again.proxy.url(), &key2, "gpt-4o")
+        chat_to(&again.client, &again.proxy.url(), &key2, "gpt-4o")
             .await
             .status,
         200,
@@ -461,7 +424,7 @@ async fn two_replicas_share_keys_and_budgets_and_every_answer_is_one_spend_row()
     };
 
     // What one request to `priced` costs, from its row.
-    let probe = chat_at(client, &a_url, KEY, "priced").await;
+    let probe = chat_to(client, &a_url, KEY, "priced").await;
     assert_eq!(probe.status, 200, "{}", probe.text);
     keep(&probe);
     count_reaches(&db, r#"SELECT count(*) FROM "LiteLLM_SpendLogs""#, 1).await;
@@ -473,7 +436,7 @@ async fn two_replicas_share_keys_and_budgets_and_every_answer_is_one_spend_row()
     assert!(cost > 0.0);
 
     // A key made on A works on B; its budget holds one and a half requests.
-    let made = post(
+    let made = post_to(
         client,
         &a_url,
         "/key/generate",
@@ -483,37 +446,23 @@ async fn two_replicas_share_keys_and_budgets_and_every_answer_is_one_spend_row()
     .await;
     assert_eq!(made.status, 200, "{}", made.text);
     let key = made.json()["key"].as_str().unwrap().to_string();
-    let on_b = chat_at(client, &b_url, &key, "priced").await;
+    let on_b = chat_to(client, &b_url, &key, "priced").await;
     assert_eq!(
         on_b.status, 200,
         "a key made on A works on B: {}",
         on_b.text
     );
     keep(&on_b);
-    let on_a = chat_at(client, &a_url, &key, "priced").await;
+    let on_a = chat_to(client, &a_url, &key, "priced").await;
     assert_eq!(on_a.status, 200, "{}", on_a.text);
     keep(&on_a);
 
     // Each replica spent one request's cost (under the budget alone); the database holds both.
-    let hash = auth::hash_key(&key);
-    for _ in 0..500 {
-        let spend: f64 = db
-            .query_one(
-                r#"SELECT spend FROM "LiteLLM_VerificationToken" WHERE token = $1"#,
-                &[&hash],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if spend >= 2.0 * cost {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    key_spend_reaches(&db, &auth::hash_key(&key), 2.0 * cost).await;
     // Once the cached key is older than the ttl, each replica reads the shared spend again.
     tokio::time::sleep(TTL + Duration::from_millis(50)).await;
     for url in [&a_url, &b_url] {
-        let over = chat_at(client, url, &key, "priced").await;
+        let over = chat_to(client, url, &key, "priced").await;
         let error = assert_openai_error(&over, 400);
         assert_eq!(error["type"], "budget_exceeded", "{}", over.text);
     }
@@ -525,7 +474,7 @@ async fn two_replicas_share_keys_and_budgets_and_every_answer_is_one_spend_row()
         } else {
             b_url.clone()
         };
-        async move { chat_at(client, &url, KEY, "gpt-4o").await }
+        async move { chat_to(client, &url, KEY, "gpt-4o").await }
     }))
     .await;
     for reply in &burst {
@@ -572,7 +521,7 @@ async fn the_binary_says_where_the_database_is_never_the_password() {
         proxy.line
     );
     let client = plain_client();
-    let reply = chat_at(&client, &proxy.url, KEY, "gpt-4o").await;
+    let reply = chat_to(&client, &proxy.url, KEY, "gpt-4o").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     proxy.signal("TERM");
     let (status, rest) = proxy.wait();
@@ -660,7 +609,7 @@ async fn tables_an_older_litellm_made_are_kept_and_given_the_columns_the_proxy_w
     .unwrap();
 
     let h = start_with_store("legacy", CONFIG, env(&pg)).await;
-    let reply = chat_at(&h.client, &h.proxy.url(), litellm_key, "gpt-4o").await;
+    let reply = chat_to(&h.client, &h.proxy.url(), litellm_key, "gpt-4o").await;
     assert_eq!(reply.status, 200, "LiteLLM's key works: {}", reply.text);
     count_reaches(&db, r#"SELECT count(*) FROM "LiteLLM_SpendLogs""#, 2).await;
     let status: String = db

@@ -5,7 +5,6 @@
 
 mod proxy_support;
 
-use mock_upstream::Behaviour;
 use proxy_support::redis_server::RedisServer;
 use proxy_support::*;
 use serde_json::json;
@@ -37,23 +36,9 @@ async fn a_deployment_cooled_down_on_one_replica_is_skipped_by_the_other() {
     };
     let models = deployment("g", "bad", "bad") + &deployment("g", "good", "good");
     let replicas = Replicas::start("redis-cooldown", &config(redis.port, &models), 2).await;
-    let cooling = "litellm_proxy_deployment_cooling{model_group=\"g\",model_id=\"bad\"}";
-    // A 401 cools a deployment at once (it is not worth retrying); the shuffle gets to `bad`
-    // within a few requests on replica 0.
-    replicas.mock.set_behaviour("bad", Behaviour::status(401));
-    let mut cooled = false;
-    for _ in 0..60 {
-        replicas.chat(0, "g", KEY).await;
-        let text = replicas.get(0, "/metrics").await.text;
-        if metric(&text, cooling) == Some(1.0) {
-            cooled = true;
-            break;
-        }
-    }
-    assert!(cooled, "replica 0 never cooled `bad` down");
+    replicas.cool_down(0, "g", "bad").await;
     // `bad` answers again: had replica 1 not learned of the cooldown, it would now use it.
-    replicas.mock.clear_behaviour("bad");
-    replicas.mock.reset_counts();
+    let cooling = "litellm_proxy_deployment_cooling{model_group=\"g\",model_id=\"bad\"}";
     assert!(
         replicas.wait_for_metric(1, cooling, 1.0).await,
         "replica 1 never saw the cooldown set by replica 0"
@@ -287,42 +272,19 @@ async fn two_processes_share_a_keys_rpm_limit() {
         first.line
     );
     let client = plain_client();
-    let post = |url: String, key: String, body: serde_json::Value| {
-        let client = client.clone();
-        async move {
-            let response = client
-                .post(url)
-                .header("authorization", format!("Bearer {key}"))
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            let text = response.text().await.unwrap();
-            (
-                status,
-                serde_json::from_str::<serde_json::Value>(&text).unwrap(),
-            )
-        }
-    };
-    let (status, made) = post(
-        format!("{}/key/generate", first.url),
-        KEY.to_string(),
+    let made = post_to(
+        &client,
+        &first.url,
+        "/key/generate",
+        KEY,
         json!({"rpm_limit": 2}),
     )
     .await;
-    assert_eq!(status, 200, "{made}");
-    let key = made["key"].as_str().unwrap().to_string();
+    assert_eq!(made.status, 200, "{}", made.text);
+    let key = made.json()["key"].as_str().unwrap().to_string();
     let mut statuses = Vec::new();
     for url in [&second.url, &first.url, &second.url, &first.url] {
-        let (status, _) = post(
-            format!("{url}/v1/chat/completions"),
-            key.clone(),
-            chat_body("g"),
-        )
-        .await;
-        statuses.push(status);
+        statuses.push(chat_to(&client, url, &key, "g").await.status);
     }
     assert_eq!(statuses, [200, 200, 429, 429]);
     assert_eq!(mock.hits("good"), 2);

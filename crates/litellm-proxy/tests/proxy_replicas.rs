@@ -8,8 +8,7 @@
 mod proxy_support;
 
 use litellm_check::env::Environment;
-use mock_upstream::Behaviour;
-use proxy_support::postgres::Postgres;
+use proxy_support::postgres::{count_reaches, key_spend_reaches, Postgres};
 use proxy_support::redis_server::RedisServer;
 use proxy_support::*;
 use serde_json::json;
@@ -40,19 +39,6 @@ general_settings:
   user_api_key_cache_ttl: 0.3
 "#
     )
-}
-
-/// Polls `sql` (a count) until it reaches `want`; the writers are off the request path.
-async fn count_reaches(client: &tokio_postgres::Client, sql: &str, want: i64) -> i64 {
-    let mut last = -1;
-    for _ in 0..500 {
-        last = client.query_one(sql, &[]).await.unwrap().get(0);
-        if last >= want {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("`{sql}` stayed at {last}, never {want}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,21 +105,7 @@ async fn two_replicas_on_postgres_and_redis_behave_as_one_proxy() {
         assert_eq!(reply.status, 200, "{}", reply.text);
         keep(&reply);
     }
-    let hash = litellm_proxy::auth::hash_key(&budgeted);
-    for _ in 0..500 {
-        let spend: f64 = db
-            .query_one(
-                r#"SELECT spend FROM "LiteLLM_VerificationToken" WHERE token = $1"#,
-                &[&hash],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if spend >= 2.0 * cost {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    key_spend_reaches(&db, &litellm_proxy::auth::hash_key(&budgeted), 2.0 * cost).await;
     tokio::time::sleep(TTL + Duration::from_millis(50)).await;
     for replica in [0, 1] {
         let over = replicas.chat(replica, "priced", &budgeted).await;
@@ -142,20 +114,10 @@ async fn two_replicas_on_postgres_and_redis_behave_as_one_proxy() {
     }
 
     // A deployment cooled down by failures seen on replica 0 is skipped by replica 1.
-    let cooling = "litellm_proxy_deployment_cooling{model_group=\"g\",model_id=\"bad\"}";
-    replicas.mock.set_behaviour("bad", Behaviour::status(401));
-    let mut cooled = false;
-    for _ in 0..60 {
-        let reply = replicas.chat(0, "g", KEY).await;
+    for reply in replicas.cool_down(0, "g", "bad").await {
         keep(&reply);
-        if metric(&replicas.get(0, "/metrics").await.text, cooling) == Some(1.0) {
-            cooled = true;
-            break;
-        }
     }
-    assert!(cooled, "replica 0 never cooled `bad` down");
-    replicas.mock.clear_behaviour("bad");
-    replicas.mock.reset_counts();
+    let cooling = "litellm_proxy_deployment_cooling{model_group=\"g\",model_id=\"bad\"}";
     assert!(
         replicas.wait_for_metric(1, cooling, 1.0).await,
         "replica 1 never saw the cooldown set by replica 0"

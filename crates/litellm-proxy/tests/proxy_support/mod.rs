@@ -239,6 +239,30 @@ async fn reply(response: reqwest::Response) -> Reply {
     }
 }
 
+/// `POST path` with `key` as the bearer token to a proxy known by its URL (a replica, a process).
+pub async fn post_to(
+    client: &reqwest::Client,
+    url: &str,
+    path: &str,
+    key: &str,
+    body: Value,
+) -> Reply {
+    let response = client
+        .post(format!("{url}{path}"))
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    reply(response).await
+}
+
+/// A chat completion for `model` with `key` at the proxy at `url`.
+pub async fn chat_to(client: &reqwest::Client, url: &str, key: &str, model: &str) -> Reply {
+    post_to(client, url, "/v1/chat/completions", key, chat_body(model)).await
+}
+
 pub fn chat_body(model: &str) -> Value {
     serde_json::json!({"model": model, "messages": [{"role": "user", "content": "Say hello to the test suite"}]})
 }
@@ -586,16 +610,7 @@ impl Replicas {
 
     /// `POST path` on one replica with `key` as the bearer token.
     pub async fn post(&self, replica: usize, path: &str, body: Value, key: &str) -> Reply {
-        let response = self
-            .client
-            .post(self.url(replica, path))
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {key}"))
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-        reply(response).await
+        post_to(&self.client, &self.url(replica, ""), path, key, body).await
     }
 
     /// `GET path` on one replica with the master key.
@@ -627,6 +642,29 @@ impl Replicas {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         false
+    }
+
+    /// Fails deployment `model_id` (mock model `model_id`) of `group` with 401s until `replica`
+    /// cools it down, then lets it answer again; the replies on the way (some may be answered by
+    /// the group's other deployments).
+    pub async fn cool_down(&self, replica: usize, group: &str, model_id: &str) -> Vec<Reply> {
+        let cooling = format!(
+            "litellm_proxy_deployment_cooling{{model_group=\"{group}\",model_id=\"{model_id}\"}}"
+        );
+        // A 401 cools a deployment at once (it is not worth retrying); the shuffle gets to it
+        // within a few requests.
+        self.mock
+            .set_behaviour(model_id, mock_upstream::Behaviour::status(401));
+        let mut replies = Vec::new();
+        for _ in 0..60 {
+            replies.push(self.chat(replica, group, KEY).await);
+            if metric(&self.get(replica, "/metrics").await.text, &cooling) == Some(1.0) {
+                self.mock.clear_behaviour(model_id);
+                self.mock.reset_counts();
+                return replies;
+            }
+        }
+        panic!("replica {replica} never cooled `{model_id}` down");
     }
 
     pub async fn stop(self) {

@@ -199,3 +199,36 @@ impl Drop for Postgres {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Polls `sql` (a count) until it reaches `want`; the writers are off the request path.
+pub async fn count_reaches(client: &tokio_postgres::Client, sql: &str, want: i64) -> i64 {
+    let mut last = -1;
+    for _ in 0..500 {
+        last = client.query_one(sql, &[]).await.unwrap().get(0);
+        if last >= want {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("`{sql}` stayed at {last}, never {want}");
+}
+
+/// Polls the spend of the key whose hash is `hash` until the writers have accrued `want`.
+pub async fn key_spend_reaches(client: &tokio_postgres::Client, hash: &str, want: f64) {
+    let mut spend = 0.0;
+    for _ in 0..500 {
+        spend = client
+            .query_one(
+                r#"SELECT spend FROM "LiteLLM_VerificationToken" WHERE token = $1"#,
+                &[&hash],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if spend >= want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the key's spend stayed at {spend}, never {want}");
+}
