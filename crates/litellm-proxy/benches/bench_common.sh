@@ -35,3 +35,22 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
 }
+start_mock() { # [command prefix, e.g. nice -n -10] -> MOCK_PORT: the in-repo mock, answering
+  MOCK_PORT="$(free_port)"
+  "$@" "$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$MOCK_PORT/mock/hits"
+}
+write_chat_config() { # file [yaml appended] -> one gpt-4o deployment on the mock, the master key
+  cat >"$1" <<YAML
+model_list:
+  - model_name: gpt-4o
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: http://127.0.0.1:$MOCK_PORT/v1
+      api_key: sk-upstream
+general_settings:
+  master_key: $KEY
+${2:-}
+YAML
+}

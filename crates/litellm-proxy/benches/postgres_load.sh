@@ -39,20 +39,8 @@ trap stop_pg EXIT
 PG_URL="postgresql://postgres:bench@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
 POSTMASTER="$(head -1 "$PGDIR/data/postmaster.pid")"
 
-MOCK_PORT="$(free_port)"
-"$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$MOCK_PORT/mock/hits"
-cat >"$WORK/config.yaml" <<YAML
-model_list:
-  - model_name: gpt-4o
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
-      api_key: sk-upstream
-general_settings:
-  master_key: $KEY
-YAML
+start_mock
+write_chat_config "$WORK/config.yaml"
 
 declare -A PORT PID
 start_proxy() { # name env-assignment... -- args...

@@ -23,21 +23,9 @@ if [ "$#" -eq 0 ]; then
   set -- "$TARGET/release/litellm-proxy"
 fi
 
-MOCK_PORT="$(free_port)"
-"$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$MOCK_PORT/mock/hits"
+start_mock
 
-cat >"$WORK/config.yaml" <<YAML
-model_list:
-  - model_name: gpt-4o
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
-      api_key: sk-upstream
-general_settings:
-  master_key: $KEY
-YAML
+write_chat_config "$WORK/config.yaml"
 printf '%s' '{"model":"gpt-4o","messages":[{"role":"user","content":"Say hello to the benchmark"}]}' >"$WORK/body.json"
 
 send() { # port count

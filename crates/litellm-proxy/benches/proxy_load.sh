@@ -30,10 +30,7 @@ build_release
 
 now_ms() { date +%s%3N; }
 
-MOCK_PORT="$(free_port)"
-"${NICE[@]}" "$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$MOCK_PORT/mock/hits"
+start_mock "${NICE[@]}"
 
 cat >"$WORK/config.yaml" <<YAML
 model_list:

@@ -17,10 +17,7 @@ source "$(dirname "$0")/bench_common.sh"
 require_tools wrk redis-server curl
 build_release
 
-MOCK_PORT="$(free_port)"
-"$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$MOCK_PORT/mock/hits"
+start_mock
 
 REDIS_PORT="$(free_port)"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
@@ -31,21 +28,8 @@ for _ in $(seq 1 500); do
   sleep 0.01
 done
 
-config() { # file [redis lines]
-  cat >"$1" <<YAML
-model_list:
-  - model_name: gpt-4o
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
-      api_key: sk-upstream
-general_settings:
-  master_key: $KEY
-$2
-YAML
-}
-config "$WORK/local.yaml" ""
-config "$WORK/redis.yaml" "router_settings:
+write_chat_config "$WORK/local.yaml"
+write_chat_config "$WORK/redis.yaml" "router_settings:
   redis_host: 127.0.0.1
   redis_port: $REDIS_PORT"
 

@@ -12,16 +12,8 @@ N="${1:-1100}"
 . "$(dirname "$0")/bench_common.sh"
 build_release
 
-MOCK_PORT="$(free_port)"
-"$TARGET/release/mock-upstream" --port "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$MOCK_PORT/mock/hits"
-cat >"$WORK/config.yaml" <<YAML
-model_list:
-  - model_name: gpt-4o
-    litellm_params: {model: openai/gpt-4o, api_base: "http://127.0.0.1:$MOCK_PORT/v1", api_key: sk-upstream}
-general_settings: {master_key: $KEY}
-YAML
+start_mock
+write_chat_config "$WORK/config.yaml"
 PROXY_PORT="$(free_port)"
 (ulimit -n 1024; exec "$TARGET/release/litellm-proxy" --config "$WORK/config.yaml" --port "$PROXY_PORT") \
   >"$WORK/proxy.log" 2>&1 &
