@@ -327,27 +327,16 @@ fn plain_time(ms: i64) -> String {
 /// A new key: `sk-` and 22 url-safe characters from 16 random bytes, as
 /// `secrets.token_urlsafe(16)` gives.
 pub fn new_key() -> Result<String, ProxyError> {
+    use base64::Engine;
     use ring::rand::SecureRandom;
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut bytes = [0u8; 16];
     ring::rand::SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| ProxyError::internal("no randomness for a new key"))?;
-    let mut key = String::from("sk-");
-    let mut bits = 0u32;
-    let mut held = 0u32;
-    for byte in bytes {
-        bits = (bits << 8) | u32::from(byte);
-        held += 8;
-        while held >= 6 {
-            held -= 6;
-            key.push(char::from(ALPHABET[((bits >> held) & 63) as usize]));
-        }
-    }
-    if held > 0 {
-        key.push(char::from(ALPHABET[((bits << (6 - held)) & 63) as usize]));
-    }
-    Ok(key)
+    Ok(format!(
+        "sk-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
 }
 
 /// `sk-...abcd`, as LiteLLM's `abbreviate_api_key` shows a key.

@@ -10,8 +10,16 @@
 //! event carries that same id (LiteLLM's bridge sends `resp_<uuid>` in `response.created` and the
 //! encoded id in `response.completed`, which the SDKs' stream helpers reject).
 
+use base64::Engine;
+
 const PREFIX: &str = "resp_";
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Standard base64; padding optional when reading (LiteLLM restores stripped padding too).
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// What an encoded id names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +36,7 @@ pub fn encode(provider: &str, model_id: &str, response_id: &str) -> String {
     let assembled = format!(
         "litellm:custom_llm_provider:{provider};model_id:{model_id};response_id:{response_id}"
     );
-    format!("{PREFIX}{}", base64_encode(assembled.as_bytes()))
+    format!("{PREFIX}{}", BASE64.encode(assembled.as_bytes()))
 }
 
 /// The parts of an id [`encode`] made; `None` for any other id (an upstream's own, or garbage).
@@ -38,7 +46,7 @@ pub fn decode(id: &str) -> Option<Decoded> {
     if encoded.len() > 4096 {
         return None;
     }
-    let bytes = base64_decode(encoded)?;
+    let bytes = BASE64.decode(encoded).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let rest = text.strip_prefix("litellm:custom_llm_provider:")?;
     let (provider, rest) = rest.split_once(";model_id:")?;
@@ -53,44 +61,6 @@ pub fn decode(id: &str) -> Option<Decoded> {
 /// The upstream's id inside one of ours; any other id as it is.
 pub fn upstream_id(id: &str) -> String {
     decode(id).map_or_else(|| id.to_string(), |d| d.response_id)
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Standard base64, padding optional (LiteLLM restores stripped padding too).
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for c in text.bytes() {
-        let value = ALPHABET.iter().position(|a| *a == c)? as u32;
-        acc = (acc << 6) | value;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
