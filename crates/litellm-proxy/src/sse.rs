@@ -217,6 +217,7 @@ impl ChatScreen {
         let Some(data) = event_data(event) else {
             return Screened::Keep;
         };
+        let data = &*data;
         if !(contains(data, b"\"usage\":{") || contains(data, b"\"usage\": {")) {
             return Screened::Keep;
         }
@@ -308,15 +309,24 @@ fn split_events(bytes: &[u8]) -> Vec<&[u8]> {
     events
 }
 
-/// The payload of an event's `data:` line.
-fn event_data(event: &[u8]) -> Option<&[u8]> {
-    let text = event.strip_prefix(b"data:")?;
-    let text = text.strip_prefix(b" ").unwrap_or(text);
-    let end = text
-        .iter()
-        .position(|b| *b == b'\n' || *b == b'\r')
-        .unwrap_or(text.len());
-    Some(&text[..end])
+/// The data of one server-sent event: its `data:` lines joined by newlines, as the SSE rules
+/// join them; `None` when it has none. Borrowed when there is one line (the common case).
+pub(crate) fn event_data(event: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    let mut lines = event
+        .split(|b| *b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .filter_map(|line| line.strip_prefix(b"data:"))
+        .map(|data| data.strip_prefix(b" ").unwrap_or(data));
+    let first = lines.next()?;
+    let Some(second) = lines.next() else {
+        return Some(std::borrow::Cow::Borrowed(first));
+    };
+    let mut joined = first.to_vec();
+    for line in std::iter::once(second).chain(lines) {
+        joined.push(b'\n');
+        joined.extend_from_slice(line);
+    }
+    Some(std::borrow::Cow::Owned(joined))
 }
 
 /// What OpenAI-compatible routes send when a stream fails midway.

@@ -21,7 +21,7 @@
 use super::{event_bytes, uuid4};
 use crate::error::ProxyError;
 use crate::providers::EventStream;
-use crate::sse::{event_end, Screen, StreamEnd};
+use crate::sse::{event_data, event_end, Screen, StreamEnd};
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde_json::{json, Map, Value};
@@ -270,21 +270,6 @@ impl ChatToMessages {
     }
 }
 
-/// The text of an event's `data:` lines, joined.
-fn event_data(event: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(event).ok()?;
-    let mut data = String::new();
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("data:") {
-            if !data.is_empty() {
-                data.push('\n');
-            }
-            data.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-        }
-    }
-    (!data.trim().is_empty()).then_some(data)
-}
-
 struct Translation {
     upstream: EventStream,
     translator: ChatToMessages,
@@ -332,10 +317,10 @@ pub fn chat_to_messages(upstream: EventStream, model: &str, provider: &str) -> E
                 let Some(data) = event_data(&event[..end]) else {
                     continue;
                 };
-                if data.trim() == "[DONE]" {
+                if data.trim_ascii().is_empty() || data.trim_ascii() == b"[DONE]" {
                     continue;
                 }
-                let events = serde_json::from_str::<Value>(&data)
+                let events = serde_json::from_slice::<Value>(&data)
                     .map_err(|e| {
                         ProxyError::bad_answer(
                             &state.provider,
@@ -458,14 +443,11 @@ impl Screen for MessagesScreen {
             let event = &self.pending[end..end + text_end];
             if contains(event, b"\"usage\"") || contains(event, b"\"error\"") {
                 if let Some(data) = event_data(event) {
-                    if self.usage.read_event(data.as_bytes()) == Some("error")
+                    if self.usage.read_event(&data) == Some("error")
                         && self.upstream_error.is_none()
                     {
-                        self.upstream_error = Some(crate::providers::anthropic::error_from(
-                            500,
-                            data.as_bytes(),
-                            None,
-                        ));
+                        self.upstream_error =
+                            Some(crate::providers::anthropic::error_from(500, &data, None));
                     }
                 }
             }

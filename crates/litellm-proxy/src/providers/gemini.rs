@@ -893,16 +893,9 @@ impl StreamTranslator {
     }
 
     fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
-        let data: Vec<&[u8]> = event
-            .split(|b| *b == b'\n')
-            .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-            .filter_map(|line| line.strip_prefix(b"data:"))
-            .map(|d| d.strip_prefix(b" ").unwrap_or(d))
-            .collect();
-        if data.is_empty() {
+        let Some(payload) = crate::sse::event_data(event) else {
             return Ok(());
-        }
-        let payload = data.join(&b'\n');
+        };
         let answer: Value = serde_json::from_slice(&payload).map_err(|e| {
             ProxyError::new(
                 500,

@@ -152,16 +152,9 @@ impl ChunkTranslator {
     }
 
     fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
-        let data: Vec<&[u8]> = event
-            .split(|b| *b == b'\n')
-            .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-            .filter_map(|line| line.strip_prefix(b"data:"))
-            .map(|d| d.strip_prefix(b" ").unwrap_or(d))
-            .collect();
-        if data.is_empty() {
+        let Some(payload) = crate::sse::event_data(event) else {
             return Ok(());
-        }
-        let payload = data.join(&b'\n');
+        };
         if payload.trim_ascii() == b"[DONE]" {
             out.extend_from_slice(b"data: [DONE]\n\n");
             return Ok(());

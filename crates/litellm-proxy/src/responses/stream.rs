@@ -26,7 +26,7 @@ use super::response::{annotations, ItemIds};
 use super::types::{status_of, OutputItem, OutputText, ResponseObject, ResponseUsage, SummaryText};
 use crate::error::ProxyError;
 use crate::providers::EventStream;
-use crate::sse::{Screen, StreamEnd};
+use crate::sse::{event_data, Screen, StreamEnd};
 use crate::usage::Usage;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -678,7 +678,7 @@ impl Convert for Bridge {
     }
 
     fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
-        let Some(data) = event_data(event).filter(|d| d.as_slice() != b"[DONE]") else {
+        let Some(data) = event_data(event).filter(|d| d.as_ref() != b"[DONE]") else {
             return Ok(());
         };
         if let Some(error) = stream_error(&data, &self.provider) {
@@ -753,23 +753,6 @@ fn stream_error(data: &[u8], provider: &str) -> Option<ProxyError> {
         .filter(|c| (400..600).contains(c))
         .unwrap_or(500) as u16;
     Some(ProxyError::from_upstream(status, data, None, provider))
-}
-
-/// The joined `data:` lines of one event.
-fn event_data(event: &[u8]) -> Option<Vec<u8>> {
-    let mut data: Option<Vec<u8>> = None;
-    for line in event.split(|b| *b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if let Some(rest) = line.strip_prefix(b"data:") {
-            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-            let joined = data.get_or_insert_with(Vec::new);
-            if !joined.is_empty() {
-                joined.push(b'\n');
-            }
-            joined.extend_from_slice(rest);
-        }
-    }
-    data
 }
 
 /// Responses events (from [`bridge`] or [`native`]), passed as they come; the usage read from the
