@@ -582,13 +582,17 @@ fn checkpoint_loop(path: &Path, stop: &Receiver<()>) {
             )
             .ok();
         }
-        let checkpointed = connection.as_ref().map(|connection| {
-            connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-        });
+        let checkpointed = connection.as_ref().map(checkpoint_once);
         if let Some(Err(_)) = checkpointed {
             connection = None;
         }
     }
+}
+
+/// One passive checkpoint: moves what the WAL holds into the database file, as far as readers
+/// allow, without waiting for them.
+fn checkpoint_once(connection: &Connection) -> rusqlite::Result<()> {
+    connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
 /// The writer thread's state.
@@ -869,6 +873,8 @@ struct RowText {
     end: String,
     completion_start: String,
     ip: String,
+    /// The address `ip` holds: rows mostly come from a few clients.
+    ip_of: Option<IpAddr>,
 }
 
 /// Binds `row` at parameters `first..first + PARAMS_PER_ROW` (1-based) of `insert`.
@@ -890,8 +896,11 @@ fn bind_row(
     if let Some(time) = row.completion_start_time {
         write_iso_time(&mut text.completion_start, time);
     }
-    text.ip.clear();
-    let _ = write!(text.ip, "{}", row.requester_ip_address);
+    if text.ip_of != Some(row.requester_ip_address) {
+        text.ip.clear();
+        let _ = write!(text.ip, "{}", row.requester_ip_address);
+        text.ip_of = Some(row.requester_ip_address);
+    }
     let config = row.deployment.as_ref().map(|d| &d.config);
     let usage = &row.usage;
     let mut at = first;
@@ -934,11 +943,24 @@ fn insert_batch(connection: &mut Connection, rows: &mut [SpendRow]) -> rusqlite:
     let transaction = connection.transaction()?;
     {
         // Each key's share of the batch, added to its row in the same transaction.
+        // Consecutive rows of one key share its hash (`Arc::ptr_eq`), so a run of them is
+        // summed before the map is touched.
         let mut spends: HashMap<&str, f64> = HashMap::new();
+        let mut run: Option<(&Arc<str>, f64)> = None;
         for row in rows.iter() {
             if row.spend > 0.0 && !row.api_key_hash.is_empty() {
-                *spends.entry(&*row.api_key_hash).or_default() += row.spend;
+                match &mut run {
+                    Some((key, sum)) if Arc::ptr_eq(key, &row.api_key_hash) => *sum += row.spend,
+                    _ => {
+                        if let Some((key, sum)) = run.replace((&row.api_key_hash, row.spend)) {
+                            *spends.entry(&**key).or_default() += sum;
+                        }
+                    }
+                }
             }
+        }
+        if let Some((key, sum)) = run {
+            *spends.entry(&**key).or_default() += sum;
         }
         let spends: Vec<(&str, f64)> = spends.into_iter().collect();
         sqlite_keys::add_spend(&transaction, &spends)?;
@@ -977,34 +999,49 @@ fn write_metadata(
     metadata: &mut Value,
     usage: &Usage,
 ) -> serde_json::Result<()> {
-    use std::io::Write as _;
     match metadata {
         Value::Object(map) if !map.contains_key("usage_object") => {
-            serde_json::to_writer(&mut *out, &*map)?;
-            // `{...}` -> `{...,"usage_object":{...}}`
-            out.pop();
+            if map.is_empty() {
+                out.push(b'{');
+            } else {
+                serde_json::to_writer(&mut *out, &*map)?;
+                // `{...}` -> `{...,"usage_object":{...}}`
+                out.pop();
+            }
             if map.is_empty() {
                 out.extend_from_slice(b"\"usage_object\":");
             } else {
                 out.extend_from_slice(b",\"usage_object\":");
             }
-            let _ = write!(
-                out,
-                "{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{},\"prompt_tokens_details\":{{\"cached_tokens\":{}}},\"completion_tokens_details\":{{\"reasoning_tokens\":{}}}",
-                usage.prompt_tokens,
-                usage.completion_tokens,
-                usage.prompt_tokens + usage.completion_tokens,
-                usage.cached_tokens,
-                usage.reasoning_tokens,
-            );
-            if usage.cached_tokens > 0 || usage.cache_creation_tokens > 0 {
-                let _ = write!(
-                    out,
-                    ",\"cache_read_input_tokens\":{},\"cache_creation_input_tokens\":{}",
-                    usage.cached_tokens, usage.cache_creation_tokens
-                );
+            let fields = [
+                (&b"{\"prompt_tokens\":"[..], usage.prompt_tokens),
+                (b",\"completion_tokens\":", usage.completion_tokens),
+                (
+                    b",\"total_tokens\":",
+                    usage.prompt_tokens + usage.completion_tokens,
+                ),
+                (
+                    b",\"prompt_tokens_details\":{\"cached_tokens\":",
+                    usage.cached_tokens,
+                ),
+                (
+                    b"},\"completion_tokens_details\":{\"reasoning_tokens\":",
+                    usage.reasoning_tokens,
+                ),
+            ];
+            for (key, value) in fields {
+                out.extend_from_slice(key);
+                push_u64(out, value);
             }
-            out.extend_from_slice(b"}}");
+            out.push(b'}');
+            if usage.cached_tokens > 0 || usage.cache_creation_tokens > 0 {
+                out.extend_from_slice(b",\"cache_read_input_tokens\":");
+                push_u64(out, usage.cached_tokens);
+                out.extend_from_slice(b",\"cache_creation_input_tokens\":");
+                push_u64(out, usage.cache_creation_tokens);
+            }
+            out.push(b'}');
+            out.push(b'}');
             Ok(())
         }
         other => {
@@ -1014,6 +1051,21 @@ fn write_metadata(
             serde_json::to_writer(&mut *out, &*other)
         }
     }
+}
+
+/// `value` in decimal, without `core::fmt`.
+fn push_u64(out: &mut Vec<u8>, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The usage LiteLLM keeps in a spend row's `metadata.usage_object`, cache counts included.
@@ -1202,22 +1254,47 @@ pub fn iso_time(time: SystemTime) -> String {
     text
 }
 
-/// [`iso_time`] into a reused buffer.
+/// [`iso_time`] into a reused buffer. The digits are put in place by hand: through
+/// `core::fmt` the two times of a spend row cost more than the rest of its formatting.
 fn write_iso_time(out: &mut String, time: SystemTime) {
-    use std::fmt::Write;
     let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs() as i64;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
     out.clear();
-    let _ = write!(
-        out,
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        since.subsec_millis()
-    );
+    if !(0..=9999).contains(&y) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60,
+            since.subsec_millis()
+        );
+        return;
+    }
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |end: usize, mut value: i64| {
+        // Right to left, from the last digit's position down to the field's separator.
+        let mut at = end;
+        loop {
+            text[at] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if at == 0 || !text[at - 1].is_ascii_digit() {
+                break;
+            }
+            at -= 1;
+        }
+    };
+    put(3, y);
+    put(6, m);
+    put(9, d);
+    put(12, rem / 3600);
+    put(15, rem % 3600 / 60);
+    put(18, rem % 60);
+    put(22, i64::from(since.subsec_millis()));
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 /// Days in month `m` of year `y`.
@@ -1361,6 +1438,141 @@ mod tests {
             status: "success",
             logged: true,
         }
+    }
+
+    /// The thread's CPU time so far (user, system), in seconds.
+    fn thread_cpu() -> (f64, f64) {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        // After the command name, which may hold spaces: fields 3 on; utime and stime are 14, 15.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let ticks = |i: usize| fields.get(i - 3).and_then(|f| f.parse::<f64>().ok());
+        // CLK_TCK is 100 on Linux for every architecture this runs on.
+        (
+            ticks(14).unwrap_or(0.0) / 100.0,
+            ticks(15).unwrap_or(0.0) / 100.0,
+        )
+    }
+
+    /// What the writer does with one gathered batch, and the checkpoint thread's turn when it
+    /// is due: the code `writer_workload` measures (`--toggle-collect=*measured_step*`).
+    #[inline(never)]
+    fn measured_step(writer: &mut Writer, mut rows: Vec<SpendRow>, checkpoint: Option<&Connection>) {
+        writer.write(&mut rows);
+        drop(rows);
+        if let Some(connection) = checkpoint {
+            checkpoint_once(connection).unwrap_or_else(|e| panic!("checkpoint: {e}"));
+        }
+    }
+
+    /// Not a test: a fixed workload of the store's writer for `valgrind --tool=callgrind`,
+    /// whose instruction counts do not move with other load (docs/performance.md). Writes
+    /// `SPEND_BENCH_ROWS` rows (default 104,000) through the writer's own path in batches of
+    /// `SPEND_BENCH_BATCH` (default 2,600: what gathers in 100 ms at 26,000 requests a second),
+    /// with a passive checkpoint every 10 batches (the checkpoint thread's once a second). The
+    /// rows are built before, as requests build them, like the proxy's under `proxy_load.sh`.
+    /// Prints the thread's CPU time per row, to turn instructions into microseconds.
+    ///
+    /// `cargo test --release -p litellm-proxy --lib writer_workload -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a benchmark driver, run by hand"]
+    fn writer_workload() {
+        let setting = |name: &str, default: usize| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let (total, per_batch) = (
+            setting("SPEND_BENCH_ROWS", 104_000),
+            setting("SPEND_BENCH_BATCH", 2_600),
+        );
+        let path = scratch("workload");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let config = crate::config::ProxyConfig::from_text(
+            &json!({"model_list": [{"model_name": "gpt-4o", "litellm_params": {
+                "model": "openai/gpt-4o", "api_base": "http://127.0.0.1:40000/v1",
+                "api_key": "sk-upstream"}}]})
+            .to_string(),
+            &litellm_check::env::Environment::empty(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let router = crate::router::Router::new(config.deployments, config.aliases, config.router);
+        let deployment = router.deployments.first().cloned();
+        let key_hash: Arc<str> = crate::auth::hash_key("sk-bench-master-key").into();
+        let request = |_| {
+            let now = SystemTime::now();
+            SpendRow {
+                request_id: crate::accounting::call_id(),
+                api_key_hash: key_hash.clone(),
+                spend: 0.000_115,
+                usage: Usage {
+                    prompt_tokens: 11,
+                    completion_tokens: 9,
+                    ..Usage::default()
+                },
+                start_time: now,
+                end_time: now,
+                completion_start_time: None,
+                model: "gpt-4o".to_string(),
+                deployment: deployment.clone(),
+                model_group: "gpt-4o".to_string(),
+                user: String::new(),
+                metadata: Value::Object(Map::new()),
+                requester_ip_address: IpAddr::from([127, 0, 0, 1]),
+                status: "success",
+                logged: true,
+            }
+        };
+        let shared = Arc::new(Shared::default());
+        let mut writer = Writer {
+            path: path.clone(),
+            max_bytes: None,
+            connection: Some(open_checked(&path).unwrap_or_else(|e| panic!("{e}"))),
+            prepared: false,
+            checkpoints_elsewhere: true,
+            shared: shared.clone(),
+            reports: Reports::default(),
+        };
+        // The table exists from the first batch on, outside the measured batches.
+        shared.pending.fetch_add(1, Ordering::Relaxed);
+        writer.write(&mut [request(0)]);
+        let checkpointer = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let batches: Vec<Vec<SpendRow>> = (0..total.div_ceil(per_batch))
+            .map(|b| {
+                (b * per_batch..total.min((b + 1) * per_batch))
+                    .map(request)
+                    .collect()
+            })
+            .collect();
+        shared.pending.fetch_add(total as u64, Ordering::Relaxed);
+        let (user, system) = thread_cpu();
+        let started = Instant::now();
+        for (i, batch) in batches.into_iter().enumerate() {
+            measured_step(&mut writer, batch, (i % 10 == 9).then_some(&checkpointer));
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let (user_after, system_after) = thread_cpu();
+        let per_row = |seconds: f64| seconds * 1e6 / total as f64;
+        println!(
+            "writer_workload: {total} rows in batches of {per_batch}: {:.2} us CPU a row (user {:.2}, system {:.2}), {:.2} us wall a row",
+            per_row(user_after - user + system_after - system),
+            per_row(user_after - user),
+            per_row(system_after - system),
+            per_row(wall),
+        );
+        assert_eq!(shared.written.load(Ordering::Relaxed), total as u64 + 1);
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        println!(
+            "writer_workload: database {} bytes, WAL {} bytes",
+            size(&path),
+            size(&path.with_extension("sqlite-wal"))
+        );
     }
 
     fn scratch(name: &str) -> PathBuf {
