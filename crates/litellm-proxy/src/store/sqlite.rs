@@ -900,27 +900,37 @@ struct RowText {
 /// same second, where only the milliseconds change.
 #[derive(Default)]
 struct TimeText {
-    text: String,
-    /// The whole seconds since the epoch `text` shows, when it is in the 24-byte form.
-    second: Option<u64>,
+    /// The text in its 24-byte form, for the second `second`.
+    digits: Option<(u64, [u8; 24])>,
+    /// The text of a time past the year 9999.
+    other: String,
 }
 
 impl TimeText {
     fn set(&mut self, time: SystemTime) {
         let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-        if self.second == Some(since.as_secs()) {
-            let ms = since.subsec_millis();
-            let digits = [
-                b'0' + (ms / 100) as u8,
-                b'0' + (ms / 10 % 10) as u8,
-                b'0' + (ms % 10) as u8,
-            ];
-            self.text
-                .replace_range(20..23, std::str::from_utf8(&digits).unwrap_or("000"));
-            return;
+        let second = since.as_secs();
+        match &mut self.digits {
+            Some((kept, digits)) if *kept == second => {
+                let ms = since.subsec_millis();
+                digits[20] = b'0' + (ms / 100) as u8;
+                digits[21] = b'0' + (ms / 10 % 10) as u8;
+                digits[22] = b'0' + (ms % 10) as u8;
+            }
+            _ => {
+                write_iso_time(&mut self.other, time);
+                self.digits = <[u8; 24]>::try_from(self.other.as_bytes())
+                    .ok()
+                    .map(|digits| (second, digits));
+            }
         }
-        write_iso_time(&mut self.text, time);
-        self.second = (self.text.len() == 24).then_some(since.as_secs());
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.digits {
+            Some((_, digits)) => std::str::from_utf8(digits).unwrap_or_default(),
+            None => &self.other,
+        }
     }
 }
 
@@ -962,11 +972,11 @@ fn bind_row(
     bind(&((usage.prompt_tokens + usage.completion_tokens) as i64))?;
     bind(&(usage.prompt_tokens as i64))?;
     bind(&(usage.completion_tokens as i64))?;
-    bind(&text.start.text)?;
-    bind(&text.end.text)?;
+    bind(&text.start.as_str())?;
+    bind(&text.end.as_str())?;
     bind(
         &row.completion_start_time
-            .map(|_| text.completion_start.text.as_str()),
+            .map(|_| text.completion_start.as_str()),
     )?;
     bind(&row.model)?;
     bind(&config.map_or("", |c| c.id.as_str()))?;
@@ -1013,7 +1023,8 @@ fn insert_batch(connection: &mut Connection, rows: &mut [SpendRow]) -> rusqlite:
         sqlite_keys::add_spend(&transaction, &spends)?;
     }
     {
-        let mut logged: Vec<&mut SpendRow> = rows.iter_mut().filter(|r| r.logged).collect();
+        let mut logged: Vec<&mut SpendRow> = Vec::with_capacity(rows.len());
+        logged.extend(rows.iter_mut().filter(|r| r.logged));
         let mut text = RowText::default();
         let mut chunks = logged.chunks_exact_mut(ROWS_PER_INSERT);
         if chunks.len() > 0 {
@@ -1485,7 +1496,7 @@ mod tests {
             let time = UNIX_EPOCH + Duration::from_millis(ms);
             assert_eq!(iso_time(time), reference(time), "{ms}");
             kept.set(time);
-            assert_eq!(kept.text, reference(time), "{ms}, kept");
+            assert_eq!(kept.as_str(), reference(time), "{ms}, kept");
         }
         let far = iso_time(UNIX_EPOCH + Duration::from_millis(ms));
         assert_eq!(far.find('-'), Some(5), "{far}: a year past 9999 takes core::fmt's path");
