@@ -1,6 +1,6 @@
 //! Spend logs in an embedded SQLite file, in LiteLLM's `LiteLLM_SpendLogs` row shape.
 //!
-//! Requests never wait on the disk: rows go through a bounded channel to one writer thread that
+//! Requests never wait on the disk: rows go through a bounded queue to one writer thread that
 //! commits them in batches. No row is lost without being counted:
 //! - at start-up a file that cannot hold the rows (not a regular file, not SQLite, read-only, or a
 //!   `LiteLLM_SpendLogs` table of another shape) is refused, so nothing is written into it;
@@ -1499,7 +1499,11 @@ mod tests {
             assert_eq!(kept.as_str(), reference(time), "{ms}, kept");
         }
         let far = iso_time(UNIX_EPOCH + Duration::from_millis(ms));
-        assert_eq!(far.find('-'), Some(5), "{far}: a year past 9999 takes core::fmt's path");
+        assert_eq!(
+            far.find('-'),
+            Some(5),
+            "{far}: a year past 9999 takes core::fmt's path"
+        );
     }
 
     #[test]
@@ -1559,7 +1563,11 @@ mod tests {
     /// What the writer does with one gathered batch, and the checkpoint thread's turn when it
     /// is due: the code `writer_workload` measures (`--toggle-collect=*measured_step*`).
     #[inline(never)]
-    fn measured_step(writer: &mut Writer, mut rows: Vec<SpendRow>, checkpoint: Option<&Connection>) {
+    fn measured_step(
+        writer: &mut Writer,
+        mut rows: Vec<SpendRow>,
+        checkpoint: Option<&Connection>,
+    ) {
         writer.write(&mut rows);
         drop(rows);
         if let Some(connection) = checkpoint {
