@@ -357,7 +357,7 @@ fn set_header(headers: &mut HeaderMap, name: &'static str, value: &str) {
 /// the epoch, then 74 random bits) rather than LiteLLM's version 4: still a UUID to every client,
 /// but ids grow with time, so the spend table's key index takes each row at its end instead of
 /// on a random page (a random key made the writer rewrite pages all over the file).
-fn call_id() -> String {
+pub(crate) fn call_id() -> String {
     let millis = SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);

@@ -328,7 +328,8 @@ async fn settled(client: &reqwest::Client, url: &str, rows: u64) -> (u64, u64) {
     panic!("the spend writer never settled on {rows} rows:\n{last}");
 }
 
-/// Disk full, made with the store's own size cap: the rows that do not fit are counted, exactly;
+/// Disk full, made with the store's own size cap (twelve 16 KiB pages, seven of them the empty
+/// tables and indexes): the rows that do not fit are counted, exactly;
 /// readiness fails with the reason; the log says why once, not once per row.
 #[tokio::test]
 async fn a_full_store_counts_every_lost_row_fails_readiness_and_says_why_once() {
@@ -336,7 +337,7 @@ async fn a_full_store_counts_every_lost_row_fails_readiness_and_says_why_once() 
         mut proxy,
         spend_db: db,
         mock: _serving,
-    } = start_binary("spend-full", &["--spend-db-max-bytes", "65536"]).await;
+    } = start_binary("spend-full", &["--spend-db-max-bytes", "196608"]).await;
     let client = plain_client();
     // Rounds of a few concurrent requests, each written before the next, fill the file; then a
     // burst that cannot fit.
