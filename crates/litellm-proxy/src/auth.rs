@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// (model access, budget, limits) follow in [`crate::keys::Keys::admit`].
 pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, ProxyError> {
     let presented = presented_key(headers, state.key_header.as_deref());
-    let Some(master) = state.master_key.as_ref().map(|k| k.expose()) else {
+    let Some(master_hash) = state.master_key_hash.as_deref() else {
         let hash = match presented.as_deref() {
             None => Arc::from(""),
             Some(key) => Arc::from(hash_key(key)),
@@ -31,7 +31,10 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
             ))
         }
     };
-    if keys_match(&key, master) {
+    // One digest a request: compared with the master key's (computed at start-up), then the
+    // virtual key's lookup by the same hash.
+    let hash = hash_key(&key);
+    if hashes_match(&hash, master_hash) {
         return Ok(Caller::Master);
     }
     if !key.starts_with("sk-") {
@@ -40,7 +43,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
             abbreviate(&key)
         )));
     }
-    state.keys.verify(&key).await.map(Caller::Virtual)
+    state.keys.verify(&key, hash).await.map(Caller::Virtual)
 }
 
 /// The management routes (`/key/*`, `/spend/logs`, `/metrics`): the master key only, as
@@ -110,16 +113,15 @@ fn strip_bearer(value: &str) -> &str {
         .trim()
 }
 
-/// Compares SHA-256 digests byte by byte without an early exit, so neither the content nor the
-/// length of the master key leaks through timing.
-pub fn keys_match(presented: &str, expected: &str) -> bool {
-    let a = digest(&SHA256, presented.as_bytes());
-    let b = digest(&SHA256, expected.as_bytes());
-    a.as_ref()
-        .iter()
-        .zip(b.as_ref())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+/// Compares two keys' [`hash_key`] digests without an early exit, so neither the content nor
+/// the length of the master key leaks through timing (digests are always 64 hex digits).
+pub fn hashes_match(presented: &str, expected: &str) -> bool {
+    presented.len() == expected.len()
+        && presented
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// How LiteLLM stores a key in spend logs: the hex SHA-256 of the raw key.
@@ -158,8 +160,8 @@ mod tests {
             HeaderValue::from_static("Bearer sk-first"),
         );
         assert_eq!(presented_key(&headers, None).as_deref(), Some("sk-first"));
-        assert!(keys_match("sk-a", "sk-a"));
-        assert!(!keys_match("sk-a", "sk-ab"));
+        assert!(hashes_match(&hash_key("sk-a"), &hash_key("sk-a")));
+        assert!(!hashes_match(&hash_key("sk-a"), &hash_key("sk-ab")));
         assert_eq!(
             hash_key(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -621,8 +621,8 @@ impl Keys {
     }
 
     /// The key's state: from the cache while fresh, else read from the store.
-    pub async fn verify(&self, key: &str) -> Result<Arc<KeyState>, ProxyError> {
-        let hash = auth::hash_key(key);
+    /// The virtual key `key`, whose [`auth::hash_key`] is `hash`.
+    pub async fn verify(&self, key: &str, hash: String) -> Result<Arc<KeyState>, ProxyError> {
         let cached = self.cache().get(hash.as_str()).cloned();
         let fresh = cached.as_ref().is_some_and(|state| {
             let live = state.live();
