@@ -22,8 +22,7 @@
 
 use super::postgres_keys;
 use super::sqlite::{
-    self, Counts, Reports, Shared, SpendQuery, SpendRow, SpendStats, BATCH, KEEP_CAPACITY,
-    RETRY_DELAYS,
+    self, Counts, Reports, Shared, SpendQuery, SpendRow, SpendStats, RETRY_DELAYS,
 };
 use super::{Store, StoreError, StoreFuture};
 use crate::keys::{KeyFilter, KeyRecord};
@@ -549,16 +548,7 @@ struct Writer {
 impl Writer {
     fn run(mut self) {
         let shared = self.shared.clone();
-        let mut rows = Vec::new();
-        while shared.queue.take(&mut rows) {
-            for batch in rows.chunks_mut(BATCH) {
-                self.write(batch);
-            }
-            rows.clear();
-            if rows.capacity() > KEEP_CAPACITY {
-                rows = Vec::new();
-            }
-        }
+        shared.queue.drain(|batch| self.write(batch));
         if let Some(line) = self.reports.closing(&self.shared.counts(), Instant::now()) {
             self.log(&line);
         }

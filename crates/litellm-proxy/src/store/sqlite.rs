@@ -194,6 +194,21 @@ impl Queue {
         std::mem::swap(&mut state.rows, into);
         true
     }
+
+    /// The writer's loop: every gathered run of rows goes to `write` in batches of at most
+    /// [`BATCH`], until the queue is closed and drained.
+    pub(super) fn drain(&self, mut write: impl FnMut(&mut [SpendRow])) {
+        let mut rows = Vec::new();
+        while self.take(&mut rows) {
+            for batch in rows.chunks_mut(BATCH) {
+                write(batch);
+            }
+            rows.clear();
+            if rows.capacity() > KEEP_CAPACITY {
+                rows = Vec::new();
+            }
+        }
+    }
 }
 
 /// What the serving threads and the writer both see.
@@ -669,16 +684,7 @@ impl Writer {
 
     fn write_until_closed(&mut self) {
         let shared = self.shared.clone();
-        let mut rows = Vec::new();
-        while shared.queue.take(&mut rows) {
-            for batch in rows.chunks_mut(BATCH) {
-                self.write(batch);
-            }
-            rows.clear();
-            if rows.capacity() > KEEP_CAPACITY {
-                rows = Vec::new();
-            }
-        }
+        shared.queue.drain(|batch| self.write(batch));
         if let Some(line) = self.reports.closing(&self.counts(), Instant::now()) {
             self.log(&line);
         }
