@@ -996,13 +996,12 @@ impl Keys {
             team_id: query.get("team_id").cloned(),
             key_alias: query.get("key_alias").cloned(),
         };
-        let mut all = store.list_keys(filter).await.map_err(store_error)?;
-        all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.token.cmp(&b.token)));
-        let total = all.len();
-        let keys: Vec<Value> = all
+        let (records, total) = store
+            .list_keys(filter, (page - 1).saturating_mul(size), size)
+            .await
+            .map_err(store_error)?;
+        let keys: Vec<Value> = records
             .into_iter()
-            .skip((page - 1).saturating_mul(size))
-            .take(size)
             .map(|record| {
                 if full {
                     self.shown(record)
@@ -1026,17 +1025,6 @@ pub struct KeyFilter {
     pub user_id: Option<String>,
     pub team_id: Option<String>,
     pub key_alias: Option<String>,
-}
-
-impl KeyFilter {
-    pub fn matches(&self, record: &KeyRecord) -> bool {
-        let is = |want: &Option<String>, have: &Option<String>| {
-            want.as_ref().is_none_or(|w| have.as_ref() == Some(w))
-        };
-        is(&self.user_id, &record.user_id)
-            && is(&self.team_id, &record.team_id)
-            && is(&self.key_alias, &record.key_alias)
-    }
 }
 
 #[cfg(test)]

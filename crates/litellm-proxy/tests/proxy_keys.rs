@@ -578,3 +578,35 @@ general_settings: {master_key: sk-test-master-key}
         .unwrap();
     assert_eq!(deleted.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn key_list_pages_partition_the_keys_newest_first() {
+    let h = start("keys-pages", CONFIG).await;
+    let mut made = Vec::new();
+    for i in 0..5 {
+        let key = generate(&h, json!({"key_alias": format!("page-{i}")})).await;
+        made.push(auth::hash_key(key["key"].as_str().unwrap()));
+        // `created_at` has millisecond precision: keys made apart sort by it, not by hash.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let list = h.get(&format!("/key/list?size=2&page={page}")).await.json();
+        assert_eq!(list["total_count"], 5);
+        assert_eq!(list["total_pages"], 3);
+        assert_eq!(list["current_page"], page);
+        let keys = list["keys"].as_array().unwrap();
+        assert_eq!(keys.len(), if page < 3 { 2 } else { 1 }, "{list}");
+        seen.extend(keys.iter().map(|k| k.as_str().unwrap().to_string()));
+    }
+    let past = h.get("/key/list?size=2&page=4").await.json();
+    assert_eq!(past["keys"], json!([]));
+    assert_eq!(seen.len(), 5);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 5, "no key on two pages: {seen:?}");
+    // Newest first: the last key made is on the first page.
+    assert!(seen[..2].contains(made.last().unwrap()), "{seen:?}");
+    h.proxy.stop().await;
+}

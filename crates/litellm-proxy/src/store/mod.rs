@@ -58,7 +58,14 @@ pub trait Store: Send + Sync {
         hashes: Vec<String>,
         aliases: Vec<String>,
     ) -> StoreFuture<'_, Result<Vec<String>, StoreError>>;
-    fn list_keys(&self, filter: KeyFilter) -> StoreFuture<'_, Result<Vec<KeyRecord>, StoreError>>;
+    /// One page of the keys `filter` selects, newest first (then by hash), and how many it
+    /// selects in all: the page is cut by the database, so a large table is never read whole.
+    fn list_keys(
+        &self,
+        filter: KeyFilter,
+        offset: usize,
+        limit: usize,
+    ) -> StoreFuture<'_, Result<(Vec<KeyRecord>, usize), StoreError>>;
     /// Sets the key's spend to 0 and its next reset to `next`, if its reset time is still `was`
     /// (another replica may have reset it first).
     fn reset_key_budget(

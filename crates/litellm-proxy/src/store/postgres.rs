@@ -512,8 +512,15 @@ impl Store for PgStore {
         })
     }
 
-    fn list_keys(&self, filter: KeyFilter) -> StoreFuture<'_, Result<Vec<KeyRecord>, StoreError>> {
-        self.with_client(move |client| async move { postgres_keys::list(&client, &filter).await })
+    fn list_keys(
+        &self,
+        filter: KeyFilter,
+        offset: usize,
+        limit: usize,
+    ) -> StoreFuture<'_, Result<(Vec<KeyRecord>, usize), StoreError>> {
+        self.with_client(move |client| async move {
+            postgres_keys::list(&client, &filter, offset, limit).await
+        })
     }
 
     fn reset_key_budget(

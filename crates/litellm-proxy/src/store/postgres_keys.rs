@@ -254,19 +254,38 @@ pub(super) async fn delete(
 pub(super) async fn list(
     client: &Object,
     filter: &KeyFilter,
-) -> Result<Vec<KeyRecord>, StoreError> {
-    let rows = client
-        .query(
-            &format!(
-                r#"SELECT {COLUMNS} FROM "LiteLLM_VerificationToken"
-                 WHERE ($1::text IS NULL OR "user_id" = $1) AND ($2::text IS NULL OR "team_id" = $2)
-                 AND ($3::text IS NULL OR "key_alias" = $3)"#
-            ),
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<KeyRecord>, usize), StoreError> {
+    const WHERE: &str = r#"WHERE ($1::text IS NULL OR "user_id" = $1)
+                 AND ($2::text IS NULL OR "team_id" = $2) AND ($3::text IS NULL OR "key_alias" = $3)"#;
+    let total: i64 = client
+        .query_one(
+            &format!(r#"SELECT count(*) FROM "LiteLLM_VerificationToken" {WHERE}"#),
             &[&filter.user_id, &filter.team_id, &filter.key_alias],
         )
         .await
+        .map_err(failed)?
+        .try_get(0)
         .map_err(failed)?;
-    rows.iter().map(record).collect()
+    let rows = client
+        .query(
+            &format!(
+                r#"SELECT {COLUMNS} FROM "LiteLLM_VerificationToken" {WHERE}
+                 ORDER BY "created_at" DESC NULLS LAST, "token" LIMIT $4 OFFSET $5"#
+            ),
+            &[
+                &filter.user_id,
+                &filter.team_id,
+                &filter.key_alias,
+                &i64::try_from(limit).unwrap_or(i64::MAX),
+                &i64::try_from(offset).unwrap_or(i64::MAX),
+            ],
+        )
+        .await
+        .map_err(failed)?;
+    let records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
+    Ok((records, usize::try_from(total).unwrap_or(0)))
 }
 
 pub(super) async fn reset_budget(

@@ -432,8 +432,13 @@ impl Store for SpendStore {
         self.blocking(move |c| sqlite_keys::delete(c, &hashes, &aliases))
     }
 
-    fn list_keys(&self, filter: KeyFilter) -> StoreFuture<'_, Result<Vec<KeyRecord>, StoreError>> {
-        self.blocking(move |c| sqlite_keys::list(c, &filter))
+    fn list_keys(
+        &self,
+        filter: KeyFilter,
+        offset: usize,
+        limit: usize,
+    ) -> StoreFuture<'_, Result<(Vec<KeyRecord>, usize), StoreError>> {
+        self.blocking(move |c| sqlite_keys::list(c, &filter, offset, limit))
     }
 
     fn reset_key_budget(

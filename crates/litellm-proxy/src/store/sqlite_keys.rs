@@ -225,23 +225,39 @@ pub(super) fn delete(
 pub(super) fn list(
     connection: &Connection,
     filter: &KeyFilter,
-) -> Result<Vec<KeyRecord>, StoreError> {
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<KeyRecord>, usize), StoreError> {
+    const WHERE: &str = "WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR team_id = ?2)
+             AND (?3 IS NULL OR key_alias = ?3)";
+    let total: i64 = connection
+        .query_row(
+            &format!("SELECT count(*) FROM \"LiteLLM_VerificationToken\" {WHERE}"),
+            params![filter.user_id, filter.team_id, filter.key_alias],
+            |row| row.get(0),
+        )
+        .map_err(failed)?;
     let mut statement = connection
         .prepare(&format!(
-            "SELECT {COLUMNS} FROM \"LiteLLM_VerificationToken\"
-             WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR team_id = ?2)
-             AND (?3 IS NULL OR key_alias = ?3)"
+            "SELECT {COLUMNS} FROM \"LiteLLM_VerificationToken\" {WHERE}
+             ORDER BY created_at DESC NULLS LAST, token LIMIT ?4 OFFSET ?5"
         ))
         .map_err(failed)?;
     let rows = statement
         .query_map(
-            params![filter.user_id, filter.team_id, filter.key_alias],
+            params![
+                filter.user_id,
+                filter.team_id,
+                filter.key_alias,
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                i64::try_from(offset).unwrap_or(i64::MAX)
+            ],
             row_record,
         )
         .map_err(failed)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(failed)?;
-    Ok(rows)
+    Ok((rows, usize::try_from(total).unwrap_or(0)))
 }
 
 pub(super) fn reset_budget(
