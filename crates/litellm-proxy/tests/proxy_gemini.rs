@@ -465,6 +465,7 @@ mod recorded_pairs {
     use crate::proxy_support::RecordedPairs;
 
     const PAIRS: RecordedPairs = RecordedPairs("gemini");
+    use litellm_proxy::providers::event_translation::Translation;
     use litellm_proxy::providers::gemini::{
         to_gemini_request, to_openai_response, ResponseMeta, StreamTranslator,
     };
@@ -546,7 +547,7 @@ mod recorded_pairs {
             let upstream = PAIRS.read(&format!("{name}.gemini-stream.txt"));
             // Arbitrary network boundaries must not change the result.
             for piece in [1usize, 7, 64, upstream.len()] {
-                let mut translator = StreamTranslator::new(meta());
+                let mut translator = Translation::new(StreamTranslator::new(meta()));
                 let mut out = Vec::new();
                 let mut failure = None;
                 for chunk in upstream.as_bytes().chunks(piece) {

@@ -8,15 +8,14 @@
 //! prompt, or a candidate stopped by a safety filter before any content, is a content-policy
 //! error, so `content_policy_fallbacks` apply.
 
+use super::event_translation::{EventTranslator, Translation};
 use super::http;
 use super::{BoxFuture, ChatCall, EventStream, Provider, Reply, UpstreamBody};
 use crate::config::DeploymentConfig;
 use crate::error::{ErrorKind, ProxyError};
-use crate::sse::event_end;
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use serde_json::{json, Map, Value};
-use std::pin::Pin;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Google AI Studio's public endpoint, for a deployment built without the route table's default.
@@ -838,7 +837,6 @@ fn reclassify(error: &mut ProxyError, kind: ErrorKind, status: u16) {
 /// Gemini SSE events in, OpenAI chunk events out, one upstream piece at a time.
 pub struct StreamTranslator {
     meta: ResponseMeta,
-    pending: Vec<u8>,
     /// The choices whose first chunk (which carries the role) went out.
     started: Vec<u64>,
     /// Whether any content or tool call went out (a later block is then a finish reason).
@@ -851,7 +849,6 @@ impl StreamTranslator {
     pub fn new(meta: ResponseMeta) -> Self {
         StreamTranslator {
             meta,
-            pending: Vec::new(),
             started: Vec::new(),
             produced: false,
             tool_calls: 0,
@@ -859,24 +856,8 @@ impl StreamTranslator {
         }
     }
 
-    /// The OpenAI events for the complete Gemini events in what arrived so far.
-    pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<u8>, ProxyError> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        while let Some((end, next)) = event_end(&self.pending) {
-            let event: Vec<u8> = self.pending.drain(..next).take(end).collect();
-            self.event(&event, &mut out)?;
-        }
-        Ok(out)
-    }
-
-    /// At the end of the upstream: what remains, the usage chunk and `[DONE]`.
-    pub fn finish(&mut self) -> Result<Vec<u8>, ProxyError> {
-        let mut out = Vec::new();
-        let rest = std::mem::take(&mut self.pending);
-        if !rest.iter().all(u8::is_ascii_whitespace) {
-            self.event(&rest, &mut out)?;
-        }
+    /// At the end of the upstream: the usage chunk and `[DONE]`.
+    fn end_events(&mut self, out: &mut Vec<u8>) -> Result<(), ProxyError> {
         if let Some(usage) = self.usage.take() {
             let chunk = json!({
                 "id": self.meta.id,
@@ -886,10 +867,10 @@ impl StreamTranslator {
                 "choices": [],
                 "usage": usage,
             });
-            push_event(&mut out, &chunk);
+            push_event(out, &chunk);
         }
         out.extend_from_slice(b"data: [DONE]\n\n");
-        Ok(out)
+        Ok(())
     }
 
     fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
@@ -996,34 +977,21 @@ fn push_event(out: &mut Vec<u8>, chunk: &Value) {
     out.extend_from_slice(b"\n\n");
 }
 
-type Upstream = Pin<Box<dyn Stream<Item = Result<Bytes, ProxyError>> + Send>>;
+impl EventTranslator for StreamTranslator {
+    fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
+        StreamTranslator::event(self, event, out)
+    }
+
+    fn end(&mut self, out: &mut Vec<u8>) -> Result<(), ProxyError> {
+        self.end_events(out)
+    }
+}
 
 fn translate_stream(
     upstream: impl Stream<Item = Result<Bytes, ProxyError>> + Send + 'static,
     meta: ResponseMeta,
 ) -> EventStream {
-    let upstream: Upstream = Box::pin(upstream);
-    let state = (upstream, StreamTranslator::new(meta), false);
-    Box::pin(futures_util::stream::unfold(
-        state,
-        |(mut upstream, mut translator, done)| async move {
-            if done {
-                return None;
-            }
-            loop {
-                let (item, done) = match upstream.next().await {
-                    Some(Ok(bytes)) => match translator.feed(&bytes) {
-                        Ok(out) if out.is_empty() => continue,
-                        Ok(out) => (Ok(Bytes::from(out)), false),
-                        Err(e) => (Err(e), true),
-                    },
-                    Some(Err(e)) => (Err(e), true),
-                    None => (translator.finish().map(Bytes::from), true),
-                };
-                return Some((item, (upstream, translator, done)));
-            }
-        },
-    ))
+    Translation::new(StreamTranslator::new(meta)).stream(Box::pin(upstream))
 }
 
 #[cfg(test)]
@@ -1149,7 +1117,7 @@ mod tests {
             error.map(|e| e.kind),
             Some(ErrorKind::ContentPolicyViolation)
         );
-        let mut stream = StreamTranslator::new(meta());
+        let mut stream = Translation::new(StreamTranslator::new(meta()));
         let event = format!("data: {answer}\r\n\r\n");
         assert!(stream.feed(event.as_bytes()).is_err());
     }
@@ -1168,7 +1136,7 @@ mod tests {
 
     #[test]
     fn each_streamed_choice_gets_the_role_in_its_first_chunk() {
-        let mut stream = StreamTranslator::new(meta());
+        let mut stream = Translation::new(StreamTranslator::new(meta()));
         let event = |i: u64, text: &str| {
             format!(
                 "data: {}\n\n",
@@ -1194,13 +1162,13 @@ mod tests {
             "\"usageMetadata\":{\"promptTokenCount\":4,\"candidatesTokenCount\":2,\"totalTokenCount\":6}}\r\n\r\n"
         );
         let whole = {
-            let mut t = StreamTranslator::new(meta());
+            let mut t = Translation::new(StreamTranslator::new(meta()));
             let mut out = t.feed(events.as_bytes()).unwrap_or_default();
             out.extend(t.finish().unwrap_or_default());
             out
         };
         for split in 1..events.len() {
-            let mut t = StreamTranslator::new(meta());
+            let mut t = Translation::new(StreamTranslator::new(meta()));
             let mut out = t.feed(&events.as_bytes()[..split]).unwrap_or_default();
             out.extend(t.feed(&events.as_bytes()[split..]).unwrap_or_default());
             out.extend(t.finish().unwrap_or_default());

@@ -9,6 +9,7 @@
 
 pub mod anthropic;
 pub mod azure;
+pub mod event_translation;
 pub mod gemini;
 mod gemini_embed;
 mod http;

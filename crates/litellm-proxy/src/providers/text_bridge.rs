@@ -13,11 +13,9 @@
 //! - streamed, each `text_completion` chunk becomes a `chat.completion.chunk` whose delta is the
 //!   text (the role in each choice's first chunk), the usage chunk and `[DONE]` passed on.
 
+use super::event_translation::{EventTranslator, Translation};
 use super::EventStream;
 use crate::error::{ErrorKind, ProxyError};
-use crate::sse::event_end;
-use bytes::Bytes;
-use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 
 /// A message's text as LiteLLM's `convert_content_list_to_str` reads it.
@@ -125,32 +123,12 @@ pub fn to_chat(answer: &Value, fallback_model: &str) -> Value {
 
 /// `text_completion` chunk events in, `chat.completion.chunk` events out.
 struct ChunkTranslator {
-    pending: Vec<u8>,
     provider: &'static str,
     /// The choices whose first chunk (which carries the role) went out.
     started: Vec<u64>,
 }
 
-impl ChunkTranslator {
-    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<u8>, ProxyError> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        while let Some((end, next)) = event_end(&self.pending) {
-            let event: Vec<u8> = self.pending.drain(..next).take(end).collect();
-            self.event(&event, &mut out)?;
-        }
-        Ok(out)
-    }
-
-    fn finish(&mut self) -> Result<Vec<u8>, ProxyError> {
-        let mut out = Vec::new();
-        let rest = std::mem::take(&mut self.pending);
-        if !rest.iter().all(u8::is_ascii_whitespace) {
-            self.event(&rest, &mut out)?;
-        }
-        Ok(out)
-    }
-
+impl EventTranslator for ChunkTranslator {
     fn event(&mut self, event: &[u8], out: &mut Vec<u8>) -> Result<(), ProxyError> {
         let Some(payload) = crate::sse::event_data(event) else {
             return Ok(());
@@ -223,34 +201,11 @@ impl ChunkTranslator {
 
 /// The upstream's `text_completion` stream as `chat.completion.chunk` events.
 pub fn translate_stream(upstream: EventStream, provider: &'static str) -> EventStream {
-    let translator = ChunkTranslator {
-        pending: Vec::new(),
+    Translation::new(ChunkTranslator {
         provider,
         started: Vec::new(),
-    };
-    Box::pin(futures_util::stream::unfold(
-        (upstream, translator, false),
-        |(mut upstream, mut translator, done)| async move {
-            if done {
-                return None;
-            }
-            loop {
-                let (item, done) = match upstream.next().await {
-                    Some(Ok(bytes)) => match translator.feed(&bytes) {
-                        Ok(out) if out.is_empty() => continue,
-                        Ok(out) => (Ok(Bytes::from(out)), false),
-                        Err(e) => (Err(e), true),
-                    },
-                    Some(Err(e)) => (Err(e), true),
-                    None => match translator.finish() {
-                        Ok(out) if out.is_empty() => return None,
-                        other => (other.map(Bytes::from), true),
-                    },
-                };
-                return Some((item, (upstream, translator, done)));
-            }
-        },
-    ))
+    })
+    .stream(upstream)
 }
 
 #[cfg(test)]
@@ -309,11 +264,10 @@ mod tests {
         );
         assert_eq!(chat["usage"]["total_tokens"], 3);
 
-        let mut t = ChunkTranslator {
-            pending: Vec::new(),
+        let mut t = Translation::new(ChunkTranslator {
             provider: "text-completion-openai",
             started: Vec::new(),
-        };
+        });
         let mut out = t
             .feed(b"data: {\"id\":\"c\",\"object\":\"text_completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"text\":\"He\",\"index\":0,\"finish_reason\":null}]}\n\ndata: {\"id\":\"c\",\"choices\":[{\"text\":\"y\",\"index\":0,\"finish_reason\":\"stop\"}]}\n\nda")
             .unwrap();
